@@ -1,0 +1,13 @@
+/**
+ * Statistics and logging of finished transactions: the request log.
+ * @module
+ */
+
+export type { RequestLogRecord } from './request-log-record.ts'
+export { compileLogFormat, DEFAULT_LOG_FORMAT } from './request-log-format.ts'
+export type { LogLineFormatter } from './request-log-format.ts'
+export { escapeLogValue, formatClfTime } from './request-log-escape.ts'
+export { formatJsonRecord } from './request-log-json.ts'
+export { RequestLogWriter } from './request-log-writer.ts'
+export type { RequestLogWriterOptions, RequestLogWriterStats } from './request-log-writer.ts'
+export { RequestLogRegistry, expandLogFilename, DEFAULT_LOG_FILENAME } from './request-log-registry.ts'
