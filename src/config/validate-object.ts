@@ -1,0 +1,111 @@
+/**
+ * Checks one `{"properties": {...}}` document against its type and fills every default.
+ * @module
+ */
+
+import { describeValue } from './diagnostic.ts'
+import { defaultValue } from './schema/index.ts'
+import type { ObjectTypeSchema } from './schema/index.ts'
+import { checkValue, isPlainObject } from './validate-value.ts'
+import type { ValueProblem } from './validate-value.ts'
+
+/** Section name to key name to value, with every key of the type present. */
+export type FilledProperties = Record<string, Record<string, unknown>>
+
+/** The filled properties (defaults stand in for unusable values) and the problems found. */
+export interface CheckedObject {
+  readonly properties: FilledProperties
+  readonly problems: readonly ValueProblem[]
+}
+
+const SHAPE = 'the file must hold {"properties": {"<section>": {"<key>": value}}}'
+
+/** Checks a parsed document; `problems` with key `''` concern the document as a whole. */
+export function checkObjectDocument(type: ObjectTypeSchema, doc: unknown): CheckedObject {
+  const problems: ValueProblem[] = []
+  let given: Record<string, unknown> = {}
+  if (!isPlainObject(doc)) {
+    problems.push({ key: '', reason: `${SHAPE}, got ${describeValue(doc)}` })
+  } else {
+    for (const top of Object.keys(doc)) {
+      if (top !== 'properties') problems.push({ key: '', reason: `unexpected top-level key "${top}": ${SHAPE}` })
+    }
+    const props = doc['properties']
+    if (isPlainObject(props)) given = props
+    else problems.push({ key: '', reason: `${SHAPE}; "properties" is ${describeValue(props)}` })
+  }
+  const checked = checkProperties(type, given)
+  return { properties: checked.properties, problems: [...problems, ...checked.problems] }
+}
+
+/** Checks a properties object (sections of keys) against a type; never throws. */
+export function checkProperties(type: ObjectTypeSchema, given: Record<string, unknown>): CheckedObject {
+  const problems: ValueProblem[] = []
+  const sectionNames = Object.keys(type.sections)
+  for (const section of Object.keys(given)) {
+    if (!(section in type.sections)) {
+      problems.push({ key: section, reason: `unknown section${suggest(section, sectionNames)}` })
+    }
+  }
+  const properties: FilledProperties = {}
+  for (const [section, keys] of Object.entries(type.sections)) {
+    const rawSection = given[section]
+    let values: Record<string, unknown> = {}
+    if (isPlainObject(rawSection)) values = rawSection
+    else if (rawSection !== undefined) {
+      problems.push({ key: section, reason: `must be an object of keys, got ${describeValue(rawSection)}` })
+    }
+    const keyNames = Object.keys(keys)
+    for (const key of Object.keys(values)) {
+      if (!(key in keys)) {
+        problems.push({ key: `${section}.${key}`, reason: `unknown key${suggest(key, keyNames)}` })
+      }
+    }
+    const filled: Record<string, unknown> = {}
+    for (const [key, schema] of Object.entries(keys)) {
+      const path = `${section}.${key}`
+      const value = values[key]
+      if (value === undefined) {
+        if (schema.required === true) problems.push({ key: path, reason: 'required key is missing' })
+        filled[key] = copyDefault(defaultValue(schema))
+        continue
+      }
+      const checked = checkValue(schema, value, path)
+      problems.push(...checked.problems)
+      filled[key] = checked.value
+    }
+    properties[section] = filled
+  }
+  return { properties, problems }
+}
+
+function copyDefault(value: unknown): unknown {
+  return Array.isArray(value) ? [...(value as unknown[])] : value
+}
+
+/** `; did you mean "x"?` when a known name is within two edits, else nothing. */
+function suggest(name: string, known: readonly string[]): string {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of known) {
+    const d = editDistance(name, candidate)
+    if (d < bestDistance) {
+      best = candidate
+      bestDistance = d
+    }
+  }
+  return best === undefined ? '' : `; did you mean "${best}"?`
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost)
+    }
+    prev = cur
+  }
+  return prev[b.length] ?? 0
+}
