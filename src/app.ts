@@ -1,0 +1,142 @@
+/**
+ * Wires the planes together: applies validated configurations as snapshots, owns the
+ * listeners, the client connections and the runtime state that outlives snapshots.
+ * @module
+ */
+import type { Socket } from 'node:net'
+import type { Clock, Logger, Random, Result } from './core/index.ts'
+import { err, ok } from './core/index.ts'
+import type { Diagnostic, ValidConfig } from './config/index.ts'
+import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { ListenerSet, type BoundAddress } from './net/index.ts'
+import { StatusRegistry } from './pool/index.ts'
+import { buildSnapshot, type Snapshot } from './snapshot/index.ts'
+import { RequestLogRegistry } from './stats/index.ts'
+
+export interface AppDeps {
+  readonly clock: Clock
+  readonly random: Random
+  readonly logger: Logger
+}
+
+export class App {
+  readonly #deps: AppDeps
+  readonly #statuses = new StatusRegistry()
+  readonly #logs: RequestLogRegistry
+  readonly #listeners: ListenerSet
+  readonly #sweeper: TimeoutSweeper
+  readonly #engine: HttpEngineDeps
+  readonly #sources = new Map<string, ServiceSource>()
+  readonly #connections = new Map<string, number>()
+  readonly #clients = new Set<ClientConnection>()
+  #snapshot: Snapshot | null = null
+  #version = 0
+  /** Serialises configuration changes. */
+  #applying: Promise<unknown> = Promise.resolve()
+
+  constructor(deps: AppDeps) {
+    this.#deps = deps
+    this.#logs = new RequestLogRegistry({
+      onError: (file, message) => {
+        deps.logger.warn(`request log ${file}: ${message}`)
+      },
+    })
+    this.#sweeper = new TimeoutSweeper(deps.clock)
+    this.#engine = { clock: deps.clock, sweeper: this.#sweeper, logger: deps.logger, lifecycle: { isDraining: false } }
+    this.#listeners = new ListenerSet((socket, vs) => {
+      this.#accept(socket, vs)
+    }, deps.logger)
+  }
+
+  get snapshot(): Snapshot | null {
+    return this.#snapshot
+  }
+
+  /** Applies a validated configuration whole, or leaves the running one untouched. */
+  apply(config: ValidConfig): Promise<Result<Snapshot, Diagnostic[]>> {
+    const run = this.#applying.then(() => this.#applyNow(config))
+    this.#applying = run.catch(() => undefined)
+    return run
+  }
+
+  async #applyNow(config: ValidConfig): Promise<Result<Snapshot, Diagnostic[]>> {
+    const built = buildSnapshot(config, this.#version + 1, {
+      clock: this.#deps.clock,
+      random: this.#deps.random,
+      statuses: this.#statuses,
+      logs: this.#logs,
+    })
+    if (!built.ok) return built
+    const next = built.value
+    const previous = this.#snapshot
+    this.#snapshot = next
+    const bound = await this.#listeners.apply(next)
+    if (!bound.ok) {
+      this.#snapshot = previous
+      for (const w of next.logWriters) void this.#logs.release(w)
+      return err(bound.error)
+    }
+    this.#version = next.version
+    this.#retainStatuses(next)
+    if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
+    return ok(next)
+  }
+
+  #retainStatuses(snapshot: Snapshot): void {
+    const keep = new Map<string, Set<string>>()
+    for (const pool of snapshot.pools.values()) keep.set(pool.name, new Set(pool.nodes.map((n) => n.id)))
+    this.#statuses.retain(keep)
+  }
+
+  #sourceFor(virtualServer: string): ServiceSource {
+    let source = this.#sources.get(virtualServer)
+    if (source === undefined) {
+      source = { current: () => this.#snapshot?.virtualServers.get(virtualServer)?.http ?? null }
+      this.#sources.set(virtualServer, source)
+    }
+    return source
+  }
+
+  #accept(socket: Socket, virtualServer: string): void {
+    const entry = this.#snapshot?.virtualServers.get(virtualServer)
+    const open = this.#connections.get(virtualServer) ?? 0
+    if (entry === undefined || (entry.maxConcurrentConnections > 0 && open >= entry.maxConcurrentConnections)) {
+      socket.on('error', () => undefined)
+      socket.destroy()
+      return
+    }
+    this.#connections.set(virtualServer, open + 1)
+    const client = new ClientConnection(socket, this.#engine, this.#sourceFor(virtualServer))
+    this.#clients.add(client)
+    socket.once('close', () => {
+      this.#clients.delete(client)
+      this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
+    })
+  }
+
+  bound(): BoundAddress[] {
+    return this.#listeners.bound()
+  }
+
+  /** Open client connections across all virtual servers. */
+  get openConnections(): number {
+    let n = 0
+    for (const v of this.#connections.values()) n += v
+    return n
+  }
+
+  /** Stops accepting, waits up to `drainMs` for open connections to finish, then closes the rest. */
+  async stop(drainMs: number): Promise<void> {
+    this.#engine.lifecycle.isDraining = true
+    await this.#listeners.close()
+    const deadline = this.#deps.clock.monoMs() + drainMs
+    for (const c of this.#clients) c.closeIfIdle()
+    while (this.#clients.size > 0 && this.#deps.clock.monoMs() < deadline) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    for (const c of this.#clients) c.destroy()
+    this.#sweeper.stop()
+    this.#statuses.closeIdle()
+    await this.#logs.closeAll()
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Parses the field lines of a message head (shared by requests and responses) and records the
+ * fields that decide framing and connection handling.
+ * @module
+ */
+import { HEAD_ERRORS, type HeadError } from './head-error.ts'
+import { IS_FIELD_CHAR, IS_TCHAR, equalsLower, listTokensLower, trimOws } from './syntax.ts'
+
+/** Framing and connection facts gathered while parsing fields. */
+export interface FieldFacts {
+  /** Flat list: name, value, name, value... Names keep the sender's case. */
+  headers: string[]
+  /** -1 when absent. */
+  contentLength: number
+  /** Transfer-Encoding ends in chunked (the only coding we accept). */
+  isChunked: boolean
+  hasTransferEncoding: boolean
+  hostCount: number
+  host: string
+  /** Lower-cased tokens of the Connection field(s), or null when absent. */
+  connection: string[] | null
+  upgrade: string
+  expectContinue: boolean
+  /**
+   * A field a proxy must remove or rewrite was seen (hop-by-hop fields of RFC 9110 §7.6.1 and
+   * the forwarding fields Sluice manages). When false the head can be forwarded as received.
+   */
+  needsRewrite: boolean
+  /** The whole head as a latin1 string, including the final empty line. */
+  raw: string
+}
+
+export function emptyFacts(): FieldFacts {
+  return {
+    headers: [],
+    contentLength: -1,
+    isChunked: false,
+    hasTransferEncoding: false,
+    hostCount: 0,
+    host: '',
+    connection: null,
+    upgrade: '',
+    expectContinue: false,
+    needsRewrite: false,
+    raw: '',
+  }
+}
+
+const MAX_SAFE_DIGITS = 15
+
+/** Parses `value` as 1*DIGIT; -1 if malformed (RFC 9110 §8.6: no sign, no list, no spaces). */
+function parseContentLength(value: string): number {
+  if (value.length === 0 || value.length > MAX_SAFE_DIGITS) return -1
+  let n = 0
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i) - 0x30
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
+
+/**
+ * Parses field lines in `s` from `pos` up to the empty line that ends the head.
+ * `s` holds the whole head including its final CRLF CRLF. Returns an error or null.
+ */
+export function parseFieldLines(s: string, pos: number, facts: FieldFacts, maxFields: number): HeadError | null {
+  const headers = facts.headers
+  for (;;) {
+    const eol = s.indexOf('\r\n', pos)
+    if (eol === -1) return HEAD_ERRORS.bareCr
+    if (eol === pos) return null
+    const first = s.charCodeAt(pos)
+    if (first === 0x20 || first === 0x09) return HEAD_ERRORS.obsFold
+    let colon = pos
+    while (colon < eol && IS_TCHAR[s.charCodeAt(colon)] === 1) colon++
+    if (colon === pos || colon === eol || s.charCodeAt(colon) !== 0x3a) {
+      const c = s.charCodeAt(colon)
+      return c === 0x0d || c === 0x0a ? HEAD_ERRORS.bareCr : HEAD_ERRORS.badFieldName
+    }
+    for (let i = colon + 1; i < eol; i++) {
+      if (IS_FIELD_CHAR[s.charCodeAt(i)] !== 1) {
+        const c = s.charCodeAt(i)
+        return c === 0x0d || c === 0x0a ? HEAD_ERRORS.bareCr : HEAD_ERRORS.badFieldValue
+      }
+    }
+    if (headers.length >= maxFields * 2) return HEAD_ERRORS.tooManyHeaders
+    const name = s.slice(pos, colon)
+    const value = trimOws(s.slice(colon + 1, eol))
+    headers.push(name, value)
+    const problem = noteField(name, value, facts)
+    if (problem !== null) return problem
+    pos = eol + 2
+  }
+}
+
+/** Records the framing-relevant fields; the switch on length keeps ordinary fields cheap. */
+function noteField(name: string, value: string, facts: FieldFacts): HeadError | null {
+  switch (name.length) {
+    case 2:
+      if (equalsLower(name, 'te')) facts.needsRewrite = true
+      return null
+    case 4:
+      if (equalsLower(name, 'host')) {
+        facts.hostCount++
+        facts.host = value
+      }
+      return null
+    case 6:
+      if (equalsLower(name, 'expect') && equalsLower(value, '100-continue')) facts.expectContinue = true
+      return null
+    case 7:
+      if (equalsLower(name, 'upgrade')) {
+        facts.upgrade = value
+        facts.needsRewrite = true
+      }
+      return null
+    case 10:
+      if (equalsLower(name, 'connection')) {
+        const tokens = listTokensLower(value)
+        facts.connection = facts.connection === null ? tokens : facts.connection.concat(tokens)
+        facts.needsRewrite = true
+      } else if (equalsLower(name, 'keep-alive')) {
+        facts.needsRewrite = true
+      }
+      return null
+    case 14:
+      if (equalsLower(name, 'content-length')) {
+        if (facts.contentLength !== -1) return HEAD_ERRORS.repeatedContentLength
+        const n = parseContentLength(value)
+        if (n < 0) return HEAD_ERRORS.badContentLength
+        facts.contentLength = n
+      }
+      return null
+    case 15:
+      if (equalsLower(name, 'x-forwarded-for')) facts.needsRewrite = true
+      return null
+    case 16:
+      if (equalsLower(name, 'proxy-connection')) facts.needsRewrite = true
+      return null
+    case 17:
+      if (equalsLower(name, 'transfer-encoding')) return noteTransferEncoding(value, facts)
+      if (equalsLower(name, 'x-forwarded-proto')) facts.needsRewrite = true
+      return null
+    case 19:
+      if (equalsLower(name, 'x-cluster-client-ip')) facts.needsRewrite = true
+      return null
+    default:
+      return null
+  }
+}
+
+/** RFC 9112 §6.1: chunked must be the final coding and must appear once. */
+function noteTransferEncoding(value: string, facts: FieldFacts): HeadError | null {
+  if (facts.isChunked) return HEAD_ERRORS.badTransferEncoding
+  const codings = listTokensLower(trimOws(value))
+  if (codings.length === 0) return HEAD_ERRORS.badTransferEncoding
+  for (let i = 0; i < codings.length; i++) {
+    const coding = codings[i] ?? ''
+    for (let j = 0; j < coding.length; j++) {
+      if (IS_TCHAR[coding.charCodeAt(j)] !== 1) return HEAD_ERRORS.badTransferEncoding
+    }
+    if (coding === 'chunked' && i !== codings.length - 1) return HEAD_ERRORS.badTransferEncoding
+  }
+  if (codings[codings.length - 1] !== 'chunked') return HEAD_ERRORS.badTransferEncoding
+  facts.hasTransferEncoding = true
+  facts.isChunked = true
+  return null
+}

@@ -1,0 +1,60 @@
+/**
+ * What the HTTP engine needs from a virtual server, built once per snapshot.
+ * @module
+ */
+import type { Clock, Logger } from '../core/index.ts'
+import type { Pool, PoolNode } from '../pool/index.ts'
+import type { ErrorResponses } from './error-pages.ts'
+import type { ForwardingSettings } from './outgoing-head.ts'
+import type { HeadLimits, RequestHead } from './request-head.ts'
+import type { TimeoutSweeper } from './timeout-sweeper.ts'
+
+/** One finished HTTP transaction, handed to the request log and statistics. */
+export interface TransactionRecord {
+  readonly service: HttpService
+  readonly clientIp: string
+  readonly startWallMs: number
+  readonly request: RequestHead
+  readonly status: number
+  readonly responseHeaders: readonly string[] | null
+  readonly bytesIn: number
+  readonly bytesOut: number
+  readonly durationMs: number
+  /** Time from sending the request to the node until its response head arrived; -1 if none. */
+  readonly nodeResponseMs: number
+  readonly pool: Pool | null
+  readonly node: PoolNode | null
+}
+
+export interface HttpService {
+  readonly name: string
+  /** Default pool; null means the built-in `discard` pool. */
+  readonly pool: Pool | null
+  /** Every pool of the snapshot, by name (failure pools, rules). */
+  readonly pools: ReadonlyMap<string, Pool>
+  readonly forwarding: ForwardingSettings
+  readonly scheme: 'http' | 'https'
+  /** vTM `connection.keepalive`. */
+  readonly keepalive: boolean
+  /** vTM `connection.keepalive_timeout` in ms; 0 = never. */
+  readonly keepaliveTimeoutMs: number
+  /** vTM `basic.connect_timeout` in ms: time allowed for a complete request head; 0 = none. */
+  readonly headerTimeoutMs: number
+  /** vTM `connection.timeout` in ms: idle time allowed mid-transaction; 0 = none. */
+  readonly idleTimeoutMs: number
+  /** vTM `connection.max_client_buffer`: pipelined bytes buffered before reading pauses. */
+  readonly maxClientBufferBytes: number
+  readonly headLimits: HeadLimits
+  readonly errors: ErrorResponses
+  /** Called once per finished transaction (request log, statistics); null when nothing listens. */
+  readonly onTransactionEnd: ((record: TransactionRecord) => void) | null
+}
+
+/** Process-wide dependencies of the HTTP engine. */
+export interface HttpEngineDeps {
+  readonly clock: Clock
+  readonly sweeper: TimeoutSweeper
+  readonly logger: Logger
+  /** Set during graceful shutdown: finish the current transaction, then close. */
+  readonly lifecycle: { isDraining: boolean }
+}

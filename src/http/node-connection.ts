@@ -1,0 +1,88 @@
+/**
+ * A connection to a node. Its socket listeners are attached once and forward to whichever
+ * transaction owns it now, so reusing a kept-alive connection allocates no closures.
+ * @module
+ */
+import { connect, type Socket } from 'node:net'
+import type { IdleConnection, NodeStatus } from '../pool/index.ts'
+
+/** The side that owns a node connection while a transaction uses it. */
+export interface NodeConnectionOwner {
+  onNodeConnect(conn: NodeConnection): void
+  onNodeData(conn: NodeConnection, chunk: Buffer): void
+  onNodeEnd(conn: NodeConnection): void
+  onNodeClose(conn: NodeConnection): void
+  onNodeDrain(): void
+}
+
+export class NodeConnection implements IdleConnection {
+  readonly socket: Socket
+  readonly status: NodeStatus
+  owner: NodeConnectionOwner | null
+  isConnected = false
+  /** True once it has served a transaction (a retry on close-before-response is then safe). */
+  isReused = false
+  /** Response bytes received for the current transaction. */
+  bytesReceived = 0
+
+  constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean) {
+    this.status = status
+    this.owner = owner
+    this.socket = connect({ host: status.host, port: status.port, noDelay, allowHalfOpen: true })
+    this.socket.on('connect', () => {
+      this.isConnected = true
+      this.owner?.onNodeConnect(this)
+    })
+    this.socket.on('data', (chunk: Buffer) => {
+      this.bytesReceived += chunk.length
+      this.status.bytesFromNode += chunk.length
+      if (this.owner === null) this.close()
+      else this.owner.onNodeData(this, chunk)
+    })
+    this.socket.on('end', () => {
+      if (this.owner === null) this.close()
+      else this.owner.onNodeEnd(this)
+    })
+    this.socket.on('drain', () => {
+      this.owner?.onNodeDrain()
+    })
+    // Errors always end in 'close', which is where failures are handled.
+    this.socket.on('error', () => undefined)
+    this.socket.on('close', () => {
+      this.#forgetIfIdle()
+      const owner = this.owner
+      this.owner = null
+      owner?.onNodeClose(this)
+    })
+  }
+
+  /** Puts the connection in its node's idle list, or closes it when the list is full. */
+  park(maxIdle: number): void {
+    this.owner = null
+    this.isReused = true
+    this.bytesReceived = 0
+    const idle = this.status.idle
+    if (maxIdle !== 0 && idle.length >= maxIdle) this.close()
+    else idle.push(this)
+  }
+
+  /** Takes the most recently parked connection of a node, if any. */
+  static unpark(status: NodeStatus, owner: NodeConnectionOwner): NodeConnection | undefined {
+    const conn = status.idle.pop() as NodeConnection | undefined
+    if (conn !== undefined) conn.owner = owner
+    return conn
+  }
+
+  close(): void {
+    this.#forgetIfIdle()
+    this.owner = null
+    this.socket.destroy()
+  }
+
+  #forgetIfIdle(): void {
+    if (this.owner !== null) return
+    const idle = this.status.idle
+    const at = idle.indexOf(this)
+    if (at !== -1) idle.splice(at, 1)
+  }
+}

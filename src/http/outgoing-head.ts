@@ -1,0 +1,103 @@
+/**
+ * Builds the heads Sluice sends: requests to nodes and responses to clients. The common case
+ * (no hop-by-hop fields, nothing to strip) reuses the received head text untouched.
+ * @module
+ */
+import type { RequestHead } from './request-head.ts'
+import type { ResponseHead } from './response-head.ts'
+import { equalsLower } from './syntax.ts'
+
+/** What the virtual server adds to requests (vTM section `http`). */
+export interface ForwardingSettings {
+  readonly addClusterIp: boolean
+  readonly addXForwardedFor: boolean
+  readonly addXForwardedProto: boolean
+  readonly stripXForwardedProto: boolean
+}
+
+/** RFC 9110 §7.6.1: fields that describe one connection and are never forwarded. */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 2:
+      return equalsLower(name, 'te')
+    case 10:
+      return equalsLower(name, 'connection') || equalsLower(name, 'keep-alive')
+    case 16:
+      return equalsLower(name, 'proxy-connection')
+    default:
+      return false
+  }
+}
+
+function namedByConnection(name: string, tokens: readonly string[] | null): boolean {
+  if (tokens === null) return false
+  for (const t of tokens) if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && equalsLower(name, t)) return true
+  return false
+}
+
+/**
+ * The request head for the node. `isUpgrade` keeps Upgrade and asks for it again;
+ * `keepNodeAlive` false adds `Connection: close`.
+ */
+export function buildNodeRequestHead(
+  head: RequestHead,
+  settings: ForwardingSettings,
+  clientIp: string,
+  scheme: string,
+  isUpgrade: boolean,
+  keepNodeAlive: boolean,
+): string {
+  let extra = ''
+  if (settings.addClusterIp) extra += 'X-Cluster-Client-Ip: ' + clientIp + '\r\n'
+  if (settings.addXForwardedProto) extra += 'X-Forwarded-Proto: ' + scheme + '\r\n'
+  if (!head.needsRewrite && (keepNodeAlive || head.versionMinor === 0)) {
+    if (settings.addXForwardedFor) extra += 'X-Forwarded-For: ' + clientIp + '\r\n'
+    return extra === '' ? head.raw : head.raw.slice(0, -2) + extra + '\r\n'
+  }
+  let out = head.method + ' ' + head.target + (head.versionMinor === 1 ? ' HTTP/1.1\r\n' : ' HTTP/1.0\r\n')
+  let forwardedFor = ''
+  const h = head.headers
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i] ?? ''
+    const value = h[i + 1] ?? ''
+    if (isHopByHop(name) || namedByConnection(name, head.connection)) continue
+    if (name.length === 7 && !isUpgrade && equalsLower(name, 'upgrade')) continue
+    if (name.length === 19 && settings.addClusterIp && equalsLower(name, 'x-cluster-client-ip')) continue
+    if (name.length === 17 && settings.stripXForwardedProto && equalsLower(name, 'x-forwarded-proto')) continue
+    if (name.length === 15 && settings.addXForwardedFor && equalsLower(name, 'x-forwarded-for')) {
+      forwardedFor = forwardedFor === '' ? value : forwardedFor + ', ' + value
+      continue
+    }
+    out += name + ': ' + value + '\r\n'
+  }
+  if (settings.addXForwardedFor) {
+    extra += 'X-Forwarded-For: ' + (forwardedFor === '' ? clientIp : forwardedFor + ', ' + clientIp) + '\r\n'
+  }
+  if (isUpgrade) extra += 'Connection: Upgrade\r\n'
+  else if (!keepNodeAlive && head.versionMinor === 1) extra += 'Connection: close\r\n'
+  return out + extra + '\r\n'
+}
+
+/** How the client connection continues after this response. */
+export const CLIENT_KEEP = 0
+export const CLIENT_CLOSE = 1
+/** HTTP/1.0 client that asked for keep-alive: must be told it got it. */
+export const CLIENT_KEEP_10 = 2
+export const CLIENT_UPGRADE = 3
+
+/** The response head for the client. */
+export function buildClientResponseHead(res: ResponseHead, mode: number): string {
+  if (!res.needsRewrite && mode === CLIENT_KEEP && res.versionMinor === 1) return res.raw
+  let out = 'HTTP/1.1 ' + String(res.status) + ' ' + res.reason + '\r\n'
+  const h = res.headers
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i] ?? ''
+    if (isHopByHop(name) || namedByConnection(name, res.connection)) continue
+    if (name.length === 7 && mode !== CLIENT_UPGRADE && equalsLower(name, 'upgrade')) continue
+    out += name + ': ' + (h[i + 1] ?? '') + '\r\n'
+  }
+  if (mode === CLIENT_CLOSE) out += 'Connection: close\r\n'
+  else if (mode === CLIENT_KEEP_10) out += 'Connection: keep-alive\r\n'
+  else if (mode === CLIENT_UPGRADE) out += 'Connection: Upgrade\r\n'
+  return out + '\r\n'
+}

@@ -1,0 +1,104 @@
+/**
+ * Strict HTTP/1.1 request head parser (RFC 9112 §2-§3, §6). Anything ambiguous is an error:
+ * a traffic manager that forwards what a node might read differently enables smuggling.
+ * @module
+ */
+import { HEAD_ERRORS, type HeadError } from './head-error.ts'
+import { emptyFacts, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
+
+export interface RequestHead extends FieldFacts {
+  method: string
+  target: string
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  versionMinor: number
+  /** Bytes of the head, including the empty line. */
+  headBytes: number
+}
+
+export interface HeadLimits {
+  /** Longest request line accepted (414 beyond). */
+  readonly maxRequestLineBytes: number
+  /** Largest whole head accepted (431 beyond). */
+  readonly maxHeadBytes: number
+  /** Most header fields accepted (431 beyond). */
+  readonly maxFields: number
+}
+
+export const DEFAULT_HEAD_LIMITS: HeadLimits = Object.freeze({
+  maxRequestLineBytes: 8192,
+  maxHeadBytes: 32768,
+  maxFields: 100,
+})
+
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1')
+
+/** The head is not complete yet and no limit is exceeded: read more. */
+export const NEED_MORE = null
+
+/**
+ * Parses a request head at `buf[start..end)`. Returns the head, a HeadError, or NEED_MORE.
+ * Leading empty lines before a request are tolerated (RFC 9112 §2.2) only as CRLF pairs.
+ */
+export function parseRequestHead(
+  buf: Buffer,
+  start: number,
+  end: number,
+  limits: HeadLimits,
+): RequestHead | HeadError | typeof NEED_MORE {
+  while (end - start >= 2 && buf[start] === 0x0d && buf[start + 1] === 0x0a) start += 2
+  const headEnd = buf.indexOf(CRLFCRLF, start)
+  if (headEnd === -1 || headEnd + 4 > end) {
+    const available = end - start
+    const lineEnd = buf.indexOf(0x0a, start)
+    if ((lineEnd === -1 || lineEnd >= end) && available > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
+    if (available > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
+    return NEED_MORE
+  }
+  const headBytes = headEnd + 4 - start
+  if (headBytes > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
+  const s = buf.toString('latin1', start, headEnd + 4)
+  const lineEnd = s.indexOf('\r\n')
+  if (lineEnd > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
+
+  let i = 0
+  while (i < lineEnd && IS_TCHAR[s.charCodeAt(i)] === 1) i++
+  if (i === 0 || s.charCodeAt(i) !== 0x20) return i === 0 ? HEAD_ERRORS.badMethod : startLineError(s, i)
+  const method = s.slice(0, i)
+  const targetStart = ++i
+  while (i < lineEnd && IS_TARGET_CHAR[s.charCodeAt(i)] === 1) i++
+  if (i === targetStart || s.charCodeAt(i) !== 0x20) return i === targetStart ? HEAD_ERRORS.badTarget : startLineError(s, i)
+  const target = s.slice(targetStart, i)
+  i++
+  if (lineEnd - i !== 8 || !s.startsWith('HTTP/1.', i)) return startLineError(s, i)
+  const minor = s.charCodeAt(i + 7) - 0x30
+  if (minor !== 0 && minor !== 1) return HEAD_ERRORS.badVersion
+
+  // One literal with every field keeps a single hidden class for all request heads.
+  const head: RequestHead = { method, target, versionMinor: minor, headBytes, ...emptyFacts() }
+  head.raw = s
+  const problem = parseFieldLines(s, lineEnd + 2, head, limits.maxFields)
+  if (problem !== null) return problem
+  return checkRequestFraming(head)
+}
+
+function startLineError(s: string, at: number): HeadError {
+  const c = s.charCodeAt(at)
+  if (c === 0x0d || c === 0x0a) return HEAD_ERRORS.bareCr
+  return HEAD_ERRORS.badStartLine
+}
+
+function checkRequestFraming(head: RequestHead): RequestHead | HeadError {
+  if (head.hasTransferEncoding) {
+    if (head.contentLength !== -1) return HEAD_ERRORS.lengthAndChunked
+    if (head.versionMinor === 0) return HEAD_ERRORS.chunkedInHttp10
+  }
+  if (head.hostCount > 1) return HEAD_ERRORS.repeatedHost
+  if (head.hostCount === 0 && head.versionMinor === 1) return HEAD_ERRORS.missingHost
+  return head
+}
+
+/** True for a HeadError (as opposed to a parsed head). */
+export function isHeadError(x: object): x is HeadError {
+  return 'status' in x && 'reason' in x && !('headers' in x)
+}

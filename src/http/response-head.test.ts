@@ -1,0 +1,40 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parseResponseHead } from './response-head.ts'
+import { isHeadError } from './request-head.ts'
+
+function parse(text: string): ReturnType<typeof parseResponseHead> {
+  const buf = Buffer.from(text, 'latin1')
+  return parseResponseHead(buf, 0, buf.length)
+}
+
+test('parses status, reason and fields', () => {
+  const h = parse('HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc')
+  assert.ok(h !== null && !isHeadError(h))
+  assert.equal(h.status, 404)
+  assert.equal(h.reason, 'Not Found')
+  assert.equal(h.contentLength, 3)
+})
+
+test('accepts a status line without a reason phrase', () => {
+  const h = parse('HTTP/1.1 204\r\n\r\n')
+  assert.ok(h !== null && !isHeadError(h))
+  assert.equal(h.status, 204)
+})
+
+test('refuses ambiguous or malformed responses', () => {
+  for (const text of [
+    'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    'HTTP/1.1 2x0 OK\r\n\r\n',
+    'HTTP/2.0 200 OK\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n',
+    'HTTP/1.1 200 O\rK\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n',
+    'HTTP/1.1 099 OK\r\n\r\n',
+    'SSH-2.0-OpenSSH\r\n\r\n',
+  ]) {
+    const r = parse(text)
+    assert.ok(r !== null && isHeadError(r), JSON.stringify(text))
+  }
+})

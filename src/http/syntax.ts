@@ -1,0 +1,71 @@
+/**
+ * Character classes of RFC 9110 §5.6.2 and §5.5, as lookup tables for the strict parsers.
+ * @module
+ */
+
+/** tchar: the characters allowed in tokens (methods, field names). */
+export const IS_TCHAR: Uint8Array = (() => {
+  const table = new Uint8Array(256)
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1
+  for (const ch of "!#$%&'*+-.^_`|~") table[ch.charCodeAt(0)] = 1
+  return table
+})()
+
+/**
+ * field-vchar plus SP and HTAB (RFC 9110 §5.5). obs-text (0x80-0xFF) is accepted because real
+ * clients send UTF-8 in values; control characters, DEL, bare CR and LF are not.
+ */
+export const IS_FIELD_CHAR: Uint8Array = (() => {
+  const table = new Uint8Array(256)
+  table[0x09] = 1
+  for (let c = 0x20; c <= 0x7e; c++) table[c] = 1
+  for (let c = 0x80; c <= 0xff; c++) table[c] = 1
+  return table
+})()
+
+/** Request-target characters: visible ASCII only (RFC 9112 §3.2; no spaces, no controls). */
+export const IS_TARGET_CHAR: Uint8Array = (() => {
+  const table = new Uint8Array(256)
+  for (let c = 0x21; c <= 0x7e; c++) table[c] = 1
+  return table
+})()
+
+/** Value of a hex digit, or -1. */
+export function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30
+  if (code >= 0x61 && code <= 0x66) return code - 0x57
+  if (code >= 0x41 && code <= 0x46) return code - 0x37
+  return -1
+}
+
+/** ASCII case-insensitive equality of `s` with an already lower-case `lower`. */
+export function equalsLower(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    if (c !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** Trims optional whitespace (SP / HTAB) from both ends (RFC 9110 §5.6.3 OWS). */
+export function trimOws(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && (s.charCodeAt(start) === 0x20 || s.charCodeAt(start) === 0x09)) start++
+  while (end > start && (s.charCodeAt(end - 1) === 0x20 || s.charCodeAt(end - 1) === 0x09)) end--
+  return start === 0 && end === s.length ? s : s.slice(start, end)
+}
+
+/** Splits a comma-separated list field into trimmed, lower-cased, non-empty elements. */
+export function listTokensLower(value: string): string[] {
+  const out: string[] = []
+  for (const part of value.split(',')) {
+    const t = trimOws(part)
+    if (t.length > 0) out.push(t.toLowerCase())
+  }
+  return out
+}

@@ -1,0 +1,2 @@
+export { ListenerSet } from './listener-set.ts'
+export type { AcceptHandler, BoundAddress } from './listener-set.ts'

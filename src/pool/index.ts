@@ -1,0 +1,5 @@
+export { NodeStatus, splitNodeAddress } from './node-status.ts'
+export type { IdleConnection } from './node-status.ts'
+export { StatusRegistry } from './status-registry.ts'
+export { Pool, PoolNode } from './pool.ts'
+export type { NodeState, PoolNodeConfig, PoolSettings } from './pool.ts'

@@ -1,0 +1,58 @@
+/**
+ * Runtime state of one node in one pool. It lives outside snapshots, keyed by pool and node,
+ * so health, connection counts and idle connections survive configuration changes.
+ * @module
+ */
+
+/** A pooled connection to a node, waiting for its next transaction. */
+export interface IdleConnection {
+  close(): void
+}
+
+/** Weight of the newest sample in the response-time moving average. */
+const RESPONSE_TIME_ALPHA = 0.2
+
+export class NodeStatus {
+  readonly id: string
+  readonly host: string
+  readonly port: number
+  /** Transactions in flight to this node from this process. */
+  activeConnections = 0
+  /** Exponentially weighted mean of recent response times (ms); 0 until measured. */
+  responseTimeMs = 0
+  /** Monotonic ms since which the node has been usable (added or recovered). */
+  usableSinceMs: number
+  /** False while a monitor or passive monitoring considers the node dead. */
+  isAlive = true
+  /** Passive monitoring: monotonic ms until which the node is skipped after failures. */
+  failedUntilMs = 0
+  /** Consecutive connection failures seen by real traffic. */
+  consecutiveFailures = 0
+  /** Idle keep-alive connections, most recently used last. */
+  readonly idle: IdleConnection[] = []
+  /** Counters for statistics. */
+  requests = 0
+  failures = 0
+  bytesToNode = 0
+  bytesFromNode = 0
+
+  constructor(id: string, host: string, port: number, nowMs: number) {
+    this.id = id
+    this.host = host
+    this.port = port
+    this.usableSinceMs = nowMs
+  }
+
+  recordResponseTime(ms: number): void {
+    this.responseTimeMs =
+      this.responseTimeMs === 0 ? ms : this.responseTimeMs + RESPONSE_TIME_ALPHA * (ms - this.responseTimeMs)
+  }
+}
+
+/** Splits `host:port` or `[v6]:port` into its parts; the configuration layer has validated it. */
+export function splitNodeAddress(id: string): { host: string; port: number } {
+  const colon = id.lastIndexOf(':')
+  let host = id.slice(0, colon)
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1)
+  return { host, port: Number(id.slice(colon + 1)) }
+}

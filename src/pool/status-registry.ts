@@ -1,0 +1,51 @@
+/**
+ * Keeps NodeStatus objects across snapshots: a reload reuses the status of every (pool, node)
+ * that remains and forgets the rest.
+ * @module
+ */
+import { NodeStatus, splitNodeAddress } from './node-status.ts'
+
+export class StatusRegistry {
+  readonly #byKey = new Map<string, NodeStatus>()
+
+  /** The status for `node` in `pool`, created on first use. */
+  get(pool: string, node: string, nowMs: number): NodeStatus {
+    const key = pool + '\u0000' + node
+    let status = this.#byKey.get(key)
+    if (status === undefined) {
+      const { host, port } = splitNodeAddress(node)
+      status = new NodeStatus(node, host, port, nowMs)
+      this.#byKey.set(key, status)
+    }
+    return status
+  }
+
+  /** Look up without creating. */
+  find(pool: string, node: string): NodeStatus | undefined {
+    return this.#byKey.get(pool + '\u0000' + node)
+  }
+
+  /** Drops statuses not in `keep` (pool -> node ids), closing their idle connections. */
+  retain(keep: ReadonlyMap<string, ReadonlySet<string>>): void {
+    for (const [key, status] of this.#byKey) {
+      const sep = key.indexOf('\u0000')
+      const nodes = keep.get(key.slice(0, sep))
+      if (nodes === undefined || !nodes.has(key.slice(sep + 1))) {
+        for (const conn of status.idle.splice(0)) conn.close()
+        this.#byKey.delete(key)
+      }
+    }
+  }
+
+  *entries(): IterableIterator<[string, string, NodeStatus]> {
+    for (const [key, status] of this.#byKey) {
+      const sep = key.indexOf('\u0000')
+      yield [key.slice(0, sep), key.slice(sep + 1), status]
+    }
+  }
+
+  /** Closes every idle connection (shutdown). */
+  closeIdle(): void {
+    for (const status of this.#byKey.values()) for (const conn of status.idle.splice(0)) conn.close()
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Builds a Snapshot from a validated configuration: pools with their runtime status, HTTP
+ * settings per virtual server, compiled request-log formats and error pages. Anything that can
+ * still be wrong (a log format, a missing error file) is reported, all at once, before anything
+ * is applied.
+ * @module
+ */
+import { resolve } from 'node:path'
+import type { Clock, Random } from '../core/index.ts'
+import { err, ok, type Result } from '../core/index.ts'
+import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
+import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService, type TransactionRecord } from '../http/index.ts'
+import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
+import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
+import type { RequestLogRegistry, RequestLogWriter } from '../stats/index.ts'
+import { poolSettings } from './pool-settings.ts'
+import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
+import { LoggedTransaction } from './transaction-log.ts'
+
+export interface BuildDeps {
+  readonly clock: Clock
+  readonly random: Random
+  readonly statuses: StatusRegistry
+  /** Null for a dry run (`sluice check`): nothing is opened. */
+  readonly logs: RequestLogRegistry | null
+}
+
+const SECOND_MS = 1000
+
+export function buildSnapshot(config: ValidConfig, version: number, deps: BuildDeps): Result<Snapshot, Diagnostic[]> {
+  const problems: Diagnostic[] = []
+  const nowMs = deps.clock.monoMs()
+  const pools = new Map<string, Pool>()
+  for (const [name, props] of config.pools) {
+    const settings = poolSettings(name, props)
+    const nodes = settings.nodes.map((n) => new PoolNode(n, deps.statuses.get(name, n.id, nowMs)))
+    pools.set(name, new Pool(settings, Object.freeze(nodes), deps.clock, deps.random))
+  }
+  const logWriters: RequestLogWriter[] = []
+  const virtualServers = new Map<string, VirtualServerEntry>()
+  for (const [name, vs] of config.virtualServers) {
+    if (!vs.basic.enabled) continue
+    const http = vs.basic.protocol === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters) : null
+    virtualServers.set(
+      name,
+      Object.freeze({
+        name,
+        protocol: vs.basic.protocol,
+        addresses: listenAddresses(vs),
+        maxConcurrentConnections: vs.basic.max_concurrent_connections,
+        http,
+      }),
+    )
+  }
+  if (problems.length > 0) {
+    for (const w of logWriters) void deps.logs?.release(w)
+    return err(problems)
+  }
+  return ok(Object.freeze({ version, config, pools, virtualServers, logWriters: Object.freeze(logWriters) }))
+}
+
+function listenAddresses(vs: VirtualServerProperties): readonly ListenAddress[] {
+  const port = vs.basic.port
+  if (vs.basic.listen_on_any) return [{ host: undefined, port }]
+  return vs.basic.listen_on_hosts.map((host) => ({ host, port }))
+}
+
+function httpService(
+  name: string,
+  vs: VirtualServerProperties,
+  config: ValidConfig,
+  pools: ReadonlyMap<string, Pool>,
+  deps: BuildDeps,
+  problems: Diagnostic[],
+  logWriters: RequestLogWriter[],
+): HttpService {
+  const problem = (key: string, reason: string) => problems.push({ objectType: 'virtual_servers', objectName: name, key, reason })
+  let errorBody: Buffer | undefined
+  const errorFile = vs.connection_errors.error_file
+  if (errorFile !== 'Default' && errorFile !== '') {
+    errorBody = config.extraFiles.get(errorFile)
+    if (errorBody === undefined) problem('connection_errors.error_file', `no file "${errorFile}" in extra_files/`)
+  }
+  const onEnd = transactionLogger(name, vs, config, deps, problem, logWriters)
+  return Object.freeze({
+    name,
+    pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
+    pools,
+    forwarding: Object.freeze({
+      addClusterIp: vs.http.add_cluster_ip,
+      addXForwardedFor: vs.http.add_x_forwarded_for,
+      addXForwardedProto: vs.http.add_x_forwarded_proto,
+      stripXForwardedProto: vs.http.strip_x_forwarded_proto,
+    }),
+    scheme: vs.basic.ssl_decrypt ? 'https' : 'http',
+    keepalive: vs.connection.keepalive,
+    keepaliveTimeoutMs: vs.connection.keepalive_timeout * SECOND_MS,
+    headerTimeoutMs: vs.basic.connect_timeout * SECOND_MS,
+    idleTimeoutMs: vs.connection.timeout * SECOND_MS,
+    maxClientBufferBytes: vs.connection.max_client_buffer,
+    headLimits: DEFAULT_HEAD_LIMITS,
+    errors: buildErrorResponses(errorBody),
+    onTransactionEnd: onEnd,
+  })
+}
+
+function transactionLogger(
+  name: string,
+  vs: VirtualServerProperties,
+  config: ValidConfig,
+  deps: BuildDeps,
+  problem: (key: string, reason: string) => void,
+  logWriters: RequestLogWriter[],
+): ((t: TransactionRecord) => void) | null {
+  if (!vs.log.enabled) return null
+  let format: (t: LoggedTransaction) => string = formatJsonRecord
+  if (!vs.log.json) {
+    const compiled = compileLogFormat(vs.log.format)
+    if (!compiled.ok) {
+      problem('log.format', compiled.error)
+      return null
+    }
+    format = compiled.value
+  }
+  if (deps.logs === null) return null
+  const home = resolve(config.dir ?? '.')
+  const filename = resolve(home, expandLogFilename(vs.log.filename, name, home))
+  const writer = deps.logs.acquire(filename)
+  logWriters.push(writer)
+  return (t) => {
+    writer.write(format(new LoggedTransaction(t)))
+  }
+}

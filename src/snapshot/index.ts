@@ -1,0 +1,3 @@
+export { buildSnapshot } from './build.ts'
+export type { BuildDeps } from './build.ts'
+export type { Snapshot, VirtualServerEntry, ListenAddress } from './snapshot.ts'

@@ -1,0 +1,35 @@
+/**
+ * The immutable picture of a configuration that the data plane reads.
+ * @module
+ */
+import type { ValidConfig } from '../config/index.ts'
+import type { HttpService } from '../http/index.ts'
+import type { Pool } from '../pool/index.ts'
+import type { RequestLogWriter } from '../stats/index.ts'
+
+/** One address a virtual server accepts on. `host` undefined means every address. */
+export interface ListenAddress {
+  readonly host: string | undefined
+  readonly port: number
+}
+
+export interface VirtualServerEntry {
+  readonly name: string
+  readonly protocol: string
+  readonly addresses: readonly ListenAddress[]
+  /** vTM `basic.max_concurrent_connections`; 0 = no limit. */
+  readonly maxConcurrentConnections: number
+  /** The HTTP engine's settings, for protocol `http`. */
+  readonly http: HttpService | null
+}
+
+export interface Snapshot {
+  /** Increases by one with every applied configuration. */
+  readonly version: number
+  readonly config: ValidConfig
+  readonly pools: ReadonlyMap<string, Pool>
+  /** Enabled virtual servers only. */
+  readonly virtualServers: ReadonlyMap<string, VirtualServerEntry>
+  /** Request-log writers this snapshot holds a reference to (released when it is replaced). */
+  readonly logWriters: readonly RequestLogWriter[]
+}
