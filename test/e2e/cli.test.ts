@@ -19,7 +19,7 @@ async function tempConfig(files: Record<string, string>): Promise<string> {
 async function namedNode(name: string): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     req.resume()
-    res.end(`${name} ${req.headers['x-cluster-client-ip'] ?? '-'}`)
+    res.end(name + ' ' + String(req.headers['x-cluster-client-ip'] ?? '-'))
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
