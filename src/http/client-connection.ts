@@ -51,6 +51,14 @@ function isIdempotent(method: string): boolean {
   }
 }
 
+/**
+ * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
+ * IPv4 address itself, as vTM reports it.
+ */
+function plainClientIp(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
+}
+
 /** Gives the listener a way to find the virtual server's current settings. */
 export interface ServiceSource {
   current(): HttpService | null
@@ -102,7 +110,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     this.#socket = socket
     this.#deps = deps
     this.#source = source
-    this.#clientIp = socket.remoteAddress ?? ''
+    this.#clientIp = plainClientIp(socket.remoteAddress ?? '')
     socket.on('data', (chunk: Buffer) => {
       this.#onClientData(chunk)
     })
