@@ -12,11 +12,23 @@ import { ListenerSet, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { buildSnapshot, type Snapshot } from './snapshot/index.ts'
 import { RequestLogRegistry } from './stats/index.ts'
+import { EventLog, type EventInput } from './events/index.ts'
+import { HealthManager, type HealthEvent } from './health/index.ts'
 
 export interface AppDeps {
   readonly clock: Clock
   readonly random: Random
   readonly logger: Logger
+  /** Environment given to `program` monitors (health code never reads process.env itself). */
+  readonly programEnv?: Readonly<Record<string, string>>
+}
+
+/** vTM files monitor-level events under `monitors`, node and pool verdicts under `pools`. */
+function healthEventInput(e: HealthEvent): EventInput {
+  const category = e.kind === 'monitorfail' || e.kind === 'monitorok' ? 'monitors' : 'pools'
+  const objects: Record<string, string> = { pool: e.pool, monitor: e.monitor }
+  if (e.node !== undefined) objects['node'] = e.node
+  return { severity: e.severity, category, name: e.kind, objects, message: e.reason }
 }
 
 export class App {
@@ -29,6 +41,8 @@ export class App {
   readonly #sources = new Map<string, ServiceSource>()
   readonly #connections = new Map<string, number>()
   readonly #clients = new Set<ClientConnection>()
+  readonly events: EventLog
+  readonly #health: HealthManager
   #snapshot: Snapshot | null = null
   #version = 0
   /** Serialises configuration changes. */
@@ -40,6 +54,23 @@ export class App {
       onError: (file, message) => {
         deps.logger.warn(`request log ${file}: ${message}`)
       },
+    })
+    this.events = new EventLog(deps.clock, deps.logger)
+    this.#health = new HealthManager({
+      statusSink: {
+        setNodeHealth: (pool, node, alive, reason) => {
+          const status = this.#statuses.find(pool, node)
+          if (status === undefined) return
+          if (alive && !status.isAlive) status.usableSinceMs = deps.clock.monoMs()
+          status.isAlive = alive
+          status.deadReason = alive ? '' : reason
+        },
+      },
+      onEvent: (e) => {
+        this.events.emit(healthEventInput(e))
+      },
+      logger: deps.logger,
+      ...(deps.programEnv === undefined ? {} : { programEnv: deps.programEnv }),
     })
     this.#sweeper = new TimeoutSweeper(deps.clock)
     this.#engine = { clock: deps.clock, sweeper: this.#sweeper, logger: deps.logger, lifecycle: { isDraining: false } }
@@ -65,6 +96,7 @@ export class App {
       random: this.#deps.random,
       statuses: this.#statuses,
       logs: this.#logs,
+      events: this.events.emit,
     })
     if (!built.ok) return built
     const next = built.value
@@ -78,6 +110,7 @@ export class App {
     }
     this.#version = next.version
     this.#retainStatuses(next)
+    for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
     return ok(next)
   }
@@ -136,6 +169,7 @@ export class App {
     }
     for (const c of this.#clients) c.destroy()
     this.#sweeper.stop()
+    await this.#health.stop()
     this.#statuses.closeIdle()
     await this.#logs.closeAll()
   }

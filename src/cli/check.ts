@@ -16,6 +16,7 @@ export async function loadAndCheck(dir: string): Promise<Result<ValidConfig, Dia
     random: systemRandom,
     statuses: new StatusRegistry(),
     logs: null,
+    events: () => undefined,
   })
   return built.ok ? loaded : built
 }

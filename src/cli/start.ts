@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../config/index.ts'
 import { errorMessage, systemClock, systemRandom, type Logger } from '../core/index.ts'
 import { loadAndCheck } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
+import { ReloadQueue, watchConfigDir } from './watch.ts'
 
 export interface StartOptions {
   readonly configDir: string
@@ -42,7 +43,12 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       return 1
     }
   }
-  const app = new App({ clock: systemClock, random: systemRandom, logger })
+  const app = new App({
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+  })
   const applied = await app.apply(loaded.value)
   if (!applied.ok) {
     for (const d of applied.error) out(formatDiagnostic(d))
@@ -59,20 +65,34 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
   out('press Ctrl-C to stop')
 
-  const reload = async () => {
+  const reload = async (why: string) => {
     const next = await loadAndCheck(opts.configDir)
-    if (!next.ok) {
-      logger.warn(`configuration change rejected; still running the previous one:`)
-      for (const d of next.error) logger.warn('  ' + formatDiagnostic(d))
+    const result = next.ok ? await app.apply(next.value) : next
+    if (result.ok) {
+      app.events.emit({
+        severity: 'info',
+        category: 'config',
+        name: 'confok',
+        objects: { directory: opts.configDir },
+        message: `configuration applied (version ${String(result.value.version)}, ${why})`,
+      })
       return
     }
-    const result = await app.apply(next.value)
-    if (result.ok) logger.info(`configuration reloaded (version ${String(result.value.version)})`)
-    else for (const d of result.error) logger.warn('configuration change rejected: ' + formatDiagnostic(d))
+    app.events.emit({
+      severity: 'warn',
+      category: 'config',
+      name: 'confrejected',
+      objects: { directory: opts.configDir },
+      message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}`,
+    })
   }
+  const reloads = new ReloadQueue(reload)
   process.on('SIGHUP', () => {
-    void reload()
+    reloads.request('SIGHUP')
   })
+  const watcher = watchConfigDir(opts.configDir, () => {
+    reloads.request('directory changed')
+  }, logger)
 
   return new Promise((resolveExit) => {
     let stopping = false
@@ -81,6 +101,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       stopping = true
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
+        watcher.close()
         await app.stop(opts.drainMs)
         await Promise.all(demo.map((d) => d.close()))
         out('stopped')

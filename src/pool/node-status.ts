@@ -28,6 +28,10 @@ export class NodeStatus {
   failedUntilMs = 0
   /** Consecutive connection failures seen by real traffic. */
   consecutiveFailures = 0
+  /** Passive monitoring has marked the node failed (until failedUntilMs). */
+  isPassiveFailed = false
+  /** Why a monitor last marked the node dead ('' while alive). */
+  deadReason = ''
   /** Idle keep-alive connections, most recently used last. */
   readonly idle: IdleConnection[] = []
   /** Counters for statistics. */

@@ -6,7 +6,12 @@
 import type { Clock, Random } from '../core/index.ts'
 import type { AlgorithmName, BalanceContext, BalanceNode, Balancer } from '../balance/index.ts'
 import { createBalancer, selectPriorityGroup } from '../balance/index.ts'
+import type { EventSink } from '../events/index.ts'
 import type { NodeStatus } from './node-status.ts'
+import type { PoolRuntime, QueueWaiter } from './pool-runtime.ts'
+
+/** `choose` found usable nodes, but every one is at `max_connections_per_node`. */
+export const POOL_BUSY = 'busy'
 
 export type NodeState = 'active' | 'draining' | 'disabled'
 
@@ -38,6 +43,11 @@ export interface PoolSettings {
   readonly passiveMonitoring: boolean
   readonly nodeConnectionAttempts: number
   readonly retryFailTimeMs: number
+  /** 0 = no limit (vTM `connection.max_connections_per_node`). */
+  readonly maxConnectionsPerNode: number
+  /** 0 = no limit (vTM `connection.max_queue_size`). */
+  readonly maxQueueSize: number
+  readonly queueTimeoutMs: number
 }
 
 /** One node of one pool in one snapshot. Reads live counters from its NodeStatus. */
@@ -77,12 +87,21 @@ export class Pool {
   readonly #ctx: BalanceContext
   /** Reused for every pick so that picking allocates nothing. */
   readonly #candidates: PoolNode[] = []
+  readonly runtime: PoolRuntime
+  readonly #events: EventSink
 
-  constructor(settings: PoolSettings, nodes: readonly PoolNode[], clock: Clock, random: Random) {
+  constructor(
+    settings: PoolSettings,
+    nodes: readonly PoolNode[],
+    runtime: PoolRuntime,
+    deps: { clock: Clock; random: Random; events: EventSink },
+  ) {
     this.settings = settings
     this.nodes = nodes
+    this.runtime = runtime
+    this.#events = deps.events
     this.#balancer = createBalancer(settings.algorithm)
-    this.#ctx = { clock, random }
+    this.#ctx = { clock: deps.clock, random: deps.random }
   }
 
   get name(): string {
@@ -103,21 +122,98 @@ export class Pool {
 
   /**
    * Chooses a node for a new transaction, skipping dead, draining, disabled and `tried` nodes.
-   * Returns undefined when no node is usable.
+   * Returns undefined when no node is usable, POOL_BUSY when usable nodes exist but all are at
+   * their connection limit (the caller may queue).
    */
-  pick(tried: readonly PoolNode[] | null): PoolNode | undefined {
+  choose(tried: readonly PoolNode[] | null): PoolNode | typeof POOL_BUSY | undefined {
     const nowMs = this.#ctx.clock.monoMs()
+    const limit = this.settings.maxConnectionsPerNode
     const candidates = this.#candidates
     candidates.length = 0
+    let busy = false
     for (const node of this.nodes) {
-      if (this.isUsable(node, nowMs) && (tried === null || !tried.includes(node))) candidates.push(node)
+      if (!this.isUsable(node, nowMs) || (tried !== null && tried.includes(node))) continue
+      if (limit > 0 && node.status.activeConnections >= limit) busy = true
+      else candidates.push(node)
     }
-    if (candidates.length === 0) return undefined
+    if (candidates.length === 0) return busy ? POOL_BUSY : undefined
     let group: readonly BalanceNode[] = candidates
     if (this.settings.priorityEnabled) group = selectPriorityGroup(candidates, this.settings.priorityNodes)
     const index = this.#balancer.pick(group, this.#ctx)
     const chosen = group[index] as PoolNode | undefined
     candidates.length = 0
     return chosen
+  }
+
+  /** Like choose, for callers that cannot queue: a busy pool counts as no node. */
+  pick(tried: readonly PoolNode[] | null): PoolNode | undefined {
+    const chosen = this.choose(tried)
+    return chosen === POOL_BUSY ? undefined : chosen
+  }
+
+  /** A transaction starts using `node`. */
+  acquire(node: PoolNode): void {
+    node.status.activeConnections++
+    node.status.requests++
+  }
+
+  /** A transaction stops using `node`; a queued transaction may now get its slot. */
+  release(node: PoolNode): void {
+    node.status.activeConnections--
+    if (this.runtime.queueLength > 0) this.runtime.wakeOne()
+  }
+
+  /** Queues a transaction for a free slot; false when the queue is full. */
+  enqueue(waiter: QueueWaiter, atFront = false): boolean {
+    return this.runtime.enqueue(waiter, this.settings.maxQueueSize, atFront)
+  }
+
+  /**
+   * Passive monitoring: real traffic could not connect to `node`. After
+   * `node_connection_attempts` failures in a row the node is skipped for `node.retry_fail_time`.
+   */
+  noteConnectFailure(node: PoolNode): void {
+    const status = node.status
+    status.failures++
+    status.consecutiveFailures++
+    if (!this.settings.passiveMonitoring || status.consecutiveFailures < this.settings.nodeConnectionAttempts) return
+    const nowMs = this.#ctx.clock.monoMs()
+    status.consecutiveFailures = 0
+    status.failedUntilMs = nowMs + this.settings.retryFailTimeMs
+    if (status.isPassiveFailed) return
+    status.isPassiveFailed = true
+    this.#events({
+      severity: 'warn',
+      category: 'pools',
+      name: 'nodefail',
+      objects: { pool: this.name, node: node.id },
+      message: `node ${node.id} failed: ${String(this.settings.nodeConnectionAttempts)} connection attempts failed (passive monitoring); retrying after ${String(this.settings.retryFailTimeMs / 1000)} s`,
+    })
+    if (this.usableCount(nowMs) === 0) {
+      this.#events({
+        severity: 'serious',
+        category: 'pools',
+        name: 'pooldied',
+        objects: { pool: this.name },
+        message: `pool ${this.name} has no usable nodes`,
+      })
+    }
+  }
+
+  /** Real traffic reached `node`: it is working again if passive monitoring had failed it. */
+  noteConnectSuccess(node: PoolNode): void {
+    const status = node.status
+    status.consecutiveFailures = 0
+    if (!status.isPassiveFailed) return
+    status.isPassiveFailed = false
+    status.failedUntilMs = 0
+    status.usableSinceMs = this.#ctx.clock.monoMs()
+    this.#events({
+      severity: 'info',
+      category: 'pools',
+      name: 'nodeworking',
+      objects: { pool: this.name, node: node.id },
+      message: `node ${node.id} is working again (passive monitoring)`,
+    })
   }
 }

@@ -4,9 +4,21 @@
  * @module
  */
 import { NodeStatus, splitNodeAddress } from './node-status.ts'
+import { PoolRuntime } from './pool-runtime.ts'
 
 export class StatusRegistry {
   readonly #byKey = new Map<string, NodeStatus>()
+  readonly #pools = new Map<string, PoolRuntime>()
+
+  /** The runtime state of pool `name`, created on first use. */
+  pool(name: string): PoolRuntime {
+    let runtime = this.#pools.get(name)
+    if (runtime === undefined) {
+      runtime = new PoolRuntime(name)
+      this.#pools.set(name, runtime)
+    }
+    return runtime
+  }
 
   /** The status for `node` in `pool`, created on first use. */
   get(pool: string, node: string, nowMs: number): NodeStatus {
@@ -27,6 +39,7 @@ export class StatusRegistry {
 
   /** Drops statuses not in `keep` (pool -> node ids), closing their idle connections. */
   retain(keep: ReadonlyMap<string, ReadonlySet<string>>): void {
+    for (const name of this.#pools.keys()) if (!keep.has(name)) this.#pools.delete(name)
     for (const [key, status] of this.#byKey) {
       const sep = key.indexOf('\u0000')
       const nodes = keep.get(key.slice(0, sep))

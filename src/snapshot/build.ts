@@ -11,8 +11,10 @@ import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
 import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
+import type { EventSink } from '../events/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter } from '../stats/index.ts'
+import { buildHealthPlan } from './health-plan.ts'
 import { poolSettings } from './pool-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
@@ -23,6 +25,7 @@ export interface BuildDeps {
   readonly statuses: StatusRegistry
   /** Null for a dry run (`sluice check`): nothing is opened. */
   readonly logs: RequestLogRegistry | null
+  readonly events: EventSink
 }
 
 const SECOND_MS = 1000
@@ -34,7 +37,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   for (const [name, props] of config.pools) {
     const settings = poolSettings(name, props)
     const nodes = settings.nodes.map((n) => new PoolNode(n, deps.statuses.get(name, n.id, nowMs)))
-    pools.set(name, new Pool(settings, Object.freeze(nodes), deps.clock, deps.random))
+    pools.set(name, new Pool(settings, Object.freeze(nodes), deps.statuses.pool(name), deps))
   }
   const logWriters: RequestLogWriter[] = []
   const virtualServers = new Map<string, VirtualServerEntry>()
@@ -52,11 +55,12 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
       }),
     )
   }
+  const healthPlan = buildHealthPlan(config, problems)
   if (problems.length > 0) {
     for (const w of logWriters) void deps.logs?.release(w)
     return err(problems)
   }
-  return ok(Object.freeze({ version, config, pools, virtualServers, logWriters: Object.freeze(logWriters) }))
+  return ok(Object.freeze({ version, config, pools, virtualServers, healthPlan, logWriters: Object.freeze(logWriters) }))
 }
 
 function listenAddresses(vs: VirtualServerProperties): readonly ListenAddress[] {

@@ -30,5 +30,8 @@ export function poolSettings(name: string, p: PoolProperties): PoolSettings {
     passiveMonitoring: p.basic.passive_monitoring,
     nodeConnectionAttempts: p.basic.node_connection_attempts,
     retryFailTimeMs: p.node.retry_fail_time * SECOND_MS,
+    maxConnectionsPerNode: p.connection.max_connections_per_node,
+    maxQueueSize: p.connection.max_queue_size,
+    queueTimeoutMs: p.connection.queue_timeout * SECOND_MS,
   })
 }

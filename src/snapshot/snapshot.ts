@@ -4,6 +4,7 @@
  */
 import type { ValidConfig } from '../config/index.ts'
 import type { HttpService } from '../http/index.ts'
+import type { HealthPlan } from '../health/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { RequestLogWriter } from '../stats/index.ts'
 
@@ -30,6 +31,8 @@ export interface Snapshot {
   readonly pools: ReadonlyMap<string, Pool>
   /** Enabled virtual servers only. */
   readonly virtualServers: ReadonlyMap<string, VirtualServerEntry>
+  /** What the health monitors watch: per pool, its monitors and its non-disabled nodes. */
+  readonly healthPlan: HealthPlan
   /** Request-log writers this snapshot holds a reference to (released when it is replaced). */
   readonly logWriters: readonly RequestLogWriter[]
 }
