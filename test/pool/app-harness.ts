@@ -19,7 +19,7 @@ export interface TestNode {
 }
 
 export async function startNode(name: string): Promise<TestNode> {
-  const node = { name, address: '', hits: 0, status: 200, close: async () => undefined }
+  const node: TestNode = { name, address: '', hits: 0, status: 200, close: () => Promise.resolve() }
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume()
     node.hits++
