@@ -11,7 +11,7 @@ import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSour
 import { ListenerSet, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { buildSnapshot, type Snapshot } from './snapshot/index.ts'
-import { RequestLogRegistry } from './stats/index.ts'
+import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
 
@@ -42,6 +42,7 @@ export class App {
   readonly #connections = new Map<string, number>()
   readonly #clients = new Set<ClientConnection>()
   readonly events: EventLog
+  readonly stats: StatsRegistry
   readonly #health: HealthManager
   #snapshot: Snapshot | null = null
   #version = 0
@@ -56,6 +57,7 @@ export class App {
       },
     })
     this.events = new EventLog(deps.clock, deps.logger)
+    this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
         setNodeHealth: (pool, node, alive, reason) => {
@@ -97,6 +99,7 @@ export class App {
       statuses: this.#statuses,
       logs: this.#logs,
       events: this.events.emit,
+      stats: this.stats,
     })
     if (!built.ok) return built
     const next = built.value
@@ -133,16 +136,20 @@ export class App {
   #accept(socket: Socket, virtualServer: string): void {
     const entry = this.#snapshot?.virtualServers.get(virtualServer)
     const open = this.#connections.get(virtualServer) ?? 0
+    const counters = this.stats.virtualServer(virtualServer)
     if (entry === undefined || (entry.maxConcurrentConnections > 0 && open >= entry.maxConcurrentConnections)) {
+      counters.connectionsRefused++
       socket.on('error', () => undefined)
       socket.destroy()
       return
     }
     this.#connections.set(virtualServer, open + 1)
+    counters.connectionOpened()
     const client = new ClientConnection(socket, this.#engine, this.#sourceFor(virtualServer))
     this.#clients.add(client)
     socket.once('close', () => {
       this.#clients.delete(client)
+      counters.connectionClosed()
       this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
     })
   }

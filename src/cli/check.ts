@@ -17,6 +17,7 @@ export async function loadAndCheck(dir: string): Promise<Result<ValidConfig, Dia
     statuses: new StatusRegistry(),
     logs: null,
     events: () => undefined,
+    stats: null,
   })
   return built.ok ? loaded : built
 }

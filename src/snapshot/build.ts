@@ -13,7 +13,7 @@ import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService, type Transa
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
-import type { RequestLogRegistry, RequestLogWriter } from '../stats/index.ts'
+import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
 import { poolSettings } from './pool-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
@@ -26,6 +26,8 @@ export interface BuildDeps {
   /** Null for a dry run (`sluice check`): nothing is opened. */
   readonly logs: RequestLogRegistry | null
   readonly events: EventSink
+  /** Counters live outside snapshots; null for a dry run. */
+  readonly stats: StatsRegistry | null
 }
 
 const SECOND_MS = 1000
@@ -85,7 +87,15 @@ function httpService(
     errorBody = config.extraFiles.get(errorFile)
     if (errorBody === undefined) problem('connection_errors.error_file', `no file "${errorFile}" in extra_files/`)
   }
-  const onEnd = transactionLogger(name, vs, config, deps, problem, logWriters)
+  const onLog = transactionLogger(name, vs, config, deps, problem, logWriters)
+  const counters = deps.stats?.virtualServer(name)
+  const onEnd =
+    counters === undefined
+      ? onLog
+      : (t: TransactionRecord) => {
+          counters.recordResponse(t.status, t.bytesIn, t.bytesOut, t.durationMs)
+          if (onLog !== null) onLog(t)
+        }
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),

@@ -10,7 +10,7 @@ import { freePort } from '../e2e/cli-harness.ts'
 
 export interface TestNode {
   readonly name: string
-  readonly address: string
+  address: string
   /** Requests this node has answered (monitor probes included). */
   hits: number
   /** What the node answers; change it to make the node fail. */
