@@ -12,7 +12,7 @@ test('lexer: strings, raw strings, numbers, variables, dotted names', () => {
   assert.equal(t[6]?.num, 44)
   assert.equal(t[8]?.kind, 'dbl')
   assert.equal(t[10]?.kind, 'dbl')
-  assert.equal(t[10]?.num, 1000)
+  assert.equal(t.at(10)?.num, 1000)
   assert.equal(t[12]?.text, 'string.len')
   assert.equal(t[t.length - 1]?.kind, 'eof')
 })
@@ -22,7 +22,7 @@ test('lexer: multi-line strings and continuation keep line numbers right', () =>
   assert.equal(t[0]?.text, 'line1\nline2')
   assert.equal(t[1]?.text, 'ab')
   assert.equal(t[2]?.span.line, 4)
-  assert.equal(t[2]?.span.col, 1)
+  assert.equal(t.at(2)?.span.col, 1)
 })
 
 test('lexer: errors are tokens with positions', () => {
@@ -41,7 +41,7 @@ test('parser: assignment binds to the nearest variable (real-world idioms)', () 
   const first = r.program.body[0]
   assert.ok(first?.kind === 'if')
   assert.equal(first.test.kind, 'unary')
-  assert.ok(first.test.kind === 'unary' && first.test.operand.kind === 'assign')
+  assert.equal((first.test as { operand: { kind: string } }).operand.kind, 'assign')
   const second = r.program.body[1]
   assert.ok(second?.kind === 'if' && second.test.kind === 'logical' && second.test.right.kind === 'assign')
 })

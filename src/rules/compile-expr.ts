@@ -1,0 +1,473 @@
+/**
+ * Compiles expressions into closures. Sync closures for everything that cannot suspend; the
+ * `then`/`evalInto` forms only where a suspending call sits underneath.
+ * @module
+ */
+import type { AssignOp, BinaryOp, Expr } from './ast.ts'
+import type { AEv, CExpr, Ev, Frame } from './closures.ts'
+import { evalInto, isPromise, then, tick } from './closures.ts'
+import type { CompileContext, SubInfo } from './compile-context.ts'
+import { MAX_SUB_DEPTH } from './compile-context.ts'
+import { compileRegex } from './regex.ts'
+import type { FunctionDef } from './registry.ts'
+import type { RunState } from './run-state.ts'
+import { HALT_NONE, NORMAL, RETURN } from './run-state.ts'
+import type { Value } from './value.ts'
+import {
+  TsDouble, arith, bitwise, compare, copyValue, equals, indexGet, indexSet, isCompound, toNumeric,
+  toInt, toStr, truthy,
+} from './value.ts'
+
+const EMPTY: CExpr = { fn: () => '', isAsync: false }
+
+function sync(fn: Ev): CExpr {
+  return { fn, isAsync: false }
+}
+
+/** Compiles an expression. Errors go to the context's diagnostics; the result is then a stub. */
+export function compileExpr(c: CompileContext, e: Expr): CExpr {
+  switch (e.kind) {
+    case 'str':
+    case 'int': {
+      const v = e.value
+      return sync(() => v)
+    }
+    case 'dbl': {
+      const v = new TsDouble(e.value)
+      return sync(() => v)
+    }
+    case 'var':
+      return sync(compileVarRead(c, e.name))
+    case 'array':
+      return compileList(c, e.items, (vals) => vals.map((v) => (isCompound(v) ? copyValue(v) : v)))
+    case 'hash': {
+      const flat: Expr[] = []
+      for (const en of e.entries) flat.push(en.key, en.value)
+      return compileList(c, flat, (vals) => {
+        const h = new Map<string, Value>()
+        for (let i = 0; i + 1 < vals.length; i += 2) {
+          const v = vals[i + 1] ?? ''
+          h.set(toStr(vals[i] ?? ''), isCompound(v) ? copyValue(v) : v)
+        }
+        return h
+      })
+    }
+    case 'index': {
+      const t = compileExpr(c, e.target)
+      const k = compileExpr(c, e.index)
+      if (!t.isAsync && !k.isAsync) {
+        const tf = t.fn as Ev
+        const kf = k.fn as Ev
+        return sync((s, f) => indexGet(tf(s, f), kf(s, f)))
+      }
+      return compileList(c, [e.target, e.index], (v) => indexGet(v[0] ?? '', v[1] ?? ''))
+    }
+    case 'unary':
+      return mapOne(compileExpr(c, e.operand), unaryOp(e.op))
+    case 'update':
+      return compileUpdate(c, e)
+    case 'binary':
+      return compileBinary(c, e.op, e.left, e.right)
+    case 'logical':
+      return compileLogical(c, e.op, e.left, e.right)
+    case 'cond': {
+      const t = compileExpr(c, e.test)
+      const a = compileExpr(c, e.then)
+      const b = compileExpr(c, e.else)
+      if (!t.isAsync && !a.isAsync && !b.isAsync) {
+        const tf = t.fn as Ev
+        const af = a.fn as Ev
+        const bf = b.fn as Ev
+        return sync((s, f) => (truthy(tf(s, f)) ? af(s, f) : bf(s, f)))
+      }
+      return { fn: (s, f) => then(t.fn(s, f), (v) => (truthy(v) ? a.fn(s, f) : b.fn(s, f))), isAsync: true }
+    }
+    case 'assign':
+      return compileAssign(c, e.op, e.target, e.value)
+    case 'call':
+      return compileCall(c, e)
+  }
+}
+
+function compileVarRead(c: CompileContext, name: string): Ev {
+  if (/^[0-9]$/.test(name)) {
+    const i = Number(name)
+    return (s) => s.captures[i] ?? ''
+  }
+  const slot = c.slot(name)
+  return (_s, f) => f[slot] ?? ''
+}
+
+/** Evaluates sub-expressions in order, then combines them; sync when all are sync. */
+function compileList(c: CompileContext, exprs: readonly Expr[], combine: (vals: Value[]) => Value): CExpr {
+  const parts = exprs.map((x) => compileExpr(c, x))
+  const fns = parts.map((p) => p.fn)
+  if (!parts.some((p) => p.isAsync)) {
+    const sf = fns as Ev[]
+    const n = sf.length
+    return sync((s, f) => {
+      const vals = new Array<Value>(n)
+      for (let i = 0; i < n; i++) vals[i] = (sf[i] as Ev)(s, f)
+      return combine(vals)
+    })
+  }
+  return {
+    fn: (s, f) => {
+      const vals = new Array<Value>(fns.length).fill('')
+      return then(evalInto(s, f, fns, vals, 0), () => combine(vals))
+    },
+    isAsync: true,
+  }
+}
+
+function mapOne(x: CExpr, op: (s: RunState, v: Value) => Value): CExpr {
+  if (!x.isAsync) {
+    const xf = x.fn as Ev
+    return sync((s, f) => op(s, xf(s, f)))
+  }
+  return { fn: (s, f) => then(x.fn(s, f), (v) => op(s, v)), isAsync: true }
+}
+
+function unaryOp(op: '!' | '~' | '-' | '+'): (s: RunState, v: Value) => Value {
+  switch (op) {
+    case '!':
+      return (_s, v) => (truthy(v) ? 0 : 1)
+    case '~':
+      return (_s, v) => -toInt(v) - 1
+    case '+':
+      return (_s, v) => toNumeric(v)
+    case '-':
+      return (_s, v) => {
+        const n = toNumeric(v)
+        return typeof n === 'number' ? 0 - n : new TsDouble(-n.d)
+      }
+  }
+}
+
+/** The value of `a OP b`; arithmetic errors abort the run. */
+export function binaryOp(op: BinaryOp): (s: RunState, a: Value, b: Value) => Value {
+  switch (op) {
+    case '.':
+      return (_s, a, b) => (typeof a === 'string' && typeof b === 'string' ? a + b : toStr(a) + toStr(b))
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+      return (s, a, b) => {
+        if (typeof a === 'number' && typeof b === 'number' && (op === '+' || op === '-')) return op === '+' ? a + b : a - b
+        const r = arith(op, a, b)
+        return typeof r === 'object' && 'error' in r ? s.fail(r.error) : r
+      }
+    case '==':
+      return (_s, a, b) => (equals(a, b) ? 1 : 0)
+    case '!=':
+      return (_s, a, b) => (equals(a, b) ? 0 : 1)
+    case '<':
+      return (_s, a, b) => (compare(a, b) < 0 ? 1 : 0)
+    case '<=':
+      return (_s, a, b) => (compare(a, b) <= 0 ? 1 : 0)
+    case '>':
+      return (_s, a, b) => (compare(a, b) > 0 ? 1 : 0)
+    case '>=':
+      return (_s, a, b) => (compare(a, b) >= 0 ? 1 : 0)
+    case '&':
+    case '|':
+    case '^':
+    case '<<':
+    case '>>':
+      return (_s, a, b) => bitwise(op, a, b)
+  }
+}
+
+function compileBinary(c: CompileContext, op: BinaryOp, left: Expr, right: Expr): CExpr {
+  const l = compileExpr(c, left)
+  const r = compileExpr(c, right)
+  const apply = binaryOp(op)
+  if (!l.isAsync && !r.isAsync) {
+    const lf = l.fn as Ev
+    const rf = r.fn as Ev
+    // Common shape in rules: `$x == "literal"`; avoid the generic path's extra call.
+    if (op === '==' && right.kind === 'str') {
+      const lit = right.value
+      return sync((s, f) => {
+        const a = lf(s, f)
+        return (typeof a === 'string' ? a === lit : equals(a, lit)) ? 1 : 0
+      })
+    }
+    return sync((s, f) => apply(s, lf(s, f), rf(s, f)))
+  }
+  return {
+    fn: (s, f) => then(l.fn(s, f), (a) => then(r.fn(s, f), (b) => apply(s, a, b))),
+    isAsync: true,
+  }
+}
+
+function compileLogical(c: CompileContext, op: '&&' | '||', left: Expr, right: Expr): CExpr {
+  const l = compileExpr(c, left)
+  const r = compileExpr(c, right)
+  const isAnd = op === '&&'
+  if (!l.isAsync && !r.isAsync) {
+    const lf = l.fn as Ev
+    const rf = r.fn as Ev
+    if (isAnd) return sync((s, f) => (truthy(lf(s, f)) && truthy(rf(s, f)) ? 1 : 0))
+    return sync((s, f) => (truthy(lf(s, f)) || truthy(rf(s, f)) ? 1 : 0))
+  }
+  return {
+    fn: (s, f) =>
+      then(l.fn(s, f), (a) => {
+        if (truthy(a) !== isAnd) return isAnd ? 0 : 1
+        return then(r.fn(s, f), (b) => (truthy(b) ? 1 : 0))
+      }),
+    isAsync: true,
+  }
+}
+
+/** A place that can be assigned: a variable or an element of one. */
+export interface Lvalue {
+  readonly get: Ev
+  readonly set: (s: RunState, f: Frame, v: Value) => void
+}
+
+export function compileLvalue(c: CompileContext, target: Expr): Lvalue | null {
+  if (target.kind === 'var') {
+    if (/^[0-9]$/.test(target.name)) {
+      const i = Number(target.name)
+      return { get: (s) => s.captures[i] ?? '', set: (s, _f, v) => { s.setCapture(i, v) } }
+    }
+    const slot = c.slot(target.name)
+    return { get: (_s, f) => f[slot] ?? '', set: (_s, f, v) => { f[slot] = v } }
+  }
+  if (target.kind === 'index') {
+    const parent = compileLvalue(c, target.target)
+    if (parent === null) return null
+    const k = compileExpr(c, target.index)
+    if (k.isAsync) {
+      c.error(target.index.span, 'a function that may suspend cannot be used in the index of an assignment target')
+      return null
+    }
+    const kf = k.fn as Ev
+    return {
+      get: (s, f) => indexGet(parent.get(s, f), kf(s, f)),
+      set: (s, f, v) => {
+        const cont = parent.get(s, f)
+        const r = indexSet(cont, kf(s, f), v)
+        if (!Array.isArray(r) && !(r instanceof Map)) {
+          s.fail(r.error)
+          return
+        }
+        if (r !== cont) parent.set(s, f, r)
+      },
+    }
+  }
+  c.error(target.span, 'only a variable or an element of one can be assigned')
+  return null
+}
+
+const COMPOUND: Readonly<Record<Exclude<AssignOp, '='>, BinaryOp>> = {
+  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '.=': '.', '&=': '&', '|=': '|', '^=': '^',
+  '<<=': '<<', '>>=': '>>',
+}
+
+function compileAssign(c: CompileContext, op: AssignOp, target: Expr, valueExpr: Expr): CExpr {
+  const lv = compileLvalue(c, target)
+  const val = compileExpr(c, valueExpr)
+  if (lv === null) return EMPTY
+  // Literals are fresh objects already; anything else may alias a variable and is copied.
+  const fresh = valueExpr.kind === 'array' || valueExpr.kind === 'hash'
+  let store: (s: RunState, f: Frame, v: Value) => Value
+  if (op === '=') {
+    store = (s, f, v) => {
+      const stored = !fresh && isCompound(v) ? copyValue(v) : v
+      lv.set(s, f, stored)
+      return stored
+    }
+  } else {
+    const apply = binaryOp(COMPOUND[op])
+    store = (s, f, v) => {
+      const nv = apply(s, lv.get(s, f), v)
+      lv.set(s, f, nv)
+      return nv
+    }
+  }
+  if (!val.isAsync) {
+    const vf = val.fn as Ev
+    if (op === '=' && target.kind === 'var' && !/^[0-9]$/.test(target.name)) {
+      const slot = c.slot(target.name)
+      return sync((_s, f) => {
+        const v = vf(_s, f)
+        const stored = !fresh && isCompound(v) ? copyValue(v) : v
+        f[slot] = stored
+        return stored
+      })
+    }
+    return sync((s, f) => store(s, f, vf(s, f)))
+  }
+  return { fn: (s, f) => then(val.fn(s, f), (v) => store(s, f, v)), isAsync: true }
+}
+
+function compileUpdate(c: CompileContext, e: Extract<Expr, { kind: 'update' }>): CExpr {
+  const lv = compileLvalue(c, e.target)
+  if (lv === null) return EMPTY
+  const delta = e.op === '++' ? '+' : '-'
+  const prefix = e.prefix
+  return sync((s, f) => {
+    const old = toNumeric(lv.get(s, f))
+    const nv = arith(delta, old, 1) as Value
+    lv.set(s, f, nv)
+    return prefix ? nv : old
+  })
+}
+
+// ---- calls ----
+
+function compileCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>): CExpr {
+  const r = c.resolveCall(e.name)
+  switch (r.kind) {
+    case 'unknown':
+      c.error(e.span, r.message)
+      for (const a of e.args) compileExpr(c, a)
+      return EMPTY
+    case 'sub':
+      return compileSubCall(c, e, r.info)
+    case 'builtin':
+      return compileBuiltinCall(c, e, r.def, r.deprecatedFor)
+  }
+}
+
+function arityText(min: number, max: number): string {
+  if (min === max) return `${min} argument${min === 1 ? '' : 's'}`
+  if (max === Infinity) return `at least ${min} argument${min === 1 ? '' : 's'}`
+  return `${min} to ${max} arguments`
+}
+
+function compileBuiltinCall(
+  c: CompileContext,
+  e: Extract<Expr, { kind: 'call' }>,
+  def: FunctionDef,
+  deprecatedFor: string | null,
+): CExpr {
+  const n = e.args.length
+  if (n < def.min || n > def.max) {
+    c.error(e.span, `${def.name} takes ${arityText(def.min, def.max)}, but ${n} ${n === 1 ? 'was' : 'were'} given`)
+  }
+  if (deprecatedFor !== null) c.warn(e.span, `${e.name.toLowerCase()} is deprecated, please use ${deprecatedFor} instead`)
+  if (def.literalArg !== undefined) {
+    const a = e.args[def.literalArg]
+    if (a !== undefined && a.kind !== 'str' && !c.options.variablePoolUse) {
+      c.error(a.span, `${def.name} needs a literal pool name here (a variable needs trafficscript!variable_pool_use)`)
+    } else if (a?.kind === 'str' && c.options.knownPools !== undefined && !c.options.knownPools.has(a.value) && a.value !== 'discard') {
+      c.warn(a.span, `pool "${a.value}" does not exist; the virtual server's default pool will be used`)
+    }
+  }
+  if (def.regexArg !== undefined) {
+    const re = e.args[def.regexArg]
+    if (re?.kind === 'str') {
+      const r = compileRegex(re.value, '')
+      if (!r.ok) c.error(re.span, r.error)
+    }
+  }
+  const args = e.args.map((a) => compileExpr(c, a))
+  const fns = args.map((a) => a.fn)
+  const fn = def.fn
+  const name = def.name
+  const first = e.args[0]
+  const lv = def.mutates !== undefined && first !== undefined && (first.kind === 'var' || first.kind === 'index')
+    ? compileLvalue(c, first)
+    : null
+  const kind = def.mutates
+  const prepare = lv === null
+    ? null
+    : (s: RunState, f: Frame) => {
+        const cur = lv.get(s, f)
+        if (kind === 'array' ? !Array.isArray(cur) : !(cur instanceof Map)) {
+          if (!isCompound(cur)) lv.set(s, f, kind === 'array' ? [] : new Map())
+        }
+      }
+  const argsAsync = args.some((a) => a.isAsync)
+  if (!argsAsync && def.suspends !== true) {
+    const sf = fns as Ev[]
+    return sync((s, f) => {
+      if (s.halt !== HALT_NONE || !tick(s)) return ''
+      if (prepare !== null) prepare(s, f)
+      const vals = new Array<Value>(n)
+      for (let i = 0; i < n; i++) vals[i] = (sf[i] as Ev)(s, f)
+      if (s.halted()) return ''
+      const r = fn(s, vals)
+      return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
+    })
+  }
+  return {
+    fn: (s, f) => {
+      if (s.halt !== HALT_NONE || !tick(s)) return ''
+      if (prepare !== null) prepare(s, f)
+      const vals = new Array<Value>(n).fill('')
+      return then(evalInto(s, f, fns, vals, 0), () => {
+        if (s.halt !== HALT_NONE) return ''
+        const r = fn(s, vals)
+        if (!isPromise(r)) return r
+        return r.then(
+          (v) => {
+            // The budget counts instructions between suspensions, as max_instr does.
+            s.steps = 0
+            return v
+          },
+          (err: unknown) => s.fail(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),
+        )
+      })
+    },
+    isAsync: true,
+  }
+}
+
+function compileSubCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>, info: SubInfo): CExpr {
+  const n = e.args.length
+  if (n !== info.params.length) {
+    c.error(e.span, `sub ${info.name} takes ${arityText(info.params.length, info.params.length)}, but ${n} ${n === 1 ? 'was' : 'were'} given`)
+  }
+  const args = e.args.slice(0, info.params.length).map((a) => compileExpr(c, a))
+  const fns = args.map((a) => a.fn)
+  const enter = (s: RunState, vals: readonly Value[]): Frame | null => {
+    if (s.subDepth >= MAX_SUB_DEPTH) {
+      s.fail(`sub ${info.name}: calls nested more than ${MAX_SUB_DEPTH} deep`)
+      return null
+    }
+    const frame = new Array<Value>(info.slotCount).fill('')
+    for (let i = 0; i < vals.length; i++) {
+      const v = vals[i] ?? ''
+      frame[i] = isCompound(v) ? copyValue(v) : v
+    }
+    s.subDepth++
+    return frame
+  }
+  const leave = (s: RunState, code: number): Value => {
+    s.subDepth--
+    if (code === RETURN) {
+      const r = s.returnValue
+      s.returnValue = ''
+      return r
+    }
+    return code === NORMAL ? '' : ''
+  }
+  const run = (s: RunState, vals: readonly Value[]): Value | Promise<Value> => {
+    if (s.halt !== HALT_NONE || !tick(s)) return ''
+    const frame = enter(s, vals)
+    const body = info.body
+    if (frame === null || body === null) return ''
+    const code = body(s, frame)
+    return isPromise(code) ? code.then((k) => leave(s, k)) : leave(s, code)
+  }
+  if (!args.some((a) => a.isAsync) && !info.isAsync) {
+    const sf = fns as Ev[]
+    return sync((s, f) => {
+      const vals = new Array<Value>(sf.length)
+      for (let i = 0; i < sf.length; i++) vals[i] = (sf[i] as Ev)(s, f)
+      return run(s, vals) as Value
+    })
+  }
+  const fn: AEv = (s, f) => {
+    const vals = new Array<Value>(fns.length).fill('')
+    return then(evalInto(s, f, fns, vals, 0), () => run(s, vals))
+  }
+  return { fn, isAsync: true }
+}

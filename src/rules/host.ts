@@ -1,0 +1,196 @@
+/**
+ * What a rule can see and do: the interfaces the data plane implements for the rules engine, and
+ * the Decision a run leaves behind. Data that is already in memory is reached synchronously; only
+ * reading more body, outbound HTTP, DNS and sleeping may return a Promise (and suspend the rule).
+ * @module
+ */
+import type { Clock, Random } from '../core/index.ts'
+import type { Value } from './value.ts'
+
+/** Which rule list is running; `rule.getState()` returns it. */
+export type RulePhase = 'REQUEST' | 'RESPONSE' | 'COMPLETION'
+
+/** A header as it appears on the wire: original name spelling and value (latin1 text). */
+export type HeaderField = readonly [name: string, value: string]
+
+/**
+ * One transaction, as a rule sees it. Implemented by the HTTP (or generic TCP) data plane.
+ * Header names are matched case-insensitively by the implementation. Strings are byte strings
+ * (each char code 0–255, i.e. latin1), as TrafficScript strings are.
+ */
+export interface TransactionView {
+  /** Request line. */
+  getMethod(): string
+  setMethod(method: string): void
+  /** Request-target exactly as received: path and query, undecoded; may be an absolute URI. */
+  getRawUrl(): string
+  /** Replaces the request-target (path and query); the caller has already encoded it. */
+  setRawUrl(url: string): void
+  /** `HTTP/1.1`, `HTTP/1.0`; `""` for HTTP/0.9 or non-HTTP. */
+  getVersion(): string
+
+  /** Request headers in order. */
+  listHeaders(): readonly HeaderField[]
+  /** First value of a request header, or undefined when absent. */
+  getHeader(name: string): string | undefined
+  /** Replaces every header of that name with one field (adds it if absent). */
+  setHeader(name: string, value: string): void
+  /** Adds a field, keeping existing ones of the same name. */
+  addHeader(name: string, value: string): void
+  removeHeader(name: string): void
+
+  /**
+   * Up to `maxBytes` of the request body (0 = all, within the data plane's limit). May return a
+   * Promise when the body has not been read yet; the rule then suspends.
+   */
+  getBody(maxBytes: number): string | Promise<string>
+  setBody(body: string): void
+
+  /** Client and listener addresses. */
+  getRemoteIp(): string
+  getRemotePort(): number
+  getLocalIp(): string
+  getLocalPort(): number
+  /** Whether the client connection is TLS. */
+  isTls(): boolean
+  getVirtualServer(): string
+  /** The node in use (`host:port`), or `""` before one is chosen (request rules). */
+  getNode(): string
+
+  /** Response (response and completion rules; `undefined`/no-ops before a response exists). */
+  hasResponse(): boolean
+  getResponseStatus(): number
+  getResponseReason(): string
+  getResponseVersion(): string
+  setResponseStatus(status: number, reason: string): void
+  listResponseHeaders(): readonly HeaderField[]
+  getResponseHeader(name: string): string | undefined
+  setResponseHeader(name: string, value: string): void
+  addResponseHeader(name: string, value: string): void
+  removeResponseHeader(name: string): void
+  /** De-chunked, decoded response body, like getBody. */
+  getResponseBody(maxBytes: number): string | Promise<string>
+  setResponseBody(body: string): void
+
+  /** Per-connection store (`connection.data.*`); lives until the client connection closes. */
+  getConnectionData(key: string): Value | undefined
+  setConnectionData(key: string, value: Value): void
+
+  /** How often this request has been retried against another node. */
+  getRetries(): number
+  /** Milliseconds since the first byte of the transaction, and queue/response times when known. */
+  getTransactionDurationMs(): number
+  getQueueTimeMs(): number
+  getServerResponseTimeMs(): number
+}
+
+/** Node states as pool.* functions report them. */
+export type NodeState = 'active' | 'failed' | 'draining' | 'disabled'
+
+/** Read-only pool information for pool.* functions. */
+export interface PoolInfo {
+  exists(pool: string): boolean
+  /** `host:port` of every node of the pool in that state, or undefined when the pool is unknown. */
+  listNodes(pool: string, state: NodeState | 'all'): readonly string[] | undefined
+}
+
+/** An outbound HTTP request made by `http.request.*`. */
+export interface OutboundRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD'
+  readonly url: string
+  readonly headers: readonly HeaderField[]
+  readonly body: string
+  readonly timeoutMs: number
+}
+
+/** Its result; `status` 0 and `error` set on failure (no exception crosses this interface). */
+export interface OutboundResponse {
+  readonly status: number
+  readonly statusLine: string
+  readonly headers: readonly HeaderField[]
+  readonly body: string
+  readonly error: string
+}
+
+/** Shared key/value store behind `data.*`. The engine ships an in-process one (`MemoryDataStore`). */
+export interface DataStore {
+  get(key: string): Value | undefined
+  /** Returns false when the store is full. */
+  set(key: string, value: Value): boolean
+  remove(key: string): boolean
+  reset(prefix: string): void
+  usedBytes(): number
+  freeBytes(): number
+}
+
+/** Process-wide services a rule may use, injected once per snapshot. */
+export interface RuleServices {
+  readonly clock: Clock
+  readonly random: Random
+  /** `log.info/warn/error`, `lang.warn` and engine warnings. */
+  log(level: 'info' | 'warn' | 'error', rule: string, message: string): void
+  /** `event.emit`, and engine events such as a rule abort (`rules_ruleabort`). */
+  emitEvent(name: string, message: string): void
+  readonly pools: PoolInfo
+  readonly data: DataStore
+  /** `counter.increment`. */
+  incrementCounter(counter: number, amount: number): void
+  /** Outbound HTTP; must resolve (never reject) with status 0 and `error` on failure. */
+  httpRequest(req: OutboundRequest): Promise<OutboundResponse>
+  /** `connection.sleep`. */
+  sleep(ms: number): Promise<void>
+  /** `net.dns.*`: resolves to `""` when there is no answer. */
+  resolveHost(name: string, family: 4 | 6): Promise<string>
+  resolveIp(ip: string): Promise<string>
+  /** `resource.*` (extra files), or undefined when missing. */
+  getResource(name: string): { readonly content: string; readonly mtimeS: number } | undefined
+  /** `sys.hostname()`. */
+  readonly hostname: string
+}
+
+/** A response generated by a rule (`http.sendResponse`, `http.redirect`, `http.changeSite`). */
+export interface GeneratedResponse {
+  readonly status: number
+  readonly reason: string
+  readonly contentType: string
+  readonly body: string
+  readonly headers: readonly HeaderField[]
+}
+
+/**
+ * What the rules decided for one transaction. The data plane creates one per transaction, passes
+ * it to every rule run, and reads it afterwards. `final` means request-rule processing has ended.
+ */
+export class Decision {
+  /** Pool chosen by `pool.use` / `pool.select`, or null for the virtual server's default. */
+  pool: string | null = null
+  /** Explicit machine from `pool.use(pool, host, port)`. */
+  poolHost: string | null = null
+  poolPort: number | null = null
+  /** What ends processing: using a pool, a generated response, a discard, or a close. */
+  action: 'none' | 'use-pool' | 'respond' | 'discard' | 'close' = 'none'
+  /** Set when request-rule processing must stop (the remaining rules do not run). */
+  final = false
+  response: GeneratedResponse | null = null
+  /** `connection.close(data)` / `request.sendResponse(data)` raw data for the client. */
+  clientData = ''
+  /** null = pool default; '' = explicitly reverted. */
+  persistenceClass: string | null = null
+  persistenceKey: string | null = null
+  persistenceNode: string | null = null
+  readonly avoidNodes: string[] = []
+  retry = false
+  idempotent: boolean | null = null
+  requestLog: 'include' | 'exclude' | null = null
+  bandwidthClass: string | null = null
+  serviceLevelClass: string | null = null
+  maxReplyTimeS: number | null = null
+  /** `request.setRemoteIP`: the client address to log and use for transparency. */
+  remoteIpOverride: string | null = null
+  /** Headers to add to the response (e.g. `http.setResponseCookie` called from a request rule). */
+  readonly addResponseHeaders: HeaderField[] = []
+  /** Other per-request settings rules made, keyed by the function that set them (e.g. `request.setDSCP`). */
+  readonly settings = new Map<string, Value>()
+  /** Names of rules whose run was aborted in this transaction. */
+  readonly abortedRules: string[] = []
+}

@@ -1,0 +1,26 @@
+/**
+ * The TrafficScript rules engine: check and compile rules once per configuration, run them per
+ * transaction against a TransactionView, read the Decision afterwards.
+ * @module
+ */
+export { checkRules } from './check.ts'
+export type { CheckOptions, CompiledRule, CompiledRuleSet } from './check.ts'
+export { formatRuleDiagnostic } from './diagnostic.ts'
+export type { RuleDiagnostic } from './diagnostic.ts'
+export { runRule, runRules, DEFAULT_MAX_INSTRUCTIONS } from './run.ts'
+export type { RunEnv, RunOutcome } from './run.ts'
+export { Decision } from './host.ts'
+export type {
+  DataStore, GeneratedResponse, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo,
+  RulePhase, RuleServices, TransactionView,
+} from './host.ts'
+export { FunctionRegistry } from './registry.ts'
+export type { BuiltinFn, FunctionDef, FunctionSpec, LibraryModule } from './registry.ts'
+export { defaultRegistry, LIBRARY_MODULES, MemoryDataStore } from './lib/index.ts'
+export { parse, DEFAULT_PARSE_LIMITS } from './parser.ts'
+export type { ParseLimits, ParseResult } from './parser.ts'
+export { lex } from './lexer.ts'
+export type { Token } from './lexer.ts'
+export type { Expr, Program, Span, Stmt } from './ast.ts'
+export { TsDouble } from './value.ts'
+export type { Value } from './value.ts'

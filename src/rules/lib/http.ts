@@ -1,0 +1,163 @@
+/**
+ * http.*: the request line, URL, headers and cookies of the request.
+ * @module
+ */
+import type { HeaderField } from '../host.ts'
+import type { LibraryModule } from '../registry.ts'
+import type { RunState } from '../run-state.ts'
+import type { Value } from '../value.ts'
+import { toStr } from '../value.ts'
+import { b, str } from './args.ts'
+import { decodePath, encodeControls, encodePath, normalizePath, parseCookieHeader, splitTarget } from './http-url.ts'
+
+/** Headers every request keeps through http.scrubRequestHeaders. */
+const MANDATORY = ['host', 'connection', 'content-length', 'transfer-encoding', 'content-type']
+
+function setTarget(s: RunState, path: string, query: string | null): void {
+  s.view.setRawUrl(query === null ? path : `${path}?${query}`)
+}
+
+function headersHash(fields: readonly HeaderField[]): Map<string, Value> {
+  const h = new Map<string, Value>()
+  for (const [n, v] of fields) {
+    const prev = h.get(n)
+    h.set(n, prev === undefined ? v : `${toStr(prev)}, ${v}`)
+  }
+  return h
+}
+
+function uniqueNames(fields: readonly HeaderField[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const [n] of fields) {
+    const k = n.toLowerCase()
+    if (!seen.has(k)) {
+      seen.add(k)
+      out.push(n)
+    }
+  }
+  return out
+}
+
+/** Names to keep from scrub arguments: several arguments, or one space-separated list. */
+export function scrubList(a: readonly Value[]): Set<string> {
+  const keep = new Set<string>()
+  for (const v of a) for (const n of toStr(v).split(/[\s,]+/)) if (n !== '') keep.add(n.toLowerCase())
+  return keep
+}
+
+function cookies(s: RunState): [string, string][] {
+  const out: [string, string][] = []
+  for (const [n, v] of s.view.listHeaders()) if (n.toLowerCase() === 'cookie') out.push(...parseCookieHeader(v))
+  return out
+}
+
+function writeCookies(s: RunState, list: readonly [string, string][]): void {
+  if (list.length === 0) s.view.removeHeader('Cookie')
+  else s.view.setHeader('Cookie', list.map(([n, v]) => `${n}=${v}`).join('; '))
+}
+
+/** Host header, lower-cased, without port or trailing dot. */
+export function hostHeader(s: RunState): string {
+  let h = (s.view.getHeader('Host') ?? '').trim().toLowerCase()
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']')
+    return end < 0 ? h : h.slice(0, end + 1)
+  }
+  const c = h.indexOf(':')
+  if (c >= 0) h = h.slice(0, c)
+  return h.endsWith('.') ? h.slice(0, -1) : h
+}
+
+export const httpModule: LibraryModule = {
+  functions: {
+    'http.getMethod': { min: 0, max: 0, fn: (s) => s.view.getMethod() },
+    'http.setMethod': { min: 1, max: 1, fn: (s, a) => { s.view.setMethod(str(a, 0)); return '' } },
+    'http.getVersion': { min: 0, max: 0, fn: (s) => s.view.getVersion() },
+    'http.getRawURL': { min: 0, max: 0, fn: (s) => s.view.getRawUrl() },
+    'http.getPath': { min: 0, max: 0, fn: (s) => decodePath(splitTarget(s.view.getRawUrl()).path) },
+    'http.getRawPath': { min: 0, max: 0, fn: (s) => splitTarget(s.view.getRawUrl()).path },
+    'http.getQueryString': { min: 0, max: 0, fn: (s) => decodePath(splitTarget(s.view.getRawUrl()).query ?? '') },
+    'http.getRawQueryString': { min: 0, max: 0, fn: (s) => splitTarget(s.view.getRawUrl()).query ?? '' },
+    'http.setQueryString': {
+      min: 1, max: 1,
+      fn: (s, a) => { const q = str(a, 0); setTarget(s, splitTarget(s.view.getRawUrl()).path, q === '' ? null : encodeControls(q)); return '' },
+    },
+    'http.setRawQueryString': {
+      min: 1, max: 1,
+      fn: (s, a) => { const q = str(a, 0); setTarget(s, splitTarget(s.view.getRawUrl()).path, q === '' ? null : q); return '' },
+    },
+    'http.setPath': {
+      min: 1, max: 1,
+      fn: (s, a) => {
+        const p = str(a, 0)
+        const q = p.indexOf('?')
+        if (q >= 0) setTarget(s, encodePath(p.slice(0, q)), encodePath(p.slice(q + 1)))
+        else setTarget(s, encodePath(p), splitTarget(s.view.getRawUrl()).query)
+        return ''
+      },
+    },
+    'http.setRawPath': {
+      min: 1, max: 1,
+      fn: (s, a) => { const p = str(a, 0); if (p.includes('?')) s.view.setRawUrl(p); else setTarget(s, p, splitTarget(s.view.getRawUrl()).query); return '' },
+    },
+    'http.setEscapedPath': {
+      min: 1, max: 1,
+      fn: (s, a) => { setTarget(s, encodeControls(str(a, 0)), splitTarget(s.view.getRawUrl()).query); return '' },
+    },
+    'http.normalizePath': { min: 1, max: 1, fn: (_s, a) => normalizePath(str(a, 0)) },
+    'http.getHeader': { min: 1, max: 1, fn: (s, a) => s.view.getHeader(str(a, 0)) ?? '' },
+    'http.headerExists': { min: 1, max: 1, fn: (s, a) => b(s.view.getHeader(str(a, 0)) !== undefined) },
+    'http.setHeader': { min: 2, max: 2, fn: (s, a) => { s.view.setHeader(str(a, 0), str(a, 1)); return '' } },
+    'http.addHeader': { min: 2, max: 2, fn: (s, a) => { s.view.addHeader(str(a, 0), str(a, 1)); return '' } },
+    'http.removeHeader': { min: 1, max: 1, fn: (s, a) => { s.view.removeHeader(str(a, 0)); return '' } },
+    'http.getHeaders': { min: 0, max: 0, fn: (s) => headersHash(s.view.listHeaders()) },
+    'http.listHeaderNames': { min: 0, max: 0, fn: (s) => uniqueNames(s.view.listHeaders()) },
+    'http.getHeaderNames': { min: 0, max: 0, deprecatedFor: 'http.listHeaderNames', fn: (s) => uniqueNames(s.view.listHeaders()).join(' ') },
+    'http.getHostHeader': { min: 0, max: 0, fn: (s) => hostHeader(s) },
+    'http.scrubRequestHeaders': {
+      min: 1, max: Infinity,
+      fn: (s, a) => {
+        const keep = scrubList(a)
+        for (const n of uniqueNames(s.view.listHeaders())) {
+          const k = n.toLowerCase()
+          if (!keep.has(k) && !MANDATORY.includes(k)) s.view.removeHeader(n)
+        }
+        return ''
+      },
+    },
+    'http.getRequest': {
+      min: 0, max: 0,
+      fn: (s) => {
+        let out = `${s.view.getMethod()} ${s.view.getRawUrl()} ${s.view.getVersion()}\r\n`
+        for (const [n, v] of s.view.listHeaders()) out += `${n}: ${v}\r\n`
+        return out + '\r\n'
+      },
+    },
+    'http.getCookie': { min: 1, max: 1, fn: (s, a) => { const n = str(a, 0); return cookies(s).find(([k]) => k === n)?.[1] ?? '' } },
+    'http.getCookies': { min: 0, max: 0, fn: (s) => { const h = new Map<string, Value>(); for (const [k, v] of cookies(s)) if (!h.has(k)) h.set(k, v); return h } },
+    'http.setCookie': {
+      min: 2, max: 2,
+      fn: (s, a) => {
+        const n = str(a, 0)
+        const list = cookies(s).filter(([k]) => k !== n)
+        list.push([n, str(a, 1)])
+        writeCookies(s, list)
+        return ''
+      },
+    },
+    'http.removeCookie': {
+      min: 1, max: 1,
+      fn: (s, a) => {
+        const n = str(a, 0)
+        const before = cookies(s)
+        const list = before.filter(([k]) => k !== n)
+        if (list.length !== before.length) writeCookies(s, list)
+        return ''
+      },
+    },
+  },
+  aliases: {
+    'http.cookie': { target: 'http.getCookie', deprecated: true },
+  },
+}

@@ -1,0 +1,88 @@
+/**
+ * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-, compression-,
+ * TLS-, XML-, GLB-, geo-related and more). They exist under their final names, so rules that use
+ * them pass the check, and return a "not configured" result: `""`, 0, -1 or an empty collection,
+ * matching what the original returns when the feature is absent.
+ * @module
+ */
+import type { FunctionSpec, LibraryModule } from '../registry.ts'
+import type { Value } from '../value.ts'
+
+function returns(min: number, max: number, v: () => Value): FunctionSpec {
+  return { min, max, fn: () => v() }
+}
+
+const EMPTY = (): Value => ''
+const ZERO = (): Value => 0
+const MINUS = (): Value => -1
+const HASH = (): Value => new Map()
+
+export const laterModule: LibraryModule = {
+  functions: {
+    // Rate shaping: with no rate classes configured, nothing is limited.
+    'rate.use': returns(1, 2, ZERO),
+    'rate.use.noQueue': returns(1, 2, MINUS),
+    'rate.getBacklog': returns(1, 2, ZERO),
+    // Response cache and compression.
+    'http.cache.disable': returns(0, 0, EMPTY),
+    'http.cache.enable': returns(0, 0, EMPTY),
+    'http.cache.exists': returns(0, 1, ZERO),
+    'http.cache.respondIfCached': returns(0, 1, ZERO),
+    'http.cache.setkey': returns(1, 1, EMPTY),
+    'http.compress.enable': returns(0, 0, MINUS),
+    'http.compress.disable': returns(0, 0, EMPTY),
+    // Streaming responses.
+    'http.stream.startResponse': returns(2, 4, ZERO),
+    'http.stream.writeResponse': returns(1, 1, ZERO),
+    'http.stream.readResponse': returns(1, 2, EMPTY),
+    'http.stream.readBulkResponse': returns(1, 2, EMPTY),
+    'http.stream.finishResponse': returns(0, 1, EMPTY),
+    'http.stream.continueFromBackend': returns(0, 1, EMPTY),
+    'http.request.ssl.get': returns(2, 4, EMPTY),
+    // TLS information: the client connection is not decrypted by a rule-visible TLS layer yet.
+    'ssl.isSSL': returns(0, 0, ZERO),
+    'ssl.clientCipher': returns(0, 0, EMPTY),
+    'ssl.getTLSServerName': returns(0, 0, EMPTY),
+    'ssl.sslSessionID': returns(0, 0, EMPTY),
+    'ssl.clientCert': returns(0, 0, EMPTY),
+    'ssl.clientCertCommonName': returns(0, 0, EMPTY),
+    'ssl.clientCertSubject': returns(0, 0, EMPTY),
+    'ssl.clientCertIssuer': returns(0, 0, EMPTY),
+    'ssl.clientCertSerial': returns(0, 0, EMPTY),
+    'ssl.clientCertHash': returns(0, 0, EMPTY),
+    'ssl.clientCertStatus': returns(0, 0, EMPTY),
+    'ssl.requestCert': returns(0, 0, ZERO),
+    'ssl.requireCert': returns(0, 0, ZERO),
+    'ssl.setTLSServerName': returns(1, 1, EMPTY),
+    // XML.
+    'xml.xpath.matchNodeCount': returns(3, 3, MINUS),
+    'xml.xpath.matchNodeSet': returns(3, 3, EMPTY),
+    'xml.xslt.transform': returns(2, 2, MINUS),
+    'xml.validate.dtd': returns(2, 2, MINUS),
+    'xml.validate.xsd': returns(2, 2, MINUS),
+    // Geolocation, authentication, SLM, recent connections, TCP/UDP, Java.
+    'geo.getCountryCode': returns(1, 1, EMPTY),
+    'geo.getCountry': returns(1, 1, EMPTY),
+    'geo.getRegion': returns(1, 1, EMPTY),
+    'geo.getCity': returns(1, 1, EMPTY),
+    'geo.getLatitude': returns(1, 1, ZERO),
+    'geo.getLongitude': returns(1, 1, ZERO),
+    'geo.getLocation': returns(0, 0, EMPTY),
+    'auth.query': returns(2, 3, HASH),
+    'slm.conforming': returns(0, 1, () => 100),
+    'slm.isOK': returns(0, 1, () => 1),
+    'slm.threshold': returns(0, 1, ZERO),
+    'recentconns.include': returns(0, 0, EMPTY),
+    'recentconns.exclude': returns(0, 0, EMPTY),
+    'recentconns.markedForInclusion': returns(0, 0, ZERO),
+    'tcp.connect': returns(2, 3, ZERO),
+    'tcp.write': returns(2, 3, MINUS),
+    'tcp.read': returns(2, 3, EMPTY),
+    'tcp.close': returns(1, 1, EMPTY),
+    'udp.sendTo': returns(3, 3, MINUS),
+    'java.run': { min: 1, max: Infinity, fn: () => '' },
+  },
+  aliases: {
+    'xml.validate': { target: 'xml.validate.dtd', deprecated: true },
+  },
+}

@@ -1,0 +1,164 @@
+/**
+ * string.*: binary integers, BER integers, IP addresses and host:port handling.
+ * @module
+ */
+import { isIP } from 'node:net'
+import type { LibraryModule } from '../registry.ts'
+import { b, intArg, str } from './args.ts'
+
+/** An address as a number plus its family, or null when it is not an IP address. */
+function parseIp(text: string): { family: 4 | 6; value: bigint } | null {
+  const fam = isIP(text)
+  if (fam === 4) {
+    let v = 0n
+    for (const part of text.split('.')) v = (v << 8n) | BigInt(Number(part))
+    return { family: 4, value: v }
+  }
+  if (fam === 6) {
+    let t = text
+    // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
+    const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(t)
+    if (v4 !== null) {
+      const p = parseIp(v4[1] ?? '')
+      if (p === null) return null
+      t = t.slice(0, -(v4[1] ?? '').length) + ((p.value >> 16n) & 0xffffn).toString(16) + ':' + (p.value & 0xffffn).toString(16)
+    }
+    const [head = '', tail] = t.split('::')
+    const h = head === '' ? [] : head.split(':')
+    const tl = tail === undefined || tail === '' ? [] : tail.split(':')
+    const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - tl.length).fill('0'), ...tl]
+    let v = 0n
+    for (const g of groups) v = (v << 16n) | BigInt(Number.parseInt(g, 16))
+    return { family: 6, value: v }
+  }
+  return null
+}
+
+function maskBits(family: 4 | 6, prefix: number): bigint {
+  const width = family === 4 ? 32 : 128
+  if (prefix <= 0) return 0n
+  if (prefix >= width) return (1n << BigInt(width)) - 1n
+  return ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix)
+}
+
+/** string.ipmaskmatch: CIDR, dotted netmask, a trailing-dot prefix (`10.0.1.`), or an exact address. */
+export function ipMaskMatch(ipText: string, mask: string): boolean {
+  const ip = parseIp(ipText.trim())
+  if (ip === null) return false
+  const m = mask.trim()
+  if (ip.family === 4 && /^(\d{1,3}\.){1,3}$/.test(m)) return ipText.trim().startsWith(m)
+  const slash = m.indexOf('/')
+  const net = parseIp(slash < 0 ? m : m.slice(0, slash))
+  if (net === null || net.family !== ip.family) return false
+  let bits: bigint
+  if (slash < 0) bits = maskBits(ip.family, 128)
+  else {
+    const rest = m.slice(slash + 1)
+    const dotted = parseIp(rest)
+    if (dotted !== null && dotted.family === 4 && ip.family === 4) bits = dotted.value
+    else if (/^\d+$/.test(rest)) bits = maskBits(ip.family, Number(rest))
+    else return false
+  }
+  return (ip.value & bits) === (net.value & bits)
+}
+
+/** Splits `host:port` / `[v6]:port` / `v6` into its parts. */
+function splitHostPort(s: string): { host: string; port: string } {
+  const t = s.trim()
+  if (t.startsWith('[')) {
+    const end = t.indexOf(']')
+    if (end < 0) return { host: t, port: '' }
+    const rest = t.slice(end + 1)
+    return { host: t.slice(1, end), port: rest.startsWith(':') ? rest.slice(1) : '' }
+  }
+  const first = t.indexOf(':')
+  // More than one colon and no brackets: a bare IPv6 address, with no port.
+  if (first < 0 || first !== t.lastIndexOf(':')) return { host: t, port: '' }
+  return { host: t.slice(0, first), port: t.slice(first + 1) }
+}
+
+export const stringNetModule: LibraryModule = {
+  functions: {
+    'string.bytesToInt': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const t = str(a, 0).slice(0, 4)
+        let v = 0
+        for (let i = 0; i < t.length; i++) v = v * 256 + (t.charCodeAt(i) & 0xff)
+        return v
+      },
+    },
+    'string.intToBytes': {
+      min: 1, max: 2,
+      fn: (_s, a) => {
+        const n = intArg(a, 0)
+        const width = a.length > 1 ? intArg(a, 1) : 4
+        let out = ''
+        for (let i = Math.min(8, Math.max(1, width)) - 1; i >= 0; i--) out += String.fromCharCode(Number((BigInt(n) >> BigInt(i * 8)) & 0xffn))
+        return out
+      },
+    },
+    'string.BERToInt': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const t = str(a, 0)
+        let v = 0
+        for (let i = 0; i < t.length && i < 8; i++) {
+          const c = t.charCodeAt(i) & 0xff
+          v = v * 128 + (c & 0x7f)
+          if ((c & 0x80) === 0) break
+        }
+        return v
+      },
+    },
+    'string.intToBER': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        let n = Math.max(0, intArg(a, 0))
+        let out = String.fromCharCode(n & 0x7f)
+        n = Math.floor(n / 128)
+        while (n > 0) {
+          out = String.fromCharCode(0x80 | (n & 0x7f)) + out
+          n = Math.floor(n / 128)
+        }
+        return out
+      },
+    },
+    'string.dottedToBytes': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const ip = parseIp(str(a, 0).trim())
+        if (ip?.family !== 4) return ''
+        return [24n, 16n, 8n, 0n].map((sh) => String.fromCharCode(Number((ip.value >> sh) & 0xffn))).join('')
+      },
+    },
+    'string.bytesToDotted': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const t = str(a, 0)
+        if (t.length < 4) return ''
+        return [0, 1, 2, 3].map((i) => String(t.charCodeAt(i) & 0xff)).join('.')
+      },
+    },
+    'string.ipmaskmatch': { min: 2, max: 2, fn: (_s, a) => b(ipMaskMatch(str(a, 0), str(a, 1))) },
+    'string.validIPAddress': { min: 1, max: 1, fn: (_s, a) => isIP(str(a, 0)) },
+    'string.normalizeIPAddress': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const t = str(a, 0).trim()
+        const fam = isIP(t)
+        if (fam === 4) return t.split('.').map((p) => String(Number(p))).join('.')
+        if (fam === 6) return new URL(`http://[${t}]/`).hostname.slice(1, -1)
+        return ''
+      },
+    },
+    'string.extractHost': { min: 1, max: 1, fn: (_s, a) => splitHostPort(str(a, 0)).host },
+    'string.extractPort': {
+      min: 1, max: 1,
+      fn: (_s, a) => {
+        const p = splitHostPort(str(a, 0)).port
+        return /^\d{1,5}$/.test(p) && Number(p) <= 65535 ? p : ''
+      },
+    },
+  },
+}

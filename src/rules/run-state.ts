@@ -1,0 +1,96 @@
+/**
+ * Per-run state of a rule: the budget, the `$1..$9` globals, the halt flag, and the host.
+ * Library functions receive it as their first argument.
+ * @module
+ */
+import type { Decision, RulePhase, RuleServices, TransactionView } from './host.ts'
+import type { Value } from './value.ts'
+
+/** Statement completion codes (a number, so the hot path allocates nothing). */
+export const NORMAL = 0
+export const BREAK = 1
+export const CONTINUE = 2
+export const RETURN = 3
+export const HALTED = 4
+
+/** Why a run stopped early. */
+export const HALT_NONE = 0
+/** A library function ended rule processing (pool.use, sendResponse, discard, ...). */
+export const HALT_STOP = 1
+/** Runtime error or budget exhausted. */
+export const HALT_ABORT = 2
+
+export const EMPTY_CAPTURES: readonly Value[] = Object.freeze(['', '', '', '', '', '', '', '', '', ''])
+
+/** Everything one run of one rule needs. One instance per run. */
+export class RunState {
+  steps = 0
+  readonly maxSteps: number
+  halt = HALT_NONE
+  /** Set with HALT_ABORT. */
+  errorMessage = ''
+  errorLine = 0
+  abortReason: 'budget' | 'error' | 'assert' = 'error'
+  /** The line of the statement being executed, for error messages. */
+  line = 0
+  /** `$0`..`$9`; replaced wholesale by regex functions (copy-on-write). */
+  captures: readonly Value[] = EMPTY_CAPTURES
+  /** Return value of the sub being left with `return`. */
+  returnValue: Value = ''
+  subDepth = 0
+  readonly ruleName: string
+  readonly phase: RulePhase
+  readonly view: TransactionView
+  readonly services: RuleServices
+  readonly decision: Decision
+
+  constructor(
+    ruleName: string,
+    phase: RulePhase,
+    view: TransactionView,
+    services: RuleServices,
+    decision: Decision,
+    maxSteps: number,
+  ) {
+    this.ruleName = ruleName
+    this.phase = phase
+    this.view = view
+    this.services = services
+    this.decision = decision
+    this.maxSteps = maxSteps
+  }
+
+  /** Whether the run must stop; a method so that narrowing of `halt` never goes stale across calls. */
+  halted(): boolean {
+    return this.halt !== HALT_NONE
+  }
+
+  /** Aborts the run with a runtime error; returns `""` so callers can `return s.fail(...)`. */
+  fail(message: string, reason: 'budget' | 'error' | 'assert' = 'error'): Value {
+    if (this.halt !== HALT_ABORT) {
+      this.halt = HALT_ABORT
+      this.errorMessage = message
+      this.errorLine = this.line
+      this.abortReason = reason
+    }
+    return ''
+  }
+
+  /** Ends rule processing normally (a decision was made). */
+  stop(): void {
+    if (this.halt === HALT_NONE) this.halt = HALT_STOP
+  }
+
+  /** Sets `$1..$n` from a list (regex captures, outbound HTTP results); the rest become `""`. */
+  setCaptures(values: readonly Value[]): void {
+    const c: Value[] = ['', '', '', '', '', '', '', '', '', '']
+    for (let i = 0; i < values.length && i < 10; i++) c[i] = values[i] ?? ''
+    this.captures = c
+  }
+
+  setCapture(i: number, v: Value): void {
+    const c = this.captures.slice()
+    c[i] = v
+    this.captures = c
+  }
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkRules } from './check.ts'
+import type { CheckOptions, CompiledRuleSet } from './check.ts'
+import { formatRuleDiagnostic } from './diagnostic.ts'
+import { Decision } from './host.ts'
+import { runRule, runRules } from './run.ts'
+import type { RunOutcome } from './run.ts'
+import { FakeServices, FakeTransaction } from './testing/fake-host.ts'
+import type { FakeRequest } from './testing/fake-host.ts'
+
+function compile(rules: Record<string, string>, opts: CheckOptions = {}): CompiledRuleSet {
+  const r = checkRules(new Map(Object.entries(rules)), opts)
+  if (!r.ok) assert.fail(r.error.map((d) => formatRuleDiagnostic(d, rules[d.rule] ?? '')).join('\n'))
+  return r.value
+}
+
+function run(src: string, req: FakeRequest = {}, max?: number) {
+  const set = compile({ r: src })
+  const services = new FakeServices()
+  const view = new FakeTransaction(req)
+  const decision = new Decision()
+  const rule = set.rules.get('r')
+  assert.ok(rule)
+  const outcome = runRule(rule, { view, services, decision, phase: req.response ? 'RESPONSE' : 'REQUEST', ...(max === undefined ? {} : { maxInstructions: max }) })
+  return { outcome, services, view, decision }
+}
+
+test('a rule without suspending calls runs synchronously', () => {
+  const { outcome, services } = run('log.info(http.getPath());')
+  assert.ok(!(outcome instanceof Promise))
+  assert.equal(outcome.kind, 'completed')
+  assert.deepEqual(services.logs, ['info: /'])
+})
+
+test('a rule that may suspend stays synchronous when the data is already there', () => {
+  const { outcome, services } = run('log.info(http.getBody());', { method: 'POST', body: 'hello' })
+  assert.ok(!(outcome instanceof Promise), 'body was in memory: no Promise')
+  assert.deepEqual(services.logs, ['info: hello'])
+})
+
+test('a rule suspends on a Promise and resumes where it stopped', async () => {
+  const src = `
+    $n = 0;
+    while( $n < 3 ) { $b = http.getBody(); $n++; log.info($n . ":" . $b); }
+    foreach( $u in [ "http://a/", "http://b/" ] ) { $r = http.request.get($u); log.info($u . "=" . $1 . ":" . $r); }
+    sub f($x) { connection.sleep(1); return $x . "!"; }
+    log.info(f("s") . f("t"));
+    switch( http.request.get("http://a/") ) { case "A": log.info("case A"); default: log.info("default"); }
+    pool.use("web");
+  `
+  const set = compile({ r: src })
+  const services = new FakeServices({ outbound: { 'http://a/': { body: 'A', status: 200 } } })
+  const view = new FakeTransaction({ method: 'POST', body: 'xyz', bodyIsAsync: true })
+  const decision = new Decision()
+  const p = runRule(set.rules.get('r')!, { view, services, decision, phase: 'REQUEST' })
+  assert.ok(p instanceof Promise)
+  const o = await p
+  assert.equal(o.kind, 'stopped')
+  assert.deepEqual(services.logs, ['info: 1:xyz', 'info: 2:xyz', 'info: 3:xyz', 'info: http://a/=200:A', 'info: http://b/=0:', 'info: s!t!', 'info: case A'])
+  assert.equal(decision.pool, 'web')
+  assert.deepEqual(services.sleeps, [1, 1])
+})
+
+test('the instruction budget aborts runaway rules with an event', () => {
+  const { outcome, services, decision } = run('$i = 0;\nwhile( 1 ) { $i++; }', {}, 1000)
+  assert.ok(!(outcome instanceof Promise))
+  assert.equal(outcome.kind, 'aborted')
+  assert.deepEqual([outcome.reason, outcome.line], ['budget', 2])
+  assert.match(services.events[0] ?? '', /^rules_ruleabort: rule r: line 2: instruction budget exceeded/)
+  assert.deepEqual(decision.abortedRules, ['r'])
+})
+
+test('runaway recursion is a runtime error, not a crash', () => {
+  const { outcome } = run('sub f($n) { return f($n + 1); }\nf(0);', {}, 10_000_000)
+  assert.ok(!(outcome instanceof Promise))
+  assert.equal(outcome.kind, 'aborted')
+  assert.match(outcome.message, /nested more than/)
+})
+
+test('runtime errors name the rule and line', () => {
+  const { outcome } = run('$a = 1;\n$b = $a / 0;\nlog.info("never");')
+  assert.deepEqual(outcome, { kind: 'aborted', rule: 'r', reason: 'error', line: 2, message: 'division by zero' })
+})
+
+test('top-level break leaves the rule; later rules still run', () => {
+  const set = compile({ a: 'log.info("a1"); if (1) break; log.info("a2");', b: 'log.info("b");' })
+  const services = new FakeServices()
+  const decision = new Decision()
+  const o = runRules(set, ['a', 'b'], { view: new FakeTransaction(), services, decision, phase: 'REQUEST' })
+  assert.ok(!(o instanceof Promise))
+  assert.equal(o?.kind, 'completed')
+  assert.deepEqual(services.logs, ['info: a1', 'info: b'])
+})
+
+test('pool.use ends request rules; pool.select continues', () => {
+  const set = compile({ a: 'pool.select("web"); log.info("after select");', b: 'pool.use("web"); log.info("x");', c: 'log.info("c");' })
+  const services = new FakeServices()
+  const decision = new Decision()
+  const o = runRules(set, ['a', 'b', 'c'], { view: new FakeTransaction(), services, decision, phase: 'REQUEST' }) as RunOutcome
+  assert.equal(o.kind, 'stopped')
+  assert.deepEqual(services.logs, ['info: after select'])
+  assert.equal(decision.action, 'use-pool')
+  assert.equal(decision.final, true)
+})
+
+test('check: unknown functions, arity, literal pool names, imports, deprecations — all at once', () => {
+  const rules = new Map([
+    ['r', 'import nolib;\nconection.setPersistenceKey("a");\nstring.len();\npool.use($p);\nhttp.getheadernames();\nL.x();\ncontinue;'],
+  ])
+  const r = checkRules(rules)
+  assert.ok(!r.ok)
+  const text = r.error.map((d) => formatRuleDiagnostic(d, rules.get('r') ?? ''))
+  assert.equal(text[0], 'rule r: line 1, column 1: cannot import "nolib": there is no rule of that name\nimport nolib;\n^^^^^^^^^^^^^')
+  assert.match(text[1] ?? '', /^rule r: line 2, column 1: unknown function conection\.setPersistenceKey \(did you mean connection\.setPersistenceKey\?\)/)
+  assert.match(text[2] ?? '', /line 3, column 1: string\.len takes 1 argument, but 0 were given/)
+  assert.match(text[3] ?? '', /line 4, column 10: pool\.use needs a literal pool name/)
+  assert.match(text[4] ?? '', /line 5, column 1: warning: http\.getheadernames is deprecated, please use http\.listHeaderNames instead/)
+  assert.match(text[5] ?? '', /line 6, column 1: unknown function L\.x/)
+  assert.match(text[6] ?? '', /line 7, column 1: "continue" outside a loop/)
+  assert.ok(checkRules(new Map([['r', 'pool.use($p);']]), { variablePoolUse: true }).ok)
+})
+
+test('check: warnings alone do not fail; unknown literal pools warn', () => {
+  const r = checkRules(new Map([['r', 'http.getheadernames(); pool.use("nope");']]), { knownPools: new Set(['web']) })
+  assert.ok(r.ok)
+  assert.deepEqual(r.value.warnings.map((w) => w.message), [
+    'http.getheadernames is deprecated, please use http.listHeaderNames instead',
+    'pool "nope" does not exist; the virtual server\'s default pool will be used',
+  ])
+})
+
+test('imports: subs from a library rule, with and without alias, case-insensitive', () => {
+  const set = compile({ lib: 'sub twice($x) { return $x * 2; }', r: 'import lib; import lib as Q; log.info(lib.twice(2) . q.TWICE(3));' })
+  const services = new FakeServices()
+  runRule(set.rules.get('r')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' })
+  assert.deepEqual(services.logs, ['info: 46'])
+})
+
+test('a sync run allocates little (no Promise, no per-statement objects)', () => {
+  const set = compile({ r: 'if( http.getHeader("Host") == "x" ) { pool.use("web"); } $a = http.getPath(); if( string.startsWith($a, "/") ) { $b = 1; }' })
+  const rule = set.rules.get('r')!
+  const services = new FakeServices()
+  const view = new FakeTransaction()
+  // Warm up, then compare heap growth over many runs against a generous bound per run.
+  for (let i = 0; i < 2000; i++) runRule(rule, { view, services, decision: new Decision(), phase: 'REQUEST' })
+  const before = process.memoryUsage().heapUsed
+  const n = 5000
+  for (let i = 0; i < n; i++) runRule(rule, { view, services, decision: new Decision(), phase: 'REQUEST' })
+  const perRun = (process.memoryUsage().heapUsed - before) / n
+  assert.ok(perRun < 4096, `heap growth per run ${perRun} bytes`)
+})

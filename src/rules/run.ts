@@ -1,0 +1,110 @@
+/**
+ * Runs compiled rules against a transaction. A run never throws: it returns an outcome, and only
+ * returns a Promise when a library function actually suspended.
+ * @module
+ */
+import type { CompiledRule, CompiledRuleSet } from './check.ts'
+import type { MaybePromise } from './closures.ts'
+import type { Decision, RulePhase, RuleServices, TransactionView } from './host.ts'
+import { BREAK, HALT_ABORT, HALT_STOP, RETURN, RunState } from './run-state.ts'
+
+/** Default `trafficscript.max_instr`: instructions per run without yielding. */
+export const DEFAULT_MAX_INSTRUCTIONS = 100_000
+
+/** How a run ended. */
+export type RunOutcome =
+  | { readonly kind: 'completed'; readonly rule: string }
+  /** Left early with a top-level `break` or `return`; later rules still run. */
+  | { readonly kind: 'break'; readonly rule: string }
+  /** A library function ended rule processing (pool.use, http.sendResponse, discard, ...). */
+  | { readonly kind: 'stopped'; readonly rule: string }
+  | {
+      readonly kind: 'aborted'
+      readonly rule: string
+      readonly reason: 'budget' | 'error' | 'assert'
+      readonly line: number
+      readonly message: string
+    }
+
+/** What a run needs from its caller. */
+export interface RunEnv {
+  readonly view: TransactionView
+  readonly services: RuleServices
+  readonly decision: Decision
+  readonly phase: RulePhase
+  /** `trafficscript.max_instr`; defaults to {@link DEFAULT_MAX_INSTRUCTIONS}. */
+  readonly maxInstructions?: number
+}
+
+const completedCache = new WeakMap<CompiledRule, RunOutcome>()
+
+function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): RunOutcome {
+  if (s.halt === HALT_ABORT) {
+    const o: RunOutcome = { kind: 'aborted', rule: rule.name, reason: s.abortReason, line: s.errorLine, message: s.errorMessage }
+    env.decision.abortedRules.push(rule.name)
+    const text = `rule ${rule.name}: line ${s.errorLine}: ${s.errorMessage}; rule aborted`
+    try {
+      env.services.log('error', rule.name, text)
+      env.services.emitEvent('rules_ruleabort', text)
+    } catch {
+      // Reporting must not turn an aborted rule into a crash; the outcome still says what happened.
+    }
+    return o
+  }
+  if (s.halt === HALT_STOP) return { kind: 'stopped', rule: rule.name }
+  if (code === BREAK || code === RETURN) return { kind: 'break', rule: rule.name }
+  let o = completedCache.get(rule)
+  if (o === undefined) {
+    o = Object.freeze({ kind: 'completed', rule: rule.name })
+    completedCache.set(rule, o)
+  }
+  return o
+}
+
+function crashed(rule: CompiledRule, s: RunState, e: unknown, env: RunEnv): RunOutcome {
+  const msg = e instanceof RangeError ? 'too much recursion or data' : `internal error: ${e instanceof Error ? e.message : String(e)}`
+  s.halt = 0
+  s.fail(msg)
+  return finish(rule, s, 0, env)
+}
+
+/** Runs one rule. Returns synchronously unless a library function suspended. */
+export function runRule(rule: CompiledRule, env: RunEnv): MaybePromise<RunOutcome> {
+  const s = new RunState(rule.name, env.phase, env.view, env.services, env.decision, env.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS)
+  const frame = new Array<string>(rule.slotCount).fill('')
+  let code
+  try {
+    code = rule.body(s, frame)
+  } catch (e: unknown) {
+    return crashed(rule, s, e, env)
+  }
+  if (code instanceof Promise) {
+    return code.then(
+      (k) => finish(rule, s, k, env),
+      (e: unknown) => crashed(rule, s, e, env),
+    )
+  }
+  return finish(rule, s, code, env)
+}
+
+/**
+ * Runs rules in list order until one ends processing (the Decision becomes final). Returns the
+ * outcome of the last rule run, or null when the list is empty.
+ */
+export function runRules(set: CompiledRuleSet, names: readonly string[], env: RunEnv): MaybePromise<RunOutcome | null> {
+  let last: RunOutcome | null = null
+  for (let i = 0; i < names.length; i++) {
+    if (env.decision.final) return last
+    const rule = set.rules.get(names[i] ?? '')
+    if (rule === undefined) continue
+    const o = runRule(rule, env)
+    if (o instanceof Promise) return o.then((r) => continueRules(set, names, env, i + 1, r))
+    last = o
+  }
+  return last
+}
+
+function continueRules(set: CompiledRuleSet, names: readonly string[], env: RunEnv, from: number, last: RunOutcome): MaybePromise<RunOutcome | null> {
+  const rest = runRules(set, names.slice(from), env)
+  return rest instanceof Promise ? rest.then((r) => r ?? last) : rest ?? last
+}
