@@ -1,25 +1,21 @@
 /**
  * One client connection on an HTTP virtual server: parses requests, picks nodes, streams
  * bodies both ways with backpressure and answers pipelined requests in order.
- * Transaction state lives in fields reused for every request on the connection.
+ * Transaction state lives in fields reused for every request on the connection; the response
+ * side is in response-relay.ts, body framing in message-body.ts.
  * @module
  */
 import type { Socket } from 'node:net'
 import type { Pool, PoolNode } from '../pool/index.ts'
-import { ChunkedScanner } from './chunked-scanner.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
+import { isIdempotent, recordNodeFailure, recordNodeSuccess } from './node-attempt.ts'
 import { NodeConnection, type NodeConnectionOwner } from './node-connection.ts'
-import {
-  CLIENT_CLOSE,
-  CLIENT_KEEP,
-  CLIENT_KEEP_10,
-  CLIENT_UPGRADE,
-  buildClientResponseHead,
-  buildNodeRequestHead,
-} from './outgoing-head.ts'
+import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, buildNodeRequestHead } from './outgoing-head.ts'
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
-import { parseResponseHead, type ResponseHead } from './response-head.ts'
+import type { ResponseHead } from './response-head.ts'
+import { ResponseRelay, type ResponseSink } from './response-relay.ts'
 import type { HasDeadline } from './timeout-sweeper.ts'
 
 const S_HEAD = 0
@@ -36,20 +32,7 @@ const T_CONNECT = 3
 const T_REPLY = 4
 const T_IDLE = 5
 
-/** RFC 9110 §9.2.2: methods whose requests can be repeated safely. */
-function isIdempotent(method: string): boolean {
-  switch (method) {
-    case 'GET':
-    case 'HEAD':
-    case 'PUT':
-    case 'DELETE':
-    case 'OPTIONS':
-    case 'TRACE':
-      return true
-    default:
-      return false
-  }
-}
+const EMPTY = Buffer.alloc(0)
 
 /**
  * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
@@ -64,7 +47,7 @@ export interface ServiceSource {
   current(): HttpService | null
 }
 
-export class ClientConnection implements NodeConnectionOwner, HasDeadline {
+export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasDeadline {
   readonly #socket: Socket
   readonly #deps: HttpEngineDeps
   readonly #source: ServiceSource
@@ -72,6 +55,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
   #state = S_HEAD
   #pending: Buffer | null = null
   #clientEnded = false
+  #processing = false
   deadlineMs = 0
   #timer = T_NONE
 
@@ -83,22 +67,18 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
   #tried: PoolNode[] | null = null
   #attempts = 0
   #conn: NodeConnection | null = null
+  /** Set after a kept-alive connection turned out closed: the retry opens a fresh one. */
+  #freshOnly = false
   #isUpgrade = false
   #keepNode = false
-  #reqLeft = 0
-  readonly #reqChunks = new ChunkedScanner()
-  #reqChunked = false
+  readonly #reqBody = new MessageBody()
   #reqDone = false
   /** The head and complete body as sent, kept while a resend is still possible. */
   #sentHead = ''
   #sentBody: Buffer | null = null
   #canResend = false
-  #resBuf: Buffer | null = null
-  #res: ResponseHead | null = null
+  readonly #relay = new ResponseRelay(this)
   #resMode = 0
-  #resLeft = 0
-  readonly #resChunks = new ChunkedScanner()
-  #resFraming = 0 // 0 none, 1 length, 2 chunked, 3 until close
   #startMono = 0
   #startWall = 0
   #sentMono = 0
@@ -124,9 +104,8 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     socket.on('close', () => {
       this.#onClientClose()
     })
-    const svc = source.current()
     deps.sweeper.add(this)
-    this.#arm(T_HEADER, svc?.headerTimeoutMs ?? 0)
+    this.#arm(T_HEADER, source.current()?.headerTimeoutMs ?? 0)
   }
 
   #arm(kind: number, ms: number): void {
@@ -152,6 +131,8 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       case S_TUNNEL:
         if (this.#conn !== null && !this.#conn.socket.write(chunk)) this.#socket.pause()
         return
+      case S_CLOSED:
+        return
       default:
         break
     }
@@ -160,23 +141,28 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     if (this.#pending.length > (this.#svc?.maxClientBufferBytes ?? 65536)) this.#socket.pause()
   }
 
+  /** Starts every complete request waiting in `#pending`, one after another (not recursively). */
   #processPending(): void {
-    const pending = this.#pending
-    if (pending === null || this.#state !== S_HEAD) return
-    const svc = this.#source.current()
-    if (svc === null) {
-      this.#destroy()
-      return
+    if (this.#processing) return
+    this.#processing = true
+    while (this.#state === S_HEAD && this.#pending !== null) {
+      const pending = this.#pending
+      const svc = this.#source.current()
+      if (svc === null) {
+        this.#destroy()
+        break
+      }
+      this.#svc = svc
+      const head = parseRequestHead(pending, 0, pending.length, svc.headLimits)
+      if (head === null) break
+      if (isHeadError(head)) {
+        this.#sendError(head.status, true)
+        break
+      }
+      this.#pending = head.headBytes === pending.length ? null : pending.subarray(head.headBytes)
+      this.#startTransaction(svc, head)
     }
-    this.#svc = svc
-    const head = parseRequestHead(pending, 0, pending.length, svc.headLimits)
-    if (head === null) return
-    if (isHeadError(head)) {
-      this.#sendError(head.status === 414 ? 414 : head.status === 431 ? 431 : 400, true)
-      return
-    }
-    this.#pending = head.headBytes === pending.length ? null : pending.subarray(head.headBytes)
-    this.#startTransaction(svc, head)
+    this.#processing = false
   }
 
   #onClientEnd(): void {
@@ -185,7 +171,12 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       this.#conn?.socket.end()
       return
     }
-    if (this.#state === S_HEAD && this.#pending === null) this.#socket.end()
+    // Between requests, or with a request head that can no longer be completed: close.
+    if (this.#state === S_HEAD) {
+      this.#state = S_CLOSED
+      this.#arm(T_NONE, 0)
+      this.#socket.end()
+    }
   }
 
   #onClientClose(): void {
@@ -205,10 +196,16 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     this.#req = head
     this.#startMono = this.#deps.clock.monoMs()
     this.#startWall = this.#deps.clock.nowMs()
-    this.#reqChunked = head.isChunked
-    this.#reqLeft = head.contentLength > 0 ? head.contentLength : 0
+    this.#reqBody.start(head.isChunked ? BODY_CHUNKED : head.contentLength > 0 ? BODY_LENGTH : BODY_NONE, head.contentLength)
     this.#reqDone = false
     this.#isUpgrade = head.upgrade !== '' && head.connection !== null && head.connection.includes('upgrade')
+    this.#state = S_CONNECTING
+    const pending = this.#pending
+    if (head.isChunked && pending !== null && !MessageBody.chunkedPrefixIsValid(pending, 0, pending.length)) {
+      // Refused before any node hears of it.
+      this.#sendError(400, true)
+      return
+    }
     const pool = svc.pool
     if (pool === null) {
       // The built-in discard pool drops the connection.
@@ -218,7 +215,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     this.#pool = pool
     this.#attempts = 0
     this.#tried = null
-    this.#state = S_CONNECTING
+    this.#freshOnly = false
     this.#pickAndConnect()
   }
 
@@ -230,20 +227,19 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     const limit = pool.settings.maxConnectionAttempts
     const node = limit !== 0 && this.#attempts >= limit ? undefined : pool.pick(this.#tried)
     if (node === undefined) {
-      this.#sendError(this.#attempts === 0 ? 503 : 502, !this.#bodyFullyBuffered())
+      this.#sendError(this.#attempts === 0 ? 503 : 502, !this.#reqBody.isDone)
       return
     }
     this.#attempts++
     this.#node = node
     node.status.activeConnections++
     node.status.requests++
-    const idempotent = isIdempotent(req.method)
     this.#keepNode =
       pool.settings.keepalive &&
       !this.#isUpgrade &&
       req.versionMinor === 1 &&
-      (idempotent || pool.settings.keepaliveNonIdempotent)
-    const idle = this.#keepNode ? NodeConnection.unpark(node.status, this) : undefined
+      (isIdempotent(req.method) || pool.settings.keepaliveNonIdempotent)
+    const idle = this.#keepNode && !this.#freshOnly ? NodeConnection.unpark(node.status, this) : undefined
     if (idle !== undefined) {
       this.#conn = idle
       this.#sendRequest()
@@ -255,7 +251,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
 
   onNodeConnect(conn: NodeConnection): void {
     if (conn !== this.#conn) return
-    if (this.#node !== null) this.#node.status.consecutiveFailures = 0
+    if (this.#node !== null) recordNodeSuccess(this.#node)
     this.#sendRequest()
   }
 
@@ -263,11 +259,9 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     const svc = this.#svc
     const req = this.#req
     const conn = this.#conn
-    const pool = this.#pool
-    if (svc === null || req === null || conn === null || pool === null) return
+    if (svc === null || req === null || conn === null) return
     this.#state = S_EXCHANGE
-    this.#res = null
-    this.#resBuf = null
+    this.#relay.reset()
     const socket = conn.socket
     socket.cork()
     if (this.#sentHead !== '') {
@@ -277,45 +271,47 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     } else {
       this.#sentHead = buildNodeRequestHead(req, svc.forwarding, this.#clientIp, svc.scheme, this.#isUpgrade, this.#keepNode)
       socket.write(this.#sentHead, 'latin1')
-      this.#reqChunks.reset()
       const pending = this.#pending
       this.#pending = null
-      if (!this.#reqChunked && this.#reqLeft === 0) {
+      if (this.#reqBody.isDone) {
         this.#reqDone = true
         this.#canResend = true
-        if (pending !== null) this.#pending = pending
+        this.#pending = pending
       } else if (pending !== null) {
         this.#canResend = this.#forwardRequestBody(pending)
-        if (this.#canResend && this.#reqDone) this.#sentBody = pending.subarray(0, pending.length - this.#pendingBytes())
+        if (this.#canResend) this.#sentBody = pending.subarray(0, pending.length - this.#pendingBytes())
       }
     }
     socket.uncork()
+    if (this.#state !== S_EXCHANGE) return
     this.#sentMono = this.#deps.clock.monoMs()
-    this.#arm(T_REPLY, pool.settings.maxReplyTimeMs)
-    if (!this.#reqDone && this.#state === S_EXCHANGE) this.#socket.resume()
+    this.#armExchange()
+    if (!this.#reqDone) this.#socket.resume()
+  }
+
+  #pendingBytes(): number {
+    return this.#pending === null ? 0 : this.#pending.length
+  }
+
+  /** While the request body streams the idle timeout applies; then max_reply_time. */
+  #armExchange(): void {
+    if (this.#reqDone) this.#arm(T_REPLY, this.#pool?.settings.maxReplyTimeMs ?? 0)
+    else this.#arm(T_IDLE, this.#svc?.idleTimeoutMs ?? 0)
   }
 
   /** Forwards request body bytes; keeps what follows the body as the next pipelined request. */
   #forwardRequestBody(chunk: Buffer): boolean {
     const conn = this.#conn
     if (conn === null) return false
-    let used: number
-    if (this.#reqChunked) {
-      used = this.#reqChunks.scan(chunk, 0, chunk.length)
-      if (this.#reqChunks.error !== '') {
-        this.#conn?.close()
-        this.#conn = null
-        this.#releaseNode()
-        this.#sendError(400, true)
-        return false
-      }
-      if (this.#reqChunks.isDone) this.#reqDone = true
-    } else {
-      used = Math.min(this.#reqLeft, chunk.length)
-      this.#reqLeft -= used
-      if (this.#reqLeft === 0) this.#reqDone = true
+    const used = this.#reqBody.consume(chunk, 0, chunk.length)
+    if (this.#reqBody.error !== '') {
+      this.#conn?.close()
+      this.#conn = null
+      this.#releaseNode()
+      if (this.#relay.head === null) this.#sendError(400, true)
+      else this.#destroy()
+      return false
     }
-    const body = used === chunk.length ? chunk : chunk.subarray(0, used)
     if (used < chunk.length) {
       const rest = chunk.subarray(used)
       this.#pending = this.#pending === null ? rest : Buffer.concat([this.#pending, rest])
@@ -323,18 +319,15 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     if (used > 0) {
       this.#bytesIn += used
       conn.status.bytesToNode += used
-      if (!conn.socket.write(body)) this.#socket.pause()
+      if (!conn.socket.write(used === chunk.length ? chunk : chunk.subarray(0, used))) this.#socket.pause()
     }
-    if (this.#timer === T_IDLE) this.#arm(T_IDLE, this.#svc?.idleTimeoutMs ?? 0)
+    if (this.#reqBody.isDone) {
+      this.#reqDone = true
+      if (this.#relay.head === null && this.#state === S_EXCHANGE) this.#arm(T_REPLY, this.#pool?.settings.maxReplyTimeMs ?? 0)
+    } else if (this.#timer === T_IDLE) {
+      this.#arm(T_IDLE, this.#svc?.idleTimeoutMs ?? 0)
+    }
     return this.#reqDone
-  }
-
-  #pendingBytes(): number {
-    return this.#pending === null ? 0 : this.#pending.length
-  }
-
-  #bodyFullyBuffered(): boolean {
-    return this.#reqDone || (!this.#reqChunked && this.#reqLeft === 0)
   }
 
   // ---- node side ---------------------------------------------------------------------------
@@ -345,124 +338,73 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
 
   onNodeData(conn: NodeConnection, chunk: Buffer): void {
     if (conn !== this.#conn) return
-    if (this.#state === S_TUNNEL) {
-      this.#writeClient(chunk)
-      return
-    }
-    if (this.#res === null) {
-      const buf = this.#resBuf === null ? chunk : Buffer.concat([this.#resBuf, chunk])
-      this.#resBuf = buf
-      this.#onResponseBytes(buf)
-      return
-    }
-    this.#forwardResponseBody(chunk, 0)
+    if (this.#state === S_TUNNEL) this.#writeClient(chunk)
+    else this.#relay.push(chunk)
   }
 
-  #onResponseBytes(buf: Buffer): void {
-    let start = 0
-    for (;;) {
-      const head = parseResponseHead(buf, start, buf.length)
-      if (head === null) {
-        this.#resBuf = start === 0 ? buf : buf.subarray(start)
-        return
-      }
-      if (isHeadError(head)) {
-        this.#failNode(502)
-        return
-      }
-      start += head.headBytes
-      if (head.status >= 100 && head.status < 200 && head.status !== 101) {
-        // Interim responses (100 Continue, 103 Early Hints) pass through to HTTP/1.1 clients.
-        if (this.#req?.versionMinor === 1) this.#writeClient(Buffer.from(head.raw, 'latin1'))
-        continue
-      }
-      this.#resBuf = null
-      this.#onResponseHead(head, buf, start)
-      return
-    }
+  onInterim(raw: string): void {
+    // Interim responses (100 Continue, 103 Early Hints) pass through to HTTP/1.1 clients.
+    if (this.#req?.versionMinor === 1) this.#socket.write(raw, 'latin1')
   }
 
-  #onResponseHead(res: ResponseHead, buf: Buffer, bodyStart: number): void {
+  onInvalid(): void {
+    this.#failNode(502)
+  }
+
+  onHead(res: ResponseHead, rest: Buffer | null): void {
     const req = this.#req
     const svc = this.#svc
     if (req === null || svc === null) return
-    this.#res = res
-    const now = this.#deps.clock.monoMs()
-    this.#nodeResponseMs = now - this.#sentMono
+    this.#nodeResponseMs = this.#deps.clock.monoMs() - this.#sentMono
     this.#node?.status.recordResponseTime(this.#nodeResponseMs)
     this.#sentHead = ''
     this.#sentBody = null
     if (res.status === 101) {
-      if (!this.#isUpgrade) {
-        this.#failNode(502)
-        return
-      }
-      this.#state = S_TUNNEL
-      this.#arm(T_NONE, 0)
-      this.#writeClient(Buffer.from(buildClientResponseHead(res, CLIENT_UPGRADE), 'latin1'))
-      if (bodyStart < buf.length) this.#writeClient(buf.subarray(bodyStart))
-      this.#socket.resume()
-      if (this.#pending !== null) {
-        const early = this.#pending
-        this.#pending = null
-        this.#conn?.socket.write(early)
-      }
+      this.#startTunnel(res, rest)
       return
     }
-    if (req.method === 'HEAD' || res.status === 204 || res.status === 304) this.#resFraming = 0
-    else if (res.isChunked) this.#resFraming = 2
-    else if (res.contentLength >= 0) this.#resFraming = 1
-    else this.#resFraming = 3
-    this.#resLeft = this.#resFraming === 1 ? res.contentLength : 0
-    this.#resChunks.reset()
+    if (!this.#relay.frame(res, req.method === 'HEAD', rest)) {
+      this.#failNode(502)
+      return
+    }
     this.#resMode = this.#clientMode(req, svc)
     this.#arm(T_IDLE, svc.idleTimeoutMs)
-    const head = buildClientResponseHead(res, this.#resMode)
     this.#socket.cork()
-    this.#socket.write(head, 'latin1')
-    if (this.#resFraming === 0) {
-      this.#socket.uncork()
-      this.#endResponse(bodyStart < buf.length)
+    this.#socket.write(buildClientResponseHead(res, this.#resMode), 'latin1')
+    this.#relay.pushBody(rest ?? EMPTY, 0)
+    this.#socket.uncork()
+  }
+
+  #startTunnel(res: ResponseHead, rest: Buffer | null): void {
+    if (!this.#isUpgrade) {
+      this.#failNode(502)
       return
     }
-    if (bodyStart < buf.length) this.#forwardResponseBody(buf, bodyStart)
-    this.#socket.uncork()
+    this.#state = S_TUNNEL
+    this.#arm(T_NONE, 0)
+    this.#writeClient(Buffer.from(buildClientResponseHead(res, CLIENT_UPGRADE), 'latin1'))
+    if (rest !== null) this.#writeClient(rest)
+    this.#socket.resume()
+    if (this.#pending !== null) {
+      const early = this.#pending
+      this.#pending = null
+      this.#conn?.socket.write(early)
+    }
+    if (this.#clientEnded) this.#conn?.socket.end()
   }
 
   #clientMode(req: RequestHead, svc: HttpService): number {
     const tokens = req.connection
-    if (!svc.keepalive || this.#clientEnded || this.#deps.lifecycle.isDraining || this.#resFraming === 3 || !this.#bodyFullyBuffered()) return CLIENT_CLOSE
+    if (!svc.keepalive || this.#clientEnded || this.#deps.lifecycle.isDraining) return CLIENT_CLOSE
+    if (this.#relay.body.framing === BODY_UNTIL_CLOSE || !this.#reqDone) return CLIENT_CLOSE
     if (tokens !== null && tokens.includes('close')) return CLIENT_CLOSE
     if (req.versionMinor === 0) return tokens !== null && tokens.includes('keep-alive') ? CLIENT_KEEP_10 : CLIENT_CLOSE
     return CLIENT_KEEP
   }
 
-  #forwardResponseBody(chunk: Buffer, start: number): void {
-    let end = chunk.length
-    let done = false
-    switch (this.#resFraming) {
-      case 1: {
-        const take = Math.min(this.#resLeft, end - start)
-        this.#resLeft -= take
-        end = start + take
-        done = this.#resLeft === 0
-        break
-      }
-      case 2:
-        end = this.#resChunks.scan(chunk, start, end)
-        if (this.#resChunks.error !== '') {
-          // Part of the response is already with the client: all we can do is cut it off.
-          this.#destroy()
-          return
-        }
-        done = this.#resChunks.isDone
-        break
-      default:
-        break
-    }
-    if (end > start) this.#writeClient(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end))
+  onBody(data: Buffer): void {
+    this.#writeClient(data)
     if (this.#timer === T_IDLE) this.#arm(T_IDLE, this.#svc?.idleTimeoutMs ?? 0)
-    if (done) this.#endResponse(end < chunk.length)
   }
 
   #writeClient(data: Buffer): void {
@@ -476,8 +418,8 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       this.#socket.end()
       return
     }
-    if (this.#res !== null && this.#resFraming === 3) {
-      this.#endResponse(false)
+    if (this.#relay.head !== null && this.#relay.body.framing === BODY_UNTIL_CLOSE) {
+      this.onComplete(false)
       return
     }
     conn.close()
@@ -491,20 +433,30 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       this.#socket.end()
       return
     }
-    if (this.#res !== null) {
+    if (this.#relay.head !== null) {
       // The node closed mid-body: the client cannot be told cleanly.
-      this.#releaseNode()
       this.#destroy()
       return
     }
-    const neverConnected = !conn.isConnected
-    const resendable = conn.isReused && conn.bytesReceived === 0 && this.#canResend && this.#reqDone
-    this.#nodeFailed(neverConnected)
-    if (neverConnected || (resendable && this.#req !== null && isIdempotent(this.#req.method))) {
+    const req = this.#req
+    if (req !== null && conn.isReused && conn.bytesReceived === 0 && this.#canResend && this.#reqDone && isIdempotent(req.method)) {
+      // The node closed a kept-alive connection as we reused it: not the node's failure, and
+      // not the client's. Send again on a fresh connection; this costs no attempt.
+      this.#releaseNode()
+      this.#attempts--
+      this.#freshOnly = true
       this.#state = S_CONNECTING
       this.#pickAndConnect()
       return
     }
+    const neverConnected = !conn.isConnected
+    this.#nodeFailed(neverConnected || !conn.isReused)
+    if (neverConnected) {
+      this.#state = S_CONNECTING
+      this.#pickAndConnect()
+      return
+    }
+    // Part of a request that cannot be repeated may have been processed: no retry.
     this.#sendError(502, true)
   }
 
@@ -512,10 +464,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
   #nodeFailed(countAsFailure: boolean): void {
     const node = this.#node
     if (node !== null) {
-      if (countAsFailure) {
-        node.status.failures++
-        node.status.consecutiveFailures++
-      }
+      if (countAsFailure && this.#pool !== null) recordNodeFailure(this.#pool, node, this.#deps.clock.monoMs())
       this.#tried ??= []
       this.#tried.push(node)
     }
@@ -526,7 +475,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     this.#conn?.close()
     this.#conn = null
     this.#releaseNode()
-    if (this.#bytesOut === 0 || this.#res === null) this.#sendError(status, true)
+    if (this.#bytesOut === 0) this.#sendError(status, true)
     else this.#destroy()
   }
 
@@ -538,16 +487,16 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     }
   }
 
-  #endResponse(nodeSentExtra: boolean): void {
+  onComplete(extra: boolean): void {
     const conn = this.#conn
-    const res = this.#res
+    const res = this.#relay.head
     const pool = this.#pool
     if (conn !== null && pool !== null && res !== null) {
       const reusable =
         this.#keepNode &&
         this.#reqDone &&
-        !nodeSentExtra &&
-        this.#resFraming !== 3 &&
+        !extra &&
+        this.#relay.body.framing !== BODY_UNTIL_CLOSE &&
         res.versionMinor === 1 &&
         (res.connection === null || !res.connection.includes('close'))
       if (reusable) conn.park(pool.settings.maxIdleConnectionsPerNode)
@@ -587,10 +536,11 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       return
     }
     this.#state = S_HEAD
-    this.#arm(this.#pending === null ? T_KEEPALIVE : T_HEADER, this.#pending === null ? (svc?.keepaliveTimeoutMs ?? 0) : (svc?.headerTimeoutMs ?? 0))
+    if (this.#pending === null) this.#arm(T_KEEPALIVE, svc?.keepaliveTimeoutMs ?? 0)
+    else this.#arm(T_HEADER, svc?.headerTimeoutMs ?? 0)
     this.#socket.resume()
     if (this.#pending !== null) this.#processPending()
-    else if (this.#clientEnded) this.#socket.end()
+    else if (this.#clientEnded) this.#onClientEnd()
   }
 
   #resetTransaction(): void {
@@ -599,8 +549,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     this.#node = null
     this.#tried = null
     this.#conn = null
-    this.#res = null
-    this.#resBuf = null
+    this.#relay.reset()
     this.#sentHead = ''
     this.#sentBody = null
     this.#canResend = false
@@ -619,6 +568,8 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
     const page = svc.errors.get(status, mustClose)
     this.#bytesOut += page.length
     this.#socket.write(page)
+    this.#conn?.close()
+    this.#conn = null
     if (this.#req === null) {
       // No parsed request (a malformed head): nothing to log as a transaction; close.
       this.#state = S_CLOSED
@@ -626,8 +577,6 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
       this.#socket.end()
       return
     }
-    this.#conn?.close()
-    this.#conn = null
     this.#finish(status, null, mustClose)
   }
 
@@ -647,6 +596,7 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
         else this.#destroy()
         return
       case T_KEEPALIVE:
+      case T_IDLE:
         this.#destroy()
         return
       case T_CONNECT:
@@ -658,9 +608,6 @@ export class ClientConnection implements NodeConnectionOwner, HasDeadline {
         this.#conn = null
         this.#nodeFailed(true)
         this.#sendError(504, true)
-        return
-      case T_IDLE:
-        this.#destroy()
         return
       default:
         return

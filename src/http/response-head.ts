@@ -23,6 +23,8 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
   if (headEnd === -1 || headEnd + 4 > end) {
     return end - start > MAX_RESPONSE_HEAD_BYTES ? HEAD_ERRORS.headersTooLarge : null
   }
+  // The limit holds whether or not the end of the head arrived in the same read.
+  if (headEnd + 4 - start > MAX_RESPONSE_HEAD_BYTES) return HEAD_ERRORS.headersTooLarge
   const s = buf.toString('latin1', start, headEnd + 4)
   const lineEnd = s.indexOf('\r\n')
   // status-line = HTTP-version SP 3DIGIT SP [ reason-phrase ]; a missing SP before an empty

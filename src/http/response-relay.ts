@@ -1,0 +1,92 @@
+/**
+ * The response side of a transaction: collects a node's bytes into a response head (passing
+ * interim 1xx responses on), decides how its body is framed and finds where it ends.
+ * @module
+ */
+import { isHeadError } from './request-head.ts'
+import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
+import { parseResponseHead, type ResponseHead } from './response-head.ts'
+
+/** What the relay reports to the client connection. */
+export interface ResponseSink {
+  /** An interim (1xx other than 101) response head, as received. */
+  onInterim(raw: string): void
+  /** The final response head; `rest` holds the bytes that followed it in the same read. */
+  onHead(res: ResponseHead, rest: Buffer | null): void
+  /** Body bytes to pass on. */
+  onBody(data: Buffer): void
+  /** The body is complete; `extra` when the node sent bytes beyond it. */
+  onComplete(extra: boolean): void
+  /** The node sent something that is not a usable response. */
+  onInvalid(reason: string): void
+}
+
+export class ResponseRelay {
+  readonly #sink: ResponseSink
+  readonly body = new MessageBody()
+  #buf: Buffer | null = null
+  head: ResponseHead | null = null
+
+  constructor(sink: ResponseSink) {
+    this.#sink = sink
+  }
+
+  reset(): void {
+    this.#buf = null
+    this.head = null
+  }
+
+  /** Feeds bytes from the node: head bytes until a final head is complete, body bytes after. */
+  push(chunk: Buffer): void {
+    if (this.head !== null) {
+      this.pushBody(chunk, 0)
+      return
+    }
+    const buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk])
+    let start = 0
+    for (;;) {
+      const head = parseResponseHead(buf, start, buf.length)
+      if (head === null) {
+        this.#buf = start === 0 ? buf : buf.subarray(start)
+        return
+      }
+      this.#buf = null
+      if (isHeadError(head)) {
+        this.#sink.onInvalid(head.reason)
+        return
+      }
+      start += head.headBytes
+      if (head.status < 200 && head.status !== 101) {
+        this.#sink.onInterim(head.raw)
+        continue
+      }
+      this.head = head
+      this.#sink.onHead(head, start < buf.length ? buf.subarray(start) : null)
+      return
+    }
+  }
+
+  /**
+   * Chooses the body framing for `res` (RFC 9112 §6.3). A chunked body whose first bytes are
+   * already malformed is refused here, while the client can still be given a clean 502.
+   */
+  frame(res: ResponseHead, isHeadRequest: boolean, rest: Buffer | null): boolean {
+    if (isHeadRequest || res.status === 204 || res.status === 304) this.body.start(BODY_NONE, 0)
+    else if (res.isChunked) this.body.start(BODY_CHUNKED, 0)
+    else if (res.contentLength >= 0) this.body.start(BODY_LENGTH, res.contentLength)
+    else this.body.start(BODY_UNTIL_CLOSE, 0)
+    return this.body.framing !== BODY_CHUNKED || rest === null || MessageBody.chunkedPrefixIsValid(rest, 0, rest.length)
+  }
+
+  /** Passes body bytes from `chunk[start..]` on, and reports the end of the body. */
+  pushBody(chunk: Buffer, start: number): void {
+    const body = this.body
+    const end = body.consume(chunk, start, chunk.length)
+    if (body.error !== '') {
+      this.#sink.onInvalid(body.error)
+      return
+    }
+    if (end > start) this.#sink.onBody(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end))
+    if (body.isDone) this.#sink.onComplete(end < chunk.length)
+  }
+}
