@@ -34,6 +34,8 @@ export class NodeStatus {
   deadReason = ''
   /** Idle keep-alive connections, most recently used last. */
   readonly idle: IdleConnection[] = []
+  /** The node left the configuration: connections must not be parked here any more. */
+  isRetired = false
   /** Counters for statistics. */
   requests = 0
   failures = 0
@@ -45,6 +47,16 @@ export class NodeStatus {
     this.host = host
     this.port = port
     this.usableSinceMs = nowMs
+  }
+
+  /**
+   * Keeps `conn` for reuse. False when it should be closed instead: the node was removed
+   * from its pool, or `maxIdle` (0 = no limit) connections are already parked.
+   */
+  offerIdle(conn: IdleConnection, maxIdle: number): boolean {
+    if (this.isRetired || (maxIdle !== 0 && this.idle.length >= maxIdle)) return false
+    this.idle.push(conn)
+    return true
   }
 
   recordResponseTime(ms: number): void {

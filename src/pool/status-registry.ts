@@ -44,6 +44,7 @@ export class StatusRegistry {
       const sep = key.indexOf('\u0000')
       const nodes = keep.get(key.slice(0, sep))
       if (nodes === undefined || !nodes.has(key.slice(sep + 1))) {
+        status.isRetired = true
         for (const conn of status.idle.splice(0)) conn.close()
         this.#byKey.delete(key)
       }
