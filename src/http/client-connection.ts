@@ -422,7 +422,8 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       this.onComplete(false)
       return
     }
-    conn.close()
+    // Destroy the socket but stay its owner: onNodeClose decides between a retry and an error.
+    conn.socket.destroy()
   }
 
   onNodeClose(conn: NodeConnection): void {
@@ -564,13 +565,16 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       this.#destroy()
       return
     }
-    const mustClose = close || !svc.keepalive || this.#clientEnded || this.#deps.lifecycle.isDraining
+    const req = this.#req
+    // HTTP/1.0 clients get a closing error page: it carries no keep-alive acknowledgement.
+    const clientCloses = req !== null && (req.versionMinor === 0 || (req.connection?.includes('close') ?? false))
+    const mustClose = close || clientCloses || !svc.keepalive || this.#clientEnded || this.#deps.lifecycle.isDraining
     const page = svc.errors.get(status, mustClose)
     this.#bytesOut += page.length
     this.#socket.write(page)
     this.#conn?.close()
     this.#conn = null
-    if (this.#req === null) {
+    if (req === null) {
       // No parsed request (a malformed head): nothing to log as a transaction; close.
       this.#state = S_CLOSED
       this.#arm(T_NONE, 0)

@@ -61,6 +61,9 @@ export class NodeConnection implements IdleConnection {
     this.owner = null
     this.isReused = true
     this.bytesReceived = 0
+    // Reading may have been paused for a slow client; an idle connection must notice the node
+    // closing it, and its next owner expects it to read.
+    this.socket.resume()
     const idle = this.status.idle
     if (maxIdle !== 0 && idle.length >= maxIdle) this.close()
     else idle.push(this)

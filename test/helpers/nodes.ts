@@ -113,6 +113,10 @@ export async function startRawNode(
     const index = node.received.length
     node.received.push('')
     s.on('error', () => undefined)
+    // Like an ordinary server: a client that closes its side is closed in return.
+    s.on('end', () => {
+      s.end()
+    })
     s.on('data', (chunk: Buffer) => {
       const before = node.received[index] ?? ''
       if (before === '') node.requests++
