@@ -242,7 +242,8 @@ export function lex(source: string): Token[] {
         const cp = /^[0-9a-fA-F]+$/.test(digits) && digits.length === width ? Number.parseInt(digits, 16) : -1
         if (cp < 0 || cp > 0x10ffff) problem ||= `expected ${width} hex digits after \\${next}`
         else {
-          out += String.fromCodePoint(cp)
+          // Strings are byte strings: a code point above ASCII becomes its UTF-8 bytes.
+          out += cp < 0x80 ? String.fromCharCode(cp) : Buffer.from(String.fromCodePoint(cp), 'utf8').toString('latin1')
           pos += width
         }
         continue

@@ -275,8 +275,8 @@ export function dump(v: Value): string {
   if (typeof v === 'string') return JSON.stringify(v)
   if (typeof v === 'number') return String(v)
   if (v instanceof TsDouble) return formatDouble(v.d)
-  if (Array.isArray(v)) return '[ ' + v.map(dump).join(', ') + ' ]'
+  if (Array.isArray(v)) return v.length === 0 ? '[ ]' : '[ ' + v.map(dump).join(', ') + ' ]'
   const parts: string[] = []
   for (const [k, x] of v) parts.push(`${JSON.stringify(k)} => ${dump(x)}`)
-  return '[ ' + parts.join(', ') + ' ]'
+  return parts.length === 0 ? '[ ]' : '[ ' + parts.join(', ') + ' ]'
 }

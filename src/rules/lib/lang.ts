@@ -26,17 +26,6 @@ export const langModule: LibraryModule = {
     },
     'lang.isArray': { min: 1, max: 1, fn: (_s, a) => b(Array.isArray(a[0])) },
     'lang.isHash': { min: 1, max: 1, fn: (_s, a) => b(a[0] instanceof Map) },
-    'lang.isString': { min: 1, max: 1, fn: (_s, a) => b(typeof a[0] === 'string') },
-    'lang.isInt': { min: 1, max: 1, fn: (_s, a) => b(typeof a[0] === 'number') },
-    'lang.isDouble': { min: 1, max: 1, fn: (_s, a) => b(a[0] instanceof TsDouble) },
-    'lang.isNumeric': {
-      min: 1, max: 1,
-      fn: (_s, a) => {
-        const v = arg(a, 0)
-        if (typeof v !== 'string') return b(!isCompound(v))
-        return b(/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(v))
-      },
-    },
     'lang.dump': { min: 1, max: 1, fn: (_s, a) => dump(arg(a, 0)) },
     'lang.chr': { min: 1, max: 1, fn: (_s, a) => String.fromCharCode(intArg(a, 0) & 0xff) },
     'lang.ord': { min: 1, max: 1, fn: (_s, a) => { const t = str(a, 0); return t === '' ? 0 : t.charCodeAt(0) & 0xff } },
