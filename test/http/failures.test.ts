@@ -1,6 +1,7 @@
 // Timeouts and failures: every one ends in a clean answer or a closed connection, never a hung
 // one, and node.status.activeConnections returns to 0.
 import assert from 'node:assert/strict'
+import type { Socket } from 'node:net'
 import { test } from 'node:test'
 import { freePort, replyOnHead, startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
@@ -131,7 +132,7 @@ test('a reused connection the node closes as the request arrives is resent on a 
 })
 
 test('a node that resets during a POST gives 502 and the POST is not retried', async (t) => {
-  const resetting = (s: import('node:net').Socket) => {
+  const resetting = (s: Socket) => {
     s.resetAndDestroy()
   }
   const a = await startRawNode(t, resetting)
