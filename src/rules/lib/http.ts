@@ -57,6 +57,28 @@ function writeCookies(s: RunState, list: readonly [string, string][]): void {
   else s.view.setHeader('Cookie', list.map(([n, v]) => `${n}=${v}`).join('; '))
 }
 
+/** One cookie's value without building the whole list (the common, hot case). */
+function findCookie(s: RunState, name: string): string {
+  if (name === '') return ''
+  for (const [n, v] of s.view.listHeaders()) {
+    if (n.length !== 6 || n.toLowerCase() !== 'cookie') continue
+    let from = 0
+    while (from < v.length) {
+      const i = v.indexOf(name, from)
+      if (i < 0) break
+      const before = i === 0 ? ';' : v.charAt(i - 1)
+      let j = i + name.length
+      while (v.charAt(j) === ' ') j++
+      if ((before === ';' || before === ' ') && v.charAt(j) === '=') {
+        const end = v.indexOf(';', j)
+        return v.slice(j + 1, end < 0 ? v.length : end).trim().replace(/^"(.*)"$/, '$1')
+      }
+      from = i + 1
+    }
+  }
+  return ''
+}
+
 /** Host header, lower-cased, without port or trailing dot. */
 export function hostHeader(s: RunState): string {
   let h = (s.view.getHeader('Host') ?? '').trim().toLowerCase()
@@ -134,7 +156,7 @@ export const httpModule: LibraryModule = {
         return out + '\r\n'
       },
     },
-    'http.getCookie': { min: 1, max: 1, fn: (s, a) => { const n = str(a, 0); return cookies(s).find(([k]) => k === n)?.[1] ?? '' } },
+    'http.getCookie': { min: 1, max: 1, fn: (s, a) => findCookie(s, str(a, 0)) },
     'http.getCookies': { min: 0, max: 0, fn: (s) => { const h = new Map<string, Value>(); for (const [k, v] of cookies(s)) if (!h.has(k)) h.set(k, v); return h } },
     'http.setCookie': {
       min: 2, max: 2,
