@@ -4,17 +4,14 @@
  * @module
  */
 import type { AssignOp, BinaryOp, Expr } from './ast.ts'
-import type { AEv, CExpr, Ev, Frame } from './closures.ts'
-import { evalInto, isPromise, then, tick } from './closures.ts'
-import type { CompileContext, SubInfo } from './compile-context.ts'
-import { MAX_SUB_DEPTH } from './compile-context.ts'
-import { compileRegex } from './regex.ts'
-import type { FunctionDef } from './registry.ts'
+import type { CExpr, Ev, Frame } from './closures.ts'
+import { evalInto, then } from './closures.ts'
+import { compileCall } from './compile-call.ts'
+import type { CompileContext } from './compile-context.ts'
 import type { RunState } from './run-state.ts'
-import { HALT_NONE, NORMAL, RETURN } from './run-state.ts'
 import type { Value } from './value.ts'
 import {
-  TsDouble, arith, bitwise, compare, copyValue, equals, indexGet, indexSet, isCompound, toNumeric,
+  MAX_STRING_CHARS, TsDouble, arith, bitwise, compare, copyValue, equals, indexGet, indexSet, isCompound, toNumeric,
   toInt, toStr, truthy,
 } from './value.ts'
 
@@ -148,7 +145,10 @@ function unaryOp(op: '!' | '~' | '-' | '+'): (s: RunState, v: Value) => Value {
 export function binaryOp(op: BinaryOp): (s: RunState, a: Value, b: Value) => Value {
   switch (op) {
     case '.':
-      return (_s, a, b) => (typeof a === 'string' && typeof b === 'string' ? a + b : toStr(a) + toStr(b))
+      return (s, a, b) => {
+        const r = typeof a === 'string' && typeof b === 'string' ? a + b : toStr(a) + toStr(b)
+        return r.length > MAX_STRING_CHARS ? s.fail(`string longer than ${MAX_STRING_CHARS} bytes`) : r
+      }
     case '+':
     case '-':
     case '*':
@@ -317,157 +317,4 @@ function compileUpdate(c: CompileContext, e: Extract<Expr, { kind: 'update' }>):
     lv.set(s, f, nv)
     return prefix ? nv : old
   })
-}
-
-// ---- calls ----
-
-function compileCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>): CExpr {
-  const r = c.resolveCall(e.name)
-  switch (r.kind) {
-    case 'unknown':
-      c.error(e.span, r.message)
-      for (const a of e.args) compileExpr(c, a)
-      return EMPTY
-    case 'sub':
-      return compileSubCall(c, e, r.info)
-    case 'builtin':
-      return compileBuiltinCall(c, e, r.def, r.deprecatedFor)
-  }
-}
-
-function arityText(min: number, max: number): string {
-  if (min === max) return `${min} argument${min === 1 ? '' : 's'}`
-  if (max === Infinity) return `at least ${min} argument${min === 1 ? '' : 's'}`
-  return `${min} to ${max} arguments`
-}
-
-function compileBuiltinCall(
-  c: CompileContext,
-  e: Extract<Expr, { kind: 'call' }>,
-  def: FunctionDef,
-  deprecatedFor: string | null,
-): CExpr {
-  const n = e.args.length
-  if (n < def.min || n > def.max) {
-    c.error(e.span, `${def.name} takes ${arityText(def.min, def.max)}, but ${n} ${n === 1 ? 'was' : 'were'} given`)
-  }
-  if (deprecatedFor !== null) c.warn(e.span, `${e.name.toLowerCase()} is deprecated, please use ${deprecatedFor} instead`)
-  if (def.literalArg !== undefined) {
-    const a = e.args[def.literalArg]
-    if (a !== undefined && a.kind !== 'str' && !c.options.variablePoolUse) {
-      c.error(a.span, `${def.name} needs a literal pool name here (a variable needs trafficscript!variable_pool_use)`)
-    } else if (a?.kind === 'str' && c.options.knownPools !== undefined && !c.options.knownPools.has(a.value) && a.value !== 'discard') {
-      c.warn(a.span, `pool "${a.value}" does not exist; the virtual server's default pool will be used`)
-    }
-  }
-  if (def.regexArg !== undefined) {
-    const re = e.args[def.regexArg]
-    if (re?.kind === 'str') {
-      const r = compileRegex(re.value, '')
-      if (!r.ok) c.error(re.span, r.error)
-    }
-  }
-  const args = e.args.map((a) => compileExpr(c, a))
-  const fns = args.map((a) => a.fn)
-  const fn = def.fn
-  const name = def.name
-  const first = e.args[0]
-  const lv = def.mutates !== undefined && first !== undefined && (first.kind === 'var' || first.kind === 'index')
-    ? compileLvalue(c, first)
-    : null
-  const kind = def.mutates
-  const prepare = lv === null
-    ? null
-    : (s: RunState, f: Frame) => {
-        const cur = lv.get(s, f)
-        if (kind === 'array' ? !Array.isArray(cur) : !(cur instanceof Map)) {
-          if (!isCompound(cur)) lv.set(s, f, kind === 'array' ? [] : new Map())
-        }
-      }
-  const argsAsync = args.some((a) => a.isAsync)
-  if (!argsAsync && def.suspends !== true) {
-    const sf = fns as Ev[]
-    return sync((s, f) => {
-      if (s.halt !== HALT_NONE || !tick(s)) return ''
-      if (prepare !== null) prepare(s, f)
-      const vals = new Array<Value>(n)
-      for (let i = 0; i < n; i++) vals[i] = (sf[i] as Ev)(s, f)
-      if (s.halted()) return ''
-      const r = fn(s, vals)
-      return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
-    })
-  }
-  return {
-    fn: (s, f) => {
-      if (s.halt !== HALT_NONE || !tick(s)) return ''
-      if (prepare !== null) prepare(s, f)
-      const vals = new Array<Value>(n).fill('')
-      return then(evalInto(s, f, fns, vals, 0), () => {
-        if (s.halt !== HALT_NONE) return ''
-        const r = fn(s, vals)
-        if (!isPromise(r)) return r
-        return r.then(
-          (v) => {
-            // The budget counts instructions between suspensions, as max_instr does.
-            s.steps = 0
-            return v
-          },
-          (err: unknown) => s.fail(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),
-        )
-      })
-    },
-    isAsync: true,
-  }
-}
-
-function compileSubCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>, info: SubInfo): CExpr {
-  const n = e.args.length
-  if (n !== info.params.length) {
-    c.error(e.span, `sub ${info.name} takes ${arityText(info.params.length, info.params.length)}, but ${n} ${n === 1 ? 'was' : 'were'} given`)
-  }
-  const args = e.args.slice(0, info.params.length).map((a) => compileExpr(c, a))
-  const fns = args.map((a) => a.fn)
-  const enter = (s: RunState, vals: readonly Value[]): Frame | null => {
-    if (s.subDepth >= MAX_SUB_DEPTH) {
-      s.fail(`sub ${info.name}: calls nested more than ${MAX_SUB_DEPTH} deep`)
-      return null
-    }
-    const frame = new Array<Value>(info.slotCount).fill('')
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i] ?? ''
-      frame[i] = isCompound(v) ? copyValue(v) : v
-    }
-    s.subDepth++
-    return frame
-  }
-  const leave = (s: RunState, code: number): Value => {
-    s.subDepth--
-    if (code === RETURN) {
-      const r = s.returnValue
-      s.returnValue = ''
-      return r
-    }
-    return code === NORMAL ? '' : ''
-  }
-  const run = (s: RunState, vals: readonly Value[]): Value | Promise<Value> => {
-    if (s.halt !== HALT_NONE || !tick(s)) return ''
-    const frame = enter(s, vals)
-    const body = info.body
-    if (frame === null || body === null) return ''
-    const code = body(s, frame)
-    return isPromise(code) ? code.then((k) => leave(s, k)) : leave(s, code)
-  }
-  if (!args.some((a) => a.isAsync) && !info.isAsync) {
-    const sf = fns as Ev[]
-    return sync((s, f) => {
-      const vals = new Array<Value>(sf.length)
-      for (let i = 0; i < sf.length; i++) vals[i] = (sf[i] as Ev)(s, f)
-      return run(s, vals) as Value
-    })
-  }
-  const fn: AEv = (s, f) => {
-    const vals = new Array<Value>(fns.length).fill('')
-    return then(evalInto(s, f, fns, vals, 0), () => run(s, vals))
-  }
-  return { fn, isAsync: true }
 }

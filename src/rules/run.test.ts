@@ -150,3 +150,39 @@ test('a sync run allocates little (no Promise, no per-statement objects)', () =>
   const perRun = (process.memoryUsage().heapUsed - before) / n
   assert.ok(perRun < 4096, `heap growth per run ${perRun} bytes`)
 })
+
+test('fuzz: random well-formed programs check and run without throwing', async () => {
+  const fc = (await import('fast-check')).default
+  const { expr } = fc.letrec<{ expr: string }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('$a', '$b', '$1', '0', '1', '-3', '2.5', '"x"', '"10xxx"', "'r\\.'", '[1, 2]', '[ "k" => 1 ]', '""'),
+      fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '%', '.', '==', '<', '&&', '||', '&', '<<'), tie('expr')).map(([l, o, r]) => `(${l} ${o} ${r})`),
+      fc.tuple(fc.constantFrom('!', '-', '~'), tie('expr')).map(([o, e]) => `${o} ${e}`),
+      fc.tuple(fc.constantFrom('$a', '$b'), fc.constantFrom('=', '.=', '+='), tie('expr')).map(([v, o, e]) => `(${v} ${o} ${e})`),
+      fc.tuple(tie('expr'), tie('expr')).map(([t, i]) => `${t}[${i}]`),
+      fc.tuple(fc.constantFrom('string.len', 'lang.dump', 'string.uppercase', 'lang.toInt', 'array.length', 'json.serialize', 'string.hexencode'), tie('expr')).map(([f, e]) => `${f}(${e})`),
+      fc.tuple(tie('expr'), tie('expr')).map(([a, b]) => `string.regexmatch(${a}, ${b})`),
+    ),
+  }))
+  const stmt = fc.oneof(
+    expr.map((e) => `${e};`),
+    fc.tuple(expr, expr).map(([c, e]) => `if( ${c} ) { ${e}; } else { break; }`),
+    fc.tuple(expr, expr).map(([c, e]) => `while( ${c} ) { ${e}; }`),
+    fc.tuple(expr, expr).map(([c, e]) => `foreach( $v in ${c} ) { ${e}; continue; }`),
+    fc.tuple(expr, expr, expr).map(([s, c, e]) => `switch( ${s} ) { case ${c}: ${e}; default: log.info(${e}); }`),
+  )
+  const services = new FakeServices()
+  await fc.assert(fc.asyncProperty(fc.array(stmt, { minLength: 1, maxLength: 6 }), async (stmts) => {
+    const src = stmts.join('\n')
+    const r = checkRules(new Map([['f', src]]))
+    if (!r.ok) {
+      // Only arity and regex problems may reject generated programs; never a syntax error.
+      for (const d of r.error) assert.doesNotMatch(d.message, /unexpected|expected/, `${d.message}\n${src}`)
+      return
+    }
+    const o = await runRule(r.value.rules.get('f')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST', maxInstructions: 500 })
+    assert.ok(['completed', 'break', 'stopped', 'aborted'].includes(o.kind))
+    if (o.kind === 'aborted') assert.ok(o.line >= 1 && o.message.length > 0, `${o.message} at ${o.line}`)
+  }), { numRuns: 300 })
+})

@@ -246,6 +246,9 @@ export function indexGet(container: Value, key: Value): Value {
   return ''
 }
 
+/** Longest string concatenation may build, so a doubling loop cannot exhaust memory. */
+export const MAX_STRING_CHARS = 16 * 1024 * 1024
+
 /** Largest array index a rule may create by assignment, so `$a[1e9] = 1` cannot eat memory. */
 export const MAX_ARRAY_INDEX = 1_000_000
 

@@ -6,6 +6,8 @@
 import type { Value } from '../value.ts'
 import { toInt, toJsNumber, toStr } from '../value.ts'
 
+const MAX_WIDTH = 65536
+
 const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|q|L|j|z|t)?([sScdiuxXofFeEgG%])/g
 
 export function sprintf(fmt: string, args: readonly Value[]): string {
@@ -13,8 +15,9 @@ export function sprintf(fmt: string, args: readonly Value[]): string {
   const next = (): Value => args[ai++] ?? ''
   return fmt.replace(SPEC, (_m, flags: string, widthS: string | undefined, precS: string | undefined, conv: string) => {
     if (conv === '%') return '%'
-    let width = widthS === '*' ? toInt(next()) : widthS === undefined ? 0 : Number(widthS)
-    const prec = precS === '*' ? toInt(next()) : precS === undefined ? -1 : Number(precS)
+    // Widths and precisions are clamped so a format string cannot allocate without bound.
+    let width = Math.max(-MAX_WIDTH, Math.min(MAX_WIDTH, widthS === '*' ? toInt(next()) : widthS === undefined ? 0 : Number(widthS)))
+    const prec = Math.min(MAX_WIDTH, precS === '*' ? toInt(next()) : precS === undefined ? -1 : Number(precS))
     let left = flags.includes('-')
     if (width < 0) {
       left = true
