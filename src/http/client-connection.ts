@@ -6,11 +6,11 @@
  * @module
  */
 import type { Socket } from 'node:net'
-import type { Pool, PoolNode } from '../pool/index.ts'
+import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
-import { isIdempotent, recordNodeFailure, recordNodeSuccess } from './node-attempt.ts'
+import { isIdempotent } from './node-attempt.ts'
 import { NodeConnection, type NodeConnectionOwner } from './node-connection.ts'
 import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, buildNodeRequestHead } from './outgoing-head.ts'
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
@@ -31,6 +31,7 @@ const T_KEEPALIVE = 2
 const T_CONNECT = 3
 const T_REPLY = 4
 const T_IDLE = 5
+const T_QUEUE = 6
 
 const EMPTY = Buffer.alloc(0)
 
@@ -47,7 +48,7 @@ export interface ServiceSource {
   current(): HttpService | null
 }
 
-export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasDeadline {
+export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasDeadline, QueueWaiter {
   readonly #socket: Socket
   readonly #deps: HttpEngineDeps
   readonly #source: ServiceSource
@@ -69,6 +70,8 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #conn: NodeConnection | null = null
   /** Set after a kept-alive connection turned out closed: the retry opens a fresh one. */
   #freshOnly = false
+  /** Waiting in the pool's too-busy queue since this monotonic time (0 = not queued). */
+  #queuedSinceMs = 0
   #isUpgrade = false
   #keepNode = false
   readonly #reqBody = new MessageBody()
@@ -184,6 +187,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#state = S_CLOSED
     this.#deps.sweeper.delete(this)
     if (wasActive) {
+      this.#leaveQueue()
       this.#conn?.close()
       this.#conn = null
       this.#releaseNode()
@@ -206,7 +210,8 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       this.#sendError(400, true)
       return
     }
-    const pool = svc.pool
+    // A pool whose nodes have all failed hands its traffic to its failure pool.
+    const pool = svc.pool === null ? null : resolveFailover(svc.pool, svc.pools, this.#deps.clock.monoMs())
     if (pool === null) {
       // The built-in discard pool drops the connection.
       this.#destroy()
@@ -225,15 +230,30 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     const req = this.#req
     if (pool === null || svc === null || req === null) return
     const limit = pool.settings.maxConnectionAttempts
-    const node = limit !== 0 && this.#attempts >= limit ? undefined : pool.pick(this.#tried)
+    const node = limit !== 0 && this.#attempts >= limit ? undefined : pool.choose(this.#tried)
+    if (node === POOL_BUSY) {
+      this.#enterQueue(pool)
+      return
+    }
     if (node === undefined) {
+      // The last usable node just failed: the failure pool may still answer this request.
+      const next = resolveFailover(pool, svc.pools, this.#deps.clock.monoMs())
+      if (next === null) {
+        this.#destroy()
+        return
+      }
+      if (next !== pool && this.#canSwitchPool()) {
+        this.#pool = next
+        this.#tried = null
+        this.#pickAndConnect()
+        return
+      }
       this.#sendError(this.#attempts === 0 ? 503 : 502, !this.#reqBody.isDone)
       return
     }
     this.#attempts++
     this.#node = node
-    node.status.activeConnections++
-    node.status.requests++
+    pool.acquire(node)
     this.#keepNode =
       pool.settings.keepalive &&
       !this.#isUpgrade &&
@@ -249,9 +269,45 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#arm(T_CONNECT, pool.settings.maxConnectTimeMs)
   }
 
+  /** Nothing of the request has reached a node that could have acted on it. */
+  #canSwitchPool(): boolean {
+    return this.#sentHead === '' || (this.#req !== null && isIdempotent(this.#req.method) && this.#canResend)
+  }
+
+  /** Every usable node is at max_connections_per_node: wait for a slot, or 503 Too Busy. */
+  #enterQueue(pool: Pool): void {
+    const requeue = this.#queuedSinceMs !== 0
+    if (!pool.enqueue(this, requeue)) {
+      this.#sendError(503, !this.#reqBody.isDone)
+      return
+    }
+    if (!requeue) {
+      this.#queuedSinceMs = this.#deps.clock.monoMs()
+      this.#arm(T_QUEUE, pool.settings.queueTimeoutMs)
+    }
+  }
+
+  /** The pool released a slot: try again (first in line). */
+  wake(): void {
+    if (this.#queuedSinceMs === 0 || this.#state !== S_CONNECTING) return
+    const pool = this.#pool
+    const before = this.#node
+    this.#pickAndConnect()
+    if (this.#node !== before && this.#node !== null && pool !== null) {
+      pool.runtime.recordWait(this.#deps.clock.monoMs() - this.#queuedSinceMs)
+      this.#queuedSinceMs = 0
+    }
+  }
+
+  #leaveQueue(): void {
+    if (this.#queuedSinceMs === 0) return
+    this.#pool?.runtime.remove(this)
+    this.#queuedSinceMs = 0
+  }
+
   onNodeConnect(conn: NodeConnection): void {
     if (conn !== this.#conn) return
-    if (this.#node !== null) recordNodeSuccess(this.#node)
+    if (this.#node !== null) this.#pool?.noteConnectSuccess(this.#node)
     this.#sendRequest()
   }
 
@@ -465,7 +521,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #nodeFailed(countAsFailure: boolean): void {
     const node = this.#node
     if (node !== null) {
-      if (countAsFailure && this.#pool !== null) recordNodeFailure(this.#pool, node, this.#deps.clock.monoMs())
+      if (countAsFailure) this.#pool?.noteConnectFailure(node)
       this.#tried ??= []
       this.#tried.push(node)
     }
@@ -483,8 +539,9 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #releaseNode(): void {
     const node = this.#node
     if (node !== null) {
-      node.status.activeConnections--
       this.#node = null
+      if (this.#pool !== null) this.#pool.release(node)
+      else node.status.activeConnections--
     }
   }
 
@@ -545,6 +602,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   }
 
   #resetTransaction(): void {
+    this.#leaveQueue()
     this.#req = null
     this.#pool = null
     this.#node = null
@@ -606,6 +664,11 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       case T_CONNECT:
         // Treated like a refused connection: try the next node.
         this.#conn?.socket.destroy()
+        return
+      case T_QUEUE:
+        if (this.#pool !== null) this.#pool.runtime.queueTimeouts++
+        this.#leaveQueue()
+        this.#sendError(503, !this.#reqBody.isDone)
         return
       case T_REPLY:
         this.#conn?.close()

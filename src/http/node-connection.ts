@@ -64,9 +64,7 @@ export class NodeConnection implements IdleConnection {
     // Reading may have been paused for a slow client; an idle connection must notice the node
     // closing it, and its next owner expects it to read.
     this.socket.resume()
-    const idle = this.status.idle
-    if (maxIdle !== 0 && idle.length >= maxIdle) this.close()
-    else idle.push(this)
+    if (!this.status.offerIdle(this, maxIdle)) this.close()
   }
 
   /** Takes the most recently parked connection of a node, if any. */
