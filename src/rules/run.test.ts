@@ -186,3 +186,71 @@ test('fuzz: random well-formed programs check and run without throwing', async (
     if (o.kind === 'aborted') assert.ok(o.line >= 1 && o.message.length > 0, `${o.message} at ${o.line}`)
   }), { numRuns: 300 })
 })
+
+test('a defect in a library function becomes an aborted outcome, sync or async', async () => {
+  const { FunctionRegistry } = await import('./registry.ts')
+  const { LIBRARY_MODULES } = await import('./lib/index.ts')
+  const registry = new FunctionRegistry([...LIBRARY_MODULES, {
+    functions: {
+      'test.boom': { min: 0, max: 0, fn: () => { throw new Error('boom') } },
+      'test.reject': { min: 0, max: 0, suspends: true, fn: () => Promise.reject(new Error('nope')) },
+    },
+  }])
+  const set = checkRules(new Map([['a', 'log.info("a");\ntest.boom();'], ['b', 'test.reject();\nlog.info("after");']]), { registry })
+  assert.ok(set.ok)
+  const services = new FakeServices()
+  const env = { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' as const }
+  const a = runRule(set.value.rules.get('a')!, env)
+  assert.ok(!(a instanceof Promise))
+  assert.deepEqual(a, { kind: 'aborted', rule: 'a', reason: 'error', line: 2, message: 'internal error: boom' })
+  const b = await runRule(set.value.rules.get('b')!, env)
+  assert.deepEqual(b, { kind: 'aborted', rule: 'b', reason: 'error', line: 1, message: 'test.reject failed: nope' })
+  assert.deepEqual(services.logs, ['info: a', 'error: rule a: line 2: internal error: boom; rule aborted', 'error: rule b: line 1: test.reject failed: nope; rule aborted'])
+})
+
+test('runRules continues after a suspended rule and stops at a final decision', async () => {
+  const set = compile({
+    lib: 'sub wait() { connection.sleep(1); return 1; } sub deeper() { return wait(); }',
+    a: 'import lib; lib.deeper(); log.info("a");',
+    b: 'log.info("b"); pool.use("web");',
+    c: 'log.info("c");',
+  })
+  assert.equal(set.rules.get('a')?.maySuspend, true, 'suspension is found through imports and nested subs')
+  assert.equal(set.rules.get('b')?.maySuspend, false)
+  const services = new FakeServices()
+  const decision = new Decision()
+  const p = runRules(set, ['a', 'missing', 'b', 'c'], { view: new FakeTransaction(), services, decision, phase: 'REQUEST' })
+  assert.ok(p instanceof Promise)
+  const o = await p
+  assert.equal(o?.kind, 'stopped')
+  assert.deepEqual(services.logs, ['info: a', 'info: b'])
+  assert.equal(await runRules(set, [], { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' }), null)
+})
+
+test('registry: case-insensitive lookup, suggestions, module names, bad aliases', async () => {
+  const { FunctionRegistry } = await import('./registry.ts')
+  const { defaultRegistry } = await import('./lib/index.ts')
+  const r = defaultRegistry()
+  assert.equal(r.lookup('HTTP.GETHEADER')?.def.name, 'http.getHeader')
+  assert.equal(r.lookup('http.cookie')?.deprecatedFor, 'http.getCookie')
+  assert.equal(r.suggest('http.getheder'), 'http.getHeader')
+  assert.equal(r.suggest('completely.different.thing'), null)
+  assert.ok(r.hasModule('HTTP.request'))
+  assert.ok(!r.hasModule('nosuch'))
+  assert.ok(r.names().includes('string.regexmatch'))
+  assert.ok(r.names().length > 300, `${r.names().length} functions`)
+  assert.throws(() => new FunctionRegistry([{ functions: {}, aliases: { x: { target: 'nope', deprecated: false } } }]), /unknown function nope/)
+})
+
+test('check: duplicate subs, subs named like built-ins, self-import, misplaced break', () => {
+  const r = checkRules(new Map([['r', 'import r;\nsub f() {}\nsub F() {}\nsub chr($x) {}\nsub g() { break; }\n$1 = "x";\nforeach( $2 in [1] ) {}\n1 = 2;']]))
+  assert.ok(!r.ok)
+  assert.deepEqual(r.error.map((d) => `${d.line}: ${d.message}`), [
+    '1: a rule cannot import itself',
+    '3: sub F is declared twice',
+    '4: sub chr has the name of a built-in function',
+    '5: "break" outside a loop or switch',
+    '7: $2 cannot be a loop variable',
+    '8: expected \';\' after expression, found \'=\'',
+  ])
+})
