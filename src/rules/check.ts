@@ -27,6 +27,14 @@ export interface CompiledRule {
   readonly body: AEx
   /** Deprecation and other warnings for this rule. */
   readonly warnings: readonly RuleDiagnostic[]
+  /** Literal pool names passed to pool.use / pool.select (for showing which pools a rule uses). */
+  readonly poolsUsed: ReadonlySet<string>
+  /** @internal Preallocated outcomes of a run, shared by every run of this rule. */
+  readonly outcomes: {
+    readonly completed: { readonly kind: 'completed'; readonly rule: string }
+    readonly break: { readonly kind: 'break'; readonly rule: string }
+    readonly stopped: { readonly kind: 'stopped'; readonly rule: string }
+  }
 }
 
 /** Every rule of a configuration, compiled. */
@@ -106,15 +114,16 @@ export function checkRules(
   const compiled = new Map<string, CompiledRule>()
   for (const unit of units.values()) {
     const raw = unitDiags.get(unit.rule) ?? []
+    const poolsUsed = new Set<string>()
     for (const sub of unit.subs.values()) {
-      const c = new CompileContext(unit, units, registry, compileOptions, raw)
+      const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
       c.inSub = true
       for (const p of sub.params) c.slot(p)
       const body = compileBlock(c, sub.decl.body)
       sub.body = body.fn
       sub.slotCount = c.slots.size
     }
-    const c = new CompileContext(unit, units, registry, compileOptions, raw)
+    const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
     const body = compileBlock(c, unit.program.body)
     const ruleDiags = raw.map((d) => attach(unit.rule, d))
     diags.push(...ruleDiags)
@@ -124,6 +133,12 @@ export function checkRules(
       slotCount: c.slots.size,
       body: body.fn,
       warnings: ruleDiags.filter((d) => d.severity === 'warning'),
+      poolsUsed: c.poolsUsed,
+      outcomes: Object.freeze({
+        completed: Object.freeze({ kind: 'completed' as const, rule: unit.rule }),
+        break: Object.freeze({ kind: 'break' as const, rule: unit.rule }),
+        stopped: Object.freeze({ kind: 'stopped' as const, rule: unit.rule }),
+      }),
     })
   }
   sortDiags(diags)

@@ -57,7 +57,9 @@ function compileBuiltinCall(
     const a = e.args[def.literalArg]
     if (a !== undefined && a.kind !== 'str' && !c.options.variablePoolUse) {
       c.error(a.span, `${def.name} needs a literal pool name here (a variable needs trafficscript!variable_pool_use)`)
-    } else if (a?.kind === 'str' && c.options.knownPools !== undefined && !c.options.knownPools.has(a.value) && a.value !== 'discard') {
+    }
+    if (a?.kind === 'str') c.poolsUsed.add(a.value)
+    if (a?.kind === 'str' && c.options.knownPools !== undefined && !c.options.knownPools.has(a.value) && a.value !== 'discard') {
       c.warn(a.span, `pool "${a.value}" does not exist; the virtual server's default pool will be used`)
     }
   }

@@ -52,6 +52,8 @@ export class CompileContext {
   readonly options: CompileOptions
   readonly diags: RawDiagnostic[]
   slots = new Map<string, number>()
+  /** Literal pool names this rule passes to pool functions (shared by the rule and its subs). */
+  readonly poolsUsed: Set<string>
   loopDepth = 0
   switchDepth = 0
   inSub = false
@@ -62,7 +64,9 @@ export class CompileContext {
     registry: FunctionRegistry,
     options: CompileOptions,
     diags: RawDiagnostic[],
+    poolsUsed: Set<string> = new Set(),
   ) {
+    this.poolsUsed = poolsUsed
     this.unit = unit
     this.units = units
     this.registry = registry

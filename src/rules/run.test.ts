@@ -102,6 +102,9 @@ test('pool.use ends request rules; pool.select continues', () => {
   assert.deepEqual(services.logs, ['info: after select'])
   assert.equal(decision.action, 'use-pool')
   assert.equal(decision.final, true)
+  assert.deepEqual([...(set.rules.get('a')?.poolsUsed ?? [])], ['web'])
+  const withSub = compile({ s: 'sub f() { pool.select("api"); } if (1) pool.use("web");' })
+  assert.deepEqual([...(withSub.rules.get('s')?.poolsUsed ?? [])].sort(), ['api', 'web'])
 })
 
 test('check: unknown functions, arity, literal pool names, imports, deprecations — all at once', () => {

@@ -36,7 +36,6 @@ export interface RunEnv {
   readonly maxInstructions?: number
 }
 
-const completedCache = new WeakMap<CompiledRule, RunOutcome>()
 
 function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): RunOutcome {
   if (s.halt === HALT_ABORT) {
@@ -51,14 +50,10 @@ function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): Run
     }
     return o
   }
-  if (s.halt === HALT_STOP) return { kind: 'stopped', rule: rule.name }
-  if (code === BREAK || code === RETURN) return { kind: 'break', rule: rule.name }
-  let o = completedCache.get(rule)
-  if (o === undefined) {
-    o = Object.freeze({ kind: 'completed', rule: rule.name })
-    completedCache.set(rule, o)
-  }
-  return o
+  // The common outcomes are preallocated per rule, so a normal run allocates no outcome.
+  if (s.halt === HALT_STOP) return rule.outcomes.stopped
+  if (code === BREAK || code === RETURN) return rule.outcomes.break
+  return rule.outcomes.completed
 }
 
 function crashed(rule: CompiledRule, s: RunState, e: unknown, env: RunEnv): RunOutcome {
