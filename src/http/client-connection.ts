@@ -33,7 +33,6 @@ const T_REPLY = 4
 const T_IDLE = 5
 const T_QUEUE = 6
 
-const EMPTY = Buffer.alloc(0)
 
 /**
  * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
@@ -407,7 +406,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#failNode(502)
   }
 
-  onHead(res: ResponseHead, rest: Buffer | null): void {
+  onHead(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {
     const req = this.#req
     const svc = this.#svc
     if (req === null || svc === null) return
@@ -416,18 +415,25 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#sentHead = ''
     this.#sentBody = null
     if (res.status === 101) {
-      this.#startTunnel(res, rest)
+      this.#startTunnel(res, bodyStart < buf.length ? buf.subarray(bodyStart) : null)
       return
     }
-    if (!this.#relay.frame(res, req.method === 'HEAD', rest)) {
+    if (!this.#relay.frame(res, req.method === 'HEAD', buf, bodyStart)) {
       this.#failNode(502)
       return
     }
     this.#resMode = this.#clientMode(req, svc)
     this.#arm(T_IDLE, svc.idleTimeoutMs)
+    const head = buildClientResponseHead(res, this.#resMode)
+    if (head === res.raw && headStart === 0) {
+      // Nothing to rewrite: the node's bytes go to the client as they are, in one write.
+      this.#bytesOut -= res.headBytes
+      this.#relay.pushBody(buf, bodyStart, 0)
+      return
+    }
     this.#socket.cork()
-    this.#socket.write(buildClientResponseHead(res, this.#resMode), 'latin1')
-    this.#relay.pushBody(rest ?? EMPTY, 0)
+    this.#socket.write(head, 'latin1')
+    this.#relay.pushBody(buf, bodyStart)
     this.#socket.uncork()
   }
 

@@ -11,8 +11,12 @@ import { parseResponseHead, type ResponseHead } from './response-head.ts'
 export interface ResponseSink {
   /** An interim (1xx other than 101) response head, as received. */
   onInterim(raw: string): void
-  /** The final response head; `rest` holds the bytes that followed it in the same read. */
-  onHead(res: ResponseHead, rest: Buffer | null): void
+  /**
+   * The final response head. `buf[bodyStart..]` holds the bytes that followed it in the same
+   * read; `headStart` is where the head began in `buf` (-1 when it spanned reads or followed an
+   * interim response), so an unchanged head can be forwarded together with its body.
+   */
+  onHead(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void
   /** Body bytes to pass on. */
   onBody(data: Buffer): void
   /** The body is complete; `extra` when the node sent bytes beyond it. */
@@ -42,6 +46,7 @@ export class ResponseRelay {
       this.pushBody(chunk, 0)
       return
     }
+    const spansReads = this.#buf !== null
     const buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk])
     let start = 0
     for (;;) {
@@ -55,13 +60,14 @@ export class ResponseRelay {
         this.#sink.onInvalid(head.reason)
         return
       }
+      const headStart = start === 0 && !spansReads ? 0 : -1
       start += head.headBytes
       if (head.status < 200 && head.status !== 101) {
         this.#sink.onInterim(head.raw)
         continue
       }
       this.head = head
-      this.#sink.onHead(head, start < buf.length ? buf.subarray(start) : null)
+      this.#sink.onHead(head, buf, headStart, start)
       return
     }
   }
@@ -70,23 +76,26 @@ export class ResponseRelay {
    * Chooses the body framing for `res` (RFC 9112 §6.3). A chunked body whose first bytes are
    * already malformed is refused here, while the client can still be given a clean 502.
    */
-  frame(res: ResponseHead, isHeadRequest: boolean, rest: Buffer | null): boolean {
+  frame(res: ResponseHead, isHeadRequest: boolean, rest: Buffer, restStart: number): boolean {
     if (isHeadRequest || res.status === 204 || res.status === 304) this.body.start(BODY_NONE, 0)
     else if (res.isChunked) this.body.start(BODY_CHUNKED, 0)
     else if (res.contentLength >= 0) this.body.start(BODY_LENGTH, res.contentLength)
     else this.body.start(BODY_UNTIL_CLOSE, 0)
-    return this.body.framing !== BODY_CHUNKED || rest === null || MessageBody.chunkedPrefixIsValid(rest, 0, rest.length)
+    return this.body.framing !== BODY_CHUNKED || MessageBody.chunkedPrefixIsValid(rest, restStart, rest.length)
   }
 
-  /** Passes body bytes from `chunk[start..]` on, and reports the end of the body. */
-  pushBody(chunk: Buffer, start: number): void {
+  /**
+   * Passes body bytes from `chunk[start..]` on, and reports the end of the body. Bytes from
+   * `from` (at most `start`) go along unexamined: the unchanged head in front of the body.
+   */
+  pushBody(chunk: Buffer, start: number, from = start): void {
     const body = this.body
     const end = body.consume(chunk, start, chunk.length)
     if (body.error !== '') {
       this.#sink.onInvalid(body.error)
       return
     }
-    if (end > start) this.#sink.onBody(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end))
+    if (end > from) this.#sink.onBody(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))
     if (body.isDone) this.#sink.onComplete(end < chunk.length)
   }
 }
