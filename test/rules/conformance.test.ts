@@ -74,6 +74,7 @@ function actual(key: string, d: Decision, view: FakeTransaction, outcome: string
   if (key.startsWith('setting.')) { const v = d.settings.get(key.slice(8)); return v === undefined ? '<absent>' : toStr(v) }
   switch (key) {
     case 'pool': return d.pool ?? '<default>'
+    case 'poolTarget': return `${d.poolHost ?? ''}:${d.poolPort ?? ''}`
     case 'action': return d.action
     case 'final': return String(d.final)
     case 'status': return String(d.response?.status ?? '')

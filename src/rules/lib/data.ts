@@ -77,7 +77,11 @@ export class MemoryDataStore implements DataStore {
   }
 }
 
-/** data.local.* lives in the same store under its own key prefix (one process serves all). */
+/**
+ * data.* and data.local.* share one store (one process serves all) under disjoint key prefixes,
+ * so that `data.reset()` never clears `data.local.*` and the other way round.
+ */
+const SHARED = '\0data\0'
 const LOCAL = '\0local\0'
 
 function family(prefix: string, keyPrefix: string): LibraryModule['functions'] {
@@ -99,7 +103,7 @@ function family(prefix: string, keyPrefix: string): LibraryModule['functions'] {
 
 export const dataModule: LibraryModule = {
   functions: {
-    ...family('data', ''),
+    ...family('data', SHARED),
     ...family('data.local', LOCAL),
     'connection.data.set': {
       min: 2, max: 2,
