@@ -8,15 +8,18 @@ export interface ParsedArgs {
   readonly command: string
   readonly options: ReadonlyMap<string, string>
   readonly flags: ReadonlySet<string>
+  /** Words after the command (`user add NAME`). */
+  readonly positionals: readonly string[]
 }
 
 /** Options that take a value; everything else starting with `--` is a flag. */
-const VALUED = new Set(['config', 'log-level', 'drain-seconds'])
+const VALUED = new Set(['config', 'log-level', 'drain-seconds', 'api', 'role'])
 
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs, string> {
   let command = ''
   const options = new Map<string, string>()
   const flags = new Set<string>()
+  const positionals: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? ''
     if (arg.startsWith('--')) {
@@ -33,9 +36,11 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, string> {
       flags.add('help')
     } else if (command === '') {
       command = arg
+    } else if (command === 'user') {
+      positionals.push(arg)
     } else {
       return err(`unexpected argument "${arg}"`)
     }
   }
-  return ok({ command, options, flags })
+  return ok({ command, options, flags, positionals })
 }

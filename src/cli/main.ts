@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { hashPassword, saveUser, usersFilePath } from '../api/index.ts'
 import { createLogger, errorMessage, type LogLevel } from '../core/index.ts'
 import { parseArgs } from './args.ts'
 import { checkConfig } from './check.ts'
@@ -25,7 +26,12 @@ Commands:
                                configuration, with three demo nodes on 127.0.0.1:9001-9003)
            --log-level LEVEL   debug | info | warn | error (default info)
            --drain-seconds N   on SIGTERM/SIGINT, time allowed for in-flight requests (default 10)
+           --api HOST:PORT     REST API address (default 127.0.0.1:9070, or "listen" in
+                               DIR/.sluice/api.json); "off" disables it. Any address other
+                               than loopback needs tls_cert/tls_key in api.json and users.
            SIGHUP re-reads the configuration directory.
+  user add NAME --role admin|readonly --config DIR
+           Create or replace an API user; the password is read from standard input.
   check    Validate a configuration without starting anything.
            --config DIR        configuration directory (required)
            Exit status 0 when valid, 1 when not.
@@ -63,6 +69,8 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       return checkConfig(resolve(dir), (line) => process.stdout.write(line + '\n'))
     }
+    case 'user':
+      return userCommand(parsed.value.positionals, options.get('role') ?? 'admin', options.get('config'))
     case 'start': {
       const drainText = options.get('drain-seconds') ?? '10'
       const drainSeconds = Number(drainText)
@@ -78,12 +86,49 @@ async function main(argv: readonly string[]): Promise<number> {
         logger,
         version: version(),
         out: (line) => process.stdout.write(line + '\n'),
+        ...(options.has('api') ? { api: options.get('api') ?? '' } : {}),
       })
     }
     default:
       process.stderr.write(`sluice: unknown command "${command}"\n\n${HELP}`)
       return 2
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** `sluice user add NAME --role ROLE --config DIR`, password on standard input. */
+async function userCommand(words: readonly string[], role: string, dir: string | undefined): Promise<number> {
+  const [verb, name] = words
+  if (verb !== 'add' || name === undefined || words.length !== 2 || dir === undefined) {
+    process.stderr.write('usage: sluice user add NAME --role admin|readonly --config DIR  (password on standard input)\n')
+    return 2
+  }
+  if (role !== 'admin' && role !== 'readonly') {
+    process.stderr.write('sluice user: --role must be admin or readonly\n')
+    return 2
+  }
+  if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name)) {
+    process.stderr.write('sluice user: NAME may use letters, digits and . _ @ - (at most 64)\n')
+    return 2
+  }
+  const password = (await readStdin()).split(/\r?\n/)[0] ?? ''
+  if (password.length < 8) {
+    process.stderr.write('sluice user: the password (first line of standard input) must have at least 8 characters\n')
+    return 2
+  }
+  const file = usersFilePath(resolve(dir))
+  const saved = await saveUser(file, { name, role, passwordHash: await hashPassword(password) })
+  if (!saved.ok) {
+    process.stderr.write(`sluice user: ${saved.error}\n`)
+    return 1
+  }
+  process.stdout.write(`user ${name} (${role}) saved in ${file}\n`)
+  return 0
 }
 
 process.on('uncaughtException', (e: unknown) => {

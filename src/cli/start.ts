@@ -3,9 +3,13 @@
  * SIGHUP, and shut down gracefully on SIGINT/SIGTERM.
  * @module
  */
+import { readFile } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
 import { App } from '../app.ts'
+import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, parseApiAddress, sluiceStateDir } from '../api/index.ts'
 import { formatDiagnostic } from '../config/index.ts'
-import { errorMessage, systemClock, systemRandom, type Logger } from '../core/index.ts'
+import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
+import { ActionRunner } from '../events/index.ts'
 import { loadAndCheck } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
 import { ReloadQueue, watchConfigDir } from './watch.ts'
@@ -17,6 +21,42 @@ export interface StartOptions {
   readonly logger: Logger
   readonly version: string
   readonly out: (line: string) => void
+  /** `--api HOST:PORT` (overrides `.sluice/api.json`), or `off`. */
+  readonly api?: string
+}
+
+/** `<config dir>/.sluice/api.json`: `{"listen": "HOST:PORT", "tls_cert": FILE, "tls_key": FILE}`. */
+interface ApiSettings {
+  readonly listen: string
+  readonly tls?: { cert: Buffer; key: Buffer }
+  /** The address was chosen by the user (so failing to listen is fatal). */
+  readonly isExplicit: boolean
+}
+
+async function readApiSettings(configDir: string, override: string | undefined): Promise<Result<ApiSettings | null, string>> {
+  const path = join(sluiceStateDir(configDir), 'api.json')
+  let doc: Record<string, unknown> = {}
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, 'utf8'))
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return err(`${path}: expected a JSON object`)
+    doc = parsed as Record<string, unknown>
+  } catch (e: unknown) {
+    if (!(e instanceof Error && 'code' in e && e.code === 'ENOENT')) return err(`${path}: ${errorMessage(e)}`)
+  }
+  const listen = override ?? (typeof doc['listen'] === 'string' ? doc['listen'] : undefined)
+  if (listen === 'off') return ok(null)
+  const certFile = doc['tls_cert']
+  const keyFile = doc['tls_key']
+  let tls: { cert: Buffer; key: Buffer } | undefined
+  if (typeof certFile === 'string' && typeof keyFile === 'string') {
+    const at = (f: string) => (isAbsolute(f) ? f : join(sluiceStateDir(configDir), f))
+    try {
+      tls = { cert: await readFile(at(certFile)), key: await readFile(at(keyFile)) }
+    } catch (e: unknown) {
+      return err(`${path}: cannot read the TLS certificate or key: ${errorMessage(e)}`)
+    }
+  }
+  return ok({ listen: listen ?? DEFAULT_API_ADDRESS, isExplicit: listen !== undefined, ...(tls === undefined ? {} : { tls }) })
 }
 
 const DEMO_NODES: readonly [string, number][] = [
@@ -31,6 +71,16 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   if (!loaded.ok) {
     for (const d of loaded.error) out(formatDiagnostic(d))
     out(`sluice: not starting: ${String(loaded.error.length)} problem(s) in ${opts.configDir}`)
+    return 1
+  }
+  const apiSettings = await readApiSettings(opts.configDir, opts.api)
+  if (!apiSettings.ok) {
+    out(`sluice: not starting: ${apiSettings.error}`)
+    return 1
+  }
+  const apiAddress = apiSettings.value === null ? null : parseApiAddress(apiSettings.value.listen)
+  if (apiAddress !== null && !apiAddress.ok) {
+    out(`sluice: not starting: --api: ${apiAddress.error}`)
     return 1
   }
   const demo: DemoNode[] = []
@@ -56,6 +106,42 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     await Promise.all(demo.map((d) => d.close()))
     return 1
   }
+  const actions = new ActionRunner({
+    logger,
+    objects: () => app.snapshot?.config.objects,
+    programDir: join(opts.configDir, 'action_programs'),
+    env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+  })
+  const detachActions = actions.attach(app.events)
+  let api: ApiServer | null = null
+  if (apiSettings.value !== null && apiAddress?.ok === true) {
+    const { tls, isExplicit } = apiSettings.value
+    api = new ApiServer({
+      app,
+      configDir: opts.configDir,
+      logger,
+      clock: systemClock,
+      address: apiAddress.value,
+      isReadOnly: opts.withDemoNodes,
+      version: opts.version,
+      ...(tls === undefined ? {} : { tls }),
+    })
+    const started = await api.start()
+    if (!started.ok) {
+      api = null
+      if (isExplicit) {
+        out(`sluice: not starting: API: ${started.error}`)
+        detachActions()
+        await app.stop(0)
+        await Promise.all(demo.map((d) => d.close()))
+        return 1
+      }
+      out(`warning: the REST API is not running: ${started.error}`)
+    } else {
+      const h = started.value.host.includes(':') ? `[${started.value.host}]` : started.value.host
+      out(`REST API: ${tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}/api/tm/`)
+    }
+  }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
   for (const b of app.bound()) {
@@ -67,6 +153,9 @@ export async function startCommand(opts: StartOptions): Promise<number> {
 
   const reload = async (why: string) => {
     const next = await loadAndCheck(opts.configDir)
+    // The API applies its changes before writing them, so the watcher finds them already live.
+    const current = app.snapshot?.config
+    if (next.ok && current !== undefined && configFingerprint(next.value) === configFingerprint(current)) return
     const result = next.ok ? await app.apply(next.value) : next
     if (result.ok) {
       app.events.emit({
@@ -102,7 +191,10 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
         watcher.close()
+        await api?.close()
+        detachActions()
         await app.stop(opts.drainMs)
+        await actions.idle()
         await Promise.all(demo.map((d) => d.close()))
         out('stopped')
         resolveExit(0)

@@ -12,3 +12,14 @@ export { RequestLogWriter } from './request-log-writer.ts'
 export type { RequestLogWriterOptions, RequestLogWriterStats } from './request-log-writer.ts'
 export { RequestLogRegistry, expandLogFilename, DEFAULT_LOG_FILENAME } from './request-log-registry.ts'
 export { VirtualServerCounters, StatsRegistry } from './counters.ts'
+export {
+  virtualServerStatistics,
+  poolStatistics,
+  perPoolNodeStatistics,
+  nodeStatistics,
+  globalStatistics,
+  stateSummary,
+  nodeHealth,
+} from './statistics.ts'
+export type { StatisticsSource, StatsPoolView, StatsNodeView, StatValues } from './statistics.ts'
+export { renderPrometheus, METRICS, PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'

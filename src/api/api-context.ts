@@ -1,0 +1,52 @@
+/**
+ * What the API handlers share: the running process (seen through a narrow interface, so the
+ * API never reaches into the data plane), the editor, the audit log and the clock.
+ * @module
+ */
+import type { ValidConfig, Diagnostic } from '../config/index.ts'
+import type { Clock, Logger } from '../core/index.ts'
+import type { EventInput, SluiceEvent } from '../events/index.ts'
+import type { StatsPoolView, StatsRegistry } from '../stats/index.ts'
+import type { AuditLog } from './audit-log.ts'
+import type { Principal } from './auth.ts'
+import type { ConfigEditor } from './config-editor.ts'
+
+/** The parts of the App the API reads and drives. */
+export interface ApiApp {
+  readonly snapshot: {
+    readonly config: ValidConfig
+    readonly pools: ReadonlyMap<string, StatsPoolView>
+  } | null
+  readonly stats: StatsRegistry
+  readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
+  apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
+}
+
+export interface ApiContext {
+  readonly app: ApiApp
+  readonly editor: ConfigEditor
+  readonly audit: AuditLog
+  readonly clock: Clock
+  readonly logger: Logger
+  /** Configuration changes are refused (the built-in quick-start configuration). */
+  readonly isReadOnly: boolean
+}
+
+/** One request as the handlers see it. */
+export interface ApiRequest {
+  readonly method: string
+  /** Path segments after `/api/tm/<version>/`, URL-decoded. */
+  readonly segments: readonly string[]
+  readonly query: URLSearchParams
+  readonly principal: Principal
+  readonly contentType: string
+  readonly body: () => Promise<Buffer | undefined>
+}
+
+/** The API versions accepted in URLs; all behave the same (vTM 8.3's object model). */
+export const API_VERSIONS: readonly string[] = ['7.0', '8.0', '8.1', '8.2', '8.3']
+
+/** `{"children": [...]}` with hrefs under `base`. */
+export function children(base: string, names: Iterable<string>): { children: { name: string; href: string }[] } {
+  return { children: [...names].map((name) => ({ name, href: `${base}${encodeURIComponent(name)}` })) }
+}

@@ -1,0 +1,154 @@
+/**
+ * The control API's listener: `node:http` (or `node:https` when given a certificate), routing
+ * to the configuration, status, OpenAPI and metrics handlers after authentication. Speed does
+ * not matter here; clarity and safety do.
+ * @module
+ */
+import { once } from 'node:events'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { join } from 'node:path'
+import { err, errorMessage, ok, type Clock, type Logger, type Result } from '../core/index.ts'
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../stats/index.ts'
+import { API_VERSIONS, children, type ApiApp, type ApiContext, type ApiRequest } from './api-context.ts'
+import { AuditLog } from './audit-log.ts'
+import { Authenticator, type Principal } from './auth.ts'
+import { ConfigEditor } from './config-editor.ts'
+import { handleConfig } from './config-routes.ts'
+import { apiError, json, readBody, send, type ApiReply } from './http-util.ts'
+import { isLoopbackHost, type ApiAddress } from './listen-address.ts'
+import { buildOpenApi } from './openapi.ts'
+import { handleStatus, statisticsSource } from './status-routes.ts'
+import { loadUsers, sluiceStateDir, usersFilePath } from './users.ts'
+
+export interface ApiServerOptions {
+  readonly app: ApiApp
+  readonly configDir: string
+  readonly logger: Logger
+  readonly clock: Clock
+  readonly address: ApiAddress
+  /** PEM certificate and key; required for any address other than loopback. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer }
+  /** Refuse configuration changes (the built-in quick-start configuration). */
+  readonly isReadOnly?: boolean
+  /** The Sluice version, shown in the OpenAPI document. */
+  readonly version?: string
+}
+
+export class ApiServer {
+  readonly #opts: ApiServerOptions
+  readonly #ctx: ApiContext
+  readonly #auth: Authenticator
+  #server: Server | null = null
+
+  constructor(opts: ApiServerOptions) {
+    this.#opts = opts
+    const audit = new AuditLog(join(sluiceStateDir(opts.configDir), 'audit.log'), opts.clock, opts.logger)
+    this.#ctx = { app: opts.app, editor: new ConfigEditor(opts.configDir, opts.app), audit, clock: opts.clock, logger: opts.logger, isReadOnly: opts.isReadOnly ?? false }
+    this.#auth = new Authenticator(usersFilePath(opts.configDir), opts.clock, isLoopbackHost(opts.address.host))
+  }
+
+  /** Listens; refuses a non-loopback address without TLS or without users. */
+  async start(): Promise<Result<ApiAddress, string>> {
+    const { address, tls } = this.#opts
+    if (!isLoopbackHost(address.host)) {
+      if (tls === undefined) return err(`the API on ${address.host} (not loopback) needs a TLS certificate and key`)
+      const users = await loadUsers(usersFilePath(this.#opts.configDir))
+      if (!users.ok) return err(users.error)
+      if (users.value.size === 0) return err(`the API on ${address.host} (not loopback) needs at least one user (sluice user add NAME)`)
+    }
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((e: unknown) => {
+        this.#opts.logger.error(`api: ${req.method ?? ''} ${req.url ?? ''}: ${errorMessage(e)}`)
+        send(res, apiError(500, 'internal.error', 'internal error'))
+      })
+    }
+    const server = tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+    server.on('clientError', (_e, socket) => {
+      socket.destroy()
+    })
+    try {
+      server.listen(address.port, address.host)
+      await once(server, 'listening')
+    } catch (e: unknown) {
+      return err(`cannot listen on ${address.host}:${String(address.port)}: ${errorMessage(e)}`)
+    }
+    this.#server = server
+    const bound = server.address()
+    return ok({ host: address.host, port: typeof bound === 'object' && bound !== null ? bound.port : address.port })
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server
+    if (server === null) return
+    this.#server = null
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://api.invalid')
+    const auth = await this.#auth.authenticate(req.headers.authorization)
+    if (!auth.ok) {
+      req.resume()
+      send(res, apiError(auth.status, auth.status === 401 ? 'auth.unauthorized' : 'auth.failed', auth.reason))
+      return
+    }
+    send(res, await this.#route(req, url, auth.principal))
+  }
+
+  async #route(req: IncomingMessage, url: URL, principal: Principal): Promise<ApiReply> {
+    const method = req.method ?? 'GET'
+    const path = url.pathname
+    const readOnly = (reply: () => ApiReply): ApiReply => {
+      req.resume()
+      return method === 'GET' ? reply() : apiError(405, 'resource.method_not_allowed', `${method} is not allowed here`)
+    }
+    if (path === '/metrics') {
+      return readOnly(() => ({ kind: 'raw', status: 200, body: renderPrometheus(statisticsSource(this.#ctx)), contentType: PROMETHEUS_CONTENT_TYPE }))
+    }
+    if (path === '/' || path === '/api/' || path === '/api') return readOnly(() => json(200, path === '/' ? children('/', ['api']) : children('/api/', ['tm'])))
+    if (path === '/api/tm/' || path === '/api/tm') return readOnly(() => json(200, children('/api/tm/', API_VERSIONS)))
+    const m = /^\/api\/tm\/([^/]+)\/(.*)$/.exec(path)
+    const version = m?.[1]
+    if (m === null || version === undefined || !API_VERSIONS.includes(version)) {
+      req.resume()
+      return apiError(404, 'resource.not_found', `no such resource: ${path} (API versions: ${API_VERSIONS.join(', ')})`)
+    }
+    let segments: string[]
+    try {
+      segments = (m[2] ?? '').split('/').map(decodeURIComponent)
+    } catch {
+      req.resume()
+      return apiError(400, 'request.invalid', 'the path is not valid percent-encoding')
+    }
+    if (segments.at(-1) === '' && segments.length > 0) segments.pop()
+    const base = `/api/tm/${version}/`
+    const request = (rest: string[]): ApiRequest => ({
+      method,
+      segments: rest,
+      query: url.searchParams,
+      principal,
+      contentType: req.headers['content-type'] ?? '',
+      body: () => readBody(req),
+    })
+    const [family, ...rest] = segments
+    switch (family) {
+      case undefined:
+        return readOnly(() => json(200, children(base, ['config', 'status'])))
+      case 'openapi.json':
+        return readOnly(() => json(200, buildOpenApi(this.#opts.version ?? '0.0.0')))
+      case 'config':
+        if (rest.length === 0) return readOnly(() => json(200, children(`${base}config/`, ['active'])))
+        if (rest[0] !== 'active') break
+        return handleConfig(this.#ctx, request(rest.slice(1)), `${base}config/active/`)
+      case 'status':
+        req.resume()
+        return handleStatus(this.#ctx, request(rest), `${base}status/`)
+      default:
+        break
+    }
+    req.resume()
+    return apiError(404, 'resource.not_found', `no such resource: ${path}`)
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * How each action type delivers an event: `log` appends a line to a file, `program` runs an
+ * executable, `syslog` sends RFC 5424 over UDP, and `soap` (Sluice's webhook) POSTs JSON.
+ * Every delivery resolves with an outcome; none throws.
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { createSocket } from 'node:dgram'
+import { appendFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { isAbsolute, join } from 'node:path'
+import { errorMessage } from '../core/index.ts'
+import type { SluiceEvent } from './event.ts'
+
+/** An action's filled properties (section to key to value). */
+export type ActionProperties = Readonly<Record<string, Readonly<Record<string, unknown>>>>
+
+/** What a delivery may use. */
+export interface DeliveryContext {
+  readonly eventType: string
+  readonly action: string
+  /** `<config dir>/action_programs`, where relative program names are found. */
+  readonly programDir: string
+  readonly env: Readonly<Record<string, string>>
+  /** Delay between webhook attempts, ms (doubles each time). */
+  readonly retryDelayMs: number
+  readonly webhookAttempts: number
+}
+
+/** The JSON document actions receive. */
+export function eventDocument(event: SluiceEvent, eventType: string): Record<string, unknown> {
+  return { event_type: eventType, ...event, time: new Date(event.timeMs).toISOString() }
+}
+
+function str(props: ActionProperties, section: string, key: string): string {
+  const v = props[section]?.[key]
+  return typeof v === 'string' ? v : ''
+}
+
+function timeoutMs(props: ActionProperties): number {
+  const v = props['basic']?.['timeout']
+  return typeof v === 'number' && v > 0 ? v * 1000 : 0
+}
+
+/** `log`: one line per event. */
+export async function deliverLog(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
+  const file = str(props, 'log', 'file')
+  if (file === '') return 'log.file is empty'
+  const objects = Object.entries(event.objects).map(([k, v]) => `${k}=${v}`).join(' ')
+  const line = `[${new Date(event.timeMs).toISOString()}] ${event.severity.toUpperCase()}\t${event.category}/${event.name}\t${ctx.eventType}\t${objects}\t${event.message.replace(/\n/g, ' ')}\n`
+  try {
+    await appendFile(file, line)
+    return null
+  } catch (e: unknown) {
+    return errorMessage(e)
+  }
+}
+
+/** `program`: `--eventtype=NAME`, the table's `--name=value`, `--event=<json>`; the JSON also on stdin. */
+export function deliverProgram(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
+  const name = str(props, 'program', 'program')
+  if (name === '') return Promise.resolve('program.program is empty')
+  const path = isAbsolute(name) ? name : join(ctx.programDir, name)
+  const json = JSON.stringify(eventDocument(event, ctx.eventType))
+  const args = [`--eventtype=${ctx.eventType}`]
+  const table = props['program']?.['arguments']
+  for (const row of Array.isArray(table) ? (table as unknown[]) : []) {
+    if (typeof row === 'object' && row !== null && 'name' in row && typeof row.name === 'string') {
+      const value = 'value' in row && typeof row.value === 'string' ? row.value : ''
+      args.push(`--${row.name}=${value}`)
+    }
+  }
+  args.push(`--event=${json}`)
+  return new Promise((resolve) => {
+    const child = spawn(path, args, { env: { ...ctx.env }, stdio: ['pipe', 'ignore', 'pipe'] })
+    let stderr = ''
+    const limit = timeoutMs(props)
+    const timer = limit > 0 ? setTimeout(() => child.kill('SIGKILL'), limit) : undefined
+    child.stderr.on('data', (b: Buffer) => {
+      if (stderr.length < 1000) stderr += b.toString('utf8')
+    })
+    child.stdin.on('error', () => undefined)
+    child.stdin.end(`${json}\n`)
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      resolve(errorMessage(e))
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(null)
+      else resolve(`exited with ${signal ?? String(code)}${stderr === '' ? '' : `: ${stderr.trim()}`}`)
+    })
+  })
+}
+
+const SYSLOG_SEVERITY: Readonly<Record<string, number>> = { info: 6, warn: 4, serious: 2, fatal: 1 }
+/** Facility 3 (system daemons). */
+const SYSLOG_FACILITY = 3
+
+/** RFC 5424 message text for an event. */
+export function syslogMessage(event: SluiceEvent, eventType: string, maxBytes: number): string {
+  const pri = SYSLOG_FACILITY * 8 + (SYSLOG_SEVERITY[event.severity] ?? 5)
+  const host = hostname() || '-'
+  const msgid = `${event.category}/${event.name}`.slice(0, 32)
+  const text = `<${pri}>1 ${new Date(event.timeMs).toISOString()} ${host} sluice ${process.pid} ${msgid} - ${eventType}: ${event.message}`
+  const bytes = Buffer.from(text)
+  return bytes.length <= maxBytes ? text : bytes.subarray(0, maxBytes).toString('utf8')
+}
+
+/** `syslog`: one UDP datagram to `syslog.sysloghost` (default 127.0.0.1:514). */
+export function deliverSyslog(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
+  const target = str(props, 'syslog', 'sysloghost') || '127.0.0.1'
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(target)
+  const host = m?.[1] ?? m?.[2] ?? '127.0.0.1'
+  const port = Number(m?.[3] ?? '514')
+  const limit = props['basic']?.['syslog_msg_len_limit']
+  const message = Buffer.from(syslogMessage(event, ctx.eventType, typeof limit === 'number' ? limit : 2048))
+  return new Promise((resolve) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
+    socket.on('error', (e) => {
+      socket.close()
+      resolve(errorMessage(e))
+    })
+    socket.send(message, port, host, (e) => {
+      socket.close()
+      resolve(e === null ? null : errorMessage(e))
+    })
+  })
+}
+
+/** `soap` as a webhook: POST the event JSON to `soap.proxy`, retrying failures. */
+export async function deliverWebhook(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
+  const url = str(props, 'soap', 'proxy')
+  if (!/^https?:\/\//.test(url)) return 'soap.proxy must be an http:// or https:// URL'
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  const user = str(props, 'soap', 'username')
+  if (user !== '') headers['authorization'] = `Basic ${Buffer.from(`${user}:${str(props, 'soap', 'password')}`).toString('base64')}`
+  const body = JSON.stringify({ ...eventDocument(event, ctx.eventType), additional_data: str(props, 'soap', 'additional_data') })
+  const limit = timeoutMs(props) || 60_000
+  let last = ''
+  for (let attempt = 0; attempt < ctx.webhookAttempts; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, ctx.retryDelayMs * 2 ** (attempt - 1)))
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(limit) })
+      await res.arrayBuffer()
+      if (res.ok) return null
+      last = `HTTP ${String(res.status)}`
+    } catch (e: unknown) {
+      last = errorMessage(e)
+    }
+  }
+  return `${String(ctx.webhookAttempts)} attempts failed; last: ${last}`
+}

@@ -1,0 +1,106 @@
+/**
+ * The same counters as the statistics tree, in the Prometheus text exposition format (0.0.4).
+ * Names follow `sluice_<subsystem>_<what>_<unit>`; every name is declared in METRICS below.
+ * @module
+ */
+import {
+  nodeHealth,
+  type StatisticsSource,
+} from './statistics.ts'
+
+type MetricType = 'counter' | 'gauge' | 'summary'
+
+/** Every metric Sluice exports: name, type and help text. */
+export const METRICS = {
+  sluice_uptime_seconds: ['gauge', 'Seconds since the process started.'],
+  sluice_virtual_server_connections_current: ['gauge', 'Client connections open now.'],
+  sluice_virtual_server_connections_total: ['counter', 'Client connections accepted.'],
+  sluice_virtual_server_connections_refused_total: ['counter', 'Client connections refused by max_concurrent_connections.'],
+  sluice_virtual_server_requests_total: ['counter', 'Requests answered.'],
+  sluice_virtual_server_responses_total: ['counter', 'Responses by status class.'],
+  sluice_virtual_server_received_bytes_total: ['counter', 'Bytes received from clients.'],
+  sluice_virtual_server_sent_bytes_total: ['counter', 'Bytes sent to clients.'],
+  sluice_virtual_server_connection_errors_total: ['counter', 'Responses Sluice generated because a transaction failed.'],
+  sluice_virtual_server_response_time_seconds: ['summary', 'Response times (sum and count).'],
+  sluice_virtual_server_response_time_min_seconds: ['gauge', 'Shortest response time.'],
+  sluice_virtual_server_response_time_max_seconds: ['gauge', 'Longest response time.'],
+  sluice_pool_nodes: ['gauge', 'Nodes configured in the pool.'],
+  sluice_pool_queue_length: ['gauge', 'Transactions waiting for a node now.'],
+  sluice_pool_queued_total: ['counter', 'Transactions that had to wait for a node.'],
+  sluice_pool_queue_timeouts_total: ['counter', 'Transactions that gave up waiting.'],
+  sluice_pool_node_up: ['gauge', '1 when the node is alive, 0 when it is dead.'],
+  sluice_pool_node_state: ['gauge', '1 for the node\'s configured state (active, draining, disabled).'],
+  sluice_pool_node_connections_current: ['gauge', 'Transactions in flight to the node.'],
+  sluice_pool_node_requests_total: ['counter', 'Transactions sent to the node.'],
+  sluice_pool_node_failures_total: ['counter', 'Connection failures to the node.'],
+  sluice_pool_node_sent_bytes_total: ['counter', 'Bytes sent to the node.'],
+  sluice_pool_node_received_bytes_total: ['counter', 'Bytes received from the node.'],
+  sluice_pool_node_response_time_seconds: ['gauge', 'Moving average of the node\'s response time.'],
+} as const satisfies Record<string, readonly [MetricType, string]>
+
+type MetricName = keyof typeof METRICS
+
+/** The exposition's content type. */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8'
+
+/** Renders every metric with its samples, `# HELP` and `# TYPE` lines included. */
+export function renderPrometheus(source: StatisticsSource): string {
+  const samples = new Map<MetricName, string[]>()
+  const add = (name: MetricName, labels: Readonly<Record<string, string>>, value: number, suffix = '') => {
+    const list = samples.get(name) ?? []
+    samples.set(name, list)
+    const text = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')
+    list.push(`${name}${suffix}${text === '' ? '' : `{${text}}`} ${formatNumber(value)}`)
+  }
+  add('sluice_uptime_seconds', {}, Math.max(0, (source.nowMs - source.registry.startedWallMs) / 1000))
+  for (const c of source.registry.virtualServers()) {
+    const l = { virtual_server: c.name }
+    add('sluice_virtual_server_connections_current', l, c.currentConn)
+    add('sluice_virtual_server_connections_total', l, c.totalConn)
+    add('sluice_virtual_server_connections_refused_total', l, c.connectionsRefused)
+    add('sluice_virtual_server_requests_total', l, c.totalRequests)
+    const classes = [['1xx', c.http1xx], ['2xx', c.http2xx], ['3xx', c.http3xx], ['4xx', c.http4xx], ['5xx', c.http5xx]] as const
+    for (const [code, n] of classes) add('sluice_virtual_server_responses_total', { ...l, code }, n)
+    add('sluice_virtual_server_received_bytes_total', l, c.bytesIn)
+    add('sluice_virtual_server_sent_bytes_total', l, c.bytesOut)
+    add('sluice_virtual_server_connection_errors_total', l, c.connectionErrors)
+    add('sluice_virtual_server_response_time_seconds', l, c.responseTimeTotalMs / 1000, '_sum')
+    add('sluice_virtual_server_response_time_seconds', l, c.totalRequests, '_count')
+    add('sluice_virtual_server_response_time_min_seconds', l, c.responseTimeMinMs / 1000)
+    add('sluice_virtual_server_response_time_max_seconds', l, c.responseTimeMaxMs / 1000)
+  }
+  for (const pool of source.pools.values()) {
+    const l = { pool: pool.name }
+    add('sluice_pool_nodes', l, pool.nodes.length)
+    add('sluice_pool_queue_length', l, pool.runtime.queueLength)
+    add('sluice_pool_queued_total', l, pool.runtime.totalQueued)
+    add('sluice_pool_queue_timeouts_total', l, pool.runtime.queueTimeouts)
+    for (const n of pool.nodes) {
+      const nl = { pool: pool.name, node: n.config.id }
+      add('sluice_pool_node_up', nl, nodeHealth(n) === 'alive' ? 1 : 0)
+      for (const state of ['active', 'draining', 'disabled']) add('sluice_pool_node_state', { ...nl, state }, n.config.state === state ? 1 : 0)
+      add('sluice_pool_node_connections_current', nl, n.status.activeConnections)
+      add('sluice_pool_node_requests_total', nl, n.status.requests)
+      add('sluice_pool_node_failures_total', nl, n.status.failures)
+      add('sluice_pool_node_sent_bytes_total', nl, n.status.bytesToNode)
+      add('sluice_pool_node_received_bytes_total', nl, n.status.bytesFromNode)
+      add('sluice_pool_node_response_time_seconds', nl, n.status.responseTimeMs / 1000)
+    }
+  }
+  const out: string[] = []
+  for (const [name, lines] of samples) {
+    const [type, help] = METRICS[name]
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines)
+  }
+  return `${out.join('\n')}\n`
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN'
+  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf'
+  return String(n)
+}
