@@ -5,6 +5,20 @@
  * @module
  */
 
+/** What the safety check tracks about one open group. */
+interface GroupScan {
+  /** Contains an unbounded quantifier. */
+  unbounded: boolean
+  /** Mandatory literal characters in the current alternative (not made optional by `*`, `?`). */
+  literals: number
+  /** Whether every finished alternative had a mandatory literal. */
+  allAltsAnchored: boolean
+  /** First literal character of each alternative seen so far (unknown starts are left out). */
+  readonly firsts: string[]
+  atStart: boolean
+  hasAlternatives: boolean
+}
+
 /** A compiled pattern, or why it cannot be used. */
 export type RegexResult = { readonly ok: true; readonly re: RegExp } | { readonly ok: false; readonly error: string }
 
@@ -49,9 +63,25 @@ function translate(pattern: string, tsFlags: string): RegexResult {
     src = src.slice(lead[0].length)
   }
   let out = ''
-  // Per open group: does it contain unbounded repetition?
-  const groups: boolean[] = []
+  const groups: GroupScan[] = []
+  const caseless = flags.includes('i')
+  // A group just closed that repeats inside, or whose alternatives can start alike: repeating it
+  // again makes the number of ways to match grow exponentially.
   let lastAtomUnbounded = false
+  let lastAtomOverlaps = false
+  // The last atom was a mandatory literal (or a group that has one), so `*` or `?` would undo it.
+  let lastAtomLiteral = false
+  const literal = (): void => {
+    const g = groups[groups.length - 1]
+    if (g !== undefined) g.literals++
+    lastAtomLiteral = true
+  }
+  const firstChar = (c: string | null): void => {
+    const g = groups[groups.length - 1]
+    if (g === undefined || !g.atStart) return
+    g.atStart = false
+    if (c !== null) g.firsts.push(caseless ? c.toLowerCase() : c)
+  }
   let inClass = false
   for (let i = 0; i < src.length; i++) {
     const ch = src.charAt(i)
@@ -69,7 +99,14 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         out += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
         i = end < 0 ? src.length : end + 1
       } else out += '\\' + nx
+      lastAtomLiteral = false
+      if (!inClass) {
+        const isLiteral = !/[A-Za-z0-9]/.test(nx) || nx === 'Q'
+        firstChar(isLiteral ? nx : null)
+        if (isLiteral) literal()
+      }
       lastAtomUnbounded = false
+      lastAtomOverlaps = false
       continue
     }
     if (inClass) {
@@ -98,28 +135,58 @@ function translate(pattern: string, tsFlags: string): RegexResult {
           out += '\\]'
           i++
         }
+        firstChar(null)
         lastAtomUnbounded = false
+        lastAtomOverlaps = false
+        lastAtomLiteral = false
         continue
       case '(': {
         if (src.startsWith('(?>', i)) return { ok: false, error: 'atomic groups (?>...) are not supported' }
-        if (src.startsWith('(?P<', i)) {
-          out += '(?<'
-          i += 3
-        } else if (src.startsWith('(?#', i)) {
+        if (src.startsWith('(?#', i)) {
           const end = src.indexOf(')', i)
           i = end < 0 ? src.length : end
           continue
+        }
+        // Copy a group prefix such as (?: (?= (?! (?<= (?<! (?<name> whole, so its characters are
+        // not taken for quantifiers or literals; (?P<name> becomes (?<name>.
+        const prefix = /^\(\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|<[=!]|[:=!]|[imsx-]+:)/.exec(src.slice(i))
+        if (prefix !== null) {
+          out += prefix[0].replace('(?P<', '(?<')
+          i += prefix[0].length - 1
         } else out += ch
-        groups.push(false)
+        firstChar(null)
+        groups.push({ unbounded: false, literals: 0, allAltsAnchored: true, firsts: [], atStart: true, hasAlternatives: false })
         lastAtomUnbounded = false
+        lastAtomOverlaps = false
+        lastAtomLiteral = false
         continue
       }
       case ')': {
-        const inner = groups.pop() ?? false
+        const g = groups.pop()
         out += ch
-        // Remember whether the group we just closed repeats internally, for the quantifier check.
-        lastAtomUnbounded = inner
-        if (groups.length > 0 && inner) groups[groups.length - 1] = true
+        const anchored = g !== undefined && g.allAltsAnchored && g.literals > 0
+        // Repetition inside a group is only ambiguous when nothing mandatory separates the rounds:
+        // `(a+)+` is, `([a-z]+\.)+` is not.
+        lastAtomUnbounded = g !== undefined && g.unbounded && !anchored
+        lastAtomOverlaps = g !== undefined && g.hasAlternatives && new Set(g.firsts).size !== g.firsts.length
+        const parent = groups[groups.length - 1]
+        if (parent !== undefined && g?.unbounded === true) parent.unbounded = true
+        lastAtomLiteral = false
+        if (anchored) literal()
+        continue
+      }
+      case '|': {
+        out += ch
+        const g = groups[groups.length - 1]
+        if (g !== undefined) {
+          g.hasAlternatives = true
+          g.atStart = true
+          if (g.literals === 0) g.allAltsAnchored = false
+          g.literals = 0
+        }
+        lastAtomUnbounded = false
+        lastAtomOverlaps = false
+        lastAtomLiteral = false
         continue
       }
       case '*':
@@ -143,18 +210,32 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         if (unbounded && lastAtomUnbounded) {
           return { ok: false, error: 'nested repetition such as (a+)+ can backtrack catastrophically and is not allowed' }
         }
-        if (unbounded && groups.length > 0) groups[groups.length - 1] = true
+        if (unbounded && lastAtomOverlaps) {
+          return { ok: false, error: 'repeating alternatives that can start alike, such as (a|ab)*, can backtrack catastrophically and is not allowed' }
+        }
+        const top = groups[groups.length - 1]
+        if (unbounded && top !== undefined) top.unbounded = true
+        const allowsZero = ch === '*' || ch === '?' || /^\{0*(,|\})|^\{0+,/.test(q)
+        if (lastAtomLiteral && (allowsZero || unbounded) && top !== undefined) top.literals--
         out += q
         if (nx === '?') {
           out += '?'
           i++
         }
         lastAtomUnbounded = false
+        lastAtomOverlaps = false
+        lastAtomLiteral = false
         continue
       }
       default:
         out += ch
+        lastAtomLiteral = false
+        if (ch !== '^' && ch !== '$') {
+          firstChar(ch === '.' ? null : ch)
+          if (ch !== '.') literal()
+        }
         lastAtomUnbounded = false
+        lastAtomOverlaps = false
     }
   }
   try {

@@ -82,7 +82,13 @@ test('regex translation and refusals', () => {
   assert.ok(ok('(?P<n>x)', 'x'))
   assert.ok(ok('a{2,3}', 'aa'))
   assert.ok(ok('(ab)+c', 'ababc'), 'single repetition of a group is fine')
-  for (const bad of ['(a+)+', '(a*)*b', '((a)+)*', '(\\w+\\s?)+$', '(a)\\1', '(?>a)', 'a*+', '(', '[[:nope:]]', 'x\\']) {
+  assert.ok(ok('^(foo|bar)+$', 'foobarfoo'), 'alternatives with distinct starts may repeat')
+  assert.ok(ok('^(?:\\.[a-z]+|/[a-z]+)*$', '.ab/cd'))
+  assert.ok(ok('^(a|b)?(a|ab)c$', 'abc'), 'overlapping alternatives are fine when not repeated')
+  assert.ok(ok('^([a-z0-9-]+\\.)+[a-z]+$', 'www.example.com'), 'a mandatory separator makes repetition safe')
+  assert.ok(ok('^(/[^/]+)*$', '/a/b'))
+  assert.ok(ok('^((ab)+c)+$', 'ababcabc'))
+  for (const bad of ['(a|a)*b', '(a|ab)*c', '(?:a|A)+y'.toLowerCase(), '(?:a+)+', '(?<n>a+)*', '(a+)+', '(a*)*b', '((a)+)*', '(\\w+\\s?)+$', '(x+x+)+y', '(\\d+,?)+$', '(a+.)*', '(a+b?)+', '(a)\\1', '(?>a)', 'a*+', '(', '[[:nope:]]', 'x\\']) {
     assert.equal(compileRegex(bad, '').ok, false, bad)
   }
   assert.equal(expandReplacement('$2-$1 \\1', ['ab', 'a', 'b']), 'b-a a')
