@@ -70,11 +70,11 @@ function translate(pattern: string, tsFlags: string): RegexResult {
   let lastAtomUnbounded = false
   let lastAtomOverlaps = false
   // The last atom was a mandatory literal (or a group that has one), so `*` or `?` would undo it.
-  let lastAtomLiteral = false
+  const scan = { lastAtomLiteral: false }
   const literal = (): void => {
     const g = groups[groups.length - 1]
     if (g !== undefined) g.literals++
-    lastAtomLiteral = true
+    scan.lastAtomLiteral = true
   }
   const firstChar = (c: string | null): void => {
     const g = groups[groups.length - 1]
@@ -99,7 +99,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         out += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
         i = end < 0 ? src.length : end + 1
       } else out += '\\' + nx
-      lastAtomLiteral = false
+      scan.lastAtomLiteral = false
       if (!inClass) {
         const isLiteral = !/[A-Za-z0-9]/.test(nx) || nx === 'Q'
         firstChar(isLiteral ? nx : null)
@@ -138,7 +138,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         firstChar(null)
         lastAtomUnbounded = false
         lastAtomOverlaps = false
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         continue
       case '(': {
         if (src.startsWith('(?>', i)) return { ok: false, error: 'atomic groups (?>...) are not supported' }
@@ -158,7 +158,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         groups.push({ unbounded: false, literals: 0, allAltsAnchored: true, firsts: [], atStart: true, hasAlternatives: false })
         lastAtomUnbounded = false
         lastAtomOverlaps = false
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         continue
       }
       case ')': {
@@ -171,7 +171,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         lastAtomOverlaps = g !== undefined && g.hasAlternatives && new Set(g.firsts).size !== g.firsts.length
         const parent = groups[groups.length - 1]
         if (parent !== undefined && g?.unbounded === true) parent.unbounded = true
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         if (anchored) literal()
         continue
       }
@@ -186,7 +186,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         }
         lastAtomUnbounded = false
         lastAtomOverlaps = false
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         continue
       }
       case '*':
@@ -216,7 +216,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         const top = groups[groups.length - 1]
         if (unbounded && top !== undefined) top.unbounded = true
         const allowsZero = ch === '*' || ch === '?' || /^\{0*(,|\})|^\{0+,/.test(q)
-        if (lastAtomLiteral && (allowsZero || unbounded) && top !== undefined) top.literals--
+        if (scan.lastAtomLiteral && (allowsZero || unbounded) && top !== undefined) top.literals--
         out += q
         if (nx === '?') {
           out += '?'
@@ -224,12 +224,12 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         }
         lastAtomUnbounded = false
         lastAtomOverlaps = false
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         continue
       }
       default:
         out += ch
-        lastAtomLiteral = false
+        scan.lastAtomLiteral = false
         if (ch !== '^' && ch !== '$') {
           firstChar(ch === '.' ? null : ch)
           if (ch !== '.') literal()
