@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { createSocket } from 'node:dgram'
+import { once } from 'node:events'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { ManualClock, memoryLogger } from '../core/index.ts'
+import { ActionRunner, type ActionOutcome } from './actions.ts'
+import { EventLog } from './event-log.ts'
+
+type Props = Record<string, Record<string, unknown>>
+
+function setup(actions: Record<string, Props>, programDir = '/nonexistent') {
+  const logger = memoryLogger()
+  const log = new EventLog(new ManualClock(1_700_000_000_000), logger)
+  const objects = new Map<string, Map<string, Props>>([
+    ['event_types', new Map([['all-pools', { basic: { actions: Object.keys(actions) }, pools: { event_tags: ['*'], objects: [] } }]])],
+    ['actions', new Map(Object.entries(actions))],
+  ])
+  const runner = new ActionRunner({ logger, objects: () => objects, programDir, env: {}, retryDelayMs: 10, webhookAttempts: 3 })
+  const outcomes: ActionOutcome[] = []
+  runner.onOutcome((o) => outcomes.push(o))
+  const detach = runner.attach(log)
+  const emit = () => {
+    log.emit({ severity: 'warn', category: 'pools', name: 'nodefail', objects: { pool: 'web', node: '127.0.0.1:9' }, message: 'refused' })
+  }
+  return { runner, outcomes, emit, detach, logger }
+}
+
+test('log and program actions receive the event', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-actions-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const program = join(dir, 'record.sh')
+  await writeFile(program, `#!/bin/sh\ncat > "${dir}/stdin.json"\nprintf '%s\\n' "$@" > "${dir}/args.txt"\n`)
+  await chmod(program, 0o755)
+  const { runner, outcomes, emit } = setup(
+    {
+      file: { basic: { type: 'log' }, log: { file: join(dir, 'events.log') } },
+      prog: { basic: { type: 'program', timeout: 5 }, program: { program: 'record.sh', arguments: [{ name: 'site', value: 'eu', description: '' }] } },
+    },
+    dir,
+  )
+  emit()
+  await new Promise((r) => setTimeout(r, 0))
+  await runner.idle()
+  assert.deepEqual(outcomes.map((o) => `${o.action}:${String(o.error)}`).sort(), ['file:null', 'prog:null'])
+  const line = await readFile(join(dir, 'events.log'), 'utf8')
+  assert.match(line, /^\[2023-11-14T22:13:20\.000Z\] WARN\tpools\/nodefail\tall-pools\tpool=web node=127\.0\.0\.1:9\trefused\n$/)
+  const stdin = JSON.parse(await readFile(join(dir, 'stdin.json'), 'utf8')) as Record<string, unknown>
+  assert.equal(stdin['event_type'], 'all-pools')
+  assert.equal(stdin['name'], 'nodefail')
+  const args = (await readFile(join(dir, 'args.txt'), 'utf8')).trim().split('\n')
+  assert.equal(args[0], '--eventtype=all-pools')
+  assert.equal(args[1], '--site=eu')
+  assert.equal((JSON.parse((args[2] ?? '').replace(/^--event=/, '')) as { message: string }).message, 'refused')
+})
+
+test('syslog sends one RFC 5424 datagram', async (t) => {
+  const socket = createSocket('udp4')
+  socket.bind(0, '127.0.0.1')
+  await once(socket, 'listening')
+  t.after(() => socket.close())
+  const received = once(socket, 'message')
+  const { runner, outcomes, emit } = setup({ sys: { basic: { type: 'syslog', syslog_msg_len_limit: 2048 }, syslog: { sysloghost: `127.0.0.1:${String(socket.address().port)}` } } })
+  emit()
+  const [msg] = (await received) as [Buffer]
+  await runner.idle()
+  assert.match(msg.toString(), /^<28>1 2023-11-14T22:13:20\.000Z \S+ sluice \d+ pools\/nodefail - all-pools: refused$/)
+  assert.deepEqual(outcomes.map((o) => o.error), [null])
+})
+
+test('webhooks POST the event as JSON and retry failures', async (t) => {
+  const bodies: unknown[] = []
+  let calls = 0
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      calls++
+      bodies.push({ auth: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString()) as unknown })
+      res.writeHead(calls === 1 ? 503 : 200)
+      res.end()
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  t.after(() => new Promise((r) => server.close(r)))
+  const port = (server.address() as { port: number }).port
+  const { runner, outcomes, emit } = setup({
+    hook: { basic: { type: 'soap', timeout: 2 }, soap: { proxy: `http://127.0.0.1:${String(port)}/hook`, username: 'u', password: 'p', additional_data: 'x' } },
+  })
+  emit()
+  await new Promise((r) => setTimeout(r, 0))
+  await runner.idle()
+  assert.equal(calls, 2, 'the first 503 is retried')
+  assert.deepEqual(outcomes.map((o) => o.error), [null])
+  const first = bodies[1] as { auth: string; body: Record<string, unknown> }
+  assert.equal(first.auth, `Basic ${Buffer.from('u:p').toString('base64')}`)
+  assert.equal(first.body['name'], 'nodefail')
+  assert.equal(first.body['additional_data'], 'x')
+})
+
+test('failures are logged, never thrown; unsupported types are reported', async () => {
+  const { runner, outcomes, emit, logger } = setup({
+    hook: { basic: { type: 'soap', timeout: 1 }, soap: { proxy: 'http://127.0.0.1:1/' } },
+    mail: { basic: { type: 'email' } },
+  })
+  emit()
+  await new Promise((r) => setTimeout(r, 0))
+  await runner.idle()
+  assert.equal(outcomes.length, 2)
+  assert.match(outcomes.find((o) => o.action === 'hook')?.error ?? '', /3 attempts failed/)
+  assert.match(outcomes.find((o) => o.action === 'mail')?.error ?? '', /not supported/)
+  assert.ok(logger.lines.some((l) => l.startsWith('WARN action hook')))
+})
