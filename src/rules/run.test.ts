@@ -257,3 +257,32 @@ test('check: duplicate subs, subs named like built-ins, self-import, misplaced b
     '8: expected \';\' after expression, found \'=\'',
   ])
 })
+
+test('concurrent suspended runs of one compiled rule do not share state', async () => {
+  const set = compile({ r: 'sub tag($x) { connection.sleep(1); return $x . "-" . http.getPath(); }\n$a = [ http.getPath() ];\n$v = tag(http.getBody());\nforeach( $i in [1, 2] ) { connection.sleep(1); array.push($a, $i); }\nlog.info($v . " " . array.join($a, ",") . " " . $1);\nstring.regexmatch(http.getPath(), "(.*)");' })
+  const rule = set.rules.get('r')!
+  const services = new FakeServices()
+  const runs = ['/one', '/two', '/three'].map((url, i) =>
+    runRule(rule, { view: new FakeTransaction({ url, body: `b${i}`, bodyIsAsync: true }), services, decision: new Decision(), phase: 'REQUEST' }))
+  const outcomes = await Promise.all(runs)
+  assert.deepEqual(outcomes.map((o) => o.kind), ['completed', 'completed', 'completed'])
+  assert.deepEqual([...services.logs].sort(), ['info: b0-/one /one,1,2 ', 'info: b1-/two /two,1,2 ', 'info: b2-/three /three,1,2 '])
+})
+
+test('suspension is detected inside every construct of a sub', () => {
+  const S = 'connection.sleep(1)'
+  const shapes = [
+    `[${S}]`, `[ "k" => ${S} ]`, `$a[${S}]`, `!${S}`, `${S} + 1`, `${S} && 1`, `${S} ? 1 : 2`, `$x = ${S}`, `f2(${S})`,
+  ]
+  const stmts = [
+    ...shapes.map((e) => `${e};`),
+    `if( ${S} ) {}`, `if( 1 ) {} else { ${S}; }`, `while( ${S} ) {}`, `do {} while( ${S} );`, `for( ${S};; ) {}`, `for( ; 0; ${S} ) {}`,
+    `foreach( $v in ${S} ) {}`, `switch( ${S} ) {}`, `switch( 1 ) { case ${S}: }`, `switch( 1 ) { default: ${S}; }`, `return ${S};`, `{ ${S}; }`,
+  ]
+  for (const st of stmts) {
+    const set = compile({ r: `sub f2($x) { return $x; }\nsub f() { ${st} }\nf();` })
+    assert.equal(set.rules.get('r')?.maySuspend, true, st)
+  }
+  const plain = compile({ r: 'sub f() { $a = [1]; $a[0]++; if (1) { return -$a[0]; } switch (1, string.startsWith) { case "1": break; } }\nf();' })
+  assert.equal(plain.rules.get('r')?.maySuspend, false)
+})
