@@ -264,7 +264,7 @@ test('concurrent suspended runs of one compiled rule do not share state', async 
   const services = new FakeServices()
   const runs = ['/one', '/two', '/three'].map((url, i) =>
     runRule(rule, { view: new FakeTransaction({ url, body: `b${i}`, bodyIsAsync: true }), services, decision: new Decision(), phase: 'REQUEST' }))
-  const outcomes = await Promise.all(runs)
+  const outcomes = await Promise.all(runs.map(async (r) => r))
   assert.deepEqual(outcomes.map((o) => o.kind), ['completed', 'completed', 'completed'])
   assert.deepEqual([...services.logs].sort(), ['info: b0-/one /one,1,2 ', 'info: b1-/two /two,1,2 ', 'info: b2-/three /three,1,2 '])
 })
