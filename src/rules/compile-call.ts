@@ -112,7 +112,7 @@ function compileBuiltinCall(
         return r.then(
           (v) => {
             // The budget counts instructions between suspensions, as max_instr does.
-            s.steps = 0
+            s.resumed()
             return v
           },
           (err: unknown) => s.fail(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),

@@ -20,6 +20,11 @@ export const HALT_STOP = 1
 /** Runtime error or budget exhausted. */
 export const HALT_ABORT = 2
 
+/** `trafficscript.execution_time_warning`: the event is raised after this long without yielding. */
+export const DEFAULT_EXECUTION_WARNING_MS = 500
+/** Sluice's own wall-time cap for one stretch of a run without yielding. */
+export const DEFAULT_MAX_RUN_MS = 2000
+
 export const EMPTY_CAPTURES: readonly Value[] = Object.freeze(['', '', '', '', '', '', '', '', '', ''])
 
 /** Everything one run of one rule needs. One instance per run. */
@@ -38,6 +43,11 @@ export class RunState {
   /** Return value of the sub being left with `return`. */
   returnValue: Value = ''
   subDepth = 0
+  /** Wall-time limits of one stretch of running without yielding; see checkTime. */
+  readonly warnAfterMs: number
+  readonly abortAfterMs: number
+  #segmentStartMs = -1
+  #warned = false
   readonly ruleName: string
   readonly phase: RulePhase
   readonly view: TransactionView
@@ -51,7 +61,11 @@ export class RunState {
     services: RuleServices,
     decision: Decision,
     maxSteps: number,
+    warnAfterMs = DEFAULT_EXECUTION_WARNING_MS,
+    abortAfterMs = DEFAULT_MAX_RUN_MS,
   ) {
+    this.warnAfterMs = warnAfterMs
+    this.abortAfterMs = abortAfterMs
     this.ruleName = ruleName
     this.phase = phase
     this.view = view
@@ -63,6 +77,35 @@ export class RunState {
   /** Whether the run must stop; a method so that narrowing of `halt` never goes stale across calls. */
   halted(): boolean {
     return this.halt !== HALT_NONE
+  }
+
+  /**
+   * Called every 1024 instructions. The first call starts the stopwatch (so runs that never get
+   * that far never read the clock); later calls raise the `rules_executiontime` event once after
+   * `warnAfterMs`, and abort the run after `abortAfterMs` without yielding.
+   */
+  checkTime(): boolean {
+    const now = this.services.clock.monoMs()
+    if (this.#segmentStartMs < 0) {
+      this.#segmentStartMs = now
+      return true
+    }
+    const elapsed = now - this.#segmentStartMs
+    if (!this.#warned && elapsed > this.warnAfterMs) {
+      this.#warned = true
+      this.services.emitEvent('rules_executiontime', `rule ${this.ruleName} has run for more than ${this.warnAfterMs} ms`)
+    }
+    if (elapsed > this.abortAfterMs) {
+      this.fail(`ran for more than ${this.abortAfterMs} ms without yielding`, 'budget')
+      return false
+    }
+    return true
+  }
+
+  /** After a suspension: the instruction count and the stopwatch start again. */
+  resumed(): void {
+    this.steps = 0
+    this.#segmentStartMs = -1
   }
 
   /** Aborts the run with a runtime error; returns `""` so callers can `return s.fail(...)`. */

@@ -286,3 +286,19 @@ test('suspension is detected inside every construct of a sub', () => {
   const plain = compile({ r: 'sub f() { $a = [1]; $a[0]++; if (1) { return -$a[0]; } switch (1, string.startsWith) { case "1": break; } }\nf();' })
   assert.equal(plain.rules.get('r')?.maySuspend, false)
 })
+
+test('wall time: an event after the warning time, an abort after the cap, clock read only every 1024 steps', () => {
+  const set = compile({ r: '$i = 0;\nwhile( 1 ) { $i++; }' })
+  let reads = 0
+  const services = new FakeServices()
+  Object.defineProperty(services, 'clock', { value: { nowMs: () => 0, monoMs: () => (reads++) * 100 } })
+  const o = runRule(set.rules.get('r')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST', maxInstructions: 1_000_000, executionWarningMs: 500, maxRunMs: 1000 })
+  assert.ok(!(o instanceof Promise) && o.kind === 'aborted')
+  assert.equal(o.message, 'ran for more than 1000 ms without yielding')
+  assert.equal(reads, 12)
+  assert.deepEqual(services.events.filter((e) => e.startsWith('rules_executiontime')), ['rules_executiontime: rule r has run for more than 500 ms'])
+  const short = compile({ q: 'for( $i = 0; $i < 1000; $i++ ) {}' })
+  reads = 0
+  runRule(short.rules.get('q')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' })
+  assert.equal(reads, 0)
+})

@@ -6,7 +6,9 @@
 import type { CompiledRule, CompiledRuleSet } from './check.ts'
 import type { MaybePromise } from './closures.ts'
 import type { Decision, RulePhase, RuleServices, TransactionView } from './host.ts'
-import { BREAK, HALT_ABORT, HALT_STOP, RETURN, RunState } from './run-state.ts'
+import {
+  BREAK, DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS, HALT_ABORT, HALT_STOP, RETURN, RunState,
+} from './run-state.ts'
 
 /** Default `trafficscript.max_instr`: instructions per run without yielding. */
 export const DEFAULT_MAX_INSTRUCTIONS = 100_000
@@ -34,6 +36,10 @@ export interface RunEnv {
   readonly phase: RulePhase
   /** `trafficscript.max_instr`; defaults to {@link DEFAULT_MAX_INSTRUCTIONS}. */
   readonly maxInstructions?: number
+  /** `trafficscript.execution_time_warning` in ms (default 500): event after this long without yielding. */
+  readonly executionWarningMs?: number
+  /** Wall-time cap in ms for running without yielding (default 2000); the run is aborted after it. */
+  readonly maxRunMs?: number
 }
 
 
@@ -65,7 +71,10 @@ function crashed(rule: CompiledRule, s: RunState, e: unknown, env: RunEnv): RunO
 
 /** Runs one rule. Returns synchronously unless a library function suspended. */
 export function runRule(rule: CompiledRule, env: RunEnv): MaybePromise<RunOutcome> {
-  const s = new RunState(rule.name, env.phase, env.view, env.services, env.decision, env.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS)
+  const s = new RunState(
+    rule.name, env.phase, env.view, env.services, env.decision, env.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS,
+    env.executionWarningMs ?? DEFAULT_EXECUTION_WARNING_MS, env.maxRunMs ?? DEFAULT_MAX_RUN_MS,
+  )
   const frame = new Array<string>(rule.slotCount).fill('')
   let code
   try {
