@@ -113,6 +113,13 @@ export const connectionModule: LibraryModule = {
       min: 0, max: 2, suspends: true,
       fn: (s, a) => { const r = s.view.getBody(0); const f = (x: string): string => lineOf(x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
     },
+    // Request boundaries for line protocols; recorded for a generic-protocol data plane.
+    'request.endsAt': { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set('request.endsAt', intArg(a, 0)); return '' } },
+    'request.endsWith': {
+      min: 1, max: 1, regexArg: 0,
+      fn: (s, a) => { s.decision.settings.set('request.endsWith', str(a, 0)); return '' },
+    },
+    'request.skip': { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set('request.skip', intArg(a, 0)); return '' } },
     'request.set': { min: 1, max: 1, fn: (s, a) => { s.view.setBody(str(a, 0)); return '' } },
     'request.sendResponse': { min: 1, max: 1, fn: (s, a) => { s.decision.clientData += str(a, 0); return '' } },
     'request.retry': {

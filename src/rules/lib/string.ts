@@ -176,6 +176,5 @@ export const stringModule: LibraryModule = {
     'string.length': { target: 'string.len', deprecated: false },
     'string.Ireplace': { target: 'string.replaceI', deprecated: true },
     'string.IreplaceAll': { target: 'string.replaceAllI', deprecated: true },
-    'string.iReplaceAll': { target: 'string.replaceAllI', deprecated: true },
   },
 }
