@@ -60,7 +60,8 @@ function sortDiags(ds: RuleDiagnostic[]): RuleDiagnostic[] {
 }
 
 /**
- * Parses, checks and compiles every rule. Returns the compiled set, or every error and warning
+ * Parses, checks and compiles every rule. Rule sources are Unicode text (as read from UTF-8 files
+ * or a JSON API body); string literals become UTF-8 byte strings. Returns the compiled set, or every error and warning
  * (errors make the whole set invalid; a configuration is applied whole or not at all).
  */
 export function checkRules(

@@ -196,15 +196,28 @@ export function lex(source: string): Token[] {
       }
       if (ch === '\n') newline(pos)
       if (ch !== '\\') {
-        out += ch
-        pos++
+        const code = ch.charCodeAt(0)
+        if (code < 0x80) {
+          out += ch
+          pos++
+        } else {
+          // Rule text is Unicode; values are byte strings, so non-ASCII text becomes UTF-8 bytes.
+          const cp = source.codePointAt(pos) ?? code
+          const len = cp > 0xffff ? 2 : 1
+          out += Buffer.from(source.slice(pos, pos + len), 'utf8').toString('latin1')
+          pos += len
+        }
         continue
       }
       const next = source.charAt(pos + 1)
       if (quote === "'") {
-        // Raw strings keep backslashes; only an escaped quote needs care so it can be written.
+        // Raw strings keep backslashes. `\'` writes a quote; `\\` is kept as two backslashes but
+        // read as a pair, so a raw regex such as '\\' (a literal backslash) still closes.
         if (next === "'") {
           out += "'"
+          pos += 2
+        } else if (next === '\\') {
+          out += '\\\\'
           pos += 2
         } else {
           out += '\\'

@@ -132,3 +132,22 @@ test('fuzz: the parser never throws on token soup', () => {
     assert.ok(Array.isArray(r.diagnostics))
   }), { numRuns: 1000 })
 })
+
+test('lexer: escape edge cases', () => {
+  const str = (src: string): string => {
+    const t = lex(src)[0]
+    assert.ok(t)
+    return `${t.kind}:${t.text}`
+  }
+  assert.equal(str('"a\\\r\nb"'), 'str:ab')
+  assert.equal(str('"\\0"'), 'str:\0')
+  assert.equal(str('"\\012"'), 'str:\n')
+  assert.equal(str('"\\q"'), 'str:q')
+  assert.equal(str('"\\U0001F600"'), `str:${Buffer.from('\u{1F600}', 'utf8').toString('latin1')}`)
+  assert.match(str('"\\xZZ"'), /^error:expected hex digits after \\x/)
+  assert.match(str('"\\u12"'), /^error:expected 4 hex digits after \\u/)
+  assert.match(str('"\\U110000AA"'), /^error:expected 8 hex digits/)
+  assert.equal(str("'\\\\'"), 'str:\\\\')
+  assert.match(str('$'), /^error:expected a variable name/)
+  assert.match(str('0x'), /^error:expected hexadecimal digits/)
+})
