@@ -6,7 +6,7 @@
  */
 import { systemClock } from '../src/core/index.ts'
 import { Decision, checkRules, runRule } from '../src/rules/index.ts'
-import { FakeServices, FakeTransaction } from '../src/rules/testing/fake-host.ts'
+import { FakeServices, FakeTransaction } from '../src/rules/testing/index.ts'
 
 const RULE = `
 $path = http.getPath();

@@ -13,8 +13,8 @@ import { test } from 'node:test'
 import { Decision, checkRules, formatRuleDiagnostic, runRules } from '../../src/rules/index.ts'
 import { toStr } from '../../src/rules/index.ts'
 import type { RulePhase } from '../../src/rules/index.ts'
-import { FakeServices, FakeTransaction } from '../../src/rules/testing/fake-host.ts'
-import type { FakeRequest, FakeServicesOptions } from '../../src/rules/testing/fake-host.ts'
+import { FakeServices, FakeTransaction } from '../../src/rules/testing/index.ts'
+import type { FakeRequest, FakeServicesOptions } from '../../src/rules/testing/index.ts'
 
 const DIR = join(import.meta.dirname, 'conformance')
 
