@@ -1,0 +1,71 @@
+/**
+ * The API over TLS (the only way it may listen beyond loopback), with Basic authentication.
+ */
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { request } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { ApiServer, hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
+import { App } from '../../src/app.ts'
+import { loadConfigDir } from '../../src/config/index.ts'
+import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
+import { onCleanup } from '../helpers/cleanup.ts'
+import { basic, writeConfigDir } from './harness.ts'
+
+function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-api-tls-'))
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore', timeout: 10_000 })
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }
+  } catch {
+    // No usable openssl on this machine: the test is skipped, not failed.
+    return undefined
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function get(port: number, path: string, ca: Buffer, auth?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost', headers: auth === undefined ? {} : { authorization: auth } }, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => (body += c.toString()))
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body })
+      })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+test('the API serves HTTPS with Basic authentication', async (t) => {
+  const tls = selfSigned()
+  if (tls === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const dir = await writeConfigDir(t, { 'pools/web': { properties: { basic: { nodes_table: [] } } } })
+  assert.ok((await saveUser(usersFilePath(dir), { name: 'ops', role: 'readonly', passwordHash: await hashPassword('ops-password') })).ok)
+  const loaded = await loadConfigDir(dir)
+  assert.ok(loaded.ok)
+  const logger = createLogger('error')
+  const app = new App({ clock: systemClock, random: systemRandom, logger })
+  assert.ok((await app.apply(loaded.value)).ok)
+  onCleanup(t, () => app.stop(0))
+  const api = new ApiServer({ app, configDir: dir, logger, clock: systemClock, address: { host: '127.0.0.1', port: 0 }, tls })
+  const started = await api.start()
+  assert.ok(started.ok)
+  onCleanup(t, () => api.close())
+  const port = started.value.port
+  assert.equal((await get(port, '/api/tm/8.3/config/active/pools/', tls.cert)).status, 401)
+  const ok = await get(port, '/api/tm/8.3/config/active/pools/', tls.cert, basic('ops', 'ops-password'))
+  assert.equal(ok.status, 200)
+  assert.deepEqual(JSON.parse(ok.body), { children: [{ name: 'web', href: '/api/tm/8.3/config/active/pools/web' }] })
+})
