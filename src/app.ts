@@ -3,14 +3,18 @@
  * listeners, the client connections and the runtime state that outlives snapshots.
  * @module
  */
+import type { RemoteInfo, Socket as DgramSocket } from 'node:dgram'
 import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
-import { buildSnapshot, type Snapshot } from './snapshot/index.ts'
+import { buildSnapshot, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
+import { DnsRelay, StreamConnection, UdpRelay, type StreamRouter } from './stream/index.ts'
+import { TlsRuntime, type SecureHandler } from './tls/index.ts'
 import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
@@ -21,6 +25,11 @@ export interface AppDeps {
   readonly logger: Logger
   /** Environment given to `program` monitors (health code never reads process.env itself). */
   readonly programEnv?: Readonly<Record<string, string>>
+  /**
+   * Pool routers for generic TCP virtual servers, by virtual server name (SNI routing for `ssl`
+   * pass-through) until rules run on stream virtual servers.
+   */
+  readonly streamRouters?: ReadonlyMap<string, StreamRouter>
 }
 
 /** vTM files monitor-level events under `monitors`, node and pool verdicts under `pools`. */
@@ -41,6 +50,13 @@ export class App {
   readonly #sources = new Map<string, ServiceSource>()
   readonly #connections = new Map<string, number>()
   readonly #clients = new Set<ClientConnection>()
+  readonly #streams = new Set<StreamConnection>()
+  /** Raw sockets still in their TLS handshake. */
+  readonly #handshaking = new Set<Socket>()
+  readonly #secureHandlers = new Map<string, SecureHandler>()
+  readonly #tls: TlsRuntime
+  readonly #udp: UdpRelay
+  readonly #dns: DnsRelay
   readonly events: EventLog
   readonly stats: StatsRegistry
   readonly #health: HealthManager
@@ -76,9 +92,18 @@ export class App {
     })
     this.#sweeper = new TimeoutSweeper(deps.clock)
     this.#engine = { clock: deps.clock, sweeper: this.#sweeper, logger: deps.logger, lifecycle: { isDraining: false } }
-    this.#listeners = new ListenerSet((socket, vs) => {
-      this.#accept(socket, vs)
-    }, deps.logger)
+    this.#tls = new TlsRuntime(deps.clock)
+    this.#udp = new UdpRelay({ clock: deps.clock })
+    this.#dns = new DnsRelay({ clock: deps.clock })
+    this.#listeners = new ListenerSet(
+      (socket, vs) => {
+        this.#accept(socket, vs)
+      },
+      deps.logger,
+      (msg, from, socket, vs) => {
+        this.#datagram(msg, from, socket, vs)
+      },
+    )
   }
 
   get snapshot(): Snapshot | null {
@@ -100,6 +125,8 @@ export class App {
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,
+      tls: this.#tls,
+      ...(this.#deps.streamRouters === undefined ? {} : { streamRouters: this.#deps.streamRouters }),
     })
     if (!built.ok) return built
     const next = built.value
@@ -122,6 +149,9 @@ export class App {
     const keep = new Map<string, Set<string>>()
     for (const pool of snapshot.pools.values()) keep.set(pool.name, new Set(pool.nodes.map((n) => n.id)))
     this.#statuses.retain(keep)
+    const tlsScopes = new Set(['*'])
+    for (const vs of snapshot.virtualServers.values()) if (vs.tls !== null) tlsScopes.add(vs.name)
+    this.#tls.retain(tlsScopes)
   }
 
   #sourceFor(virtualServer: string): ServiceSource {
@@ -145,13 +175,60 @@ export class App {
     }
     this.#connections.set(virtualServer, open + 1)
     counters.connectionOpened()
-    const client = new ClientConnection(socket, this.#engine, this.#sourceFor(virtualServer))
-    this.#clients.add(client)
     socket.once('close', () => {
-      this.#clients.delete(client)
       counters.connectionClosed()
       this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
     })
+    if (entry.tls === null) {
+      this.#start(socket, entry, '')
+      return
+    }
+    this.#handshaking.add(socket)
+    socket.once('close', () => this.#handshaking.delete(socket))
+    entry.tls.accept(socket, this.#secureHandlerFor(virtualServer))
+  }
+
+  /** One handler per virtual server, so the TLS terminators of every snapshot share it. */
+  #secureHandlerFor(virtualServer: string): SecureHandler {
+    let handler = this.#secureHandlers.get(virtualServer)
+    if (handler === undefined) {
+      handler = (secure: TLSSocket) => {
+        const entry = this.#snapshot?.virtualServers.get(virtualServer)
+        if (entry === undefined) {
+          secure.destroy()
+          return
+        }
+        const name = (secure as TLSSocket & { servername?: unknown }).servername
+        this.#start(secure, entry, typeof name === 'string' ? name : '')
+      }
+      this.#secureHandlers.set(virtualServer, handler)
+    }
+    return handler
+  }
+
+  /** Hands a (plain or decrypted) client socket to its engine. */
+  #start(socket: Socket, entry: VirtualServerEntry, serverName: string): void {
+    if (entry.http !== null) {
+      const client = new ClientConnection(socket, this.#engine, this.#sourceFor(entry.name))
+      this.#clients.add(client)
+      socket.once('close', () => this.#clients.delete(client))
+      return
+    }
+    if (entry.stream !== null) {
+      const stream = new StreamConnection(socket, entry.stream, { clock: this.#deps.clock }, serverName)
+      this.#streams.add(stream)
+      socket.once('close', () => this.#streams.delete(stream))
+      return
+    }
+    socket.on('error', () => undefined)
+    socket.destroy()
+  }
+
+  #datagram(msg: Buffer, from: RemoteInfo, socket: DgramSocket, virtualServer: string): void {
+    const udp = this.#snapshot?.virtualServers.get(virtualServer)?.udp
+    if (udp === undefined || udp === null) return
+    if (udp.kind === 'dns') this.#dns.handle(msg, from, socket, udp)
+    else this.#udp.handle(msg, from, socket, udp)
   }
 
   bound(): BoundAddress[] {
@@ -171,10 +248,14 @@ export class App {
     await this.#listeners.close()
     const deadline = this.#deps.clock.monoMs() + drainMs
     for (const c of this.#clients) c.closeIfIdle()
-    while (this.#clients.size > 0 && this.#deps.clock.monoMs() < deadline) {
+    for (const s of this.#handshaking) s.destroy()
+    this.#udp.close()
+    this.#dns.close()
+    while (this.#clients.size + this.#streams.size > 0 && this.#deps.clock.monoMs() < deadline) {
       await new Promise((r) => setTimeout(r, 20))
     }
     for (const c of this.#clients) c.destroy()
+    for (const s of this.#streams) s.destroy()
     this.#sweeper.stop()
     await this.#health.stop()
     this.#statuses.closeIdle()

@@ -1,10 +1,11 @@
 /**
- * The TCP listeners of all virtual servers, diffed against each new snapshot: an address that
- * stays keeps its socket, a new one is bound before anything else changes, and a removed one
+ * The TCP and UDP listeners of all virtual servers, diffed against each new snapshot: an address
+ * that stays keeps its socket, a new one is bound before anything else changes, and a removed one
  * stops accepting while its connections finish.
  * @module
  */
-import { createServer, type Server, type Socket } from 'node:net'
+import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram'
+import { createServer, isIPv6, type Server, type Socket } from 'node:net'
 import { err, errorMessage, ok, type Logger, type Result } from '../core/index.ts'
 import type { Diagnostic } from '../config/index.ts'
 import type { ListenAddress, Snapshot } from '../snapshot/index.ts'
@@ -12,31 +13,40 @@ import type { ListenAddress, Snapshot } from '../snapshot/index.ts'
 /** Called for every accepted connection with the name of its virtual server. */
 export type AcceptHandler = (socket: Socket, virtualServer: string) => void
 
+/** Called for every datagram received on a UDP virtual server's socket. */
+export type DatagramHandler = (msg: Buffer, from: RemoteInfo, socket: DgramSocket, virtualServer: string) => void
+
+export type Transport = 'tcp' | 'udp'
+
 interface Listener {
   readonly key: string
-  readonly server: Server
+  readonly server: Server | DgramSocket
   readonly address: ListenAddress
+  readonly transport: Transport
   virtualServer: string
 }
 
 /** A bound address as reported to people and tests. */
 export interface BoundAddress {
   readonly virtualServer: string
+  readonly transport: Transport
   readonly host: string
   readonly port: number
 }
 
-function keyOf(a: ListenAddress): string {
-  return `${a.host ?? '*'}|${String(a.port)}`
+function keyOf(a: ListenAddress, transport: Transport): string {
+  return `${transport}|${a.host ?? '*'}|${String(a.port)}`
 }
 
 export class ListenerSet {
   readonly #listeners = new Map<string, Listener>()
   readonly #onAccept: AcceptHandler
+  readonly #onDatagram: DatagramHandler
   readonly #logger: Logger
 
-  constructor(onAccept: AcceptHandler, logger: Logger) {
+  constructor(onAccept: AcceptHandler, logger: Logger, onDatagram: DatagramHandler = () => undefined) {
     this.#onAccept = onAccept
+    this.#onDatagram = onDatagram
     this.#logger = logger
   }
 
@@ -45,13 +55,14 @@ export class ListenerSet {
    * just bound are closed again and nothing changes.
    */
   async apply(snapshot: Snapshot): Promise<Result<void, Diagnostic[]>> {
-    const wanted = new Map<string, { address: ListenAddress; virtualServer: string }>()
+    const wanted = new Map<string, { address: ListenAddress; transport: Transport; virtualServer: string }>()
     for (const vs of snapshot.virtualServers.values()) {
-      if (vs.http === null) {
+      if (vs.http === null && vs.stream === null && vs.udp === null) {
         this.#logger.warn(`virtual server ${vs.name}: protocol ${vs.protocol} is not supported yet; not listening`)
         continue
       }
-      for (const address of vs.addresses) wanted.set(keyOf(address), { address, virtualServer: vs.name })
+      const transport: Transport = vs.udp === null ? 'tcp' : 'udp'
+      for (const address of vs.addresses) wanted.set(keyOf(address, transport), { address, transport, virtualServer: vs.name })
     }
     const opened: Listener[] = []
     const problems: Diagnostic[] = []
@@ -59,7 +70,11 @@ export class ListenerSet {
       [...wanted].map(async ([key, want]) => {
         if (this.#listeners.has(key)) return
         try {
-          opened.push(await this.#open(key, want.address, want.virtualServer))
+          opened.push(
+            want.transport === 'udp'
+              ? await this.#openUdp(key, want.address, want.virtualServer)
+              : await this.#open(key, want.address, want.virtualServer),
+          )
         } catch (e: unknown) {
           problems.push({
             objectType: 'virtual_servers',
@@ -89,7 +104,7 @@ export class ListenerSet {
 
   #open(key: string, address: ListenAddress, virtualServer: string): Promise<Listener> {
     const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false })
-    const listener: Listener = { key, server, address, virtualServer }
+    const listener: Listener = { key, server, address, transport: 'tcp', virtualServer }
     server.on('connection', (socket: Socket) => {
       this.#onAccept(socket, listener.virtualServer)
     })
@@ -108,11 +123,43 @@ export class ListenerSet {
     })
   }
 
+  #openUdp(key: string, address: ListenAddress, virtualServer: string): Promise<Listener> {
+    const host = address.host ?? '::'
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' })
+    const listener: Listener = { key, server: socket, address, transport: 'udp', virtualServer }
+    socket.on('message', (msg: Buffer, from: RemoteInfo) => {
+      this.#onDatagram(msg, from, socket, listener.virtualServer)
+    })
+    return new Promise((resolvePromise, reject) => {
+      const onError = (e: Error) => {
+        socket.close()
+        reject(e)
+      }
+      socket.once('error', onError)
+      socket.bind({ address: host, port: address.port }, () => {
+        socket.off('error', onError)
+        socket.on('error', (e: Error) => {
+          // A send to a client that has gone (ICMP unreachable) must not stop the listener.
+          this.#logger.debug(`listener ${key}: ${e.message}`)
+        })
+        resolvePromise(listener)
+      })
+    })
+  }
+
   bound(): BoundAddress[] {
     const out: BoundAddress[] = []
     for (const l of this.#listeners.values()) {
-      const a = l.server.address()
-      if (a !== null && typeof a === 'object') out.push({ virtualServer: l.virtualServer, host: a.address, port: a.port })
+      let a: ReturnType<Server['address']>
+      try {
+        a = l.server.address()
+      } catch {
+        // A UDP socket that is already closed has no address.
+        continue
+      }
+      if (a !== null && typeof a === 'object') {
+        out.push({ virtualServer: l.virtualServer, transport: l.transport, host: a.address, port: a.port })
+      }
     }
     return out
   }
@@ -129,7 +176,11 @@ export class ListenerSet {
  * Stops accepting. The listening socket closes at once; server.close's callback would wait for
  * every established connection, which the App drains (or closes) itself.
  */
-function closeServer(server: Server): Promise<void> {
-  server.close()
+function closeServer(server: Server | DgramSocket): Promise<void> {
+  try {
+    server.close()
+  } catch {
+    // Closing a UDP socket twice throws; it is closed either way.
+  }
   return Promise.resolve()
 }

@@ -14,8 +14,12 @@ import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
+import type { StreamRouter } from '../stream/index.ts'
+import { TlsRuntime } from '../tls/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
 import { poolSettings } from './pool-settings.ts'
+import { engineFor, streamService, udpService } from './stream-settings.ts'
+import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
 
@@ -28,6 +32,14 @@ export interface BuildDeps {
   readonly events: EventSink
   /** Counters live outside snapshots; null for a dry run. */
   readonly stats: StatsRegistry | null
+  /** TLS session caches and ticket keys (outlive snapshots); a throwaway one when absent. */
+  readonly tls?: TlsRuntime
+  /**
+   * Per virtual server name, the router that picks a pool for generic TCP transactions (SNI
+   * routing for `ssl` pass-through). Until rules run on stream virtual servers this is how SNI
+   * routing is configured.
+   */
+  readonly streamRouters?: ReadonlyMap<string, StreamRouter>
 }
 
 const SECOND_MS = 1000
@@ -43,9 +55,19 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   const logWriters: RequestLogWriter[] = []
   const virtualServers = new Map<string, VirtualServerEntry>()
+  const catalog = new TlsCatalog(config, problems)
+  const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
   for (const [name, vs] of config.virtualServers) {
     if (!vs.basic.enabled) continue
-    const http = vs.basic.protocol === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters) : null
+    const how = engineFor(vs.basic.protocol, vs.basic.ssl_decrypt)
+    const decrypt = vs.basic.ssl_decrypt && (how.engine === 'http' || how.engine === 'stream')
+    const http = how.engine === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters) : null
+    const stream =
+      how.engine === 'stream'
+        ? streamService(name, vs, decrypt ? how.decrypted : how.plain, pools, deps.streamRouters?.get(name) ?? null, deps.stats)
+        : null
+    const udp = how.engine === 'udp' ? udpService(name, vs, how.kind, pools, deps.stats) : null
+    const tls = decrypt ? buildTlsTerminator(name, vs, config, catalog, tlsRuntime, how.engine === 'http', problems) : null
     virtualServers.set(
       name,
       Object.freeze({
@@ -54,6 +76,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
         addresses: listenAddresses(vs),
         maxConcurrentConnections: vs.basic.max_concurrent_connections,
         http,
+        stream,
+        udp,
+        tls,
       }),
     )
   }

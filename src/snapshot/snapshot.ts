@@ -7,6 +7,8 @@ import type { HttpService } from '../http/index.ts'
 import type { HealthPlan } from '../health/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { RequestLogWriter } from '../stats/index.ts'
+import type { StreamService, UdpService } from '../stream/index.ts'
+import type { TlsTerminator } from '../tls/index.ts'
 
 /** One address a virtual server accepts on. `host` undefined means every address. */
 export interface ListenAddress {
@@ -20,8 +22,14 @@ export interface VirtualServerEntry {
   readonly addresses: readonly ListenAddress[]
   /** vTM `basic.max_concurrent_connections`; 0 = no limit. */
   readonly maxConcurrentConnections: number
-  /** The HTTP engine's settings, for protocol `http`. */
+  /** The HTTP engine's settings, for protocols `http` and `https`. */
   readonly http: HttpService | null
+  /** Generic TCP settings (client_first, server_first, stream, ssl, mail protocols, dns_tcp). */
+  readonly stream: StreamService | null
+  /** UDP settings (udp, dns); such a virtual server listens on UDP only. */
+  readonly udp: UdpService | null
+  /** SSL decryption (`basic.ssl_decrypt` on a TCP protocol): the handshake before the engine. */
+  readonly tls: TlsTerminator | null
 }
 
 export interface Snapshot {

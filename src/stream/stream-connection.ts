@@ -1,0 +1,357 @@
+/**
+ * One generic TCP transaction: waits for what the protocol needs before routing (first bytes,
+ * a ClientHello, or nothing), chooses a pool and a node, retries other nodes while nothing has
+ * been exchanged, then relays bytes both ways with backpressure and half-close.
+ * @module
+ */
+import { connect, type Socket } from 'node:net'
+import type { Clock } from '../core/index.ts'
+import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
+import { readServerName } from './client-hello.ts'
+import type { StreamService, StreamTransaction } from './stream-service.ts'
+
+/** Process-wide dependencies of stream transactions. */
+export interface StreamDeps {
+  readonly clock: Clock
+}
+
+const S_WAITING = 0
+const S_ROUTING = 1
+const S_CONNECTING = 2
+const S_RELAYING = 3
+const S_CLOSED = 4
+
+function plainIp(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address
+}
+
+export class StreamConnection implements StreamTransaction {
+  readonly #client: Socket
+  readonly #service: StreamService
+  readonly #deps: StreamDeps
+  readonly #startMs: number
+  readonly clientIp: string
+  readonly clientPort: number
+  #state = S_WAITING
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+  #serverName: string
+  #chosen: Pool | null | undefined = undefined
+  #pool: Pool | null = null
+  #node: PoolNode | null = null
+  #nodeSocket: Socket | null = null
+  readonly #tried: PoolNode[] = []
+  #attempts = 0
+  #clientEnded = false
+  #nodeEnded = false
+  /** Server-first banner sent by us: drop the node's own first line. */
+  #skipNodeBanner = false
+  #bytesIn = 0
+  #bytesOut = 0
+
+  /**
+   * Takes over `client` (a plain or decrypted socket). `serverName` is the SNI name of a decrypted
+   * connection, empty otherwise.
+   */
+  constructor(client: Socket, service: StreamService, deps: StreamDeps, serverName = '') {
+    this.#client = client
+    this.#service = service
+    this.#deps = deps
+    this.#serverName = serverName
+    this.#startMs = deps.clock.monoMs()
+    this.clientIp = plainIp(client.remoteAddress ?? '')
+    this.clientPort = client.remotePort ?? 0
+    client.on('error', () => {
+      this.#close(true)
+    })
+    client.on('data', (chunk: Buffer) => {
+      this.#onClientData(chunk)
+    })
+    client.on('end', () => {
+      this.#onClientEnd()
+    })
+    client.on('drain', () => {
+      this.#nodeSocket?.resume()
+    })
+    client.on('close', () => {
+      this.#close(true)
+    })
+    client.on('timeout', () => {
+      this.#close(true)
+    })
+    client.setNoDelay(!service.nagle)
+    const kind = service.kind
+    if (kind === 'client_first' || kind === 'ssl_passthrough' || (kind === 'server_first' && service.serverFirstBanner !== '')) {
+      if (kind === 'server_first') {
+        const banner = service.serverFirstBanner
+        client.write(banner.endsWith('\n') ? banner : `${banner}\r\n`)
+        this.#skipNodeBanner = true
+      }
+      client.setTimeout(service.connectTimeoutMs)
+    } else {
+      client.setTimeout(service.idleTimeoutMs)
+      this.#route()
+    }
+  }
+
+  get virtualServer(): string {
+    return this.#service.name
+  }
+
+  clientData(): Buffer {
+    return this.#pending.length === 1 ? (this.#pending[0] ?? Buffer.alloc(0)) : Buffer.concat(this.#pending)
+  }
+
+  serverName(): string {
+    return this.#serverName
+  }
+
+  usePool(name: string): boolean {
+    const pool = this.#service.pools.get(name)
+    if (pool === undefined) return false
+    this.#chosen = pool
+    return true
+  }
+
+  discard(): void {
+    this.#chosen = null
+  }
+
+  // ---- client side -------------------------------------------------------------------------
+
+  #onClientData(chunk: Buffer): void {
+    this.#bytesIn += chunk.length
+    if (this.#state === S_RELAYING) {
+      if (this.#nodeSocket !== null && !this.#nodeSocket.write(chunk)) this.#client.pause()
+      return
+    }
+    if (this.#state === S_CLOSED) return
+    this.#pending.push(chunk)
+    this.#pendingBytes += chunk.length
+    if (this.#state !== S_WAITING) {
+      if (this.#pendingBytes >= this.#service.maxClientBufferBytes) this.#client.pause()
+      return
+    }
+    if (this.#service.kind === 'ssl_passthrough') {
+      const hello = readServerName(this.clientData())
+      if (hello.status === 'incomplete') return
+      if (hello.status === 'invalid') {
+        this.#close(true)
+        return
+      }
+      this.#serverName = hello.name
+    }
+    this.#client.setTimeout(this.#service.idleTimeoutMs)
+    this.#route()
+  }
+
+  #onClientEnd(): void {
+    this.#clientEnded = true
+    if (this.#state === S_WAITING) {
+      // Nothing (or only part of a ClientHello) arrived: there is nothing to forward.
+      this.#close(false)
+      return
+    }
+    if (this.#state !== S_RELAYING) return
+    this.#forwardClientEnd()
+  }
+
+  #forwardClientEnd(): void {
+    if (this.#service.proxyClose) {
+      this.#nodeSocket?.end()
+      if (this.#nodeEnded) this.#close(false)
+    } else {
+      this.#close(false)
+    }
+  }
+
+  // ---- routing and connecting -------------------------------------------------------------
+
+  #route(): void {
+    this.#state = S_ROUTING
+    const router = this.#service.router
+    if (router === null) {
+      this.#choosePool()
+      return
+    }
+    try {
+      const run = router(this)
+      if (run instanceof Promise) {
+        run.then(
+          () => {
+            this.#choosePool()
+          },
+          () => {
+            this.#close(true)
+          },
+        )
+        return
+      }
+    } catch {
+      // A failing router fails only this transaction.
+      this.#close(true)
+      return
+    }
+    this.#choosePool()
+  }
+
+  #choosePool(): void {
+    if (this.#state !== S_ROUTING) return
+    const start = this.#chosen === undefined ? this.#service.pool : this.#chosen
+    if (start === null) {
+      this.#close(true)
+      return
+    }
+    this.#pool = resolveFailover(start, this.#service.pools, this.#deps.clock.monoMs())
+    this.#connectNext()
+  }
+
+  #connectNext(): void {
+    const pool = this.#pool
+    if (pool === null || this.#state === S_CLOSED) {
+      this.#close(true)
+      return
+    }
+    const limit = pool.settings.maxConnectionAttempts
+    const node = limit > 0 && this.#attempts >= limit ? undefined : pool.pick(this.#tried)
+    if (node === undefined) {
+      this.#close(true)
+      return
+    }
+    this.#attempts++
+    this.#state = S_CONNECTING
+    this.#node = node
+    pool.acquire(node)
+    const socket = connect({ host: node.status.host, port: node.status.port, allowHalfOpen: true, noDelay: !pool.settings.nagle })
+    this.#nodeSocket = socket
+    const connectTimeoutMs = pool.settings.maxConnectTimeMs
+    if (connectTimeoutMs > 0) socket.setTimeout(connectTimeoutMs)
+    const onFailure = () => {
+      socket.destroy()
+      if (this.#nodeSocket !== socket) return
+      this.#nodeSocket = null
+      this.#node = null
+      pool.noteConnectFailure(node)
+      pool.release(node)
+      this.#tried.push(node)
+      this.#connectNext()
+    }
+    socket.on('error', onFailure)
+    socket.on('timeout', onFailure)
+    socket.once('connect', () => {
+      socket.off('error', onFailure)
+      socket.off('timeout', onFailure)
+      socket.setTimeout(0)
+      pool.noteConnectSuccess(node)
+      this.#relay(socket)
+    })
+  }
+
+  // ---- relaying ----------------------------------------------------------------------------
+
+  #relay(node: Socket): void {
+    if (this.#state === S_CLOSED) {
+      node.destroy()
+      return
+    }
+    this.#state = S_RELAYING
+    node.on('error', () => {
+      this.#close(true)
+    })
+    node.on('data', (chunk: Buffer) => {
+      this.#onNodeData(chunk)
+    })
+    node.on('drain', () => {
+      this.#client.resume()
+    })
+    node.on('end', () => {
+      this.#onNodeEnd()
+    })
+    node.on('close', () => {
+      if (!this.#nodeEnded) this.#close(true)
+    })
+    for (const chunk of this.#pending) node.write(chunk)
+    this.#pending = []
+    this.#pendingBytes = 0
+    this.#client.resume()
+    if (this.#clientEnded) this.#forwardClientEnd()
+  }
+
+  #onNodeData(chunk: Buffer): void {
+    if (this.#state === S_CLOSED) return
+    let data = chunk
+    if (this.#skipNodeBanner) {
+      const eol = data.indexOf(10)
+      if (eol < 0) return
+      this.#skipNodeBanner = false
+      data = data.subarray(eol + 1)
+      if (data.length === 0) return
+    }
+    this.#bytesOut += data.length
+    if (!this.#client.write(data)) this.#nodeSocket?.pause()
+  }
+
+  #onNodeEnd(): void {
+    this.#nodeEnded = true
+    if (this.#service.proxyClose && !this.#clientEnded) {
+      this.#client.end()
+      return
+    }
+    this.#close(false)
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+
+  /**
+   * Ends the transaction once. `abort` destroys both sockets (with RST if configured); otherwise
+   * pending writes are flushed and each side gets a FIN, then the sockets are destroyed.
+   */
+  #close(abort: boolean): void {
+    if (this.#state === S_CLOSED) return
+    this.#state = S_CLOSED
+    const node = this.#nodeSocket
+    this.#nodeSocket = null
+    if (abort) {
+      node?.destroy()
+      this.#destroyClient()
+    } else {
+      if (node !== null) {
+        node.end(() => node.destroy())
+      }
+      this.#client.end(() => this.#client.destroy())
+    }
+    this.#pending = []
+    if (this.#node !== null && this.#pool !== null) this.#pool.release(this.#node)
+    const onEnd = this.#service.onEnd
+    if (onEnd !== null) {
+      onEnd({
+        virtualServer: this.#service.name,
+        clientIp: this.clientIp,
+        bytesIn: this.#bytesIn,
+        bytesOut: this.#bytesOut,
+        durationMs: this.#deps.clock.monoMs() - this.#startMs,
+        pool: this.#pool,
+        node: this.#node?.id ?? null,
+      })
+    }
+    this.#node = null
+  }
+
+  #destroyClient(): void {
+    if (!this.#service.closeWithRst) {
+      this.#client.destroy()
+      return
+    }
+    try {
+      this.#client.resetAndDestroy()
+    } catch {
+      // Only plain TCP sockets can send a RST; a decrypted socket closes normally.
+      this.#client.destroy()
+    }
+  }
+
+  /** Closes the connection at once (shutdown). */
+  destroy(): void {
+    this.#close(true)
+  }
+}

@@ -1,0 +1,272 @@
+// SSL decryption on virtual servers: certificates and SNI, versions, resumption, ALPN, client
+// certificates, handshake timeouts, and configuration errors found when the snapshot is built.
+import { after, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { connect as tcpConnect } from 'node:net'
+import type { TestContext } from 'node:test'
+import type { TLSSocket } from 'node:tls'
+import { startHttpNode, startRawNode, freePort } from '../helpers/nodes.ts'
+import { waitFor } from '../helpers/wait.ts'
+import { makePki } from './pki.ts'
+import { poolObj, serverKeyObj, startApp, tryStartApp, vsObj } from './start-app.ts'
+import { firstSession, httpsGet, peerCn, readAll, tlsConnect } from './tls-client.ts'
+
+const pki = makePki()
+after(() => pki?.cleanup())
+
+const certs = pki === undefined ? undefined : {
+  main: pki.server(['main.test']),
+  a: pki.server(['a.test']),
+  wild: pki.server(['*.example.com']),
+  client: pki.client('alice'),
+  rogue: pki.client('mallory', true),
+}
+
+function catalog(): Record<string, string> {
+  if (certs === undefined) return {}
+  return {
+    'ssl/server_keys/main': serverKeyObj(certs.main.cert, certs.main.key),
+    'ssl/server_keys/a': serverKeyObj(certs.a.cert, certs.a.key),
+    'ssl/server_keys/wild': serverKeyObj(certs.wild.cert, certs.wild.key),
+  }
+}
+
+async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, basic: Record<string, unknown> = {}) {
+  const node = await startHttpNode(t, 'n1')
+  const port = await freePort()
+  const app = await startApp(t, {
+    ...catalog(),
+    ...(pki === undefined ? {} : { 'ssl/cas/testca': pki.ca.cert }),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/web': vsObj(port, 'https', 'p', {
+      basic: { ssl_decrypt: true, ...basic },
+      ssl: {
+        server_cert_default: 'main',
+        server_cert_host_mapping: [
+          { host: 'a.test', certificate: 'a' },
+          { host: '*.example.com', certificate: 'wild' },
+        ],
+        ...ssl,
+      },
+    }),
+  })
+  return { app, port, node }
+}
+
+test('https: the default certificate, SNI host mapping with wildcards, and the HTTP engine behind', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t)
+  const plain = await httpsGet(t, port, { ca: pki.ca.cert, servername: 'main.test' })
+  assert.equal(plain.cn, 'main.test')
+  assert.match(plain.response, /^HTTP\/1\.1 200 /)
+  assert.match(plain.response, /\r\n\r\nn1$/)
+  const a = await tlsConnect(t, port, { ca: pki.ca.cert, servername: 'a.test' })
+  assert.equal(peerCn(a), 'a.test')
+  assert.equal(a.authorized, true)
+  const wild = await tlsConnect(t, port, { ca: pki.ca.cert, servername: 'API.Example.com' })
+  assert.equal(peerCn(wild), '*.example.com')
+  const other = await tlsConnect(t, port, { servername: 'nothing.test' })
+  assert.equal(peerCn(other), 'main.test')
+  const deep = await tlsConnect(t, port, { servername: 'a.b.example.com' })
+  assert.equal(peerCn(deep), 'main.test')
+})
+
+test('curl --cacert and openssl s_client talk to an https virtual server', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t)
+  const caFile = join(pki.dir, 'testca.crt')
+  const curl = await run('curl', ['-sS', '--max-time', '5', '--cacert', caFile, '--resolve', `a.test:${port}:127.0.0.1`, `https://a.test:${port}/`])
+  assert.equal(curl.stdout, 'n1')
+  const sClient = await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'a.test', '-CAfile', caFile, '-brief'], 'Q\n')
+  assert.match(sClient.stdout + sClient.stderr, /Verification: OK/)
+  assert.match(sClient.stdout + sClient.stderr, /CN ?= ?a\.test/)
+})
+
+function run(cmd: string, args: readonly string[], input = ''): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { timeout: 10000 }, (e, stdout, stderr) => {
+      if (e !== null && cmd !== 'openssl') reject(new Error(`${cmd}: ${e.message} ${stderr}`))
+      else resolve({ stdout, stderr })
+    })
+    child.stdin?.end(input)
+  })
+}
+
+test('TLS 1.2 and 1.3 by default; per-version switches; older versions refused', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t)
+  assert.equal((await tlsConnect(t, port)).getProtocol(), 'TLSv1.3')
+  assert.equal((await tlsConnect(t, port, { maxVersion: 'TLSv1.2' })).getProtocol(), 'TLSv1.2')
+  await assert.rejects(tlsConnect(t, port, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }))
+  const only12 = await httpsProxy(t, { support_tls1_3: 'disabled' })
+  assert.equal((await tlsConnect(t, only12.port)).getProtocol(), 'TLSv1.2')
+  await assert.rejects(tlsConnect(t, only12.port, { minVersion: 'TLSv1.3' }))
+})
+
+test('ALPN offers http/1.1 only', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t)
+  const s = await tlsConnect(t, port, { ALPNProtocols: ['h2', 'http/1.1'] })
+  assert.equal(s.alpnProtocol, 'http/1.1')
+})
+
+async function resumed(t: TestContext, port: number, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<boolean> {
+  const session = await firstSession(t, port, { maxVersion, servername: 'a.test' })
+  const second = await tlsConnect(t, port, { maxVersion, servername: 'a.test', session })
+  return second.isSessionReused()
+}
+
+test('sessions resume with tickets (TLS 1.2 and 1.3) and with the session cache when tickets are off', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t)
+  assert.equal(await resumed(t, port, 'TLSv1.3'), true)
+  assert.equal(await resumed(t, port, 'TLSv1.2'), true)
+  const noTickets = await httpsProxy(t, { session_tickets_enabled: 'disabled' })
+  assert.equal(await resumed(t, noTickets.port, 'TLSv1.2'), true)
+  const nothing = await httpsProxy(t, { session_tickets_enabled: 'disabled', session_cache_enabled: 'disabled' })
+  assert.equal(await resumed(t, nothing.port, 'TLSv1.2'), false)
+})
+
+test('client certificates: require with a CA refuses no certificate and a rogue one', async (t) => {
+  if (pki === undefined || certs === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port } = await httpsProxy(t, { request_client_cert: 'require', client_cert_cas: ['testca'] })
+  const good = await httpsGet(t, port, { cert: certs.client.cert, key: certs.client.key, maxVersion: 'TLSv1.2' })
+  assert.match(good.response, /\r\n\r\nn1$/)
+  await assert.rejects(tlsConnect(t, port, { maxVersion: 'TLSv1.2' }))
+  // In TLS 1.3 the client learns of the refusal after its own handshake is done: nothing comes back.
+  const none13 = await tlsConnect(t, port).then(
+    async (s) => {
+      s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      return readAll(s)
+    },
+    () => '',
+  )
+  assert.equal(none13, '')
+  const rogue = await tlsConnect(t, port, { cert: certs.rogue.cert, key: certs.rogue.key }).then(
+    async (s) => {
+      s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      return readAll(s)
+    },
+    () => '',
+  )
+  assert.equal(rogue, '')
+})
+
+test('client certificates: request accepts clients without one; require without CAs takes any certificate', async (t) => {
+  if (pki === undefined || certs === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const requested = await httpsProxy(t, { request_client_cert: 'request', client_cert_cas: ['testca'] })
+  assert.match((await httpsGet(t, requested.port)).response, /\r\n\r\nn1$/)
+  const anyCert = await httpsProxy(t, { request_client_cert: 'require' })
+  assert.match((await httpsGet(t, anyCert.port, { cert: certs.rogue.cert, key: certs.rogue.key })).response, /\r\n\r\nn1$/)
+  const none = await tlsConnect(t, anyCert.port).then(
+    async (s) => {
+      s.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      return readAll(s)
+    },
+    () => '',
+  )
+  assert.equal(none, '')
+})
+
+test('a client that never finishes its handshake is closed after connect_timeout', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port, app } = await httpsProxy(t, {}, { connect_timeout: 1 })
+  const socket = tcpConnect({ host: '127.0.0.1', port })
+  t.after(() => socket.destroy())
+  socket.on('error', () => undefined)
+  socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x40, 0x01])) // half a ClientHello, then silence
+  const started = Date.now()
+  await new Promise((resolve) => socket.once('close', resolve))
+  const waited = Date.now() - started
+  assert.ok(waited >= 800 && waited < 4000, `closed after ${String(waited)} ms`)
+  await waitFor(() => app.openConnections === 0, 'the connection count to drop')
+})
+
+test('decrypting a generic client_first stream', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const node = await startRawNode(t, (s, got) => {
+    if (got.endsWith('\n')) s.end(`echo:${got}`)
+  })
+  const port = await freePort()
+  await startApp(t, {
+    ...catalog(),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
+  })
+  const s: TLSSocket = await tlsConnect(t, port)
+  assert.equal(s.alpnProtocol, false)
+  s.write('hello\n')
+  assert.equal(await readAll(s), 'echo:hello\n')
+})
+
+test('bad certificates, keys that do not match and unknown names are configuration errors', async (t) => {
+  if (pki === undefined || certs === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const port = await freePort()
+  const { applied } = await tryStartApp(t, {
+    'ssl/server_keys/main': serverKeyObj(certs.main.cert, certs.a.key),
+    'ssl/server_keys/junk': serverKeyObj('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', certs.a.key),
+    'ssl/server_keys/nokey': serverKeyObj(certs.a.cert, ''),
+    'ssl/cas/notca': certs.client.cert,
+    'pools/p': poolObj(['127.0.0.1:1']),
+    'virtual_servers/web': vsObj(port, 'https', 'p', {
+      basic: { ssl_decrypt: true },
+      ssl: {
+        server_cert_default: 'main',
+        server_cert_host_mapping: [
+          { host: 'j.test', certificate: 'junk' },
+          { host: 'k.test', certificate: 'nokey' },
+          { host: 'bad host', certificate: 'missing' },
+        ],
+        client_cert_cas: ['notca', 'nosuchca'],
+        request_client_cert: 'require',
+      },
+    }),
+  })
+  if (applied.ok) assert.fail('expected diagnostics')
+  const lines = applied.error.map((d) => `${d.objectType}/${d.objectName} ${d.key ?? ''}: ${d.reason}`)
+  const expect = [
+    /^ssl\/server_keys\/main basic\.private: the private key does not match the certificate$/,
+    /^ssl\/server_keys\/junk basic\.public: certificate 1 cannot be parsed/,
+    /^ssl\/server_keys\/nokey basic\.private: no PEM private key$/,
+    /^virtual_servers\/web ssl\.server_cert_host_mapping\[2\]\.host: "bad host" is not a host name/,
+    /^virtual_servers\/web ssl\.server_cert_host_mapping\[2\]\.certificate: names ssl\/server_keys\/missing, which does not exist$/,
+    /^ssl\/cas\/notca : certificate "CN=alice" is not a CA certificate$/,
+    /^virtual_servers\/web ssl\.client_cert_cas\[1\]: names ssl\/cas\/nosuchca, which does not exist$/,
+  ]
+  for (const re of expect) assert.ok(lines.some((l) => re.test(l)), `${String(re)} in\n${lines.join('\n')}`)
+  const noDefault = await tryStartApp(t, { 'pools/p': poolObj(['127.0.0.1:1']), 'virtual_servers/web': vsObj(port, 'https', 'p', { basic: { ssl_decrypt: true } }) })
+  if (noDefault.applied.ok) assert.fail('expected a diagnostic')
+  assert.match(noDefault.applied.error[0]?.reason ?? '', /needs a default certificate/)
+})
