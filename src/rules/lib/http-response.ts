@@ -10,8 +10,8 @@ import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
 import { b, intArg, str } from './args.ts'
-import { hostHeader, scrubList } from './http.ts'
-import { parseHeaderText, parseSetCookie, splitTarget } from './http-url.ts'
+import { headerWrite, hostHeader, scrubList } from './http.ts'
+import { headerValue, isToken, parseHeaderText, parseSetCookie, splitTarget } from './http-url.ts'
 
 type MaybeP<T> = T | Promise<T>
 
@@ -59,7 +59,7 @@ function responseCookies(s: RunState): { name: string; value: string; attrs: str
 
 function rewriteCookies(s: RunState, list: readonly { name: string; value: string; attrs: string }[]): void {
   s.view.removeResponseHeader('Set-Cookie')
-  for (const c of list) s.view.addResponseHeader('Set-Cookie', `${c.name}=${c.value}${c.attrs === '' ? '' : '; ' + c.attrs}`)
+  for (const c of list) s.view.addResponseHeader('Set-Cookie', headerValue(`${c.name}=${c.value}${c.attrs === '' ? '' : '; ' + c.attrs}`))
 }
 
 function listNames(fields: readonly HeaderField[]): string[] {
@@ -97,8 +97,8 @@ export const httpResponseModule: LibraryModule = {
     },
     'http.getResponseHeader': { min: 1, max: 1, fn: (s, a) => s.view.getResponseHeader(str(a, 0)) ?? '' },
     'http.responseHeaderExists': { min: 1, max: 1, fn: (s, a) => b(s.view.getResponseHeader(str(a, 0)) !== undefined) },
-    'http.setResponseHeader': { min: 2, max: 2, fn: (s, a) => { s.view.setResponseHeader(str(a, 0), str(a, 1)); return '' } },
-    'http.addResponseHeader': { min: 2, max: 2, fn: (s, a) => { s.view.addResponseHeader(str(a, 0), str(a, 1)); return '' } },
+    'http.setResponseHeader': headerWrite('http.setResponseHeader', (s, n, v) => { s.view.setResponseHeader(n, v) }),
+    'http.addResponseHeader': headerWrite('http.addResponseHeader', (s, n, v) => { s.view.addResponseHeader(n, v) }),
     'http.removeResponseHeader': { min: 1, max: 1, fn: (s, a) => { s.view.removeResponseHeader(str(a, 0)); return '' } },
     'http.getResponseHeaders': {
       min: 0, max: 0,
@@ -149,7 +149,7 @@ export const httpResponseModule: LibraryModule = {
       min: 2, max: 3,
       fn: (s, a) => {
         const name = str(a, 0)
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return s.fail(`http.setResponseCookie: invalid cookie name ${JSON.stringify(name)}`)
+        if (!isToken(name)) return s.fail(`http.setResponseCookie: invalid cookie name ${JSON.stringify(name)}`)
         const value = str(a, 1).replace(/[\r\n;]/g, '')
         if (!s.view.hasResponse()) {
           s.decision.addResponseHeaders.push(['Set-Cookie', `${name}=${value}${a.length > 2 ? '; ' + str(a, 2) : ''}`])

@@ -36,6 +36,11 @@ export function encodeControls(p: string): string {
   return p.replace(/[\x00-\x20%\x7f]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
 }
 
+/** %-encodes only space and control characters, which cannot appear in a request line. */
+export function encodeUnsafe(p: string): string {
+  return /[\x00-\x20\x7f]/.test(p) ? p.replace(/[\x00-\x20\x7f]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')) : p
+}
+
 /** Collapses `//`, `/./` and `/x/../`; returns `""` when the path climbs above the root. */
 export function normalizePath(p: string): string {
   const lead = p.startsWith('/')
@@ -54,6 +59,18 @@ export function normalizePath(p: string): string {
   const trailing = p.endsWith('/') || p.endsWith('/.') || p.endsWith('/..')
   const body = out.join('/')
   return (lead ? '/' : '') + body + (trailing && body !== '' ? '/' : '')
+}
+
+/** RFC 9110 token characters: what a header name or a method may consist of. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+export function isToken(s: string): boolean {
+  return TOKEN.test(s)
+}
+
+/** A header value with CR, LF and NUL removed, so a rule cannot split the header block. */
+export function headerValue(v: string): string {
+  return /[\r\n\0]/.test(v) ? v.replace(/[\r\n\0]/g, '') : v
 }
 
 /** Parses `name=value; name2=value2` (a Cookie header) into ordered pairs. */
@@ -89,7 +106,7 @@ export function parseHeaderText(text: string): HeaderField[] {
     if (c <= 0) continue
     const name = line.slice(0, c).trim()
     // Names are tokens; anything else would be header injection.
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) continue
+    if (!isToken(name)) continue
     out.push([name, line.slice(c + 1).trim()])
   }
   return out

@@ -3,18 +3,38 @@
  * @module
  */
 import type { HeaderField } from '../host.ts'
-import type { LibraryModule } from '../registry.ts'
+import type { FunctionSpec, LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
 import { b, str } from './args.ts'
-import { decodePath, encodeControls, encodePath, normalizePath, parseCookieHeader, splitTarget } from './http-url.ts'
+import {
+  decodePath, encodeControls, encodePath, encodeUnsafe, headerValue, isToken, normalizePath, parseCookieHeader, splitTarget,
+} from './http-url.ts'
 
 /** Headers every request keeps through http.scrubRequestHeaders. */
 const MANDATORY = ['host', 'connection', 'content-length', 'transfer-encoding', 'content-type']
 
+/** Every URL a rule writes goes through here: spaces and controls would break the request line. */
+function writeUrl(s: RunState, url: string): void {
+  s.view.setRawUrl(encodeUnsafe(url))
+}
+
 function setTarget(s: RunState, path: string, query: string | null): void {
-  s.view.setRawUrl(query === null ? path : `${path}?${query}`)
+  writeUrl(s, query === null ? path : `${path}?${query}`)
+}
+
+/** Header writes check the name (a token) and strip CR/LF/NUL from the value. */
+export function headerWrite(fnName: string, write: (s: RunState, name: string, value: string) => void): FunctionSpec {
+  return {
+    min: 2, max: 2,
+    fn: (s, a) => {
+      const name = str(a, 0)
+      if (!isToken(name)) return s.fail(`${fnName}: invalid header name ${JSON.stringify(name)}`)
+      write(s, name, headerValue(str(a, 1)))
+      return ''
+    },
+  }
 }
 
 function headersHash(fields: readonly HeaderField[]): Map<string, Value> {
@@ -54,7 +74,7 @@ function cookies(s: RunState): [string, string][] {
 
 function writeCookies(s: RunState, list: readonly [string, string][]): void {
   if (list.length === 0) s.view.removeHeader('Cookie')
-  else s.view.setHeader('Cookie', list.map(([n, v]) => `${n}=${v}`).join('; '))
+  else s.view.setHeader('Cookie', headerValue(list.map(([n, v]) => `${n}=${v}`).join('; ')))
 }
 
 /** One cookie's value without building the whole list (the common, hot case). */
@@ -94,7 +114,15 @@ export function hostHeader(s: RunState): string {
 export const httpModule: LibraryModule = {
   functions: {
     'http.getMethod': { min: 0, max: 0, fn: (s) => s.view.getMethod() },
-    'http.setMethod': { min: 1, max: 1, fn: (s, a) => { s.view.setMethod(str(a, 0)); return '' } },
+    'http.setMethod': {
+      min: 1, max: 1,
+      fn: (s, a) => {
+        const m = str(a, 0)
+        if (!isToken(m)) return s.fail(`http.setMethod: invalid method ${JSON.stringify(m)}`)
+        s.view.setMethod(m)
+        return ''
+      },
+    },
     'http.getVersion': { min: 0, max: 0, fn: (s) => s.view.getVersion() },
     'http.getRawURL': { min: 0, max: 0, fn: (s) => s.view.getRawUrl() },
     'http.getPath': { min: 0, max: 0, fn: (s) => decodePath(splitTarget(s.view.getRawUrl()).path) },
@@ -121,7 +149,7 @@ export const httpModule: LibraryModule = {
     },
     'http.setRawPath': {
       min: 1, max: 1,
-      fn: (s, a) => { const p = str(a, 0); if (p.includes('?')) s.view.setRawUrl(p); else setTarget(s, p, splitTarget(s.view.getRawUrl()).query); return '' },
+      fn: (s, a) => { const p = str(a, 0); if (p.includes('?')) writeUrl(s, p); else setTarget(s, p, splitTarget(s.view.getRawUrl()).query); return '' },
     },
     'http.setEscapedPath': {
       min: 1, max: 1,
@@ -130,8 +158,8 @@ export const httpModule: LibraryModule = {
     'http.normalizePath': { min: 1, max: 1, fn: (_s, a) => normalizePath(str(a, 0)) },
     'http.getHeader': { min: 1, max: 1, fn: (s, a) => s.view.getHeader(str(a, 0)) ?? '' },
     'http.headerExists': { min: 1, max: 1, fn: (s, a) => b(s.view.getHeader(str(a, 0)) !== undefined) },
-    'http.setHeader': { min: 2, max: 2, fn: (s, a) => { s.view.setHeader(str(a, 0), str(a, 1)); return '' } },
-    'http.addHeader': { min: 2, max: 2, fn: (s, a) => { s.view.addHeader(str(a, 0), str(a, 1)); return '' } },
+    'http.setHeader': headerWrite('http.setHeader', (s, n, v) => { s.view.setHeader(n, v) }),
+    'http.addHeader': headerWrite('http.addHeader', (s, n, v) => { s.view.addHeader(n, v) }),
     'http.removeHeader': { min: 1, max: 1, fn: (s, a) => { s.view.removeHeader(str(a, 0)); return '' } },
     'http.getHeaders': { min: 0, max: 0, fn: (s) => headersHash(s.view.listHeaders()) },
     'http.listHeaderNames': { min: 0, max: 0, fn: (s) => uniqueNames(s.view.listHeaders()) },
