@@ -82,7 +82,7 @@ export class ConfigEditor {
       for (const p of paths.all) files.delete(p)
       files.set(paths.canonical, Buffer.from(JSON.stringify(after)))
     }
-    const checked = await this.#check(files, type, name)
+    const checked = this.#check(files, type, name)
     if (checked.kind !== 'valid') return checked
     const applied = await this.#target.apply(checked.config)
     if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
@@ -104,7 +104,7 @@ export class ConfigEditor {
     }
     const stored = type.kind === 'raw' ? (files.get(paths.canonical)?.toString('utf8') ?? null) : { properties: storedProperties(files, type, name) }
     for (const p of paths.all) files.delete(p)
-    const checked = await this.#check(files, type, name)
+    const checked = this.#check(files, type, name)
     if (checked.kind !== 'valid') return checked
     const applied = await this.#target.apply(checked.config)
     if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
@@ -113,18 +113,18 @@ export class ConfigEditor {
     return { kind: 'deleted', before: stored, after: null, config: checked.config }
   }
 
-  async #check(
+  #check(
     files: FileSet,
     type: ObjectTypeSchema,
     name: string,
-  ): Promise<{ kind: 'valid'; config: ValidConfig } | { kind: 'invalid'; diagnostics: readonly Diagnostic[] }> {
+  ): { kind: 'valid'; config: ValidConfig } | { kind: 'invalid'; diagnostics: readonly Diagnostic[] } {
     const loaded = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
     if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.error }
     const problems: Diagnostic[] = danglingReferences(loaded.value).map((d) => {
       const [objectType, objectName] = splitOnce(d.object)
       return { objectType, objectName, key: d.key, reason: `names ${d.target}, which does not exist` }
     })
-    if (type.uri === 'rules') problems.push(...(await checkRuleText(loaded.value, name)))
+    if (type.uri === 'rules') problems.push(...checkRuleText(loaded.value, name))
     return problems.length > 0 ? { kind: 'invalid', diagnostics: problems } : { kind: 'valid', config: loaded.value }
   }
 }
