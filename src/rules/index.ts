@@ -5,9 +5,12 @@
  */
 export { checkRules } from './check.ts'
 export type { CheckOptions, CompiledRule, CompiledRuleSet } from './check.ts'
+export { syntaxCheck } from './syntax-check.ts'
+export type { SyntaxCheck } from './syntax-check.ts'
 export { formatRuleDiagnostic } from './diagnostic.ts'
 export type { RuleDiagnostic } from './diagnostic.ts'
 export { runRule, runRules, DEFAULT_MAX_INSTRUCTIONS } from './run.ts'
+export { DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS } from './run-state.ts'
 export type { RunEnv, RunOutcome } from './run.ts'
 export { Decision } from './host.ts'
 export type {

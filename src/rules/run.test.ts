@@ -302,3 +302,16 @@ test('wall time: an event after the warning time, an abort after the cap, clock 
   runRule(short.rules.get('q')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' })
   assert.equal(reads, 0)
 })
+
+test('syntaxCheck: one rule in its catalog, as valid/warnings/errors text', async () => {
+  const { syntaxCheck } = await import('./syntax-check.ts')
+  const catalog = new Map([['lib', 'sub f() { return 1; }'], ['broken', '$x = ;']])
+  const good = syntaxCheck('r', 'import lib;\nlib.f();\nhttp.getheadernames();', catalog)
+  assert.equal(good.valid, true)
+  assert.equal(good.errors, '')
+  assert.equal(good.warnings, 'rule r: line 3, column 1: warning: http.getheadernames is deprecated, please use http.listHeaderNames instead\nhttp.getheadernames();\n^^^^^^^^^^^^^^^^^^^^^')
+  const bad = syntaxCheck('r', 'lib.g();\n$y = 1 +;', catalog)
+  assert.equal(bad.valid, false)
+  assert.deepEqual(bad.diagnostics.map((d) => d.line), [1, 2])
+  assert.match(bad.errors, /^rule r: line 1, column 1: unknown function lib\.g/)
+})
