@@ -3,7 +3,7 @@
  * before anything on disk is touched.
  * @module
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { ObjectTypeSchema } from '../config/index.ts'
@@ -16,10 +16,11 @@ export async function readFileSet(dir: string): Promise<FileSet> {
   const files: FileSet = new Map()
   const entries = await readdir(dir, { recursive: true, withFileTypes: true })
   for (const e of entries) {
-    if (!e.isFile()) continue
     const rel = join(e.parentPath, e.name).slice(dir.length + 1).split('\\').join('/')
     if (rel.split('/').some((part) => part.startsWith('.') || part.endsWith('~'))) continue
-    files.set(rel, await readFile(join(dir, rel)))
+    // The loader follows symbolic links to files; so must this, or linked objects would vanish.
+    const isFile = e.isFile() || (e.isSymbolicLink() && (await stat(join(dir, rel)).then((s) => s.isFile(), () => false)))
+    if (isFile) files.set(rel, await readFile(join(dir, rel)))
   }
   return files
 }
