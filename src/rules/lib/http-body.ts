@@ -27,9 +27,11 @@ function formParams(s: RunState): MaybeP<[string, string][]> {
   return map(s.view.getBody(0), (body) => [...fromQuery, ...parseForm(body)])
 }
 
-function lines(body: string): string[] {
+/** Lines without their terminators; a final line break does not make an empty last line. */
+export function lines(body: string): string[] {
   if (body === '') return []
-  const out = body.split(/(?<=\n)/)
+  const out = body.split(/\r?\n/)
+  if (out[out.length - 1] === '') out.pop()
   return out
 }
 

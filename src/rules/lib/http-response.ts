@@ -11,6 +11,7 @@ import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
 import { b, intArg, str } from './args.ts'
 import { headerWrite, hostHeader, scrubList } from './http.ts'
+import { lines } from './http-body.ts'
 import { headerValue, isToken, parseHeaderText, parseSetCookie, splitTarget } from './http-url.ts'
 
 type MaybeP<T> = T | Promise<T>
@@ -130,7 +131,7 @@ export const httpResponseModule: LibraryModule = {
     'http.getResponseBody': { min: 0, max: 1, suspends: true, fn: (s, a) => s.view.getResponseBody(Math.max(0, intArg(a, 0))) },
     'http.getResponseBodyLines': {
       min: 0, max: 1, suspends: true,
-      fn: (s, a) => map(s.view.getResponseBody(Math.max(0, intArg(a, 0))), (body) => (body === '' ? [] : body.split(/(?<=\n)/))),
+      fn: (s, a) => map(s.view.getResponseBody(Math.max(0, intArg(a, 0))), lines),
     },
     'http.setResponseBody': {
       min: 1, max: 2,
