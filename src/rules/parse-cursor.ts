@@ -66,7 +66,17 @@ export class TokenCursor {
 
   expectPunct(text: string, context: string): Token {
     if (this.isPunct(text)) return this.next()
-    return this.fail(`expected '${text}' ${context}, found ${describe(this.peek())}`)
+    const prev = this.#tokens[this.pos - 1]
+    const next = this.peek()
+    // A statement that runs into the next line almost always lacks its ';': point at the line end.
+    if (text === ';' && prev !== undefined && next.span.line > prev.span.line && !prev.text.includes('\n')) {
+      const at = { line: prev.span.line, col: prev.span.col + prev.span.length, offset: prev.span.offset + prev.span.length, length: 1 }
+      const where = next.kind === 'eof' ? 'at the end of the rule' : `(the next line starts with ${describe(next)})`
+      this.report(`missing ';' ${context} ${where}`, at)
+      // Carry on as if it were there, so the next statement is still checked.
+      return prev
+    }
+    return this.fail(`expected '${text}' ${context}, found ${describe(next)}`)
   }
 
   fail(message: string, at: Token = this.peek()): never {

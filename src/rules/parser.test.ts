@@ -151,3 +151,12 @@ test('lexer: escape edge cases', () => {
   assert.match(str('$'), /^error:expected a variable name/)
   assert.match(str('0x'), /^error:expected hexadecimal digits/)
 })
+
+test('parser: a missing semicolon is reported at the end of its line, and the next statement is still checked', () => {
+  const r = parse('$a = 1\n$b = ;\nlog.info("x")\n')
+  assert.deepEqual(r.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    "1:7 missing ';' after expression (the next line starts with variable $b)",
+    "2:6 unexpected ';' in expression",
+    "3:14 missing ';' after expression at the end of the rule",
+  ])
+})
