@@ -119,13 +119,18 @@ export function checkRules(
     for (const sub of unit.subs.values()) {
       const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
       c.inSub = true
-      for (const p of sub.params) c.slot(p)
+      for (const p of sub.params) {
+        c.slot(p)
+        c.noteAssigned(p)
+      }
       const body = compileBlock(c, sub.decl.body)
+      c.reportUnassigned()
       sub.body = body.fn
       sub.slotCount = c.slots.size
     }
     const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
     const body = compileBlock(c, unit.program.body)
+    c.reportUnassigned()
     const ruleDiags = raw.map((d) => attach(unit.rule, d))
     diags.push(...ruleDiags)
     compiled.set(unit.rule, {

@@ -74,6 +74,24 @@ export class CompileContext {
     this.diags = diags
   }
 
+  readonly #assigned = new Set<string>()
+  readonly #firstRead = new Map<string, Span>()
+
+  noteAssigned(name: string): void {
+    this.#assigned.add(name)
+  }
+
+  noteRead(name: string, span: Span): void {
+    if (!this.#firstRead.has(name) && !/^[0-9]$/.test(name) && !name.startsWith(' ')) this.#firstRead.set(name, span)
+  }
+
+  /** Warns about variables this scope reads but never assigns: usually a typo, always `""`. */
+  reportUnassigned(): void {
+    for (const [name, span] of this.#firstRead) {
+      if (!this.#assigned.has(name)) this.warn(span, `variable $${name} is never assigned, so it is always ""`)
+    }
+  }
+
   /** The frame slot of a local variable, allocated on first sight. */
   slot(name: string): number {
     let s = this.slots.get(name)

@@ -34,6 +34,7 @@ export function compileExpr(c: CompileContext, e: Expr): CExpr {
       return sync(() => v)
     }
     case 'var':
+      c.noteRead(e.name, e.span)
       return sync(compileVarRead(c, e.name))
     case 'array':
       return compileList(c, e.items, (vals) => vals.map((v) => (isCompound(v) ? copyValue(v) : v)))
@@ -235,6 +236,7 @@ export function compileLvalue(c: CompileContext, target: Expr): Lvalue | null {
       const i = Number(target.name)
       return { get: (s) => s.captures[i] ?? '', set: (s, _f, v) => { s.setCapture(i, v) } }
     }
+    c.noteAssigned(target.name)
     const slot = c.slot(target.name)
     return { get: (_s, f) => f[slot] ?? '', set: (_s, f, v) => { f[slot] = v } }
   }

@@ -260,6 +260,7 @@ function iterationItems(v: Value): readonly Value[] {
 function compileForeach(c: CompileContext, st: Extract<Stmt, { kind: 'foreach' }>): CStmt {
   const line = st.span.line
   if (/^[0-9]$/.test(st.variable)) c.error(st.span, `$${st.variable} cannot be a loop variable`)
+  c.noteAssigned(st.variable)
   const slot = c.slot(st.variable)
   const it = compileExpr(c, st.iterable)
   c.loopDepth++

@@ -113,7 +113,7 @@ test('check: unknown functions, arity, literal pool names, imports, deprecations
   ])
   const r = checkRules(rules)
   assert.ok(!r.ok)
-  const text = r.error.map((d) => formatRuleDiagnostic(d, rules.get('r') ?? ''))
+  const text = r.error.filter((d) => !d.message.includes('never assigned')).map((d) => formatRuleDiagnostic(d, rules.get('r') ?? ''))
   assert.equal(text[0], 'rule r: line 1, column 1: cannot import "nolib": there is no rule of that name\nimport nolib;\n^^^^^^^^^^^^^')
   assert.match(text[1] ?? '', /^rule r: line 2, column 1: unknown function conection\.setPersistenceKey \(did you mean connection\.setPersistenceKey\?\)/)
   assert.match(text[2] ?? '', /line 3, column 1: string\.len takes 1 argument, but 0 were given/)
@@ -314,4 +314,13 @@ test('syntaxCheck: one rule in its catalog, as valid/warnings/errors text', asyn
   assert.equal(bad.valid, false)
   assert.deepEqual(bad.diagnostics.map((d) => d.line), [1, 2])
   assert.match(bad.errors, /^rule r: line 1, column 1: unknown function lib\.g/)
+})
+
+test('check: variables read but never assigned are warned about (typos)', () => {
+  const r = checkRules(new Map([['r', '$host = http.getHostHeader();\nif( $hots == "a" ) {}\n$list .= "x"; $n++; array.push($arr, 1); $h["k"] = 1;\nforeach( $v in $arr ) { log.info($v . $1); }\nsub f($p) { return $p . $q; }']]))
+  assert.ok(r.ok)
+  assert.deepEqual(r.value.warnings.map((w) => `${w.line}:${w.col} ${w.message}`), [
+    '2:5 variable $hots is never assigned, so it is always ""',
+    '5:25 variable $q is never assigned, so it is always ""',
+  ])
 })
