@@ -81,11 +81,18 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
     default: 'logs/%v.log',
     vtmDefault: '%zeushome%/zxtm/log/%v.log',
   },
+  // Sluice's webhook action: the modern form of vTM's SOAP alert callback.
+  'actions/basic.type': { enum: ['email', 'log', 'program', 'soap', 'syslog', 'trap', 'webhook'] },
 }
 
 // Keys that exist only in Sluice.
 const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/log.json': { type: 'bool', default: false, sluiceOnly: true },
+  'actions/webhook.url': { type: 'string', sluiceOnly: true },
+  'actions/webhook.username': { type: 'string', sluiceOnly: true },
+  'actions/webhook.password': { type: 'string', sluiceOnly: true },
+  'actions/webhook.attempts': { type: 'int', default: 3, min: 1, max: 10, sluiceOnly: true },
+  'actions/webhook.additional_data': { type: 'string', sluiceOnly: true },
 }
 
 const TYPE_HEADING = /^### `([a-z0-9_]+)` — `\/api\/tm\/[0-9.]+\/config\/active\/([^`]+)`/
@@ -240,8 +247,10 @@ function finish(type: ParsedType): ParsedType {
   for (const [path, extra] of Object.entries(EXTRA_KEYS)) {
     const [uri, sectionKey] = path.split('/') as [string, string]
     const [section, key] = sectionKey.split('.') as [string, string]
-    const target = uri === type.uri ? type.sections[section] : undefined
-    if (target !== undefined) target[key] = { ...extra }
+    if (uri !== type.uri) continue
+    // An extra key may open a section vTM does not have (the webhook action's).
+    const target = (type.sections[section] ??= {})
+    target[key] = { ...extra }
   }
   for (const [section, keys] of Object.entries(type.sections)) {
     for (const [name, key] of Object.entries(keys)) {

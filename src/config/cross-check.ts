@@ -37,6 +37,9 @@ const REFERENCES: readonly Reference[] = [
   { from: 'pools', section: 'basic', key: 'persistence_class', to: 'persistence' },
   { from: 'pools', section: 'basic', key: 'bandwidth_class', to: 'bandwidth' },
   { from: 'protection', section: 'basic', key: 'rule', to: 'rules' },
+  // Sluice ships these monitors built in, as vTM ships factory monitors.
+  { from: 'pools', section: 'basic', key: 'monitors', to: 'monitors', builtIn: ['Connect', 'Ping', 'Simple HTTP'] },
+  { from: 'event_types', section: 'basic', key: 'actions', to: 'actions' },
 ]
 
 // Protocols carried over UDP; they never clash with TCP listeners on the same port.

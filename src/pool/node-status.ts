@@ -59,7 +59,13 @@ export class NodeStatus {
     return true
   }
 
+  /** Fastest and slowest response (ms) since the node joined; 0 until measured. */
+  responseTimeMinMs = 0
+  responseTimeMaxMs = 0
+
   recordResponseTime(ms: number): void {
+    if (this.responseTimeMinMs === 0 || ms < this.responseTimeMinMs) this.responseTimeMinMs = ms
+    if (ms > this.responseTimeMaxMs) this.responseTimeMaxMs = ms
     this.responseTimeMs =
       this.responseTimeMs === 0 ? ms : this.responseTimeMs + RESPONSE_TIME_ALPHA * (ms - this.responseTimeMs)
   }

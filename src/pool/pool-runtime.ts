@@ -17,7 +17,8 @@ export class PoolRuntime {
   queueTimeouts = 0
   /** Transactions refused because the queue was full. */
   queueFull = 0
-  /** The longest wait so far, ms. */
+  /** The shortest and longest waits so far, ms (0 until a wait is recorded). */
+  minQueueMs = 0
   maxQueueMs = 0
   totalQueueMs = 0
 
@@ -57,6 +58,7 @@ export class PoolRuntime {
 
   recordWait(ms: number): void {
     this.totalQueueMs += ms
+    if (this.minQueueMs === 0 || ms < this.minQueueMs) this.minQueueMs = ms
     if (ms > this.maxQueueMs) this.maxQueueMs = ms
   }
 }

@@ -19,6 +19,8 @@ export interface StatsNodeView {
     readonly isPassiveFailed: boolean
     readonly deadReason: string
     readonly responseTimeMs: number
+    readonly responseTimeMinMs: number
+    readonly responseTimeMaxMs: number
     readonly idle: readonly unknown[]
   }
 }
@@ -33,6 +35,7 @@ export interface StatsPoolView {
     readonly totalQueued: number
     readonly queueTimeouts: number
     readonly queueFull: number
+    readonly minQueueMs: number
     readonly maxQueueMs: number
     readonly totalQueueMs: number
   }
@@ -104,7 +107,7 @@ export function poolStatistics(pool: StatsPoolView): StatValues {
     total_queued: r.totalQueued,
     queue_timeouts: r.queueTimeouts,
     queue_full: r.queueFull,
-    min_queue_time: 0,
+    min_queue_time: r.minQueueMs,
     mean_queue_time: r.totalQueued === 0 ? 0 : r.totalQueueMs / r.totalQueued,
     max_queue_time: r.maxQueueMs,
     disabled,
@@ -128,7 +131,9 @@ export function perPoolNodeStatistics(node: StatsNodeView): StatValues {
     failures: s.failures,
     idle_conns: s.idle.length,
     pooled_conn: s.idle.length,
+    response_min: s.responseTimeMinMs,
     response_mean: s.responseTimeMs,
+    response_max: s.responseTimeMaxMs,
     state: nodeHealth(node),
     node_state: node.config.state,
     total_conn: s.requests,

@@ -11,7 +11,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       note: { type: 'string' },
       syslog_msg_len_limit: { type: 'int', default: 2048, min: 480, max: 65535 },
       timeout: { type: 'int', default: 60 },
-      type: { type: 'string', enum: ['email', 'log', 'program', 'soap', 'syslog', 'trap'], required: true },
+      type: { type: 'string', enum: ['email', 'log', 'program', 'soap', 'syslog', 'trap', 'webhook'], required: true },
       verbose: { type: 'bool', default: false },
     },
     email: {
@@ -43,6 +43,13 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       traphost: { type: 'string' },
       username: { type: 'string' },
       version: { type: 'string', default: 'snmpv1', enum: ['snmpv1', 'snmpv2c', 'snmpv3'] },
+    },
+    webhook: {
+      additional_data: { type: 'string', sluiceOnly: true },
+      attempts: { type: 'int', default: 3, min: 1, max: 10, sluiceOnly: true },
+      password: { type: 'string', sluiceOnly: true },
+      url: { type: 'string', sluiceOnly: true },
+      username: { type: 'string', sluiceOnly: true },
     },
   } },
   { name: 'action_program', uri: 'action_programs', kind: 'raw', sections: {
@@ -1136,7 +1143,7 @@ export interface ActionProperties {
     readonly note: string
     readonly syslog_msg_len_limit: number
     readonly timeout: number
-    readonly type: 'email' | 'log' | 'program' | 'soap' | 'syslog' | 'trap'
+    readonly type: 'email' | 'log' | 'program' | 'soap' | 'syslog' | 'trap' | 'webhook'
     readonly verbose: boolean
   }
   readonly email: {
@@ -1168,6 +1175,13 @@ export interface ActionProperties {
     readonly traphost: string
     readonly username: string
     readonly version: 'snmpv1' | 'snmpv2c' | 'snmpv3'
+  }
+  readonly webhook: {
+    readonly additional_data: string
+    readonly attempts: number
+    readonly password: string
+    readonly url: string
+    readonly username: string
   }
 }
 
