@@ -235,7 +235,7 @@ export function lex(source: string): Token[] {
         pos++
         continue
       }
-      const simple = SIMPLE_ESCAPES[next]
+      const simple = Object.hasOwn(SIMPLE_ESCAPES, next) ? SIMPLE_ESCAPES[next] : undefined
       if (simple !== undefined && !(next === '0' && isDigit(source.charAt(pos)))) {
         out += simple
         continue

@@ -113,7 +113,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
       if (ch === '[' && src.charAt(i + 1) === ':') {
         const end = src.indexOf(':]', i + 2)
         const name = end < 0 ? '' : src.slice(i + 2, end)
-        const cls = POSIX_CLASSES[name]
+        const cls = Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined
         if (cls === undefined) return { ok: false, error: `unknown character class [:${name}:]` }
         out += cls
         i = end + 1

@@ -91,5 +91,6 @@ test('regex translation and refusals', () => {
   for (const bad of ['(a|a)*b', '(a|ab)*c', '(?:a|A)+y'.toLowerCase(), '(?:a+)+', '(?<n>a+)*', '(a+)+', '(a*)*b', '((a)+)*', '(\\w+\\s?)+$', '(x+x+)+y', '(\\d+,?)+$', '(a+.)*', '(a+b?)+', '(a)\\1', '(?>a)', 'a*+', '(', '[[:nope:]]', 'x\\']) {
     assert.equal(compileRegex(bad, '').ok, false, bad)
   }
+  assert.equal(compileRegex('[[:constructor:]]', '').ok, false, 'inherited names are not classes')
   assert.equal(expandReplacement('$2-$1 \\1', ['ab', 'a', 'b']), 'b-a a')
 })

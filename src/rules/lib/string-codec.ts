@@ -31,7 +31,8 @@ function htmlDecode(s: string): string {
       if (!Number.isFinite(cp) || cp > 0x10ffff) return m
       return cp < 0x80 ? String.fromCharCode(cp) : fromBytes(Buffer.from(String.fromCodePoint(cp), 'utf8'))
     }
-    const named = HTML_ENTITIES[e.toLowerCase()]
+    const key = e.toLowerCase()
+    const named = Object.hasOwn(HTML_ENTITIES, key) ? HTML_ENTITIES[key] : undefined
     return named === undefined ? m : named
   })
 }

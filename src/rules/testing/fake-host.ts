@@ -35,6 +35,11 @@ export interface FakeRequest {
   }
 }
 
+/** A record lookup that ignores inherited properties such as `constructor`. */
+function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return rec !== undefined && Object.hasOwn(rec, key) ? rec[key] : undefined
+}
+
 function findAll(list: readonly HeaderField[], name: string): number[] {
   const n = name.toLowerCase()
   const out: number[] = []
@@ -202,7 +207,7 @@ export class FakeServices implements RuleServices {
   }
   httpRequest(req: OutboundRequest): Promise<OutboundResponse> {
     this.requests.push(req)
-    const r = this.#opts.outbound?.[req.url]
+    const r = own(this.#opts.outbound, req.url)
     const res: OutboundResponse = r === undefined
       ? { status: 0, statusLine: '', headers: [], body: '', error: 'connection refused' }
       : { status: 200, statusLine: `HTTP/1.1 ${r.status ?? 200} OK`, headers: [], body: '', error: '', ...r }
@@ -213,14 +218,14 @@ export class FakeServices implements RuleServices {
     return new Promise((resolve) => setImmediate(resolve))
   }
   resolveHost(name: string): Promise<string> {
-    return Promise.resolve(this.#opts.dns?.[name] ?? '')
+    return Promise.resolve(own(this.#opts.dns, name) ?? '')
   }
   resolveIp(ip: string): Promise<string> {
     const hit = Object.entries(this.#opts.dns ?? {}).find(([, v]) => v === ip)
     return Promise.resolve(hit?.[0] ?? ip)
   }
   getResource(name: string): { content: string; mtimeS: number } | undefined {
-    const c = this.#opts.resources?.[name]
+    const c = own(this.#opts.resources, name)
     return c === undefined ? undefined : { content: c, mtimeS: 1_700_000_000 }
   }
 }
