@@ -128,17 +128,25 @@ export function deliverSyslog(props: ActionProperties, event: SluiceEvent, ctx: 
   })
 }
 
-/** `soap` as a webhook: POST the event JSON to `soap.proxy`, retrying failures. */
+/**
+ * `webhook` (Sluice's section `webhook`: url, username, password, attempts, additional_data) and,
+ * for configurations written before it existed, `soap` with the URL in `soap.proxy`: POST the
+ * event as JSON, retrying failures.
+ */
 export async function deliverWebhook(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
-  const url = str(props, 'soap', 'proxy')
-  if (!/^https?:\/\//.test(url)) return 'soap.proxy must be an http:// or https:// URL'
+  const section = props['basic']?.['type'] === 'webhook' ? 'webhook' : 'soap'
+  const urlKey = section === 'webhook' ? 'url' : 'proxy'
+  const url = str(props, section, urlKey)
+  if (!/^https?:\/\//.test(url)) return `${section}.${urlKey} must be an http:// or https:// URL`
   const headers: Record<string, string> = { 'content-type': 'application/json' }
-  const user = str(props, 'soap', 'username')
-  if (user !== '') headers['authorization'] = `Basic ${Buffer.from(`${user}:${str(props, 'soap', 'password')}`).toString('base64')}`
-  const body = JSON.stringify({ ...eventDocument(event, ctx.eventType), additional_data: str(props, 'soap', 'additional_data') })
+  const user = str(props, section, 'username')
+  if (user !== '') headers['authorization'] = `Basic ${Buffer.from(`${user}:${str(props, section, 'password')}`).toString('base64')}`
+  const body = JSON.stringify({ ...eventDocument(event, ctx.eventType), additional_data: str(props, section, 'additional_data') })
+  const configured = props['webhook']?.['attempts']
+  const attempts = section === 'webhook' && typeof configured === 'number' ? configured : ctx.webhookAttempts
   const limit = timeoutMs(props) || 60_000
   let last = ''
-  for (let attempt = 0; attempt < ctx.webhookAttempts; attempt++) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, ctx.retryDelayMs * 2 ** (attempt - 1)))
     try {
       const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(limit) })
@@ -149,5 +157,5 @@ export async function deliverWebhook(props: ActionProperties, event: SluiceEvent
       last = errorMessage(e)
     }
   }
-  return `${String(ctx.webhookAttempts)} attempts failed; last: ${last}`
+  return `${String(attempts)} attempts failed; last: ${last}`
 }

@@ -89,7 +89,7 @@ test('webhooks POST the event as JSON and retry failures', async (t) => {
   t.after(() => new Promise((r) => server.close(r)))
   const port = (server.address() as { port: number }).port
   const { runner, outcomes, emit } = setup({
-    hook: { basic: { type: 'soap', timeout: 2 }, soap: { proxy: `http://127.0.0.1:${String(port)}/hook`, username: 'u', password: 'p', additional_data: 'x' } },
+    hook: { basic: { type: 'webhook', timeout: 2 }, webhook: { url: `http://127.0.0.1:${String(port)}/hook`, username: 'u', password: 'p', additional_data: 'x', attempts: 3 } },
   })
   emit()
   await new Promise((r) => setTimeout(r, 0))

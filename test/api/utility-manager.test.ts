@@ -50,7 +50,7 @@ test('webhook-driven replacement and a drain/undrain loop with zero failed reque
   const runner = new ActionRunner({ logger: createLogger('error'), objects: () => h.app.snapshot?.config.objects, programDir: h.dir, retryDelayMs: 20 })
   onCleanup(t, runner.attach(h.app.events))
 
-  const hook = { properties: { basic: { type: 'soap', timeout: 5 }, soap: { proxy: `http://127.0.0.1:${String(hookPort)}/events` } } }
+  const hook = { properties: { basic: { type: 'webhook', timeout: 5 }, webhook: { url: `http://127.0.0.1:${String(hookPort)}/events` } } }
   assert.equal((await h.call('PUT', `${V}/actions/utility-manager`, hook)).status, 201)
   const trouble = { properties: { basic: { actions: ['utility-manager'] }, pools: { event_tags: ['nodefail', 'pooldied'], objects: ['web'] } } }
   assert.equal((await h.call('PUT', `${V}/event_types/pool-trouble`, trouble)).status, 201)
