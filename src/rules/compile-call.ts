@@ -88,6 +88,7 @@ function compileBuiltinCall(
         }
       }
   const argsAsync = args.some((a) => a.isAsync)
+  if (!argsAsync && def.suspends !== true && n <= 3) return compileSmallSyncCall(fn, name, fns as Ev[], prepare)
   if (!argsAsync && def.suspends !== true) {
     const sf = fns as Ev[]
     return sync((s, f) => {
@@ -121,6 +122,55 @@ function compileBuiltinCall(
     },
     isAsync: true,
   }
+}
+
+/**
+ * A call to a synchronous built-in with up to three arguments, the common case, without a fresh
+ * argument array per call: arguments are evaluated into locals first (a nested call of the same
+ * site, through a sub, finishes before the array is filled), the array is filled just before the
+ * call and emptied after it. Safe because synchronous built-ins never keep their argument array
+ * and never run rule code; suspending ones (which read arguments later) never come here.
+ */
+function compileSmallSyncCall(
+  fn: FunctionDef['fn'],
+  name: string,
+  sf: readonly Ev[],
+  prepare: ((s: RunState, f: Frame) => void) | null,
+): CExpr {
+  const n = sf.length
+  const f0 = sf[0] ?? (() => '')
+  const f1 = sf[1] ?? (() => '')
+  const f2 = sf[2] ?? (() => '')
+  const vals = new Array<Value>(n).fill('')
+  const call = (s: RunState): Value => {
+    const r = fn(s, vals)
+    for (let i = 0; i < n; i++) vals[i] = ''
+    return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
+  }
+  return sync((s, f) => {
+    if (s.halt !== HALT_NONE || !tick(s)) return ''
+    if (prepare !== null) prepare(s, f)
+    if (n === 0) return call(s)
+    const v0 = f0(s, f)
+    if (n === 1) {
+      if (s.halted()) return ''
+      vals[0] = v0
+      return call(s)
+    }
+    const v1 = f1(s, f)
+    if (n === 2) {
+      if (s.halted()) return ''
+      vals[0] = v0
+      vals[1] = v1
+      return call(s)
+    }
+    const v2 = f2(s, f)
+    if (s.halted()) return ''
+    vals[0] = v0
+    vals[1] = v1
+    vals[2] = v2
+    return call(s)
+  })
 }
 
 function compileSubCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>, info: SubInfo): CExpr {
