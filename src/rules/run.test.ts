@@ -324,3 +324,8 @@ test('check: variables read but never assigned are warned about (typos)', () => 
     '5:25 variable $q is never assigned, so it is always ""',
   ])
 })
+
+test('a call site reached again through recursion while evaluating its own arguments', () => {
+  const { services } = run('sub f($n) { if( $n == 0 ) return "x"; return string.append($n, f($n - 1), $n); }\nlog.info(f(3) . " " . string.len(string.append("ab", string.append("c", "d"))));')
+  assert.deepEqual(services.logs, ['info: 321x123 4'])
+})
