@@ -149,6 +149,7 @@ export class App {
     const keep = new Map<string, Set<string>>()
     for (const pool of snapshot.pools.values()) keep.set(pool.name, new Set(pool.nodes.map((n) => n.id)))
     this.#statuses.retain(keep)
+    this.#dns.retain(keep)
     const tlsScopes = new Set(['*'])
     for (const vs of snapshot.virtualServers.values()) if (vs.tls !== null) tlsScopes.add(vs.name)
     this.#tls.retain(tlsScopes)

@@ -8,6 +8,7 @@ import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:
 import { isIPv6 } from 'node:net'
 import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
 import type { StreamDeps } from './stream-connection.ts'
+import { sendSafely } from './udp-relay.ts'
 import type { UdpService } from './stream-service.ts'
 
 /** A DNS header is 12 bytes (RFC 1035 §4.1.1). */
@@ -117,6 +118,19 @@ export class DnsRelay {
     channel.send(query)
   }
 
+  /**
+   * After a reload: closes the sockets of nodes no longer in `keep` (pool name to node ids) once
+   * nothing waits on them.
+   */
+  retain(keep: ReadonlyMap<string, ReadonlySet<string>>): void {
+    for (const [key, channel] of this.#channels) {
+      const bar = key.indexOf('|')
+      if (keep.get(key.slice(0, bar))?.has(key.slice(bar + 1)) === true || channel.pending.size > 0) continue
+      channel.socket.close()
+      this.#channels.delete(key)
+    }
+  }
+
   #channel(pool: Pool, node: PoolNode): NodeChannel {
     const key = `${pool.name}|${node.id}`
     let channel = this.#channels.get(key)
@@ -143,7 +157,7 @@ export class DnsRelay {
     if (q.timer !== null) clearTimeout(q.timer)
     if (reply !== null) {
       reply.writeUInt16BE(q.clientId, 0)
-      q.listener.send(reply, q.from.port, q.from.address)
+      sendSafely(q.listener, reply, q.from)
       q.pool.noteConnectSuccess(q.node)
     }
     q.pool.release(q.node)

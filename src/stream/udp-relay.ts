@@ -84,7 +84,7 @@ class UdpSession {
     this.#unanswered = []
     this.#bytesOut += msg.length
     this.#timer?.refresh()
-    this.#listener.send(msg, this.#from.port, this.#from.address)
+    sendSafely(this.#listener, msg, this.#from)
     const expected = this.service.responseDatagramsExpected
     if (expected > 0 && this.#replies >= expected) this.close()
   }
@@ -125,6 +125,18 @@ class UdpSession {
       node: this.#node?.id ?? null,
     })
     this.#node = null
+  }
+}
+
+/**
+ * Sends `msg` to `to` from a listener socket that may have closed meanwhile (its virtual server
+ * was removed): dgram throws synchronously then, and the data plane must not.
+ */
+export function sendSafely(listener: DgramSocket, msg: Buffer, to: RemoteInfo): void {
+  try {
+    listener.send(msg, to.port, to.address)
+  } catch {
+    // The listener is gone; the reply has nowhere to go.
   }
 }
 

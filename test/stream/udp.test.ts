@@ -6,7 +6,8 @@ import { execFile, execFileSync } from 'node:child_process'
 import { createSocket, type Socket as DgramSocket } from 'node:dgram'
 import { freePort } from '../helpers/nodes.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { sleep, waitFor } from '../helpers/wait.ts'
+import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import type { App } from '../../src/app.ts'
 import { startDnsNode, startDnsTcpNode } from './dns-node.ts'
@@ -129,4 +130,30 @@ test('dns_tcp: dig +tcp through a length-prefixed DNS virtual server', { skip: h
   await startApp(t, { 'pools/p': poolObj([node.address]), 'virtual_servers/d': vsObj(port, 'dns_tcp', 'p') })
   assert.equal(await dig(port, 'tcp.test', ['+tcp']), '10.0.0.7')
   assert.equal(node.queries, 1)
+})
+
+test('a reply that arrives after its virtual server was removed is dropped without harm', async (t) => {
+  const socket = createSocket('udp4')
+  let seen = 0
+  socket.on('message', (msg, from) => {
+    seen++
+    setTimeout(() => {
+      socket.send(`late:${msg.toString()}`, from.port, from.address)
+    }, 200)
+  })
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  onCleanup(t, () => new Promise<void>((resolve) => socket.close(() => resolve())))
+  const nodeAddress = `127.0.0.1:${String(socket.address().port)}`
+  const port = await freePort()
+  const other = await freePort()
+  const app = await startApp(t, { 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u': vsObj(port, 'udp', 'p') })
+  const c = await client(t)
+  c.send('x', port, '127.0.0.1')
+  await waitFor(() => seen === 1, 'the node to get the datagram')
+  const next = loadConfigFromObjects({ 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u2': vsObj(other, 'udp', 'p') })
+  if (!next.ok) assert.fail('bad test configuration')
+  assert.equal((await app.apply(next.value)).ok, true)
+  await sleep(300)
+  assert.equal(active(app), 0)
+  assert.equal(await ask(c, other, 'y'), 'late:y')
 })

@@ -9,6 +9,7 @@ import type { TestContext } from 'node:test'
 import type { TLSSocket } from 'node:tls'
 import { startHttpNode, startRawNode, freePort } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { makePki } from './pki.ts'
 import { poolObj, serverKeyObj, startApp, tryStartApp, vsObj } from './start-app.ts'
 import { firstSession, httpsGet, peerCn, readAll, tlsConnect } from './tls-client.ts'
@@ -269,4 +270,31 @@ test('bad certificates, keys that do not match and unknown names are configurati
   const noDefault = await tryStartApp(t, { 'pools/p': poolObj(['127.0.0.1:1']), 'virtual_servers/web': vsObj(port, 'https', 'p', { basic: { ssl_decrypt: true } }) })
   if (noDefault.applied.ok) assert.fail('expected a diagnostic')
   assert.match(noDefault.applied.error[0]?.reason ?? '', /needs a default certificate/)
+})
+
+test('sessions still resume after a configuration reload', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { app, port, node } = await httpsProxy(t)
+  const session12 = await firstSession(t, port, { maxVersion: 'TLSv1.2', servername: 'a.test' })
+  const session13 = await firstSession(t, port, { servername: 'a.test' })
+  const before = app.snapshot
+  const reloaded = loadConfigFromObjects({
+    ...catalog(),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/web': vsObj(port, 'https', 'p', {
+      basic: { ssl_decrypt: true, note: 'reloaded' },
+      ssl: { server_cert_default: 'main', server_cert_host_mapping: [{ host: 'a.test', certificate: 'a' }] },
+    }),
+  })
+  if (!reloaded.ok) assert.fail('bad test configuration')
+  const applied = await app.apply(reloaded.value)
+  assert.equal(applied.ok, true)
+  assert.notEqual(app.snapshot, before)
+  const again12 = await tlsConnect(t, port, { maxVersion: 'TLSv1.2', servername: 'a.test', session: session12 })
+  assert.equal(again12.isSessionReused(), true)
+  const again13 = await tlsConnect(t, port, { servername: 'a.test', session: session13 })
+  assert.equal(again13.isSessionReused(), true)
 })
