@@ -142,7 +142,7 @@ test('a reply that arrives after its virtual server was removed is dropped witho
     }, 200)
   })
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
-  onCleanup(t, () => new Promise<void>((resolve) => socket.close(() => resolve())))
+  onCleanup(t, () => new Promise<void>((resolve) => socket.close(() => { resolve(); })))
   const nodeAddress = `127.0.0.1:${String(socket.address().port)}`
   const port = await freePort()
   const other = await freePort()
