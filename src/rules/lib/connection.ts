@@ -62,6 +62,7 @@ export const connectionModule: LibraryModule = {
       min: 1, max: 1, suspends: true,
       fn: (s, a) => s.services.sleep(Math.min(3_600_000, Math.max(0, intArg(a, 0)))).then(() => ''),
     },
+    'ssl.isSSL': { min: 0, max: 0, fn: (s) => b(s.view.isTls()) },
     'connection.getVirtualServer': { min: 0, max: 0, fn: (s) => s.view.getVirtualServer() },
     'connection.getPool': { min: 0, max: 0, fn: (s) => s.decision.pool ?? '' },
     'connection.getNode': { min: 0, max: 0, fn: (s) => s.view.getNode() },

@@ -39,8 +39,7 @@ export const laterModule: LibraryModule = {
     'http.stream.finishResponse': returns(0, 1, EMPTY),
     'http.stream.continueFromBackend': returns(0, 1, EMPTY),
     'http.request.ssl.get': returns(2, 4, EMPTY),
-    // TLS information: the client connection is not decrypted by a rule-visible TLS layer yet.
-    'ssl.isSSL': returns(0, 0, ZERO),
+    // TLS details: not exposed to rules yet (ssl.isSSL is real; see connection.ts).
     'ssl.clientCipher': returns(0, 0, EMPTY),
     'ssl.getTLSServerName': returns(0, 0, EMPTY),
     'ssl.sslSessionID': returns(0, 0, EMPTY),
