@@ -105,21 +105,6 @@ export const dataModule: LibraryModule = {
   functions: {
     ...family('data', SHARED),
     ...family('data.local', LOCAL),
-    'connection.data.set': {
-      min: 2, max: 2,
-      fn: (s, a) => {
-        const v = arg(a, 1)
-        s.view.setConnectionData(str(a, 0), isCompound(v) ? copyValue(v) : v)
-        return 1
-      },
-    },
-    'connection.data.get': {
-      min: 1, max: 1,
-      fn: (s, a) => {
-        const v = s.view.getConnectionData(str(a, 0))
-        return v === undefined ? '' : isCompound(v) ? copyValue(v) : v
-      },
-    },
   },
 }
 

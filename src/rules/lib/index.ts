@@ -10,13 +10,23 @@ import { dataModule } from './data.ts'
 import { hashModule } from './hash.ts'
 import { httpModule } from './http.ts'
 import { httpBodyModule } from './http-body.ts'
-import { httpOutboundModule } from './http-outbound.ts'
+import { httpRequestModule } from './http-request.ts'
 import { httpResponseModule } from './http-response.ts'
 import { jsonModule } from './json.ts'
 import { langModule } from './lang.ts'
 import { laterModule } from './later.ts'
 import { mathModule } from './math.ts'
-import { observeModule } from './observe.ts'
+import { counterModule } from './counter.ts'
+import { eventModule } from './event.ts'
+import { logModule } from './log.ts'
+import { netDnsModule } from './net-dns.ts'
+import { requestModule } from './request.ts'
+import { requestlogModule } from './requestlog.ts'
+import { resourceModule } from './resource.ts'
+import { responseModule } from './response.ts'
+import { ruleModule } from './rule.ts'
+import { sslModule } from './ssl.ts'
+import { statsModule } from './stats.ts'
 import { poolModule } from './pool.ts'
 import { stringModule } from './string.ts'
 import { stringCodecModule } from './string-codec.ts'
@@ -28,8 +38,9 @@ export { MemoryDataStore } from './data.ts'
 /** All built-in modules, in registration order. */
 export const LIBRARY_MODULES: readonly LibraryModule[] = [
   stringModule, stringCodecModule, stringNetModule, arrayModule, hashModule, langModule, mathModule,
-  jsonModule, sysModule, dataModule, observeModule, poolModule, connectionModule, httpModule,
-  httpBodyModule, httpResponseModule, httpOutboundModule, laterModule,
+  jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
+  statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
+  sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, laterModule,
 ]
 
 let shared: FunctionRegistry | undefined

@@ -1,6 +1,6 @@
 /**
- * sys.*, sys.time.*, rule.*: clock, calendar, host facts, and the running rule. Time comes from
- * the injected Clock, never from Date.now().
+ * sys.* and sys.time.*: clock, calendar and host facts. Time comes from the injected Clock, never
+ * from Date.now().
  * @module
  */
 import type { FunctionSpec, LibraryModule } from '../registry.ts'
@@ -105,7 +105,5 @@ export const sysModule: LibraryModule = {
     'sys.getenv': { min: 1, max: 1, fn: () => '' },
     'sys.getpid': { min: 0, max: 0, fn: () => process.pid },
     'sys.isFIPS': { min: 0, max: 0, fn: () => 0 },
-    'rule.getName': { min: 0, max: 0, fn: (s) => s.ruleName },
-    'rule.getState': { min: 0, max: 0, fn: (s) => s.phase },
   },
 }

@@ -47,7 +47,7 @@ function outbound(method: OutboundRequest['method'], hasBody: boolean): Function
   }
 }
 
-export const httpOutboundModule: LibraryModule = {
+export const httpRequestModule: LibraryModule = {
   functions: {
     'http.request.get': outbound('GET', false),
     'http.request.post': outbound('POST', true),
