@@ -298,3 +298,24 @@ test('sessions still resume after a configuration reload', async (t) => {
   const again13 = await tlsConnect(t, port, { servername: 'a.test', session: session13 })
   assert.equal(again13.isSessionReused(), true)
 })
+
+test('the HTTP engine runs with scheme https: X-Forwarded-Proto says so', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const node = await startHttpNode(t, 'n1')
+  const port = await freePort()
+  await startApp(t, {
+    ...catalog(),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/web': vsObj(port, 'https', 'p', {
+      basic: { ssl_decrypt: true },
+      http: { add_x_forwarded_proto: true },
+      ssl: { server_cert_default: 'main' },
+    }),
+  })
+  const r = await httpsGet(t, port)
+  assert.match(r.response, /\r\n\r\nn1$/)
+  assert.equal(node.seen[0]?.headers['x-forwarded-proto'], 'https')
+})
