@@ -45,7 +45,7 @@ export function compileStmt(c: CompileContext, st: Stmt): CStmt {
     case 'empty':
     case 'sub':
     case 'import':
-      if (st.kind === 'sub') c.error(st.span, 'subroutines may only be declared at the top level of a rule')
+      // Subs and imports are handled per rule (check.ts); the parser only allows them at the top.
       return NOOP
     case 'expr': {
       const e = compileExpr(c, st.expr)

@@ -86,8 +86,9 @@ export class TokenCursor {
 
   report(message: string, span: Span): void {
     const last = this.#diags[this.#diags.length - 1]
-    // One message per position is enough; recovery can otherwise repeat itself.
-    if (last?.line === span.line && last.col === span.col) return
+    // One syntax error per line: after the first, recovery often trips over the rest of the same
+    // broken line, and those follow-on messages only bury the real one.
+    if (last?.line === span.line) return
     const t = this.#tokens.find((x) => x.span.offset === span.offset && x.kind === 'error')
     const msg = t === undefined ? message : t.text
     this.#diags.push({ severity: 'error', line: span.line, col: span.col, length: span.length, message: msg })

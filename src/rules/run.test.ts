@@ -329,3 +329,20 @@ test('a call site reached again through recursion while evaluating its own argum
   const { services } = run('sub f($n) { if( $n == 0 ) return "x"; return string.append($n, f($n - 1), $n); }\nlog.info(f(3) . " " . string.len(string.append("ab", string.append("c", "d"))));')
   assert.deepEqual(services.logs, ['info: 321x123 4'])
 })
+
+test('check: arity wording, imported rule without the sub, switch and import syntax errors, async index target', () => {
+  const r = checkRules(new Map([
+    ['lib', 'sub f() {}'],
+    ['r', 'import lib;\nstring.append();\nlang.toArray(1);\nstring.find("a");\nlib.nope();\nswitch (1) { 5; }\nimport "with space";\n$a[http.getBody()] = 1;\narray.push();'],
+  ]))
+  assert.ok(!r.ok)
+  // Lines 2 and 3 are fine: string.append and lang.toArray take any number of arguments.
+  assert.deepEqual(r.error.filter((d) => d.rule === 'r').map((d) => `${d.line}: ${d.message}`), [
+    '4: string.find takes 2 to 3 arguments, but 1 was given',
+    '5: rule "lib" (imported as lib) has no sub named nope',
+    '6: expected "case", "default" or \'}\' in switch, found number 5',
+    '7: import of "with space" needs "as NAME", since the rule name is not a valid identifier',
+    '8: a function that may suspend cannot be used in the index of an assignment target',
+    '9: array.push takes at least 2 arguments, but 0 were given',
+  ])
+})

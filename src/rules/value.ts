@@ -25,21 +25,8 @@ export type Value = string | number | TsDouble | TsArray | TsHash
 /** Leading numeric prefix, as C's strtod reads it (whitespace, sign, digits, fraction, exponent). */
 const NUMERIC_PREFIX = /^[ \t\n\r\f\v]*([+-]?)(\d+)?(\.\d*)?([eE][+-]?\d+)?/
 
-export function isArray(v: Value): v is TsArray {
-  return Array.isArray(v)
-}
-
-export function isHash(v: Value): v is TsHash {
-  return v instanceof Map
-}
-
 export function isCompound(v: Value): v is TsArray | TsHash {
   return typeof v === 'object' && !(v instanceof TsDouble)
-}
-
-/** A double value; JS numbers that are not doubles are ints. */
-export function dbl(d: number): TsDouble {
-  return new TsDouble(d)
 }
 
 /** Truncates to an integer value, keeping NaN and infinities out of the integer space. */

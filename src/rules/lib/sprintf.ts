@@ -10,6 +10,19 @@ const MAX_WIDTH = 65536
 
 const SPEC = /%([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?(?:hh|h|ll|l|q|L|j|z|t)?([sScdiuxXofFeEgG%])/g
 
+/** C's %g: fixed notation when -4 <= exponent < precision, otherwise exponential; no trailing zeros. */
+function formatG(ad: number, p: number): string {
+  if (ad === 0) return '0'
+  const exp = Number(ad.toExponential(p - 1).split('e')[1])
+  const trim = (t: string): string => (t.includes('.') ? t.replace(/\.?0+$/, '') : t)
+  if (exp < -4 || exp >= p) {
+    const [mant = '', e = '0'] = ad.toExponential(p - 1).split('e')
+    const n = Number(e)
+    return `${trim(mant)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`
+  }
+  return trim(ad.toFixed(Math.max(0, p - 1 - exp)))
+}
+
 export function sprintf(fmt: string, args: readonly Value[]): string {
   let ai = 0
   const next = (): Value => args[ai++] ?? ''
@@ -62,10 +75,7 @@ export function sprintf(fmt: string, args: readonly Value[]): string {
         if (!Number.isFinite(ad)) body = Number.isNaN(ad) ? 'nan' : 'inf'
         else if (conv === 'f' || conv === 'F') body = ad.toFixed(Math.min(p, 100))
         else if (conv === 'e' || conv === 'E') body = ad.toExponential(Math.min(p, 100)).replace(/e([+-])(\d)$/, 'e$10$2')
-        else {
-          const g = ad === 0 ? '0' : ad.toPrecision(Math.max(1, Math.min(p, 100)))
-          body = g.includes('e') ? g.replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2') : g.includes('.') ? g.replace(/\.?0+$/, '') : g
-        }
+        else body = formatG(ad, Math.max(1, Math.min(p === 0 ? 1 : p, 100)))
         if (conv === 'E' || conv === 'G') body = body.toUpperCase()
       }
     }

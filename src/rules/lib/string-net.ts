@@ -148,7 +148,15 @@ export const stringNetModule: LibraryModule = {
         const t = str(a, 0).trim()
         const fam = isIP(t)
         if (fam === 4) return t.split('.').map((p) => String(Number(p))).join('.')
-        if (fam === 6) return new URL(`http://[${t}]/`).hostname.slice(1, -1)
+        if (fam === 6) {
+          const n = new URL(`http://[${t}]/`).hostname.slice(1, -1)
+          // RFC 5952 §5: an IPv4-mapped address keeps its dotted tail.
+          const m = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(n)
+          if (m === null) return n
+          const hi = Number.parseInt(m[1] ?? '0', 16)
+          const lo = Number.parseInt(m[2] ?? '0', 16)
+          return `::ffff:${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+        }
         return ''
       },
     },
