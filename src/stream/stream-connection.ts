@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import type { Clock } from '../core/index.ts'
-import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
+import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
 import type { StreamService, StreamTransaction } from './stream-service.ts'
 
@@ -17,15 +17,16 @@ export interface StreamDeps {
 
 const S_WAITING = 0
 const S_ROUTING = 1
-const S_CONNECTING = 2
-const S_RELAYING = 3
-const S_CLOSED = 4
+const S_QUEUED = 2
+const S_CONNECTING = 3
+const S_RELAYING = 4
+const S_CLOSED = 5
 
 function plainIp(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address
 }
 
-export class StreamConnection implements StreamTransaction {
+export class StreamConnection implements StreamTransaction, QueueWaiter {
   readonly #client: Socket
   readonly #service: StreamService
   readonly #deps: StreamDeps
@@ -48,6 +49,8 @@ export class StreamConnection implements StreamTransaction {
   #skipNodeBanner = false
   #bytesIn = 0
   #bytesOut = 0
+  #queuedAtMs = 0
+  #queueTimer: NodeJS.Timeout | null = null
 
   /**
    * Takes over `client` (a plain or decrypted socket). `serverName` is the SNI name of a decrypted
@@ -213,7 +216,18 @@ export class StreamConnection implements StreamTransaction {
       return
     }
     const limit = pool.settings.maxConnectionAttempts
-    const node = limit > 0 && this.#attempts >= limit ? undefined : pool.pick(this.#tried)
+    const node = limit > 0 && this.#attempts >= limit ? undefined : pool.choose(this.#tried)
+    if (node === POOL_BUSY) {
+      // When woken but beaten to the slot, #wait keeps our place at the front.
+      this.#wait(pool)
+      return
+    }
+    if (this.#state === S_QUEUED) {
+      if (this.#queueTimer !== null) clearTimeout(this.#queueTimer)
+      this.#queueTimer = null
+      pool.runtime.recordWait(this.#deps.clock.monoMs() - this.#queuedAtMs)
+      this.#state = S_ROUTING
+    }
     if (node === undefined) {
       this.#close(true)
       return
@@ -245,6 +259,30 @@ export class StreamConnection implements StreamTransaction {
       pool.noteConnectSuccess(node)
       this.#relay(socket)
     })
+  }
+
+  /** Every usable node is at `max_connections_per_node`: wait in the pool's queue. */
+  #wait(pool: Pool): void {
+    const isRequeue = this.#state === S_QUEUED
+    if (!pool.enqueue(this, isRequeue)) {
+      this.#close(true)
+      return
+    }
+    if (isRequeue) return
+    this.#state = S_QUEUED
+    this.#queuedAtMs = this.#deps.clock.monoMs()
+    const timeoutMs = pool.settings.queueTimeoutMs
+    if (timeoutMs > 0) {
+      this.#queueTimer = setTimeout(() => {
+        pool.runtime.queueTimeouts++
+        this.#close(true)
+      }, timeoutMs)
+    }
+  }
+
+  /** QueueWaiter: a node slot may be free. */
+  wake(): void {
+    if (this.#state === S_QUEUED) this.#connectNext()
   }
 
   // ---- relaying ----------------------------------------------------------------------------
@@ -308,6 +346,10 @@ export class StreamConnection implements StreamTransaction {
    */
   #close(abort: boolean): void {
     if (this.#state === S_CLOSED) return
+    if (this.#state === S_QUEUED) {
+      this.#pool?.runtime.remove(this)
+      if (this.#queueTimer !== null) clearTimeout(this.#queueTimer)
+    }
     this.#state = S_CLOSED
     const node = this.#nodeSocket
     this.#nodeSocket = null

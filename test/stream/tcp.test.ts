@@ -8,6 +8,7 @@ import { onCleanup } from '../helpers/cleanup.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import type { App } from '../../src/app.ts'
+import type { PoolRuntime } from '../../src/pool/index.ts'
 
 function open(t: TestContext, port: number): Socket {
   const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true })
@@ -50,6 +51,12 @@ function firstData(s: Socket, limitMs = 3000): Promise<string> {
       resolve(c.toString('latin1'))
     })
   })
+}
+
+function runtimeOf(app: App, pool = 'p'): PoolRuntime {
+  const found = app.snapshot?.pools.get(pool)
+  if (found === undefined) throw new Error(`no pool ${pool}`)
+  return found.runtime
 }
 
 function activeOf(app: App, pool = 'p'): number {
@@ -221,4 +228,45 @@ test('8 MiB each way through a stream virtual server arrive intact (backpressure
   c.end(payload)
   await done
   assert.ok(Buffer.concat(chunks).equals(payload))
+})
+
+test('max_connections_per_node: a second client waits in the pool queue, then gets the node', async (t) => {
+  const node = await startRawNode(t, (s, got) => {
+    if (got.endsWith('\n')) s.write(`ok:${got}`)
+  })
+  const limitedPort = await freePort()
+  const limited = await startApp(t, {
+    'pools/p': poolObj([node.address], { connection: { max_connections_per_node: 1, queue_timeout: 5 } }),
+    'virtual_servers/tcp': vsObj(limitedPort, 'client_first', 'p'),
+  })
+  const first = open(t, limitedPort)
+  first.write('1\n')
+  assert.equal(await firstData(first), 'ok:1\n')
+  const second = open(t, limitedPort)
+  second.write('2\n')
+  const secondReply = firstData(second, 4000)
+  await new Promise((r) => setTimeout(r, 150))
+  assert.equal(runtimeOf(limited).queueLength, 1)
+  first.end()
+  assert.equal(await secondReply, 'ok:2\n')
+  assert.equal(activeOf(limited), 1)
+  assert.equal(runtimeOf(limited).totalQueued, 1)
+})
+
+test('a queued client that waits longer than queue_timeout is closed', async (t) => {
+  const node = await startRawNode(t, () => undefined)
+  const port = await freePort()
+  const app = await startApp(t, {
+    'pools/p': poolObj([node.address], { connection: { max_connections_per_node: 1, queue_timeout: 1 } }),
+    'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
+  })
+  const first = open(t, port)
+  first.write('1')
+  await waitFor(() => node.open === 1, 'the first connection')
+  const second = open(t, port)
+  second.write('2')
+  const r = await collect(second, 4000)
+  assert.equal(r.closed, true)
+  assert.equal(runtimeOf(app).queueTimeouts, 1)
+  assert.equal(runtimeOf(app).queueLength, 0)
 })
