@@ -72,7 +72,7 @@ export class ListenerSet {
         try {
           opened.push(
             want.transport === 'udp'
-              ? await this.#openUdp(key, want.address, want.virtualServer)
+              ? await this.#openUdpAny(key, want.address, want.virtualServer)
               : await this.#open(key, want.address, want.virtualServer),
           )
         } catch (e: unknown) {
@@ -123,8 +123,18 @@ export class ListenerSet {
     })
   }
 
-  #openUdp(key: string, address: ListenAddress, virtualServer: string): Promise<Listener> {
-    const host = address.host ?? '::'
+  /** Every address means `::` (both families) where IPv6 exists, else `0.0.0.0`. */
+  async #openUdpAny(key: string, address: ListenAddress, virtualServer: string): Promise<Listener> {
+    if (address.host !== undefined) return this.#openUdp(key, address, address.host, virtualServer)
+    try {
+      return await this.#openUdp(key, address, '::', virtualServer)
+    } catch (e: unknown) {
+      if ((e as { code?: unknown }).code !== 'EAFNOSUPPORT' && (e as { code?: unknown }).code !== 'EADDRNOTAVAIL') throw e
+      return this.#openUdp(key, address, '0.0.0.0', virtualServer)
+    }
+  }
+
+  #openUdp(key: string, address: ListenAddress, host: string, virtualServer: string): Promise<Listener> {
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' })
     const listener: Listener = { key, server: socket, address, transport: 'udp', virtualServer }
     socket.on('message', (msg: Buffer, from: RemoteInfo) => {
