@@ -16,6 +16,7 @@ function exprCalls(e: Expr, visit: (name: string) => boolean): boolean {
     case 'var':
       return false
     case 'array':
+    case 'seq':
       return e.items.some((x) => exprCalls(x, visit))
     case 'hash':
       return e.entries.some((x) => exprCalls(x.key, visit) || exprCalls(x.value, visit))

@@ -39,6 +39,8 @@ export type Expr =
   | { readonly kind: 'logical'; readonly span: Span; readonly op: '&&' | '||'; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'cond'; readonly span: Span; readonly test: Expr; readonly then: Expr; readonly else: Expr }
   | { readonly kind: 'assign'; readonly span: Span; readonly op: AssignOp; readonly target: Expr; readonly value: Expr }
+  /** `a, b, c` at statement level and in `for` clauses: each in turn; the value is the last. */
+  | { readonly kind: 'seq'; readonly span: Span; readonly items: readonly Expr[] }
 
 export interface SwitchCase {
   /** Empty for `default:`. */

@@ -84,6 +84,8 @@ export function compileExpr(c: CompileContext, e: Expr): CExpr {
       return compileAssign(c, e.op, e.target, e.value)
     case 'call':
       return compileCall(c, e)
+    case 'seq':
+      return compileList(c, e.items, (vals) => vals[vals.length - 1] ?? '')
   }
 }
 

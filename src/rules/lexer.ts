@@ -44,6 +44,12 @@ function isIdentPart(c: string): boolean {
   return isIdentStart(c) || (c >= '0' && c <= '9')
 }
 
+/** Variable names: ASCII letters, digits, `_`, and any non-ASCII character (names in any script). */
+function isVarPart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 ||
+    (code >= 0x80 && code !== 0xa0 && code !== 0xfeff && code !== 0x2028 && code !== 0x2029)
+}
+
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9'
 }
@@ -91,7 +97,7 @@ export function lex(source: string): Token[] {
     const startCol = pos - lineStart + 1
     if (c === '$') {
       pos++
-      while (pos < n && isIdentPart(source.charAt(pos))) pos++
+      while (pos < n && isVarPart(source.charCodeAt(pos))) pos++
       if (pos === start + 1) {
         push('error', 'expected a variable name after "$"', 0, span(start, startLine, startCol))
       } else {
@@ -219,6 +225,10 @@ export function lex(source: string): Token[] {
         } else if (next === '\\') {
           out += '\\\\'
           pos += 2
+        } else if (next === '\n' || (next === '\r' && source.charAt(pos + 2) === '\n')) {
+          // A backslash at the end of a line joins the lines, in raw strings too.
+          pos += next === '\n' ? 2 : 3
+          newline(pos - 1)
         } else {
           out += '\\'
           pos++

@@ -166,9 +166,21 @@ class Parser {
           break
       }
     }
-    const expr = this.#e.expression()
+    const expr = this.#sequence()
     this.#c.expectPunct(';', 'after expression')
     return this.#c.node({ kind: 'expr', span: this.#c.spanFrom(start), expr })
+  }
+
+  /** One expression, or several separated by commas (`$a = 1, $b = 2`). */
+  #sequence(): Expr {
+    const first = this.#e.expression()
+    if (!this.#c.isPunct(',')) return first
+    const items: Expr[] = [first]
+    while (this.#c.isPunct(',')) {
+      this.#c.next()
+      items.push(this.#e.expression())
+    }
+    return this.#c.node({ kind: 'seq', span: this.#c.spanFrom(first.span), items })
   }
 
   #block(): Stmt {
@@ -203,11 +215,11 @@ class Parser {
   #forStatement(start: Span): Stmt {
     this.#c.next()
     this.#c.expectPunct('(', 'after "for"')
-    const init = this.#c.isPunct(';') ? null : this.#e.expression()
+    const init = this.#c.isPunct(';') ? null : this.#sequence()
     this.#c.expectPunct(';', 'after the initialiser of "for"')
     const test = this.#c.isPunct(';') ? null : this.#e.expression()
     this.#c.expectPunct(';', 'after the condition of "for"')
-    const step = this.#c.isPunct(')') ? null : this.#e.expression()
+    const step = this.#c.isPunct(')') ? null : this.#sequence()
     this.#c.expectPunct(')', 'to close "for (...)"')
     const body = this.#statement(false)
     return this.#c.node({ kind: 'for', span: this.#c.spanFrom(start), init, test, step, body })
