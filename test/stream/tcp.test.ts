@@ -86,6 +86,9 @@ test('client_first: the node is contacted only once the client has spoken, then 
   const rest = await collect(c)
   assert.equal(rest.closed, true)
   await waitFor(() => activeOf(app) === 0 && app.openConnections === 0, 'the transaction to end')
+  const counters = app.stats.virtualServer('tcp')
+  assert.equal(counters.bytesIn, 'hello\n'.length)
+  assert.equal(counters.bytesOut, 'echo:hello\n'.length)
 })
 
 test('server_first: the node speaks first; with server_first_banner we greet and drop the node banner', async (t) => {

@@ -4,9 +4,9 @@ import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { connect as tcpConnect } from 'node:net'
+import { connect as tcpConnect, type Socket } from 'node:net'
 import type { TestContext } from 'node:test'
-import type { TLSSocket } from 'node:tls'
+import type { ConnectionOptions, TLSSocket } from 'node:tls'
 import { startHttpNode, startRawNode, freePort } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { loadConfigFromObjects } from '../../src/config/index.ts'
@@ -318,4 +318,29 @@ test('the HTTP engine runs with scheme https: X-Forwarded-Proto says so', async 
   const r = await httpsGet(t, port)
   assert.match(r.response, /\r\n\r\nn1$/)
   assert.equal(node.seen[0]?.headers['x-forwarded-proto'], 'https')
+})
+
+test('half-close through a decrypted stream with proxy_close', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const node = await startRawNode(t, () => undefined)
+  node.server.removeAllListeners('connection')
+  node.server.on('connection', (s: Socket) => {
+    let got = ''
+    s.on('error', () => undefined)
+    s.on('data', (c: Buffer) => (got += c.toString('latin1')))
+    s.on('end', () => s.end(`after-fin:${got}`))
+  })
+  const port = await freePort()
+  await startApp(t, {
+    ...catalog(),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { ssl_decrypt: true }, tcp: { proxy_close: true }, ssl: { server_cert_default: 'main' } }),
+  })
+  const s = await tlsConnect(t, port, { allowHalfOpen: true } as ConnectionOptions)
+  const reply = readAll(s)
+  s.end('request')
+  assert.equal(await reply, 'after-fin:request')
 })
