@@ -56,5 +56,5 @@ test('draining and disabled nodes get no new requests; the change takes effect a
 })
 
 test('a monitor naming a missing monitor object is a configuration error', async () => {
-  await assert.rejects(startApp('p', { 'pools/p': pool([{ node: '127.0.0.1:1' }], { monitors: ['nope'] }) }), /no monitor named/)
+  await assert.rejects(startApp('p', { 'pools/p': pool([{ node: '127.0.0.1:1' }], { monitors: ['nope'] }) }), /basic\.monitors.*nope/)
 })
