@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net'
 import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
+import { tlsInfoOf } from '../tls/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
@@ -52,6 +53,8 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   readonly #deps: HttpEngineDeps
   readonly #source: ServiceSource
   readonly #clientIp: string
+  /** Fields describing a decrypted connection (client certificate, cipher), fixed per connection. */
+  readonly #tlsFields: readonly string[]
   #state = S_HEAD
   #pending: Buffer | null = null
   #clientEnded = false
@@ -93,6 +96,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#deps = deps
     this.#source = source
     this.#clientIp = plainClientIp(socket.remoteAddress ?? '')
+    this.#tlsFields = tlsInfoOf(socket)?.requestHeaders ?? []
     socket.on('data', (chunk: Buffer) => {
       this.#onClientData(chunk)
     })
@@ -324,7 +328,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       socket.write(this.#sentHead, 'latin1')
       if (this.#sentBody !== null) socket.write(this.#sentBody)
     } else {
-      this.#sentHead = buildNodeRequestHead(req, svc.forwarding, this.#clientIp, svc.scheme, this.#isUpgrade, this.#keepNode)
+      this.#sentHead = buildNodeRequestHead(req, svc.forwarding, this.#clientIp, svc.scheme, this.#isUpgrade, this.#keepNode, this.#tlsFields)
       socket.write(this.#sentHead, 'latin1')
       const pending = this.#pending
       this.#pending = null

@@ -5,7 +5,10 @@
  */
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
+import { TLS_HEADER_NAMES } from '../tls/index.ts'
 import { equalsLower } from './syntax.ts'
+
+const NO_FIELDS: readonly string[] = []
 
 /** What the virtual server adds to requests (vTM section `http`). */
 export interface ForwardingSettings {
@@ -35,9 +38,13 @@ function namedByConnection(name: string, tokens: readonly string[] | null): bool
   return false
 }
 
+/** Lower-cased names of the TLS fields Sluice adds; a client's own copies are never forwarded. */
+const TLS_FIELD_NAMES: ReadonlySet<string> = new Set(TLS_HEADER_NAMES.map((n) => n.toLowerCase()))
+
 /**
  * The request head for the node. `isUpgrade` keeps Upgrade and asks for it again;
- * `keepNodeAlive` false adds `Connection: close`.
+ * `keepNodeAlive` false adds `Connection: close`. `tlsFields` (flat name, value list) describes
+ * a decrypted client connection (vTM `ssl.client_cert_headers`, `ssl.add_http_headers`).
  */
 export function buildNodeRequestHead(
   head: RequestHead,
@@ -46,11 +53,13 @@ export function buildNodeRequestHead(
   scheme: string,
   isUpgrade: boolean,
   keepNodeAlive: boolean,
+  tlsFields: readonly string[] = NO_FIELDS,
 ): string {
   let extra = ''
   if (settings.addClusterIp) extra += 'X-Cluster-Client-Ip: ' + clientIp + '\r\n'
   if (settings.addXForwardedProto) extra += 'X-Forwarded-Proto: ' + scheme + '\r\n'
-  if (!head.needsRewrite && (keepNodeAlive || head.versionMinor === 0)) {
+  for (let i = 0; i < tlsFields.length; i += 2) extra += (tlsFields[i] ?? '') + ': ' + (tlsFields[i + 1] ?? '') + '\r\n'
+  if (!head.needsRewrite && tlsFields.length === 0 && (keepNodeAlive || head.versionMinor === 0)) {
     if (settings.addXForwardedFor) extra += 'X-Forwarded-For: ' + clientIp + '\r\n'
     return extra === '' ? head.raw : head.raw.slice(0, -2) + extra + '\r\n'
   }
@@ -61,6 +70,7 @@ export function buildNodeRequestHead(
     const name = h[i] ?? ''
     const value = h[i + 1] ?? ''
     if (isHopByHop(name) || namedByConnection(name, head.connection)) continue
+    if (tlsFields.length !== 0 && TLS_FIELD_NAMES.has(name.toLowerCase())) continue
     if (name.length === 7 && !isUpgrade && equalsLower(name, 'upgrade')) continue
     if (name.length === 19 && settings.addClusterIp && equalsLower(name, 'x-cluster-client-ip')) continue
     if (name.length === 17 && settings.stripXForwardedProto && equalsLower(name, 'x-forwarded-proto')) continue

@@ -344,3 +344,17 @@ test('half-close through a decrypted stream with proxy_close', async (t) => {
   s.end('request')
   assert.equal(await reply, 'after-fin:request')
 })
+
+test('client certificate fields reach the node; a client cannot forge them', async (t) => {
+  if (pki === undefined || certs === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const { port, node } = await httpsProxy(t, { request_client_cert: 'require', client_cert_cas: ['testca'], client_cert_headers: 'simple' })
+  const socket = await tlsConnect(t, port, { cert: certs.client.cert, key: certs.client.key })
+  socket.write('GET / HTTP/1.1\r\nHost: test\r\nSSL-Client-Cert-Status: forged\r\nConnection: close\r\n\r\n')
+  assert.match(await readAll(socket), /\r\n\r\nn1$/)
+  const seen = node.seen[0]?.headers
+  assert.equal(seen?.['ssl-client-cert-status'], 'ok', 'the forged value is replaced')
+  assert.match(String(seen?.['ssl-client-cert-subject']), /alice/)
+})
