@@ -4,6 +4,7 @@
  * backreferences, possessive/atomic constructs) are refused instead of run.
  * @module
  */
+import { Script, createContext } from 'node:vm'
 
 /** What the safety check tracks about one open group. */
 interface GroupScan {
@@ -20,7 +21,13 @@ interface GroupScan {
 }
 
 /** A compiled pattern, or why it cannot be used. */
-export type RegexResult = { readonly ok: true; readonly re: RegExp } | { readonly ok: false; readonly error: string }
+export type RegexResult = { readonly ok: true } & CompiledRegex | { readonly ok: false; readonly error: string }
+
+/** A usable pattern; `repeats` when it has an unbounded quantifier (so a long subject may be slow). */
+export interface CompiledRegex {
+  readonly re: RegExp
+  readonly repeats: boolean
+}
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: ' \\t\\n\\r\\f\\v',
@@ -69,6 +76,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
   // again makes the number of ways to match grow exponentially.
   let lastAtomUnbounded = false
   let lastAtomOverlaps = false
+  let repeats = false
   // The last atom was a mandatory literal (or a group that has one), so `*` or `?` would undo it.
   const scan = { lastAtomLiteral: false }
   const literal = (): void => {
@@ -214,6 +222,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
           return { ok: false, error: 'repeating alternatives that can start alike, such as (a|ab)*, can backtrack catastrophically and is not allowed' }
         }
         const top = groups[groups.length - 1]
+        if (unbounded) repeats = true
         if (unbounded && top !== undefined) top.unbounded = true
         const allowsZero = ch === '*' || ch === '?' || /^\{0*(,|\})|^\{0+,/.test(q)
         if (scan.lastAtomLiteral && (allowsZero || unbounded) && top !== undefined) top.literals--
@@ -239,7 +248,7 @@ function translate(pattern: string, tsFlags: string): RegexResult {
     }
   }
   try {
-    return { ok: true, re: new RegExp(out, flags) }
+    return { ok: true, re: new RegExp(out, flags), repeats }
   } catch (e: unknown) {
     const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)
     return { ok: false, error: `invalid regular expression: ${msg}` }
@@ -253,12 +262,72 @@ export function expandReplacement(repl: string, groups: readonly (string | undef
 }
 
 /** Turns a `*`/`?` wildcard pattern into a whole-string regular expression. */
-export function wildcardToRegex(pattern: string): RegExp {
+export function wildcardToRegex(pattern: string): CompiledRegex {
   let out = '^'
   for (const ch of pattern) {
     if (ch === '*') out += '[\\s\\S]*'
     else if (ch === '?') out += '[\\s\\S]'
     else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
   }
-  return new RegExp(out + '$')
+  return { re: new RegExp(out + '$'), repeats: pattern.includes('*') }
+}
+
+/**
+ * Subjects longer than this, matched against a pattern that repeats, run under a time limit.
+ * Shorter ones (header values, paths) cannot take long enough to matter.
+ */
+export const GUARDED_SUBJECT_CHARS = 4096
+/** Time limit for one guarded match (the original bounds regex work by steps instead). */
+export const REGEX_TIME_LIMIT_MS = 100
+
+/** Returned instead of a result when a guarded match ran out of time. */
+export const TIMED_OUT: unique symbol = Symbol('regex timed out')
+
+// A long match runs as a tiny fixed script in a separate context, because only script execution
+// can be interrupted on a timeout; the pattern and subject are passed as values, never as code.
+const box: { re: RegExp; s: string; fn: ((...m: string[]) => string) | null; out: unknown } = {
+  re: /(?:)/, s: '', fn: null, out: null,
+}
+createContext(box)
+const EXEC = new Script('out = re.exec(s)')
+const REPLACE = new Script('out = s.replace(re, fn)')
+
+function guarded(script: Script, r: CompiledRegex, subject: string, fn: ((...m: string[]) => string) | null): unknown {
+  box.re = r.re
+  box.s = subject
+  box.fn = fn
+  box.out = null
+  try {
+    script.runInContext(box, { timeout: REGEX_TIME_LIMIT_MS })
+    return box.out
+  } catch (e: unknown) {
+    // The error may come from another realm, so it is recognised by its code, not its class.
+    if (typeof e === 'object' && e !== null && 'code' in e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return TIMED_OUT
+    throw e
+  } finally {
+    box.s = ''
+    box.fn = null
+    box.out = null
+  }
+}
+
+/** `re.exec(subject)`, under the time limit when the subject is long and the pattern repeats. */
+export function execRegex(r: CompiledRegex, subject: string): RegExpExecArray | null | typeof TIMED_OUT {
+  r.re.lastIndex = 0
+  if (!r.repeats || subject.length <= GUARDED_SUBJECT_CHARS) return r.re.exec(subject)
+  const out = guarded(EXEC, r, subject, null)
+  return out === TIMED_OUT ? TIMED_OUT : (out as RegExpExecArray | null)
+}
+
+/** `subject.replace(re, fn)`, under the same rule as execRegex. */
+export function replaceRegex(r: CompiledRegex, subject: string, fn: (...m: string[]) => string): string | typeof TIMED_OUT {
+  r.re.lastIndex = 0
+  if (!r.repeats || subject.length <= GUARDED_SUBJECT_CHARS) return subject.replace(r.re, fn)
+  const out = guarded(REPLACE, r, subject, fn)
+  return out === TIMED_OUT ? TIMED_OUT : String(out)
+}
+
+/** The runtime error for a match that ran out of time. */
+export function timeoutMessage(fnName: string): string {
+  return `${fnName}: the regular expression ran for more than ${REGEX_TIME_LIMIT_MS} ms on a long subject and was stopped`
 }

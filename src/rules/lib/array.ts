@@ -2,7 +2,7 @@
  * array.*: push/pop/shift/unshift/splice/sort/reverse change the array in place and return it.
  * @module
  */
-import { compileRegex } from '../regex.ts'
+import { TIMED_OUT, compileRegex, execRegex, timeoutMessage } from '../regex.ts'
 import type { LibraryModule } from '../registry.ts'
 import type { TsArray, Value } from '../value.ts'
 import { MAX_ARRAY_INDEX, compare, copyValue, equals, isCompound, toJsNumber, toStr } from '../value.ts'
@@ -115,8 +115,9 @@ export const arrayModule: LibraryModule = {
         if (!re.ok) return s.fail(re.error)
         const out: TsArray = []
         for (const v of asArray(arg(a, 0))) {
-          re.re.lastIndex = 0
-          if (re.re.test(toStr(v))) out.push(own(v))
+          const m = execRegex(re, toStr(v))
+          if (m === TIMED_OUT) return s.fail(timeoutMessage('array.filter'), 'budget')
+          if (m !== null) out.push(own(v))
         }
         return out
       },

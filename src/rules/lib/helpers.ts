@@ -2,8 +2,9 @@
  * Helpers shared by connection-level modules: settings recorded in the Decision, line reading.
  * @module
  */
-import { compileRegex } from '../regex.ts'
+import { TIMED_OUT, compileRegex, execRegex, timeoutMessage } from '../regex.ts'
 import type { FunctionSpec } from '../registry.ts'
+import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { arg } from './args.ts'
 
@@ -18,13 +19,15 @@ export function getting(name: string, dflt: Value): FunctionSpec {
 }
 
 /** Data up to and including the first match of `pattern` (default: a newline) from `offset`. */
-export function lineOf(s: string, pattern: string, offset: number): string {
+export function lineOf(st: RunState, s: string, pattern: string, offset: number): Value {
   const from = s.slice(Math.max(0, offset))
   if (pattern === '') {
     const i = from.indexOf('\n')
     return i < 0 ? from : from.slice(0, i + 1)
   }
   const re = compileRegex(pattern, '')
-  const m = re.ok ? re.re.exec(from) : null
+  if (!re.ok) return st.fail(`getLine: ${re.error}`)
+  const m = execRegex(re, from)
+  if (m === TIMED_OUT) return st.fail(timeoutMessage('getLine'), 'budget')
   return m === null ? from : from.slice(0, m.index + m[0].length)
 }

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net'
 import type { LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
+import type { Value } from '../value.ts'
 import { b, boolArg, intArg, str } from './args.ts'
 import { getting, lineOf, setting } from './helpers.ts'
 
@@ -38,7 +39,7 @@ export const requestModule: LibraryModule = {
     },
     'request.getLine': {
       min: 0, max: 2, suspends: true,
-      fn: (s, a) => { const r = s.view.getBody(0); const f = (x: string): string => lineOf(x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
+      fn: (s, a) => { const r = s.view.getBody(0); const f = (x: string): Value => lineOf(s, x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
     },
     // Request boundaries for line protocols; recorded for a generic-protocol data plane.
     'request.endsAt': { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set('request.endsAt', intArg(a, 0)); return '' } },

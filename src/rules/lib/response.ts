@@ -16,7 +16,7 @@ export const responseModule: LibraryModule = {
     },
     'response.getLine': {
       min: 0, max: 2, suspends: true,
-      fn: (s, a) => { const r = s.view.getResponseBody(0); const f = (x: string): string => lineOf(x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
+      fn: (s, a) => { const r = s.view.getResponseBody(0); const f = (x: string): Value => lineOf(s, x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
     },
     'response.set': { min: 1, max: 1, fn: (s, a) => { s.view.setResponseBody(str(a, 0)); return '' } },
     'response.append': {

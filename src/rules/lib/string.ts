@@ -3,7 +3,7 @@
  * Positions are 0-based; "not found" is -1. Strings are byte strings.
  * @module
  */
-import { compileRegex, expandReplacement, wildcardToRegex } from '../regex.ts'
+import { TIMED_OUT, compileRegex, execRegex, expandReplacement, replaceRegex, timeoutMessage, wildcardToRegex } from '../regex.ts'
 import type { LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { TsArray } from '../value.ts'
@@ -38,8 +38,11 @@ function regexMatch(s: RunState, subject: string, pattern: string, flags: string
     s.fail(`string.regexmatch: ${r.error}`)
     return 0
   }
-  r.re.lastIndex = 0
-  const m = r.re.exec(subject)
+  const m = execRegex(r, subject)
+  if (m === TIMED_OUT) {
+    s.fail(timeoutMessage('string.regexmatch'), 'budget')
+    return 0
+  }
   if (m === null) return 0
   s.setCaptures(Array.from(m, (x: string | undefined) => x ?? ''))
   return 1
@@ -51,8 +54,7 @@ function regexSub(s: RunState, subject: string, pattern: string, repl: string, f
     s.fail(`string.regexsub: ${r.error}`)
     return ''
   }
-  r.re.lastIndex = 0
-  return subject.replace(r.re, (...m: unknown[]) => {
+  const out = replaceRegex(r, subject, (...m: unknown[]) => {
     const groups: (string | undefined)[] = []
     for (const x of m) {
       if (typeof x !== 'string' && x !== undefined) break
@@ -60,6 +62,11 @@ function regexSub(s: RunState, subject: string, pattern: string, repl: string, f
     }
     return expandReplacement(repl, groups)
   })
+  if (out === TIMED_OUT) {
+    s.fail(timeoutMessage('string.regexsub'), 'budget')
+    return ''
+  }
+  return out
 }
 
 function split(s: string, sep: string): TsArray {
@@ -144,7 +151,13 @@ export const stringModule: LibraryModule = {
     'string.regexmatch': { min: 2, max: 3, regexArg: 1, fn: (s, a) => regexMatch(s, str(a, 0), str(a, 1), str(a, 2)) },
     'string.regexsub': { min: 3, max: 4, regexArg: 1, fn: (s, a) => regexSub(s, str(a, 0), str(a, 1), str(a, 2), str(a, 3)) },
     'string.regexescape': { min: 1, max: 1, fn: (_s, a) => str(a, 0).replace(/[^A-Za-z0-9_]/g, '\\$&') },
-    'string.wildmatch': { min: 2, max: 2, fn: (_s, a) => b(wildcardToRegex(str(a, 1)).test(str(a, 0))) },
+    'string.wildmatch': {
+      min: 2, max: 2,
+      fn: (s, a) => {
+        const m = execRegex(wildcardToRegex(str(a, 1)), str(a, 0))
+        return m === TIMED_OUT ? s.fail(timeoutMessage('string.wildmatch'), 'budget') : b(m !== null)
+      },
+    },
     'string.split': { min: 1, max: 2, fn: (_s, a) => split(str(a, 0), a.length > 1 ? str(a, 1) : ' ') },
     'string.sprintf': { min: 1, max: Infinity, fn: (_s, a) => sprintf(str(a, 0), a.slice(1)) },
     'string.intToHex': {
