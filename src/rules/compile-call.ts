@@ -14,7 +14,7 @@ import type { FunctionDef } from './registry.ts'
 import type { RunState } from './run-state.ts'
 import { HALT_NONE, NORMAL, RETURN } from './run-state.ts'
 import type { Value } from './value.ts'
-import { copyValue, isCompound } from './value.ts'
+import { MAX_STRING_CHARS, copyValue, isCompound } from './value.ts'
 
 const EMPTY: CExpr = { fn: () => '', isAsync: false }
 
@@ -97,8 +97,7 @@ function compileBuiltinCall(
       const vals = new Array<Value>(n)
       for (let i = 0; i < n; i++) vals[i] = (sf[i] as Ev)(s, f)
       if (s.halted()) return ''
-      const r = fn(s, vals)
-      return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
+      return checked(s, name, fn(s, vals))
     })
   }
   return {
@@ -109,12 +108,12 @@ function compileBuiltinCall(
       return then(evalInto(s, f, fns, vals, 0), () => {
         if (s.halt !== HALT_NONE) return ''
         const r = fn(s, vals)
-        if (!isPromise(r)) return r
+        if (!isPromise(r)) return checked(s, name, r)
         return r.then(
           (v) => {
             // The budget counts instructions between suspensions, as max_instr does.
             s.resumed()
-            return v
+            return checked(s, name, v)
           },
           (err: unknown) => s.fail(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),
         )
@@ -122,6 +121,12 @@ function compileBuiltinCall(
     },
     isAsync: true,
   }
+}
+
+/** A built-in's result, unless it is a stray Promise or a string over the length cap. */
+function checked(s: RunState, name: string, r: Value | Promise<Value>): Value {
+  if (typeof r === 'string') return r.length > MAX_STRING_CHARS ? s.fail(`${name} made a string longer than ${MAX_STRING_CHARS} bytes`) : r
+  return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
 }
 
 /**
@@ -145,7 +150,7 @@ function compileSmallSyncCall(
   const call = (s: RunState): Value => {
     const r = fn(s, vals)
     for (let i = 0; i < n; i++) vals[i] = ''
-    return isPromise(r) ? s.fail(`${name} suspended, which it is not declared to do`) : r
+    return checked(s, name, r)
   }
   return sync((s, f) => {
     if (s.halt !== HALT_NONE || !tick(s)) return ''
