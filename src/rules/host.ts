@@ -169,7 +169,7 @@ export class Decision {
   poolPort: number | null = null
   /** What ends processing: using a pool, a generated response, a discard, or a close. */
   action: 'none' | 'use-pool' | 'respond' | 'discard' | 'close' = 'none'
-  /** Set when request-rule processing must stop (the remaining rules do not run). */
+  /** Set when a rule ended rule processing (pool.use, a generated response, discard, close). */
   final = false
   response: GeneratedResponse | null = null
   /** `connection.close(data)` / `request.sendResponse(data)` raw data for the client. */

@@ -11,6 +11,7 @@ export { formatRuleDiagnostic } from './diagnostic.ts'
 export type { RuleDiagnostic } from './diagnostic.ts'
 export { runRule, runRules, DEFAULT_MAX_INSTRUCTIONS } from './run.ts'
 export { DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS } from './run-state.ts'
+export type { RunState } from './run-state.ts'
 export type { RunEnv, RunOutcome } from './run.ts'
 export { Decision } from './host.ts'
 export type {

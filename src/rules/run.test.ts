@@ -346,3 +346,17 @@ test('check: arity wording, imported rule without the sub, switch and import syn
     '9: array.push takes at least 2 arguments, but 0 were given',
   ])
 })
+
+test('one Decision through request and response lists: pool.use ends the request list only', () => {
+  const set = compile({ q1: 'pool.use("web");', q2: 'log.info("q2");', r1: 'log.info("r1"); http.setResponseHeader("X", "1");', r2: 'log.info("r2");' })
+  const services = new FakeServices()
+  const decision = new Decision()
+  const req = runRules(set, ['q1', 'q2'], { view: new FakeTransaction(), services, decision, phase: 'REQUEST' })
+  assert.equal((req as RunOutcome).kind, 'stopped')
+  const view = new FakeTransaction({ response: { status: 200 } })
+  const res = runRules(set, ['r1', 'r2'], { view, services, decision, phase: 'RESPONSE' })
+  assert.equal((res as RunOutcome).kind, 'completed')
+  assert.deepEqual(services.logs, ['info: r1', 'info: r2'])
+  assert.equal(decision.pool, 'web')
+  assert.equal(view.getResponseHeader('X'), '1')
+})

@@ -92,23 +92,24 @@ export function runRule(rule: CompiledRule, env: RunEnv): MaybePromise<RunOutcom
 }
 
 /**
- * Runs rules in list order until one ends processing (the Decision becomes final). Returns the
- * outcome of the last rule run, or null when the list is empty.
+ * Runs one rule list (request, response or completion rules) in order until a rule ends rule
+ * processing (outcome `stopped`: pool.use, a generated response, discard, retry, ...). Returns the
+ * outcome of the last rule run, or null when none ran. The same Decision may be passed to the
+ * request and then the response list; each list starts afresh.
  */
 export function runRules(set: CompiledRuleSet, names: readonly string[], env: RunEnv): MaybePromise<RunOutcome | null> {
-  let last: RunOutcome | null = null
-  for (let i = 0; i < names.length; i++) {
-    if (env.decision.final) return last
+  return runFrom(set, names, env, 0, null)
+}
+
+function runFrom(set: CompiledRuleSet, names: readonly string[], env: RunEnv, from: number, prev: RunOutcome | null): MaybePromise<RunOutcome | null> {
+  let last = prev
+  for (let i = from; i < names.length; i++) {
+    if (last?.kind === 'stopped') return last
     const rule = set.rules.get(names[i] ?? '')
     if (rule === undefined) continue
     const o = runRule(rule, env)
-    if (o instanceof Promise) return o.then((r) => continueRules(set, names, env, i + 1, r))
+    if (o instanceof Promise) return o.then((r) => runFrom(set, names, env, i + 1, r))
     last = o
   }
   return last
-}
-
-function continueRules(set: CompiledRuleSet, names: readonly string[], env: RunEnv, from: number, last: RunOutcome): MaybePromise<RunOutcome | null> {
-  const rest = runRules(set, names.slice(from), env)
-  return rest instanceof Promise ? rest.then((r) => r ?? last) : rest ?? last
 }
