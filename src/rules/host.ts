@@ -41,7 +41,8 @@ export interface TransactionView {
 
   /**
    * Up to `maxBytes` of the request body (0 = all, within the data plane's limit). May return a
-   * Promise when the body has not been read yet; the rule then suspends.
+   * Promise when the body has not been read yet; the rule then suspends. For generic (non-HTTP)
+   * protocols this is the client data read so far (`request.get`).
    */
   getBody(maxBytes: number): string | Promise<string>
   setBody(body: string): void
