@@ -12,7 +12,9 @@ import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
-import { buildSnapshot, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
+import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
+import { MemoryDataStore } from './rules/index.ts'
+import { hostname, totalmem } from 'node:os'
 import { DnsRelay, StreamConnection, UdpRelay, type StreamRouter } from './stream/index.ts'
 import { TlsRuntime, type SecureHandler } from './tls/index.ts'
 import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
@@ -64,6 +66,9 @@ export class App {
   #version = 0
   /** Serialises configuration changes. */
   #applying: Promise<unknown> = Promise.resolve()
+
+  /** Rule services that outlive snapshots (the data.* store above all); made on first apply. */
+  #ruleHost: RuleHost | null = null
 
   constructor(deps: AppDeps) {
     this.#deps = deps
@@ -118,7 +123,20 @@ export class App {
   }
 
   async #applyNow(config: ValidConfig): Promise<Result<Snapshot, Diagnostic[]>> {
+    this.#ruleHost ??= {
+      clock: this.#deps.clock,
+      random: this.#deps.random,
+      logger: this.#deps.logger,
+      events: this.events.emit,
+      data: new MemoryDataStore(parseDataSize(config.globalSettings.trafficscript.data_size, totalmem())),
+      hostname: hostname(),
+      counters: new Map(),
+    }
     const built = buildSnapshot(config, this.#version + 1, {
+      ruleHost: this.#ruleHost,
+      onRuleWarning: (text) => {
+        this.#deps.logger.warn(text)
+      },
       clock: this.#deps.clock,
       random: this.#deps.random,
       statuses: this.#statuses,

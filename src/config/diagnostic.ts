@@ -21,6 +21,8 @@ export interface Diagnostic {
  * `virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 1 to 65535, got "80a"`.
  */
 export function formatDiagnostic(d: Diagnostic): string {
+  // Rule problems already read `rule NAME: line L, column C: ...` with the source line and a caret.
+  if (d.objectType === 'rules' && d.key === undefined && d.reason.startsWith(`rule ${d.objectName}: `)) return d.reason
   const object = d.objectName === '' ? d.objectType : `${d.objectType}/${d.objectName}`
   let head: string
   if (d.file === undefined) head = object === '' ? 'configuration' : object

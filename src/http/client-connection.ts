@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net'
 import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
+import type { GeneratedResponse, Value } from '../rules/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
@@ -18,12 +19,17 @@ import { isHeadError, parseRequestHead, type RequestHead } from './request-head.
 import type { ResponseHead } from './response-head.ts'
 import { ResponseRelay, type ResponseSink } from './response-relay.ts'
 import type { HasDeadline } from './timeout-sweeper.ts'
+import { NO_RULES } from './rule-runner.ts'
+import { completeBody, RuleSession, type RuleSessionHost } from './rule-session.ts'
+import type { RuleConnectionInfo } from './rule-view.ts'
 
 const S_HEAD = 0
 const S_CONNECTING = 1
 const S_EXCHANGE = 2
 const S_TUNNEL = 3
 const S_CLOSED = 4
+/** Request rules are running (possibly waiting for a body, a sleep or outbound HTTP). */
+const S_RULES = 5
 
 /** What deadlineMs currently guards. */
 const T_NONE = 0
@@ -48,7 +54,7 @@ export interface ServiceSource {
   current(): HttpService | null
 }
 
-export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasDeadline, QueueWaiter {
+export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasDeadline, QueueWaiter, RuleSessionHost {
   readonly #socket: Socket
   readonly #deps: HttpEngineDeps
   readonly #source: ServiceSource
@@ -61,6 +67,10 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #processing = false
   deadlineMs = 0
   #timer = T_NONE
+  /** Requests started on this connection (rules marked only_first run for the first). */
+  #requestCount = 0
+  #ruleConn: RuleConnectionInfo | null = null
+  #dataWaiters: (() => void)[] = []
 
   // Transaction state, reset by #resetTransaction.
   #svc: HttpService | null = null
@@ -90,6 +100,8 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #nodeResponseMs = -1
   #bytesIn = 0
   #bytesOut = 0
+  /** The rules side of the transaction; null when the virtual server has no rules. */
+  #rules: RuleSession | null = null
 
   constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
     this.#socket = socket
@@ -145,6 +157,47 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     // Pipelined bytes (or a body still waiting for the node): keep them for later.
     this.#pending = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk])
     if (this.#pending.length > (this.#svc?.maxClientBufferBytes ?? 65536)) this.#socket.pause()
+    this.#wakeDataWaiters()
+  }
+
+  #wakeDataWaiters(): void {
+    if (this.#dataWaiters.length === 0) return
+    for (const wake of this.#dataWaiters.splice(0)) wake()
+  }
+
+  // ---- what rules may ask of the connection (RuleSessionHost) ------------------------------
+
+  pendingBytes(): Buffer | null {
+    return this.#pending
+  }
+
+  moreClientData(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#dataWaiters.push(resolve)
+    })
+  }
+
+  isClientDataFinal(): boolean {
+    return this.#clientEnded || this.#state === S_CLOSED || this.#socket.isPaused()
+  }
+
+  dropPending(n: number): void {
+    const pending = this.#pending
+    if (pending === null || n <= 0) return
+    this.#pending = n >= pending.length ? null : pending.subarray(n)
+  }
+
+  #ruleConnection(svc: HttpService): RuleConnectionInfo {
+    this.#ruleConn ??= {
+      clientIp: this.#clientIp,
+      clientPort: this.#socket.remotePort ?? 0,
+      localIp: plainClientIp(this.#socket.localAddress ?? ''),
+      localPort: this.#socket.localPort ?? 0,
+      isTls: tlsInfoOf(this.#socket) !== null,
+      virtualServer: svc.name,
+      data: new Map<string, Value>(),
+    }
+    return this.#ruleConn
   }
 
   /** Starts every complete request waiting in `#pending`, one after another (not recursively). */
@@ -173,6 +226,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
 
   #onClientEnd(): void {
     this.#clientEnded = true
+    this.#wakeDataWaiters()
     if (this.#state === S_TUNNEL) {
       this.#conn?.socket.end()
       return
@@ -188,6 +242,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
   #onClientClose(): void {
     const wasActive = this.#state !== S_HEAD && this.#state !== S_CLOSED
     this.#state = S_CLOSED
+    this.#wakeDataWaiters()
     this.#deps.sweeper.delete(this)
     if (wasActive) {
       this.#leaveQueue()
@@ -213,8 +268,62 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       this.#sendError(400, true)
       return
     }
+    this.#requestCount++
+    if (svc.rules !== NO_RULES) {
+      const rules = new RuleSession(svc, head, this.#ruleConnection(svc), this, this.#requestCount === 1, this.#startMono, () =>
+        this.#deps.clock.monoMs(),
+      )
+      this.#rules = rules
+      if (svc.rules.request.length > 0) {
+        this.#state = S_RULES
+        // Rules limit their own run time; waiting on a client body is bounded like any idle wait.
+        this.#arm(T_IDLE, svc.idleTimeoutMs)
+        rules.runRequest(() => {
+          if (this.#state === S_RULES && this.#rules === rules) this.#afterRequestRules(svc, rules)
+        })
+        return
+      }
+    }
+    this.#route(svc.pool, null)
+  }
+
+  /** Carries out what the request rules decided. */
+  #afterRequestRules(svc: HttpService, rules: RuleSession): void {
+    this.#state = S_CONNECTING
+    const d = rules.decision
+    switch (d.action) {
+      case 'respond':
+        this.#sendGenerated(d.response)
+        return
+      case 'discard':
+        this.#destroy()
+        return
+      case 'close':
+        if (d.clientData !== '') this.#socket.write(Buffer.from(d.clientData, 'latin1'))
+        this.#state = S_CLOSED
+        this.#arm(T_NONE, 0)
+        this.#socket.end()
+        return
+      case 'none':
+      case 'use-pool':
+        break
+    }
+    let pool = svc.pool
+    if (d.pool !== null) {
+      if (d.pool === 'discard') {
+        this.#destroy()
+        return
+      }
+      // An unknown pool was reported by the rule engine (rules/pooluseunknown); keep the default.
+      pool = svc.pools.get(d.pool) ?? pool
+    }
+    this.#route(pool, d.avoidNodes.length > 0 || d.poolHost !== null ? d : null)
+  }
+
+  /** Sends the transaction to `base` (or its failure pool); `steer` narrows the nodes tried. */
+  #route(base: Pool | null, steer: { avoidNodes: readonly string[]; poolHost: string | null; poolPort: number | null } | null): void {
     // A pool whose nodes have all failed hands its traffic to its failure pool.
-    const pool = svc.pool === null ? null : resolveFailover(svc.pool, svc.pools, this.#deps.clock.monoMs())
+    const pool = base === null ? null : resolveFailover(base, this.#svc?.pools ?? new Map<string, Pool>(), this.#deps.clock.monoMs())
     if (pool === null) {
       // The built-in discard pool drops the connection.
       this.#destroy()
@@ -224,7 +333,55 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     this.#attempts = 0
     this.#tried = null
     this.#freshOnly = false
+    if (steer !== null) {
+      // pool.use(pool, host, port) names one node: every other node counts as already tried.
+      const only = steer.poolHost === null ? null : `${steer.poolHost}:${String(steer.poolPort ?? 80)}`
+      const tried = pool.nodes.filter((n) => steer.avoidNodes.includes(n.id) || (only !== null && n.id !== only))
+      if (tried.length > 0) this.#tried = tried
+    }
     this.#pickAndConnect()
+  }
+
+  /** A response made by a rule (http.sendResponse, http.redirect, ...). */
+  #sendGenerated(r: GeneratedResponse | null): void {
+    const svc = this.#svc
+    const req = this.#req
+    if (svc === null || req === null) return
+    const status = r?.status ?? 200
+    const body = Buffer.from(r?.body ?? '', 'latin1')
+    const headers: string[] = []
+    if (r !== null && r.contentType !== '') headers.push('Content-Type', r.contentType)
+    for (const [name, value] of r?.headers ?? []) headers.push(name, value)
+    for (const [name, value] of this.#rules?.decision.addResponseHeaders ?? []) headers.push(name, value)
+    headers.push('Content-Length', String(body.length))
+    const tokens = req.connection
+    const close =
+      !this.#dropRequestBody() ||
+      !svc.keepalive ||
+      this.#clientEnded ||
+      this.#deps.lifecycle.isDraining ||
+      (tokens !== null && tokens.includes('close')) ||
+      (req.versionMinor === 0 && (tokens === null || !tokens.includes('keep-alive')))
+    let head = `HTTP/1.1 ${String(status)} ${r?.reason ?? 'OK'}\r\n`
+    for (let i = 0; i < headers.length; i += 2) head += `${headers[i] ?? ''}: ${headers[i + 1] ?? ''}\r\n`
+    head += close ? 'Connection: close\r\n\r\n' : req.versionMinor === 0 ? 'Connection: keep-alive\r\n\r\n' : '\r\n'
+    this.#socket.cork()
+    this.#socket.write(head, 'latin1')
+    if (req.method !== 'HEAD' && body.length > 0) this.#socket.write(body)
+    this.#socket.uncork()
+    this.#bytesOut += body.length
+    this.#finish(status, headers, close)
+  }
+
+  /** Skips the request body when it is already here; false when it is still arriving. */
+  #dropRequestBody(): boolean {
+    const req = this.#req
+    if (req === null || this.#rules?.requestBodyOverride != null) return true
+    if (!req.isChunked && req.contentLength <= 0) return true
+    const found = completeBody(this.#pending, 0, req.isChunked, req.contentLength)
+    if (found === null) return false
+    this.dropPending(found.rawBytes)
+    return true
   }
 
   #pickAndConnect(): void {
@@ -330,6 +487,13 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     } else {
       this.#sentHead = buildNodeRequestHead(req, svc.forwarding, this.#clientIp, svc.scheme, this.#isUpgrade, this.#keepNode, this.#tlsFields)
       socket.write(this.#sentHead, 'latin1')
+      const override = this.#rules?.requestBodyOverride ?? null
+      if (override !== null) {
+        // A rule replaced the body (its original bytes were dropped already).
+        socket.write(override)
+        this.#sentBody = override
+        this.#reqBody.start(BODY_NONE, 0)
+      }
       const pending = this.#pending
       this.#pending = null
       if (this.#reqBody.isDone) {
@@ -426,6 +590,59 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
       this.#failNode(502)
       return
     }
+    const rules = this.#rules
+    if (rules !== null) {
+      rules.view.res = res
+      for (const [name, value] of rules.decision.addResponseHeaders) res.headers.push(name, value)
+      if (rules.decision.addResponseHeaders.length > 0) res.needsRewrite = true
+      if (svc.rules.response.length > 0) {
+        rules.view.node = this.#node?.id ?? ''
+        rules.view.serverResponseMs = this.#nodeResponseMs
+        const conn = this.#conn
+        conn?.socket.pause()
+        rules.runResponse(res, buf, bodyStart, () => {
+          if (this.#conn !== conn || this.#state !== S_EXCHANGE) return
+          conn?.socket.resume()
+          this.#afterResponseRules(res, buf, headStart, bodyStart)
+        })
+        return
+      }
+    }
+    this.#forwardResponse(res, buf, headStart, bodyStart)
+  }
+
+  #afterResponseRules(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {
+    const rules = this.#rules
+    const d = rules?.decision
+    if (d?.action === 'respond' || d?.action === 'discard' || rules?.responseBodyOverride != null) {
+      // The node's response is not used (or not all of it): its connection cannot be reused.
+      this.#conn?.close()
+      this.#conn = null
+      if (d?.action === 'respond') this.#sendGenerated(d.response)
+      else if (d?.action === 'discard') this.#destroy()
+      else this.#sendReplacedResponse(res, rules?.responseBodyOverride ?? Buffer.alloc(0))
+      return
+    }
+    this.#forwardResponse(res, buf, headStart, bodyStart)
+  }
+
+  #sendReplacedResponse(res: ResponseHead, body: Buffer): void {
+    const req = this.#req
+    const svc = this.#svc
+    if (req === null || svc === null) return
+    this.#resMode = this.#clientMode(req, svc)
+    this.#socket.cork()
+    this.#socket.write(buildClientResponseHead(res, this.#resMode), 'latin1')
+    if (req.method !== 'HEAD') this.#socket.write(body)
+    this.#socket.uncork()
+    this.#bytesOut += body.length
+    this.#finish(res.status, res.headers, this.#resMode === CLIENT_CLOSE)
+  }
+
+  #forwardResponse(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {
+    const req = this.#req
+    const svc = this.#svc
+    if (req === null || svc === null) return
     this.#resMode = this.#clientMode(req, svc)
     this.#arm(T_IDLE, svc.idleTimeoutMs)
     const head = buildClientResponseHead(res, this.#resMode)
@@ -579,7 +796,12 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
     const svc = this.#svc
     const req = this.#req
     const node = this.#node
+    const rules = this.#rules
     this.#releaseNode()
+    if (rules !== null && svc !== null && svc.rules.completion.length > 0) {
+      rules.view.node = node?.id ?? ''
+      rules.runCompletion()
+    }
     if (svc !== null && req !== null && svc.onTransactionEnd !== null) {
       svc.onTransactionEnd({
         service: svc,
@@ -594,6 +816,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
         nodeResponseMs: this.#nodeResponseMs,
         pool: this.#pool,
         node,
+        isLogged: rules?.decision.requestLog !== 'exclude',
       })
     }
     this.#resetTransaction()
@@ -613,6 +836,7 @@ export class ClientConnection implements NodeConnectionOwner, ResponseSink, HasD
 
   #resetTransaction(): void {
     this.#leaveQueue()
+    this.#rules = null
     this.#req = null
     this.#pool = null
     this.#node = null

@@ -4,6 +4,8 @@
  */
 import type { Clock, Logger } from '../core/index.ts'
 import type { Pool, PoolNode } from '../pool/index.ts'
+import type { RuleServices } from '../rules/index.ts'
+import type { HttpRules } from './rule-runner.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { ForwardingSettings } from './outgoing-head.ts'
 import type { HeadLimits, RequestHead } from './request-head.ts'
@@ -24,6 +26,8 @@ export interface TransactionRecord {
   readonly nodeResponseMs: number
   readonly pool: Pool | null
   readonly node: PoolNode | null
+  /** False when a rule called `requestlog.exclude()`. */
+  readonly isLogged: boolean
 }
 
 export interface HttpService {
@@ -46,6 +50,12 @@ export interface HttpService {
   readonly maxClientBufferBytes: number
   readonly headLimits: HeadLimits
   readonly errors: ErrorResponses
+  /** TrafficScript rules by phase (NO_RULES when none). */
+  readonly rules: HttpRules
+  /** What rules may use beyond the transaction; null when the virtual server has no rules. */
+  readonly ruleServices: RuleServices | null
+  /** `trafficscript.max_instr`. */
+  readonly maxInstructions: number
   /** Called once per finished transaction (request log, statistics); null when nothing listens. */
   readonly onTransactionEnd: ((record: TransactionRecord) => void) | null
 }

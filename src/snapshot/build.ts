@@ -9,7 +9,7 @@ import { resolve } from 'node:path'
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService, type TransactionRecord } from '../http/index.ts'
+import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
@@ -17,6 +17,9 @@ import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../sta
 import type { StreamRouter } from '../stream/index.ts'
 import { TlsRuntime } from '../tls/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
+import { createRuleServices, type RuleHost } from './rule-services.ts'
+import { bindRules, compileRules } from './rules.ts'
+import type { RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
 import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
@@ -40,6 +43,10 @@ export interface BuildDeps {
    * routing is configured.
    */
   readonly streamRouters?: ReadonlyMap<string, StreamRouter>
+  /** Process-wide services for TrafficScript rules; absent for a dry run (rules are still compiled). */
+  readonly ruleHost?: RuleHost
+  /** Receives rule warnings (deprecated names, likely typos); they never block a configuration. */
+  readonly onRuleWarning?: (text: string) => void
 }
 
 const SECOND_MS = 1000
@@ -53,6 +60,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     const nodes = settings.nodes.map((n) => new PoolNode(n, deps.statuses.get(name, n.id, nowMs)))
     pools.set(name, new Pool(settings, Object.freeze(nodes), deps.statuses.pool(name), deps))
   }
+  const ruleWarnings: string[] = []
+  const compiled = compileRules(config, problems, ruleWarnings)
+  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config)
   const logWriters: RequestLogWriter[] = []
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
@@ -61,7 +71,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     if (!vs.basic.enabled) continue
     const how = engineFor(vs.basic.protocol, vs.basic.ssl_decrypt)
     const decrypt = vs.basic.ssl_decrypt && (how.engine === 'http' || how.engine === 'stream')
-    const http = how.engine === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters) : null
+    const http = how.engine === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters, bindRules(vs, compiled), ruleServices) : null
     const stream =
       how.engine === 'stream'
         ? streamService(name, vs, decrypt ? how.decrypted : how.plain, pools, deps.streamRouters?.get(name) ?? null, deps.stats)
@@ -83,6 +93,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     )
   }
   const healthPlan = buildHealthPlan(config, problems)
+  if (deps.onRuleWarning !== undefined) for (const w of ruleWarnings) deps.onRuleWarning(w)
   if (problems.length > 0) {
     for (const w of logWriters) void deps.logs?.release(w)
     return err(problems)
@@ -104,6 +115,8 @@ function httpService(
   deps: BuildDeps,
   problems: Diagnostic[],
   logWriters: RequestLogWriter[],
+  rules: HttpRules,
+  ruleServices: RuleServices | null,
 ): HttpService {
   const problem = (key: string, reason: string) => problems.push({ objectType: 'virtual_servers', objectName: name, key, reason })
   let errorBody: Buffer | undefined
@@ -119,7 +132,7 @@ function httpService(
       ? onLog
       : (t: TransactionRecord) => {
           counters.recordResponse(t.status, t.bytesIn, t.bytesOut, t.durationMs)
-          if (onLog !== null) onLog(t)
+          if (onLog !== null && t.isLogged) onLog(t)
         }
   return Object.freeze({
     name,
@@ -140,6 +153,9 @@ function httpService(
     headLimits: DEFAULT_HEAD_LIMITS,
     errors: buildErrorResponses(errorBody),
     onTransactionEnd: onEnd,
+    rules,
+    ruleServices: rules === NO_RULES ? null : ruleServices,
+    maxInstructions: config.globalSettings.trafficscript.max_instr,
   })
 }
 
@@ -167,6 +183,6 @@ function transactionLogger(
   const writer = deps.logs.acquire(filename)
   logWriters.push(writer)
   return (t) => {
-    writer.write(format(new LoggedTransaction(t)))
+    if (t.isLogged) writer.write(format(new LoggedTransaction(t)))
   }
 }

@@ -1,3 +1,5 @@
 export { buildSnapshot } from './build.ts'
 export type { BuildDeps } from './build.ts'
 export type { Snapshot, VirtualServerEntry, ListenAddress } from './snapshot.ts'
+export type { RuleHost } from './rule-services.ts'
+export { parseDataSize } from './data-size.ts'

@@ -1,0 +1,53 @@
+/**
+ * Runs a virtual server's rule list for one phase of a transaction: in order, synchronously
+ * while the rules need nothing from outside, resuming after a rule that had to wait.
+ * @module
+ */
+import { runRule, type CompiledRule, type RunEnv, type RunOutcome } from '../rules/index.ts'
+
+/** A rule in a virtual server's list: `only_first` runs on the first request of a connection only. */
+export interface RuleBinding {
+  readonly rule: CompiledRule
+  readonly isOnlyFirst: boolean
+}
+
+/** A virtual server's rules by phase. */
+export interface HttpRules {
+  readonly request: readonly RuleBinding[]
+  readonly response: readonly RuleBinding[]
+  readonly completion: readonly RuleBinding[]
+}
+
+export const NO_RULES: HttpRules = Object.freeze({ request: [], response: [], completion: [] })
+
+function isPromise(x: RunOutcome | Promise<RunOutcome>): x is Promise<RunOutcome> {
+  return typeof (x as Partial<Promise<RunOutcome>>).then === 'function'
+}
+
+/**
+ * Runs `list` from `start`; calls `done` once, when the list is finished or a rule ended rule
+ * processing (pool.use, http.sendResponse, connection.discard, ...). `done` may run before this
+ * returns (every rule ran synchronously) or later (a rule waited).
+ */
+export function runRuleList(list: readonly RuleBinding[], start: number, env: RunEnv, isFirstRequest: boolean, done: () => void): void {
+  for (let i = start; i < list.length; i++) {
+    const binding = list[i]
+    if (binding === undefined || (binding.isOnlyFirst && !isFirstRequest)) continue
+    const outcome = runRule(binding.rule, env)
+    if (isPromise(outcome)) {
+      void outcome.then(
+        (o) => {
+          if (o.kind === 'stopped' || env.decision.final) done()
+          else runRuleList(list, i + 1, env, isFirstRequest, done)
+        },
+        // runRule never rejects; should it ever, the transaction must still go on.
+        () => {
+          done()
+        },
+      )
+      return
+    }
+    if (outcome.kind === 'stopped' || env.decision.final) break
+  }
+  done()
+}

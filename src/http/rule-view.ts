@@ -1,0 +1,212 @@
+/**
+ * An HTTP transaction as TrafficScript sees it: the request head (and later the response head)
+ * that rules read and change in place. Changes mark the head for rewriting, so the node and the
+ * client receive exactly what the rules left.
+ * @module
+ */
+import type { HeaderField, TransactionView, Value } from '../rules/index.ts'
+import type { RequestHead } from './request-head.ts'
+import type { ResponseHead } from './response-head.ts'
+import { equalsLower } from './syntax.ts'
+
+/** What the view needs from the connection for bodies, which may still be arriving. */
+export interface RuleBodySource {
+  /** The request body (so far); complete bodies only are ever handed to rules. */
+  requestBody(maxBytes: number): string | Promise<string>
+  replaceRequestBody(body: string): void
+  responseBody(maxBytes: number): string | Promise<string>
+  replaceResponseBody(body: string): void
+}
+
+/** Fields whose meaning is the message framing: rules may not change them (Sluice frames bodies). */
+function isFramingField(name: string): boolean {
+  return equalsLower(name, 'content-length') || equalsLower(name, 'transfer-encoding')
+}
+
+function find(list: readonly string[], name: string): string | undefined {
+  const lower = name.toLowerCase()
+  for (let i = 0; i < list.length; i += 2) if (equalsLower(list[i] ?? '', lower)) return list[i + 1]
+  return undefined
+}
+
+function remove(list: string[], name: string): boolean {
+  const lower = name.toLowerCase()
+  let removed = false
+  for (let i = list.length - 2; i >= 0; i -= 2) {
+    if (equalsLower(list[i] ?? '', lower)) {
+      list.splice(i, 2)
+      removed = true
+    }
+  }
+  return removed
+}
+
+function pairs(list: readonly string[]): HeaderField[] {
+  const out: HeaderField[] = []
+  for (let i = 0; i < list.length; i += 2) out.push([list[i] ?? '', list[i + 1] ?? ''])
+  return out
+}
+
+/** Connection facts fixed for the whole client connection. */
+export interface RuleConnectionInfo {
+  readonly clientIp: string
+  readonly clientPort: number
+  readonly localIp: string
+  readonly localPort: number
+  readonly isTls: boolean
+  readonly virtualServer: string
+  /** `connection.data.*`, shared by every transaction on the connection. */
+  readonly data: Map<string, Value>
+}
+
+export class HttpRuleView implements TransactionView {
+  readonly #req: RequestHead
+  readonly #conn: RuleConnectionInfo
+  readonly #bodies: RuleBodySource
+  readonly #startMs: number
+  readonly #now: () => number
+  res: ResponseHead | null = null
+  node = ''
+  retries = 0
+  serverResponseMs = 0
+  queueMs = 0
+
+  constructor(req: RequestHead, conn: RuleConnectionInfo, bodies: RuleBodySource, startMs: number, now: () => number) {
+    this.#req = req
+    this.#conn = conn
+    this.#bodies = bodies
+    this.#startMs = startMs
+    this.#now = now
+  }
+
+  getMethod(): string {
+    return this.#req.method
+  }
+  setMethod(method: string): void {
+    this.#req.method = method
+    this.#req.needsRewrite = true
+  }
+  getRawUrl(): string {
+    return this.#req.target
+  }
+  setRawUrl(url: string): void {
+    this.#req.target = url
+    this.#req.needsRewrite = true
+  }
+  getVersion(): string {
+    return this.#req.versionMinor === 1 ? 'HTTP/1.1' : 'HTTP/1.0'
+  }
+  listHeaders(): readonly HeaderField[] {
+    return pairs(this.#req.headers)
+  }
+  getHeader(name: string): string | undefined {
+    return find(this.#req.headers, name)
+  }
+  setHeader(name: string, value: string): void {
+    if (isFramingField(name)) return
+    remove(this.#req.headers, name)
+    this.addHeader(name, value)
+  }
+  addHeader(name: string, value: string): void {
+    if (isFramingField(name)) return
+    this.#req.headers.push(name, value)
+    if (equalsLower(name, 'host')) this.#req.host = value
+    this.#req.needsRewrite = true
+  }
+  removeHeader(name: string): void {
+    if (isFramingField(name)) return
+    if (remove(this.#req.headers, name)) this.#req.needsRewrite = true
+  }
+  getBody(maxBytes: number): string | Promise<string> {
+    return this.#bodies.requestBody(maxBytes)
+  }
+  setBody(body: string): void {
+    this.#bodies.replaceRequestBody(body)
+  }
+
+  getRemoteIp(): string {
+    return this.#conn.clientIp
+  }
+  getRemotePort(): number {
+    return this.#conn.clientPort
+  }
+  getLocalIp(): string {
+    return this.#conn.localIp
+  }
+  getLocalPort(): number {
+    return this.#conn.localPort
+  }
+  isTls(): boolean {
+    return this.#conn.isTls
+  }
+  getVirtualServer(): string {
+    return this.#conn.virtualServer
+  }
+  getNode(): string {
+    return this.node
+  }
+
+  hasResponse(): boolean {
+    return this.res !== null
+  }
+  getResponseStatus(): number {
+    return this.res?.status ?? 0
+  }
+  getResponseReason(): string {
+    return this.res?.reason ?? ''
+  }
+  getResponseVersion(): string {
+    return this.res === null ? '' : this.res.versionMinor === 1 ? 'HTTP/1.1' : 'HTTP/1.0'
+  }
+  setResponseStatus(status: number, reason: string): void {
+    if (this.res === null) return
+    this.res.status = status
+    this.res.reason = reason
+    this.res.needsRewrite = true
+  }
+  listResponseHeaders(): readonly HeaderField[] {
+    return this.res === null ? [] : pairs(this.res.headers)
+  }
+  getResponseHeader(name: string): string | undefined {
+    return this.res === null ? undefined : find(this.res.headers, name)
+  }
+  setResponseHeader(name: string, value: string): void {
+    if (this.res === null || isFramingField(name)) return
+    remove(this.res.headers, name)
+    this.addResponseHeader(name, value)
+  }
+  addResponseHeader(name: string, value: string): void {
+    if (this.res === null || isFramingField(name)) return
+    this.res.headers.push(name, value)
+    this.res.needsRewrite = true
+  }
+  removeResponseHeader(name: string): void {
+    if (this.res === null || isFramingField(name)) return
+    if (remove(this.res.headers, name)) this.res.needsRewrite = true
+  }
+  getResponseBody(maxBytes: number): string | Promise<string> {
+    return this.res === null ? '' : this.#bodies.responseBody(maxBytes)
+  }
+  setResponseBody(body: string): void {
+    if (this.res !== null) this.#bodies.replaceResponseBody(body)
+  }
+
+  getConnectionData(key: string): Value | undefined {
+    return this.#conn.data.get(key)
+  }
+  setConnectionData(key: string, value: Value): void {
+    this.#conn.data.set(key, value)
+  }
+  getRetries(): number {
+    return this.retries
+  }
+  getTransactionDurationMs(): number {
+    return this.#now() - this.#startMs
+  }
+  getQueueTimeMs(): number {
+    return this.queueMs
+  }
+  getServerResponseTimeMs(): number {
+    return this.serverResponseMs
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Compiles a configuration's TrafficScript rules once per snapshot and binds each virtual
+ * server's rule lists to the compiled rules.
+ * @module
+ */
+import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
+import { checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
+
+import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
+
+/** Compiles every rule; errors become diagnostics in the `rule NAME: line L, column C` form. */
+export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: string[]): CompiledRuleSet | null {
+  if (config.rules.size === 0) return { rules: new Map(), warnings: [] }
+  const result = checkRules(config.rules, {
+    variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
+    knownPools: new Set([...config.pools.keys(), 'discard']),
+  })
+  const source = (rule: string) => config.rules.get(rule) ?? ''
+  if (!result.ok) {
+    for (const d of result.error) {
+      const text = formatRuleDiagnostic(d, source(d.rule))
+      if (d.severity === 'error') problems.push({ objectType: 'rules', objectName: d.rule, reason: text })
+      else warnings.push(text)
+    }
+    return null
+  }
+  for (const d of result.value.warnings) warnings.push(formatRuleDiagnostic(d, source(d.rule)))
+  return result.value
+}
+
+function bind(entries: readonly RuleEntry[], set: CompiledRuleSet | null): RuleBinding[] {
+  const out: RuleBinding[] = []
+  for (const entry of entries) {
+    if (!entry.enabled) continue
+    const rule = set?.rules.get(entry.name)
+    if (rule !== undefined) out.push(Object.freeze({ rule, isOnlyFirst: entry.run_frequency === 'only_first' }))
+  }
+  return out
+}
+
+export function bindRules(vs: VirtualServerProperties, set: CompiledRuleSet | null): HttpRules {
+  const b = vs.basic
+  if (b.request_rules.length === 0 && b.response_rules.length === 0 && b.completion_rules.length === 0) return NO_RULES
+  return Object.freeze({
+    request: bind(b.request_rules, set),
+    response: bind(b.response_rules, set),
+    completion: bind(b.completion_rules, set),
+  })
+}
