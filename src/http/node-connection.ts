@@ -4,6 +4,8 @@
  * @module
  */
 import { connect, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
+import { nodeTlsOptions, type NodeTlsSettings } from '../tls/index.ts'
 import type { IdleConnection, NodeStatus } from '../pool/index.ts'
 
 /** The side that owns a node connection while a transaction uses it. */
@@ -25,14 +27,23 @@ export class NodeConnection implements IdleConnection {
   /** Response bytes received for the current transaction. */
   bytesReceived = 0
 
-  constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean) {
+  constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
     this.status = status
     this.owner = owner
-    this.socket = connect({ host: status.host, port: status.port, noDelay, allowHalfOpen: true })
-    this.socket.on('connect', () => {
-      this.isConnected = true
-      this.owner?.onNodeConnect(this)
-    })
+    if (tls === null) {
+      this.socket = connect({ host: status.host, port: status.port, noDelay, allowHalfOpen: true })
+      this.socket.on('connect', () => {
+        this.#connected()
+      })
+    } else {
+      // The pool encrypts (vTM pool ssl.enable): the node is usable once the handshake is done.
+      const socket = tlsConnect({ host: status.host, port: status.port, ...nodeTlsOptions(tls, status.host) })
+      socket.setNoDelay(noDelay)
+      socket.on('secureConnect', () => {
+        this.#connected()
+      })
+      this.socket = socket
+    }
     this.socket.on('data', (chunk: Buffer) => {
       this.bytesReceived += chunk.length
       this.status.bytesFromNode += chunk.length
@@ -54,6 +65,11 @@ export class NodeConnection implements IdleConnection {
       this.owner = null
       owner?.onNodeClose(this)
     })
+  }
+
+  #connected(): void {
+    this.isConnected = true
+    this.owner?.onNodeConnect(this)
   }
 
   /** Puts the connection in its node's idle list, or closes it when the list is full. */

@@ -54,7 +54,7 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
       this.sendRequest()
       return
     }
-    this.conn = new NodeConnection(node.status, this, !pool.settings.nagle)
+    this.conn = new NodeConnection(node.status, this, !pool.settings.nagle, svc.nodeTls?.get(pool.name) ?? null)
     this.arm(T_CONNECT, pool.settings.maxConnectTimeMs)
   }
 
