@@ -9,6 +9,8 @@ import { hashPassword, saveUser, usersFilePath } from '../api/index.ts'
 import { createLogger, errorMessage, type LogLevel } from '../core/index.ts'
 import { parseArgs } from './args.ts'
 import { checkConfig } from './check.ts'
+import { parseRuleTestArgs } from './rule-test-args.ts'
+import { ruleTestCommand } from './rule-test.ts'
 import { startCommand } from './start.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -35,11 +37,25 @@ Commands:
   check    Validate a configuration without starting anything.
            --config DIR        configuration directory (required)
            Exit status 0 when valid, 1 when not.
+  rule test RULEFILE... [options]
+           Run TrafficScript rules once against a described request and print what they
+           decided (pool, generated response, redirect, discard), what they changed, and
+           what they logged. Rules run in the order given, as one rule list.
+           --config DIR        take rules by name from DIR/rules; pool.* sees DIR's pools
+           --method M  --url URL (path or absolute URL)  --header 'Name: value' (repeat)
+           --body TEXT | --body-file F   --client IP   --tls   --node HOST:PORT
+           --phase request|response|completion (default request)
+           --response-status N  --response-header 'Name: value' (repeat)
+           --response-body TEXT | --response-body-file F
+           --http-response URL=STATUS:BODY   answer for http.request.* (repeat; others fail)
+           --max-instr N   --variable-pool-use   --json
+           Exit status 0 when the rules ran, 3 when a rule was aborted, 1 on rule errors.
   help     Show this text.
   version  Print the version.
 `
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'rule') return ruleCommand(argv.slice(1))
   const parsed = parseArgs(argv)
   if (!parsed.ok) {
     process.stderr.write(`sluice: ${parsed.error}\n\n${HELP}`)
@@ -93,6 +109,20 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`sluice: unknown command "${command}"\n\n${HELP}`)
       return 2
   }
+}
+
+/** `sluice rule test ...`: its options repeat, so it has its own parser. */
+async function ruleCommand(words: readonly string[]): Promise<number> {
+  if (words[0] !== 'test' || words.includes('--help') || words.includes('-h')) {
+    process.stderr.write('usage: sluice rule test RULEFILE... [options]  (sluice help lists the options)\n')
+    return words[0] === 'test' ? 0 : 2
+  }
+  const parsed = parseRuleTestArgs(words.slice(1))
+  if (!parsed.ok) {
+    process.stderr.write(`sluice rule test: ${parsed.error}\n`)
+    return 2
+  }
+  return ruleTestCommand(parsed.value, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'))
 }
 
 async function readStdin(): Promise<string> {
