@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # bench/run.sh (`npm run bench`): Sluice against nginx as HTTP/1.1 reverse proxies, on this machine,
 # in one run. wrk drives each target over keep-alive connections; the target balances round robin
-# over three nginx nodes that answer with 100 bytes. Targets alternate round after round.
+# over three nginx nodes that answer with 100 bytes. Targets alternate round after round. The
+# default cases: plain HTTP (nginx, sluice), Sluice with a realistic request rule (against
+# sluice), and TLS offload with keep-alive and with one request per connection (against nginx).
 # docs/benchmarks.md explains the method and how to read the results.
 #
 # Settings (environment; defaults in brackets):
-#   TARGETS [nginx sluice]  targets to run, space or comma separated (functions in bench/targets.sh)
+#   TARGETS [all default cases]  targets to run, space or comma separated (functions in bench/targets.sh)
 #   BENCH_TARGET_FILES      more files defining target_NAME functions (space separated)
-#   REF [nginx]             the reference for the ratio columns and the goals
+#   REF [nginx]             the reference for targets without a ref_NAME function
+#   TLS_KEY_TYPE [ec]       certificate key of the TLS cases: ec (P-256) or rsa (2048)
 #   ROUNDS [3]  DURATION seconds [10]  WARMUP seconds [2]  CONNS ["50"]  THREADS wrk -t [1]
 #   WRK_CPU [0]  BACKEND_CPU [0]  PROXY_CPU [1]   taskset cpu lists; empty = unpinned
 #   BACKEND_PORT_BASE [19001]  PROXY_PORT_BASE [19080]   first ports tried (free ones are chosen)
@@ -23,7 +26,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx sluice}
+TARGETS=${TARGETS:-nginx sluice sluice_realistic nginx_tls sluice_tls nginx_tls_hs sluice_tls_hs}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}
@@ -74,7 +77,7 @@ if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
   [ "$INSTALL" = 1 ] || die "nginx and wrk are needed (apt-get install nginx wrk), or set INSTALL=1"
   install_tools
 fi
-for tool in wrk nginx curl taskset setsid timeout ss awk flock; do
+for tool in wrk nginx curl taskset setsid timeout ss awk flock openssl; do
   command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 
@@ -132,6 +135,10 @@ printf 'round\ttarget\treason\n' >"$SKIPS"
   for t in "${TLIST[@]}"; do
     d=""; declare -F "describe_$t" >/dev/null && d=$("describe_$t" 2>/dev/null)
     printf 'target:%s\t%s\n' "$t" "$d"
+    r=$REF; declare -F "ref_$t" >/dev/null && r=$("ref_$t")
+    printf 'ref:%s\t%s\n' "$t" "$r"
+    declare -F "goal_$t" >/dev/null && printf 'goal:%s\t%s\n' "$t" "$("goal_$t")"
+    declare -F "wrkargs_$t" >/dev/null && printf 'wrkargs:%s\t%s\n' "$t" "$("wrkargs_$t" | tr '\n' ' ')"
   done
 } >"$META"
 
@@ -143,10 +150,11 @@ note "targets: ${TLIST[*]}; nodes $BACKENDS; proxy port $PROXY_PORT; raw output 
 declare -A DEAD=()   # targets that failed to start are not retried in later rounds
 
 measure_target() { # ROUND TARGET
-  local round=$1 t=$2 dir url scheme=http bpid tpid p c
+  local round=$1 t=$2 dir url scheme=http bpid tpid p c extra=()
   dir="$RUN_DIR/r$round-$t"
   mkdir -p "$dir"
   declare -F "scheme_$t" >/dev/null && scheme=$("scheme_$t")
+  declare -F "wrkargs_$t" >/dev/null && mapfile -t extra < <("wrkargs_$t")
   url="$scheme://127.0.0.1:$PROXY_PORT/"
 
   for p in "${BACKEND_PORTS[@]}" "$PROXY_PORT"; do
@@ -176,12 +184,12 @@ measure_target() { # ROUND TARGET
   [ -n "$WRK_CPU" ] && wrk_pre+=(taskset -c "$WRK_CPU")
   for c in $CONNS; do
     if [ "$WARMUP" -gt 0 ]; then
-      "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "$url" >/dev/null 2>&1
+      "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${extra[@]}" "$url" >/dev/null 2>&1
     fi
     local out="$RUN_DIR/wrk/r$round-$t-c$c.txt" s0 s1 b0 b1 m0 i0 m1 i1
     s0=$(cpu_ticks "$tpid"); b0=$(cpu_ticks "$bpid"); read -r m0 i0 < <(machine_ticks)
     TIMEFORMAT='%U %S'
-    { time "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "$url" >"$out" 2>&1; } 2>"$out.cpu"
+    { time "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${extra[@]}" "$url" >"$out" 2>&1; } 2>"$out.cpu"
     s1=$(cpu_ticks "$tpid"); b1=$(cpu_ticks "$bpid"); read -r m1 i1 < <(machine_ticks)
     local rps p50 p99 reqs errs bad
     read -r rps p50 p99 reqs errs bad < <(wrk_numbers <"$out")

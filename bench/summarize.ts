@@ -10,11 +10,30 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 
 /** Version of the JSON layout; bump it when a field changes meaning. */
-const SCHEMA = 'sluice-bench-http/1'
-/** Goals from the issue: throughput at least this share of the reference's... */
+const SCHEMA = 'sluice-bench-http/2'
+/** Default goals from the issue: throughput at least this share of the reference's... */
 const MIN_RPS_RATIO = 0.8
 /** ...and p99 latency at most this multiple of the reference's. */
 const MAX_P99_RATIO = 1.5
+
+/** What each target is compared with (`ref:NAME` in the meta file) and its goal (`goal:NAME`). */
+interface Comparison {
+  readonly reference: string
+  readonly minRpsRatio: number
+  readonly maxP99Ratio: number
+}
+
+function comparison(meta: Readonly<Record<string, string>>, target: string, defaultRef: string): Comparison {
+  const reference = meta[`ref:${target}`]?.trim() ?? ''
+  const [minText, maxText] = (meta[`goal:${target}`] ?? '').trim().split(/\s+/)
+  const min = Number(minText)
+  const max = Number(maxText)
+  return {
+    reference: reference === '' ? defaultRef : reference,
+    minRpsRatio: minText !== undefined && minText !== '' && Number.isFinite(min) ? min : MIN_RPS_RATIO,
+    maxP99Ratio: maxText !== undefined && maxText !== '' && Number.isFinite(max) ? max : MAX_P99_RATIO,
+  }
+}
 
 interface Row {
   readonly round: number
@@ -98,6 +117,8 @@ function ratios(rows: readonly Row[], ref: readonly Row[], pick: (r: Row) => num
 
 interface Summary {
   readonly target: string
+  /** The target the ratios are taken against. */
+  readonly reference: string
   readonly conns: number
   readonly rounds: number
   readonly rps_median: number | null
@@ -113,16 +134,18 @@ interface Summary {
   readonly errors: number
 }
 
-function summarize(rows: readonly Row[], refName: string): Summary[] {
+function summarize(rows: readonly Row[], refOf: (target: string) => string): Summary[] {
   const keys = [...new Set(rows.map((r) => `${r.target}\t${String(r.conns)}`))]
   return keys.map((key) => {
     const [target = '', connsText = '0'] = key.split('\t')
     const conns = Number(connsText)
     const mine = rows.filter((r) => r.target === target && r.conns === conns)
+    const refName = refOf(target)
     const ref = rows.filter((r) => r.target === refName && r.conns === conns)
     const rps = mine.map((r) => r.rps).filter((x): x is number => x !== null)
     return {
       target,
+      reference: refName,
       conns,
       rounds: mine.length,
       rps_median: round3(median(rps)),
@@ -149,7 +172,10 @@ function markdown(doc: {
   meta: Record<string, string>
   reference: string
   summary: readonly Summary[]
-  goals: readonly { target: string; conns: number; rps_ratio: number | null; p99_ratio: number | null; met: boolean | null }[]
+  goals: readonly {
+    target: string; reference: string; conns: number; min_rps_ratio: number; max_p99_ratio: number
+    rps_ratio: number | null; p99_ratio: number | null; met: boolean | null
+  }[]
   skipped: readonly Record<string, string>[]
 }): string {
   const m = doc.meta
@@ -160,21 +186,23 @@ function markdown(doc: {
   out.push(`Settings: ${m['settings'] ?? ''}. Nodes: ${m['nodes'] ?? ''} (nginx, 1 worker, 100-byte body).`, '')
   out.push('Targets:', '')
   for (const [k, v] of Object.entries(m)) if (k.startsWith('target:')) out.push(`- \`${k.slice(7)}\`: ${v}`)
-  out.push('', `Medians over rounds; ratios are per-round ratios against \`${doc.reference}\`, then the median.`, '')
-  out.push(`| target | conns | req/s | min-max | x ${doc.reference} | p50 ms | p99 ms | p99 x ${doc.reference} | CPU us/req | server CPU % | errors | rounds |`)
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  out.push('', 'Medians over rounds; ratios are per-round ratios against the target in the `vs` column, then the median.', '')
+  out.push('| target | conns | req/s | min-max | vs | req/s ratio | p50 ms | p99 ms | p99 ratio | CPU us/req | server CPU % | errors | rounds |')
+  out.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const s of doc.summary) {
-    out.push(`| ${s.target} | ${String(s.conns)} | ${fmt(s.rps_median)} | ${fmt(s.rps_min)}-${fmt(s.rps_max)} | ` +
+    const vs = s.reference === s.target ? '-' : s.reference
+    out.push(`| ${s.target} | ${String(s.conns)} | ${fmt(s.rps_median)} | ${fmt(s.rps_min)}-${fmt(s.rps_max)} | ${vs} | ` +
       `${fmt(s.rps_ratio_vs_ref, 2)} | ${fmt(s.p50_ms_median, 3)} | ${fmt(s.p99_ms_median, 3)} | ` +
       `${fmt(s.p99_ratio_vs_ref, 2)} | ${fmt(s.cpu_us_per_req_median, 1)} | ${fmt(s.server_cpu_pct_median)} | ` +
       `${String(s.errors)} | ${String(s.rounds)} |`)
   }
   if (doc.goals.length > 0) {
-    out.push('', `Goals: req/s at least ${String(MIN_RPS_RATIO)}x and p99 at most ${String(MAX_P99_RATIO)}x \`${doc.reference}\`.`, '')
-    out.push('| target | conns | req/s ratio | p99 ratio | met |', '| --- | ---: | ---: | ---: | --- |')
+    out.push('', 'Goals: req/s at least the goal ratio of the reference\'s, p99 at most its multiple, no errors.', '')
+    out.push('| target | vs | conns | req/s ratio | goal | p99 ratio | goal | met |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |')
     for (const g of doc.goals) {
       const met = g.met === null ? 'n/a' : g.met ? 'yes' : 'no'
-      out.push(`| ${g.target} | ${String(g.conns)} | ${fmt(g.rps_ratio, 2)} | ${fmt(g.p99_ratio, 2)} | ${met} |`)
+      out.push(`| ${g.target} | ${g.reference} | ${String(g.conns)} | ${fmt(g.rps_ratio, 2)} | >= ${String(g.min_rps_ratio)} | ` +
+        `${fmt(g.p99_ratio, 2)} | <= ${String(g.max_p99_ratio)} | ${met} |`)
     }
   }
   if (doc.skipped.length > 0) {
@@ -210,18 +238,24 @@ function main(): void {
     }
   }
   const reference = values.ref
-  const summary = summarize(rows, reference)
+  const summary = summarize(rows, (t) => comparison(meta, t, reference).reference)
   const goals = summary
-    .filter((s) => s.target !== reference)
-    .map((s) => ({
-      target: s.target,
-      conns: s.conns,
-      rps_ratio: s.rps_ratio_vs_ref,
-      p99_ratio: s.p99_ratio_vs_ref,
-      met: s.rps_ratio_vs_ref === null || s.p99_ratio_vs_ref === null
-        ? null
-        : s.rps_ratio_vs_ref >= MIN_RPS_RATIO && s.p99_ratio_vs_ref <= MAX_P99_RATIO && s.errors === 0,
-    }))
+    .filter((s) => s.target !== s.reference)
+    .map((s) => {
+      const c = comparison(meta, s.target, reference)
+      return {
+        target: s.target,
+        reference: c.reference,
+        conns: s.conns,
+        min_rps_ratio: c.minRpsRatio,
+        max_p99_ratio: c.maxP99Ratio,
+        rps_ratio: s.rps_ratio_vs_ref,
+        p99_ratio: s.p99_ratio_vs_ref,
+        met: s.rps_ratio_vs_ref === null || s.p99_ratio_vs_ref === null
+          ? null
+          : s.rps_ratio_vs_ref >= c.minRpsRatio && s.p99_ratio_vs_ref <= c.maxP99Ratio && s.errors === 0,
+      }
+    })
   const doc = {
     schema: SCHEMA,
     meta,

@@ -7,6 +7,9 @@
 # DIR is an empty scratch directory for its configuration and logs. Optional companions:
 #   describe_NAME    prints a one-line description for the report
 #   scheme_NAME      prints "https" when wrk must speak TLS to it (default http)
+#   wrkargs_NAME     prints extra wrk arguments, one per line (e.g. -H and 'Connection: close')
+#   ref_NAME         prints the target this one is compared with (default: REF, i.e. nginx)
+#   goal_NAME        prints "MIN_RPS_RATIO MAX_P99_RATIO" against that reference (default 0.8 1.5)
 # Names use [a-z0-9_]. To add cases without editing this file, put the functions in another file
 # and pass it in BENCH_TARGET_FILES (space-separated paths), then name the target in TARGETS.
 # Available to every function: BENCH_DIR, REPO_DIR, BACKENDS, RUN_DIR.
@@ -89,10 +92,22 @@ EOF
 # sluice_write_config DIR PORT [RULE_FILE...]: a configuration directory with virtual server
 # "bench" on 127.0.0.1:PORT (HTTP) using pool "bench-pool" (the $BACKENDS nodes, round robin).
 # Each RULE_FILE (TrafficScript, *.zts) becomes rules/<basename> and a request rule of "bench".
+# With SLUICE_TLS_CERT and SLUICE_TLS_KEY (PEM files) set, "bench" decrypts TLS with them
+# (basic.ssl_decrypt, ssl.server_cert_default naming ssl/server_keys/bench).
 sluice_write_config() {
   local dir=$1 port=$2; shift 2
-  local nodes="" b rules="" f name
+  local nodes="" b rules="" f name tls_basic="" tls_section=""
   mkdir -p "$dir/virtual_servers" "$dir/pools"
+  if [ -n "${SLUICE_TLS_CERT:-}" ]; then
+    mkdir -p "$dir/ssl/server_keys"
+    # PEM lines joined with JSON "\n" escapes (PEM holds no quotes or backslashes).
+    printf '{"properties": {"basic": {"public": "%s", "private": "%s"}}}\n' \
+      "$(awk '{ printf "%s\\n", $0 }' "$SLUICE_TLS_CERT")" "$(awk '{ printf "%s\\n", $0 }' "$SLUICE_TLS_KEY")" \
+      >"$dir/ssl/server_keys/bench"
+    tls_basic=', "ssl_decrypt": true'
+    tls_section=',
+  "ssl": {"server_cert_default": "bench"}'
+  fi
   for b in ${BACKENDS//,/ }; do
     nodes+="${nodes:+, }{\"node\": \"$b\", \"state\": \"active\", \"weight\": 1}"
   done
@@ -112,8 +127,8 @@ EOF
 {"properties": {
   "basic": {
     "enabled": true, "port": $port, "protocol": "http", "pool": "bench-pool",
-    "listen_on_any": false, "listen_on_hosts": ["127.0.0.1"], "request_rules": [$rules]
-  }
+    "listen_on_any": false, "listen_on_hosts": ["127.0.0.1"], "request_rules": [$rules]$tls_basic
+  }$tls_section
 }}
 EOF
 }
@@ -137,5 +152,110 @@ target_sluice_rule() {
   sluice_exec "$2/config"
 }
 
-# HTTPS cases later: a scheme_NAME function printing "https" makes wrk use TLS; the target makes
-# its own key and certificate in its DIR (openssl req -x509 ...) before it starts.
+# Sluice with a realistic request rule (bench/rules/realistic.zts: about ten header, path and
+# cookie checks, then pool.use of the same pool), compared with plain `sluice`: the goal is that
+# the rule costs at most 10 % of throughput.
+describe_sluice_realistic() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null) with a realistic request rule (bench/rules/realistic.zts)"; }
+ref_sluice_realistic() { echo sluice; }
+goal_sluice_realistic() { echo "0.9 1.5"; }
+target_sluice_realistic() {
+  sluice_write_config "$2/config" "$1" "$BENCH_DIR/rules/realistic.zts"
+  sluice_exec "$2/config"
+}
+
+# ------------------------------------------------------------------------------------ TLS offload
+# HTTPS to the proxy, plain HTTP to the nodes. Two loads per server:
+#   *_tls     keep-alive HTTPS requests per second (few handshakes);
+#   *_tls_hs  one request per connection (wrk -H 'Connection: close'): new TLS handshakes per second.
+# Both servers use the same self-signed certificate, made once per run in $RUN_DIR/tls
+# (TLS_KEY_TYPE: ec = ECDSA P-256 [default], rsa = RSA 2048). TLS 1.2 and 1.3, no session
+# resumption on the wrk side, so every new connection is a full handshake.
+
+# bench_tls_cert: prints "CERT KEY" paths, making them on first use.
+bench_tls_cert() {
+  local dir="$RUN_DIR/tls" alg
+  if [ ! -s "$dir/cert.pem" ]; then
+    mkdir -p "$dir"
+    case "${TLS_KEY_TYPE:-ec}" in
+      rsa) alg=(-newkey rsa:2048) ;;
+      *) alg=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1) ;;
+    esac
+    # Written under a temporary name, so a half-made pair is never used.
+    openssl req -x509 "${alg[@]}" -nodes -days 2 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1" -keyout "$dir/key.tmp" -out "$dir/cert.tmp" >/dev/null 2>&1 || return 1
+    mv "$dir/key.tmp" "$dir/key.pem" && mv "$dir/cert.tmp" "$dir/cert.pem"
+  fi
+  echo "$dir/cert.pem $dir/key.pem"
+}
+
+nginx_tls_conf() { # PORT DIR CERT KEY
+  local port=$1 dir=$2 cert=$3 key=$4 upstreams="" b
+  mkdir -p "$dir/tmp"
+  for b in ${BACKENDS//,/ }; do upstreams+="    server $b;"$'\n'; done
+  cat >"$dir/nginx.conf" <<CONF
+worker_processes 1;
+worker_rlimit_nofile 16384;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  server_tokens off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  upstream bench_pool {
+$upstreams    keepalive 256;
+    keepalive_requests 100000000;
+    keepalive_timeout 300s;
+  }
+  server {
+    listen 127.0.0.1:$port ssl backlog=4096;
+    ssl_certificate $cert;
+    ssl_certificate_key $key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / {
+      proxy_pass http://bench_pool;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+CONF
+}
+
+target_nginx_tls() {
+  local pair
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  nginx_tls_conf "$1" "$2" $pair
+  exec nginx -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -g 'daemon off;'
+}
+target_sluice_tls() {
+  local pair cert key
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  read -r cert key <<<"$pair"
+  SLUICE_TLS_CERT=$cert SLUICE_TLS_KEY=$key sluice_write_config "$2/config" "$1"
+  sluice_exec "$2/config"
+}
+target_nginx_tls_hs() { target_nginx_tls "$@"; }
+target_sluice_tls_hs() { target_sluice_tls "$@"; }
+
+scheme_nginx_tls() { echo https; }
+scheme_sluice_tls() { echo https; }
+scheme_nginx_tls_hs() { echo https; }
+scheme_sluice_tls_hs() { echo https; }
+wrkargs_nginx_tls_hs() { printf '%s\n' -H 'Connection: close'; }
+wrkargs_sluice_tls_hs() { printf '%s\n' -H 'Connection: close'; }
+ref_nginx_tls() { echo nginx_tls; }
+ref_nginx_tls_hs() { echo nginx_tls_hs; }
+ref_sluice_tls() { echo nginx_tls; }
+ref_sluice_tls_hs() { echo nginx_tls_hs; }
+describe_nginx_tls() { echo "nginx as TLS offload (HTTPS in, HTTP to the nodes), keep-alive HTTPS requests; $(openssl version)"; }
+describe_nginx_tls_hs() { echo "nginx as TLS offload, one request per connection (new TLS handshakes)"; }
+describe_sluice_tls() { echo "Sluice as TLS offload (basic.ssl_decrypt), keep-alive HTTPS requests"; }
+describe_sluice_tls_hs() { echo "Sluice as TLS offload, one request per connection (new TLS handshakes)"; }
