@@ -12,6 +12,7 @@ import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
+import { PersistenceStore } from './persist/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -45,6 +46,8 @@ function healthEventInput(e: HealthEvent): EventInput {
 export class App {
   readonly #deps: AppDeps
   readonly #statuses = new StatusRegistry()
+  /** Session persistence tables, kept across reloads. */
+  readonly persistence = new PersistenceStore()
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -140,6 +143,7 @@ export class App {
       clock: this.#deps.clock,
       random: this.#deps.random,
       statuses: this.#statuses,
+      persistence: this.persistence,
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,

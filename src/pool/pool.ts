@@ -48,6 +48,8 @@ export interface PoolSettings {
   /** 0 = no limit (vTM `connection.max_queue_size`). */
   readonly maxQueueSize: number
   readonly queueTimeoutMs: number
+  /** vTM `basic.persistence_class`: the default session persistence class; '' = none. */
+  readonly persistenceClass: string
 }
 
 /** One node of one pool in one snapshot. Reads live counters from its NodeStatus. */
@@ -111,6 +113,20 @@ export class Pool {
   /** True when the node may take new transactions now. */
   isUsable(node: PoolNode, nowMs: number): boolean {
     return node.config.state === 'active' && node.status.isAlive && node.status.failedUntilMs <= nowMs
+  }
+
+  /**
+   * True when the node may take a transaction of a persistent session: as isUsable, except that
+   * a draining node still serves the sessions it already has.
+   */
+  canTakeSession(node: PoolNode, nowMs: number): boolean {
+    return node.config.state !== 'disabled' && node.status.isAlive && node.status.failedUntilMs <= nowMs
+  }
+
+  /** True when the node is at `max_connections_per_node` (a new transaction would have to queue). */
+  isAtLimit(node: PoolNode): boolean {
+    const limit = this.settings.maxConnectionsPerNode
+    return limit > 0 && node.status.activeConnections >= limit
   }
 
   /** Counts nodes that may take new transactions now. */

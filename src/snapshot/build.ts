@@ -12,6 +12,7 @@ import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config
 import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
+import { PersistenceStore } from '../persist/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
 import type { StreamRouter } from '../stream/index.ts'
@@ -21,6 +22,7 @@ import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
 import type { RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
+import { buildPersistence } from './persistence-settings.ts'
 import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
@@ -47,6 +49,8 @@ export interface BuildDeps {
   readonly ruleHost?: RuleHost
   /** Receives rule warnings (deprecated names, likely typos); they never block a configuration. */
   readonly onRuleWarning?: (text: string) => void
+  /** Session persistence tables (outlive snapshots); a throwaway store when absent. */
+  readonly persistence?: PersistenceStore
 }
 
 const SECOND_MS = 1000
@@ -63,6 +67,15 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const ruleWarnings: string[] = []
   const compiled = compileRules(config, problems, ruleWarnings)
   const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config)
+  const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
+  const streamContext = {
+    pools,
+    stats: deps.stats,
+    compiled,
+    ruleServices,
+    maxInstructions: config.globalSettings.trafficscript.max_instr,
+    persistence,
+  }
   const logWriters: RequestLogWriter[] = []
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
@@ -74,7 +87,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     const http = how.engine === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters, bindRules(vs, compiled), ruleServices) : null
     const stream =
       how.engine === 'stream'
-        ? streamService(name, vs, decrypt ? how.decrypted : how.plain, pools, deps.streamRouters?.get(name) ?? null, deps.stats)
+        ? streamService(name, vs, decrypt ? how.decrypted : how.plain, { ...streamContext, router: deps.streamRouters?.get(name) ?? null })
         : null
     const udp = how.engine === 'udp' ? udpService(name, vs, how.kind, pools, deps.stats) : null
     const tls = decrypt ? buildTlsTerminator(name, vs, config, catalog, tlsRuntime, how.engine === 'http', problems) : null
@@ -98,7 +111,8 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     for (const w of logWriters) void deps.logs?.release(w)
     return err(problems)
   }
-  return ok(Object.freeze({ version, config, pools, virtualServers, healthPlan, logWriters: Object.freeze(logWriters) }))
+  deps.persistence?.retain(new Set(persistence.names()))
+  return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters) }))
 }
 
 function listenAddresses(vs: VirtualServerProperties): readonly ListenAddress[] {

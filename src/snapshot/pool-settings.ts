@@ -33,5 +33,6 @@ export function poolSettings(name: string, p: PoolProperties): PoolSettings {
     maxConnectionsPerNode: p.connection.max_connections_per_node,
     maxQueueSize: p.connection.max_queue_size,
     queueTimeoutMs: p.connection.queue_timeout * SECOND_MS,
+    persistenceClass: p.basic.persistence_class,
   })
 }

@@ -4,9 +4,25 @@
  * @module
  */
 import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
+import { FunctionRegistry, LIBRARY_MODULES, checkRules, formatRuleDiagnostic, type CompiledRuleSet, type LibraryModule } from '../rules/index.ts'
 
 import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
+
+/**
+ * `connection.setPersistenceClass` is how some rules spell `connection.setPersistence`; the
+ * library does not register that name yet, so the snapshot's registry adds it.
+ */
+const PERSISTENCE_ALIAS: LibraryModule = {
+  functions: {},
+  aliases: { 'connection.setPersistenceClass': { target: 'connection.setPersistence', deprecated: false } },
+}
+
+let registry: FunctionRegistry | undefined
+
+function snapshotRegistry(): FunctionRegistry {
+  registry ??= new FunctionRegistry([...LIBRARY_MODULES, PERSISTENCE_ALIAS])
+  return registry
+}
 
 /** Compiles every rule; errors become diagnostics in the `rule NAME: line L, column C` form. */
 export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: string[]): CompiledRuleSet | null {
@@ -14,6 +30,7 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   const result = checkRules(config.rules, {
     variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
     knownPools: new Set([...config.pools.keys(), 'discard']),
+    registry: snapshotRegistry(),
   })
   const source = (rule: string) => config.rules.get(rule) ?? ''
   if (!result.ok) {
@@ -28,7 +45,8 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   return result.value
 }
 
-function bind(entries: readonly RuleEntry[], set: CompiledRuleSet | null): RuleBinding[] {
+/** The enabled rules of a virtual server's list, in order. */
+export function bindRuleList(entries: readonly RuleEntry[], set: CompiledRuleSet | null): RuleBinding[] {
   const out: RuleBinding[] = []
   for (const entry of entries) {
     if (!entry.enabled) continue
@@ -42,8 +60,8 @@ export function bindRules(vs: VirtualServerProperties, set: CompiledRuleSet | nu
   const b = vs.basic
   if (b.request_rules.length === 0 && b.response_rules.length === 0 && b.completion_rules.length === 0) return NO_RULES
   return Object.freeze({
-    request: bind(b.request_rules, set),
-    response: bind(b.response_rules, set),
-    completion: bind(b.completion_rules, set),
+    request: bindRuleList(b.request_rules, set),
+    response: bindRuleList(b.response_rules, set),
+    completion: bindRuleList(b.completion_rules, set),
   })
 }

@@ -5,6 +5,7 @@
 import type { ValidConfig } from '../config/index.ts'
 import type { HttpService } from '../http/index.ts'
 import type { HealthPlan } from '../health/index.ts'
+import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { RequestLogWriter } from '../stats/index.ts'
 import type { StreamService, UdpService } from '../stream/index.ts'
@@ -37,6 +38,11 @@ export interface Snapshot {
   readonly version: number
   readonly config: ValidConfig
   readonly pools: ReadonlyMap<string, Pool>
+  /**
+   * Session persistence classes. Per transaction: `persistence.open(pool, clientIp, decision)`;
+   * their session tables live outside snapshots and survive reloads.
+   */
+  readonly persistence: PersistenceClasses
   /** Enabled virtual servers only. */
   readonly virtualServers: ReadonlyMap<string, VirtualServerEntry>
   /** What the health monitors watch: per pool, its monitors and its non-disabled nodes. */

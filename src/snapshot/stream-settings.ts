@@ -4,9 +4,12 @@
  * @module
  */
 import type { VirtualServerProperties } from '../config/index.ts'
+import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
+import type { CompiledRuleSet, RuleServices } from '../rules/index.ts'
 import type { StatsRegistry } from '../stats/index.ts'
-import type { StreamKind, StreamRecord, StreamRouter, StreamService, UdpService } from '../stream/index.ts'
+import type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, UdpService } from '../stream/index.ts'
+import { bindRuleList } from './rules.ts'
 
 const SECOND_MS = 1000
 /** UDP sessions (or pending DNS queries) per virtual server; beyond it new ones are dropped. */
@@ -70,14 +73,34 @@ function counterSink(name: string, stats: StatsRegistry | null): ((r: StreamReco
   }
 }
 
-export function streamService(
-  name: string,
-  vs: VirtualServerProperties,
-  kind: StreamKind,
-  pools: ReadonlyMap<string, Pool>,
-  router: StreamRouter | null,
-  stats: StatsRegistry | null,
-): StreamService {
+/** What a stream virtual server shares with the rest of its snapshot. */
+export interface StreamContext {
+  readonly pools: ReadonlyMap<string, Pool>
+  readonly router: StreamRouter | null
+  readonly stats: StatsRegistry | null
+  readonly compiled: CompiledRuleSet | null
+  /** Null for a dry run: rules are compiled but never run. */
+  readonly ruleServices: RuleServices | null
+  readonly maxInstructions: number
+  readonly persistence: PersistenceClasses
+}
+
+function streamRules(vs: VirtualServerProperties, ctx: StreamContext): StreamRules | null {
+  if (ctx.ruleServices === null) return null
+  const request = bindRuleList(vs.basic.request_rules, ctx.compiled)
+  const response = bindRuleList(vs.basic.response_rules, ctx.compiled)
+  if (request.length === 0 && response.length === 0) return null
+  return Object.freeze({
+    request,
+    response,
+    runOnConnect: vs.basic.rules_on_connect,
+    services: ctx.ruleServices,
+    maxInstructions: ctx.maxInstructions,
+  })
+}
+
+export function streamService(name: string, vs: VirtualServerProperties, kind: StreamKind, ctx: StreamContext): StreamService {
+  const { pools, router, stats } = ctx
   return Object.freeze({
     name,
     kind,
@@ -91,6 +114,8 @@ export function streamService(
     serverFirstBanner: kind === 'server_first' ? vs.connection.server_first_banner : '',
     maxClientBufferBytes: vs.connection.max_client_buffer,
     router,
+    rules: streamRules(vs, ctx),
+    persistence: ctx.persistence,
     onEnd: counterSink(name, stats),
   })
 }

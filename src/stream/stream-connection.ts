@@ -6,8 +6,11 @@
  */
 import { connect, type Socket } from 'node:net'
 import type { Clock } from '../core/index.ts'
+import { isPersistenceFailure, type PersistenceChoice, type PersistenceSession } from '../persist/index.ts'
 import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
+import { StreamRuleSession } from './stream-rules.ts'
+import type { StreamRuleHost } from './stream-rule-view.ts'
 import type { StreamService, StreamTransaction } from './stream-service.ts'
 
 /** Process-wide dependencies of stream transactions. */
@@ -26,13 +29,18 @@ function plainIp(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address
 }
 
-export class StreamConnection implements StreamTransaction, QueueWaiter {
+const EMPTY = Buffer.alloc(0)
+
+export class StreamConnection implements StreamTransaction, StreamRuleHost, QueueWaiter {
   readonly #client: Socket
   readonly #service: StreamService
   readonly #deps: StreamDeps
   readonly #startMs: number
   readonly clientIp: string
   readonly clientPort: number
+  readonly localIp: string
+  readonly localPort: number
+  readonly isTls: boolean
   #state = S_WAITING
   #pending: Buffer[] = []
   #pendingBytes = 0
@@ -51,6 +59,17 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
   #bytesOut = 0
   #queuedAtMs = 0
   #queueTimer: NodeJS.Timeout | null = null
+  /** Rules of this transaction (request and response), or null without rules. */
+  readonly #rules: StreamRuleSession | null
+  /** Rules waiting for more client data. */
+  #dataWaiters: (() => void)[] = []
+  /** Persistence choices of the rules, and the session they open on the chosen pool. */
+  #persistChoice: PersistenceChoice | null = null
+  #session: PersistenceSession | null = null
+  /** Node data held while response rules run (null when they are not running). */
+  #responsePending: Buffer | null = null
+  #responseRulesRan = false
+  #nodeEndDeferred = false
 
   /**
    * Takes over `client` (a plain or decrypted socket). `serverName` is the SNI name of a decrypted
@@ -64,6 +83,10 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
     this.#startMs = deps.clock.monoMs()
     this.clientIp = plainIp(client.remoteAddress ?? '')
     this.clientPort = client.remotePort ?? 0
+    this.localIp = plainIp(client.localAddress ?? '')
+    this.localPort = client.localPort ?? 0
+    this.isTls = (client as Socket & { encrypted?: unknown }).encrypted === true
+    this.#rules = service.rules === null ? null : new StreamRuleSession(service.rules, this)
     client.on('error', () => {
       this.#close(true)
     })
@@ -91,6 +114,8 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
         this.#skipNodeBanner = true
       }
       client.setTimeout(service.connectTimeoutMs)
+      // Rules that run at connect wait for data themselves, under the same timeout.
+      if (kind === 'client_first' && service.rules?.runOnConnect === true) this.#route()
     } else {
       client.setTimeout(service.idleTimeoutMs)
       this.#route()
@@ -120,6 +145,47 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
     this.#chosen = null
   }
 
+  // ---- what rules see (StreamRuleHost) -----------------------------------------------------
+
+  setClientData(data: Buffer): void {
+    this.#pending = data.length === 0 ? [] : [data]
+    this.#pendingBytes = data.length
+  }
+
+  isClientDataFinal(): boolean {
+    return this.#clientEnded || this.#state === S_CLOSED || this.#pendingBytes >= this.#service.maxClientBufferBytes
+  }
+
+  moreClientData(): Promise<void> {
+    if (this.isClientDataFinal()) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.#dataWaiters.push(resolve)
+    })
+  }
+
+  #wakeDataWaiters(): void {
+    if (this.#dataWaiters.length === 0) return
+    const waiters = this.#dataWaiters
+    this.#dataWaiters = []
+    for (const wake of waiters) wake()
+  }
+
+  responseData(): Buffer {
+    return this.#responsePending ?? EMPTY
+  }
+
+  setResponseData(data: Buffer): void {
+    if (this.#responsePending !== null) this.#responsePending = data
+  }
+
+  nodeId(): string {
+    return this.#node?.id ?? ''
+  }
+
+  elapsedMs(): number {
+    return this.#deps.clock.monoMs() - this.#startMs
+  }
+
   // ---- client side -------------------------------------------------------------------------
 
   #onClientData(chunk: Buffer): void {
@@ -133,6 +199,7 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
     this.#pendingBytes += chunk.length
     if (this.#state !== S_WAITING) {
       if (this.#pendingBytes >= this.#service.maxClientBufferBytes) this.#client.pause()
+      this.#wakeDataWaiters()
       return
     }
     if (this.#service.kind === 'ssl_passthrough') {
@@ -144,7 +211,6 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       }
       this.#serverName = hello.name
     }
-    this.#client.setTimeout(this.#service.idleTimeoutMs)
     this.#route()
   }
 
@@ -155,7 +221,10 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       this.#close(false)
       return
     }
-    if (this.#state !== S_RELAYING) return
+    if (this.#state !== S_RELAYING) {
+      this.#wakeDataWaiters()
+      return
+    }
     this.#forwardClientEnd()
   }
 
@@ -172,6 +241,13 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
 
   #route(): void {
     this.#state = S_ROUTING
+    const rules = this.#rules
+    if (rules !== null) {
+      rules.runRequest(() => {
+        this.#afterRequestRules(rules)
+      })
+      return
+    }
     const router = this.#service.router
     if (router === null) {
       this.#choosePool()
@@ -198,6 +274,25 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
     this.#choosePool()
   }
 
+  /** Acts on what the request rules decided. */
+  #afterRequestRules(rules: StreamRuleSession): void {
+    if (this.#state !== S_ROUTING) return
+    const d = rules.decision
+    if (d.action === 'discard') {
+      this.#close(true)
+      return
+    }
+    // request.sendResponse and connection.close( data ): bytes for the client before anything else.
+    if (d.clientData !== '') this.#client.write(Buffer.from(d.clientData, 'latin1'))
+    if (d.action === 'close') {
+      this.#close(false)
+      return
+    }
+    if (d.pool !== null) this.usePool(d.pool)
+    this.#persistChoice = d
+    this.#choosePool()
+  }
+
   #choosePool(): void {
     if (this.#state !== S_ROUTING) return
     const start = this.#chosen === undefined ? this.#service.pool : this.#chosen
@@ -205,7 +300,10 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       this.#close(true)
       return
     }
+    // Routing is over: from now on the idle timeout applies, not the time allowed for the request.
+    this.#client.setTimeout(this.#service.idleTimeoutMs)
     this.#pool = resolveFailover(start, this.#service.pools, this.#deps.clock.monoMs())
+    if (this.#pool !== null) this.#session = this.#service.persistence.open(this.#pool, this.clientIp, this.#persistChoice)
     this.#connectNext()
   }
 
@@ -216,7 +314,14 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       return
     }
     const limit = pool.settings.maxConnectionAttempts
-    const node = limit > 0 && this.#attempts >= limit ? undefined : pool.choose(this.#tried)
+    const session = this.#session
+    const choice = limit > 0 && this.#attempts >= limit ? undefined : session !== null ? session.choose(pool, this.#tried) : pool.choose(this.#tried)
+    if (choice !== undefined && isPersistenceFailure(choice)) {
+      // The session's node is gone and the class says close (a stream cannot be redirected).
+      this.#close(true)
+      return
+    }
+    const node = choice
     if (node === POOL_BUSY) {
       // When woken but beaten to the slot, #wait keeps our place at the front.
       this.#wait(pool)
@@ -257,6 +362,7 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       socket.off('timeout', onFailure)
       socket.setTimeout(0)
       pool.noteConnectSuccess(node)
+      session?.record(node)
       this.#relay(socket)
     })
   }
@@ -325,12 +431,62 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       data = data.subarray(eol + 1)
       if (data.length === 0) return
     }
+    if (this.#responsePending !== null) {
+      this.#responsePending = Buffer.concat([this.#responsePending, data])
+      return
+    }
+    const rules = this.#rules
+    if (rules !== null && rules.hasResponseRules && !this.#responseRulesRan) {
+      this.#runResponseRules(rules, data)
+      return
+    }
+    this.#sendToClient(data)
+  }
+
+  #sendToClient(data: Buffer): void {
+    if (data.length === 0) return
     this.#bytesOut += data.length
     if (!this.#client.write(data)) this.#nodeSocket?.pause()
   }
 
+  /** Response rules run once, on the node's first data, which waits for them. */
+  #runResponseRules(rules: StreamRuleSession, data: Buffer): void {
+    this.#responseRulesRan = true
+    this.#responsePending = data
+    this.#nodeSocket?.pause()
+    rules.runResponse(() => {
+      if (this.#state === S_CLOSED) return
+      const held = this.#responsePending ?? EMPTY
+      this.#responsePending = null
+      const d = rules.decision
+      if (d.action === 'discard') {
+        this.#close(true)
+        return
+      }
+      this.#sendToClient(held)
+      if (d.action === 'close') {
+        this.#close(false)
+        return
+      }
+      if (this.#nodeEndDeferred) {
+        this.#endFromNode()
+        return
+      }
+      this.#nodeSocket?.resume()
+    })
+  }
+
   #onNodeEnd(): void {
     this.#nodeEnded = true
+    if (this.#responsePending !== null) {
+      // Response rules still hold the node's data; it ends once they have run.
+      this.#nodeEndDeferred = true
+      return
+    }
+    this.#endFromNode()
+  }
+
+  #endFromNode(): void {
     if (this.#service.proxyClose && !this.#clientEnded) {
       this.#client.end()
       return
@@ -363,6 +519,7 @@ export class StreamConnection implements StreamTransaction, QueueWaiter {
       this.#client.end(() => this.#client.destroy())
     }
     this.#pending = []
+    this.#wakeDataWaiters()
     if (this.#node !== null && this.#pool !== null) this.#pool.release(this.#node)
     const onEnd = this.#service.onEnd
     if (onEnd !== null) {

@@ -3,7 +3,9 @@
  * any other router) use to steer a stream transaction.
  * @module
  */
+import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
+import type { StreamRules } from './stream-rules.ts'
 
 /**
  * How a TCP stream starts. `client_first`: wait for the client's first bytes, then choose a node.
@@ -71,6 +73,10 @@ export interface StreamService {
   readonly maxClientBufferBytes: number
   /** Chooses the pool per transaction (rules); null = always the default pool. */
   readonly router: StreamRouter | null
+  /** TrafficScript request and response rules; null when the virtual server has none. */
+  readonly rules: StreamRules | null
+  /** The snapshot's session persistence classes (the pool's `persistence_class`, rule choices). */
+  readonly persistence: PersistenceClasses
   /** Called once per finished transaction; null when nothing listens. */
   readonly onEnd: ((record: StreamRecord) => void) | null
 }

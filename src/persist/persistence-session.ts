@@ -1,0 +1,72 @@
+/**
+ * Session persistence for one transaction: finds the node its session is pinned to, applies the
+ * class's failure mode when that node cannot take it, and remembers the node that did.
+ * @module
+ */
+import { POOL_BUSY, type Pool, type PoolNode } from '../pool/index.ts'
+import type { PersistenceClass } from './persistence-class.ts'
+
+/** The session's node could not be used and the class's failure mode says not to balance. */
+export interface PersistenceFailure {
+  readonly failure: 'close' | 'url'
+  /** Where to redirect HTTP clients (`url` mode); '' otherwise. */
+  readonly url: string
+}
+
+/** What `PersistenceSession.choose` returns: as `Pool.choose`, or a failure to act on. */
+export type PersistentChoice = PoolNode | typeof POOL_BUSY | undefined | PersistenceFailure
+
+/** Narrows a choice to a failure (close the connection, or redirect). */
+export function isPersistenceFailure(choice: PersistentChoice): choice is PersistenceFailure {
+  return typeof choice === 'object' && 'failure' in choice
+}
+
+/** Finds node `id` in `pool`; a named node with another port falls back to a node on the same host. */
+function findNode(pool: Pool, id: string, allowSameHost: boolean): PoolNode | undefined {
+  for (const node of pool.nodes) if (node.id === id) return node
+  if (!allowSameHost) return undefined
+  const colon = id.lastIndexOf(':')
+  const host = colon < 0 ? id : id.slice(0, colon)
+  for (const node of pool.nodes) if (node.status.host === host.replace(/^\[|\]$/g, '')) return node
+  return undefined
+}
+
+export class PersistenceSession {
+  readonly cls: PersistenceClass
+  /** The session key (client subnet, universal key, or the named node). */
+  readonly key: string
+  readonly #nowMs: () => number
+
+  constructor(cls: PersistenceClass, key: string, nowMs: () => number) {
+    this.cls = cls
+    this.key = key
+    this.#nowMs = nowMs
+  }
+
+  /**
+   * Chooses a node of `pool`: the session's node while it can take the session (alive, not
+   * disabled, not failed, not in `tried`; draining is fine), the balancer's pick for a new
+   * session, otherwise what the class's failure mode says.
+   */
+  choose(pool: Pool, tried: readonly PoolNode[] | null): PersistentChoice {
+    const cls = this.cls
+    const table = cls.table()
+    const nowMs = this.#nowMs()
+    const pinned = table === null ? this.key : table.get(this.key, nowMs)
+    if (pinned === undefined) return pool.choose(tried)
+    const node = findNode(pool, pinned, table === null)
+    if (node !== undefined && (tried === null || !tried.includes(node)) && pool.canTakeSession(node, nowMs)) {
+      return pool.isAtLimit(node) ? POOL_BUSY : node
+    }
+    const mode = cls.settings.failureMode
+    if (table !== null && (mode === 'new_node' || cls.settings.deleteOnFailure)) table.delete(this.key)
+    if (mode === 'close') return { failure: 'close', url: '' }
+    if (mode === 'url') return { failure: 'url', url: cls.settings.url }
+    return pool.choose(tried)
+  }
+
+  /** `node` accepted the transaction: it is the session's node from now on. */
+  record(node: PoolNode): void {
+    this.cls.table()?.set(this.key, node.id, this.#nowMs())
+  }
+}
