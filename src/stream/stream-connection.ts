@@ -170,6 +170,10 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
     for (const wake of waiters) wake()
   }
 
+  sendToClient(data: Buffer): void {
+    if (this.#state !== S_CLOSED) this.#client.write(data)
+  }
+
   responseData(): Buffer {
     return this.#responsePending ?? EMPTY
   }
@@ -440,10 +444,10 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
       this.#runResponseRules(rules, data)
       return
     }
-    this.#sendToClient(data)
+    this.#relayToClient(data)
   }
 
-  #sendToClient(data: Buffer): void {
+  #relayToClient(data: Buffer): void {
     if (data.length === 0) return
     this.#bytesOut += data.length
     if (!this.#client.write(data)) this.#nodeSocket?.pause()
@@ -463,7 +467,7 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
         this.#close(true)
         return
       }
-      this.#sendToClient(held)
+      this.#relayToClient(held)
       if (d.action === 'close') {
         this.#close(false)
         return

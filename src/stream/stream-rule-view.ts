@@ -22,6 +22,8 @@ export interface StreamRuleHost {
   isClientDataFinal(): boolean
   /** Resolves when more client bytes arrive or none can come any more (never rejects). */
   moreClientData(): Promise<void>
+  /** Sends bytes to the client now (before any node is chosen). */
+  sendToClient(data: Buffer): void
   /** Node bytes held for response rules; empty outside them. */
   responseData(): Buffer
   setResponseData(data: Buffer): void
@@ -93,6 +95,13 @@ export class StreamRuleView implements TransactionView {
     const isEnough =
       (maxBytes > 0 ? text.length >= maxBytes : text.length > 0) && (typeof endsWith !== 'string' || endsRequest(endsWith, text))
     if (isEnough || host.isClientDataFinal()) return maxBytes > 0 ? text.slice(0, maxBytes) : text
+    // What request.sendResponse queued goes out before waiting: the client may be waiting for it
+    // (a greeting sent by rules that run at connect).
+    const d = this.#decision
+    if (d.clientData !== '') {
+      host.sendToClient(Buffer.from(d.clientData, 'latin1'))
+      d.clientData = ''
+    }
     return host.moreClientData().then(() => this.getBody(maxBytes))
   }
 
