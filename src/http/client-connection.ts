@@ -338,6 +338,7 @@ export class ClientConnection extends RuleSide implements HasDeadline, RuleSessi
   protected resetTransaction(): void {
     this.leaveQueue()
     this.rules = null
+    this.persist = null
     this.req = null
     this.pool = null
     this.node = null

@@ -6,6 +6,7 @@ import type { Clock, Logger } from '../core/index.ts'
 import type { Pool, PoolNode } from '../pool/index.ts'
 import type { RuleServices } from '../rules/index.ts'
 import type { NodeTlsSettings } from '../tls/index.ts'
+import type { PersistenceClasses } from '../persist/index.ts'
 import type { HttpRules } from './rule-runner.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { ForwardingSettings } from './outgoing-head.ts'
@@ -53,6 +54,8 @@ export interface HttpService {
   readonly errors: ErrorResponses
   /** Per pool name, TLS to its nodes (pools with `ssl.enable`); absent pools speak plain TCP. */
   readonly nodeTls?: ReadonlyMap<string, NodeTlsSettings>
+  /** Session persistence classes of the snapshot (pools' defaults, rules' choices). */
+  readonly persistence: PersistenceClasses
   /** TrafficScript rules by phase (NO_RULES when none). */
   readonly rules: HttpRules
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */

@@ -4,6 +4,7 @@
  * body, and relaying the response body.
  * @module
  */
+import { isPersistenceFailure } from '../persist/index.ts'
 import { POOL_BUSY, resolveFailover, type Pool, type QueueWaiter } from '../pool/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import { BODY_NONE, BODY_UNTIL_CLOSE } from './message-body.ts'
@@ -19,7 +20,15 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     const req = this.req
     if (pool === null || svc === null || req === null) return
     const limit = pool.settings.maxConnectionAttempts
-    const node = limit !== 0 && this.attempts >= limit ? undefined : pool.choose(this.tried)
+    const persist = this.persist
+    const node =
+      limit !== 0 && this.attempts >= limit ? undefined : persist === null ? pool.choose(this.tried) : persist.choose(pool, this.tried)
+    if (node !== undefined && node !== POOL_BUSY && isPersistenceFailure(node)) {
+      // The session's node cannot be used and the class says not to pick another.
+      if (node.failure === 'url') this.redirectTo(node.url)
+      else this.sendError(503, !this.reqBody.isDone)
+      return
+    }
     if (node === POOL_BUSY) {
       this.enterQueue(pool)
       return
@@ -34,6 +43,7 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
       if (next !== pool && this.canSwitchPool()) {
         this.pool = next
         this.tried = null
+        this.openPersistence(next)
         this.pickAndConnect()
         return
       }
@@ -51,6 +61,7 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     const idle = this.keepNode && !this.freshOnly ? NodeConnection.unpark(node.status, this) : undefined
     if (idle !== undefined) {
       this.conn = idle
+      this.persist?.record(node)
       this.sendRequest()
       return
     }
@@ -94,9 +105,18 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     this.queuedSinceMs = 0
   }
 
+  /** The session persistence that applies in `pool` (its class, or the one rules chose). */
+  protected openPersistence(pool: Pool): void {
+    const svc = this.svc
+    this.persist = svc === null ? null : svc.persistence.open(pool, this.clientIp, this.rules?.decision ?? null)
+  }
+
   onNodeConnect(conn: NodeConnection): void {
     if (conn !== this.conn) return
-    if (this.node !== null) this.pool?.noteConnectSuccess(this.node)
+    if (this.node !== null) {
+      this.pool?.noteConnectSuccess(this.node)
+      this.persist?.record(this.node)
+    }
     this.sendRequest()
   }
 

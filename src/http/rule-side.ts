@@ -60,6 +60,7 @@ export abstract class RuleSide extends NodeSide {
     this.attempts = 0
     this.tried = null
     this.freshOnly = false
+    this.openPersistence(pool)
     if (steer !== null) {
       // pool.use(pool, host, port) names one node: every other node counts as already tried.
       const only = steer.poolHost === null ? null : `${steer.poolHost}:${String(steer.poolPort ?? 80)}`
@@ -137,6 +138,10 @@ export abstract class RuleSide extends NodeSide {
     this.socket.uncork()
     this.bytesOut += body.length
     this.finish(res.status, res.headers, this.resMode === CLIENT_CLOSE)
+  }
+
+  protected redirectTo(url: string): void {
+    this.sendGenerated({ status: 302, reason: 'Found', contentType: 'text/plain', body: `Moved to ${url}\n`, headers: [['Location', url]] })
   }
 
   /** Whether the client keeps its connection after this response (CLIENT_* modes). */

@@ -1,4 +1,5 @@
 import { runTransactionViewContract, type FakeRequest } from '../rules/testing/index.ts'
+import { NO_PERSISTENCE } from '../persist/index.ts'
 import { buildErrorResponses } from './error-pages.ts'
 import type { HttpService } from './http-service.ts'
 import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
@@ -24,6 +25,7 @@ const service: HttpService = {
   headLimits: DEFAULT_HEAD_LIMITS,
   errors: buildErrorResponses(undefined),
   onTransactionEnd: null,
+  persistence: NO_PERSISTENCE,
   rules: NO_RULES,
   ruleServices: null,
   maxInstructions: 100000,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Socket } from 'node:net'
+import type { PersistenceSession } from '../persist/index.ts'
 import type { Pool, PoolNode } from '../pool/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
@@ -96,6 +97,8 @@ export abstract class TransactionBase implements ResponseSink {
   protected bytesOut = 0
   /** The rules side of the transaction; null when the virtual server has no rules. */
   protected rules: RuleSession | null = null
+  /** The session persistence in force for this transaction, if any. */
+  protected persist: PersistenceSession | null = null
 
 
   constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
@@ -122,6 +125,8 @@ export abstract class TransactionBase implements ResponseSink {
   protected abstract destroyNow(): void
   /** Ends the transaction: log, count, then the next request or close. */
   protected abstract finish(status: number, responseHeaders: readonly string[] | null, close: boolean): void
+  /** Answers with a redirect to `url` (persistence failure_mode url). */
+  protected abstract redirectTo(url: string): void
   /** Sends the node's response on to the client. */
   protected abstract forwardResponse(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void
 }

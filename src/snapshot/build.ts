@@ -12,11 +12,11 @@ import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config
 import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
-import { PersistenceStore } from '../persist/index.ts'
+import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
 import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
 import type { StreamRouter } from '../stream/index.ts'
-import { TlsRuntime } from '../tls/index.ts'
+import { TlsRuntime, buildNodeTls, type NodeTlsSettings } from '../tls/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
@@ -77,6 +77,12 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     persistence,
   }
   const logWriters: RequestLogWriter[] = []
+  const nodeTls = new Map<string, NodeTlsSettings>()
+  for (const [name, props] of config.pools) {
+    const settings = buildNodeTls(name, props, config, problems)
+    if (settings !== null) nodeTls.set(name, settings)
+  }
+  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
   const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
@@ -84,7 +90,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     if (!vs.basic.enabled) continue
     const how = engineFor(vs.basic.protocol, vs.basic.ssl_decrypt)
     const decrypt = vs.basic.ssl_decrypt && (how.engine === 'http' || how.engine === 'stream')
-    const http = how.engine === 'http' ? httpService(name, vs, config, pools, deps, problems, logWriters, bindRules(vs, compiled), ruleServices) : null
+    const http = how.engine === 'http' ? httpService(name, vs, httpContext, bindRules(vs, compiled)) : null
     const stream =
       how.engine === 'stream'
         ? streamService(name, vs, decrypt ? how.decrypted : how.plain, { ...streamContext, router: deps.streamRouters?.get(name) ?? null })
@@ -121,17 +127,20 @@ function listenAddresses(vs: VirtualServerProperties): readonly ListenAddress[] 
   return vs.basic.listen_on_hosts.map((host) => ({ host, port }))
 }
 
-function httpService(
-  name: string,
-  vs: VirtualServerProperties,
-  config: ValidConfig,
-  pools: ReadonlyMap<string, Pool>,
-  deps: BuildDeps,
-  problems: Diagnostic[],
-  logWriters: RequestLogWriter[],
-  rules: HttpRules,
-  ruleServices: RuleServices | null,
-): HttpService {
+/** What every HTTP virtual server of one snapshot is built from. */
+interface HttpContext {
+  readonly config: ValidConfig
+  readonly pools: ReadonlyMap<string, Pool>
+  readonly deps: BuildDeps
+  readonly problems: Diagnostic[]
+  readonly logWriters: RequestLogWriter[]
+  readonly ruleServices: RuleServices | null
+  readonly persistence: PersistenceClasses
+  readonly nodeTls: ReadonlyMap<string, NodeTlsSettings>
+}
+
+function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules): HttpService {
+  const { config, pools, deps, problems, logWriters, ruleServices } = ctx
   const problem = (key: string, reason: string) => problems.push({ objectType: 'virtual_servers', objectName: name, key, reason })
   let errorBody: Buffer | undefined
   const errorFile = vs.connection_errors.error_file
@@ -167,6 +176,8 @@ function httpService(
     headLimits: DEFAULT_HEAD_LIMITS,
     errors: buildErrorResponses(errorBody),
     onTransactionEnd: onEnd,
+    nodeTls: ctx.nodeTls,
+    persistence: ctx.persistence,
     rules,
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,

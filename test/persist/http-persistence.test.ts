@@ -1,0 +1,63 @@
+// Session persistence on HTTP virtual servers: the pool's class, a class chosen by a rule with a
+// key from a cookie, named nodes, and what happens when the saved node goes away.
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
+
+async function threeNodes(t: TestContext): Promise<HttpNode[]> {
+  return [await startHttpNode(t, 'a'), await startHttpNode(t, 'b'), await startHttpNode(t, 'c')]
+}
+
+async function texts(url: string, n: number, headers: Record<string, string> = {}): Promise<string[]> {
+  const out: string[] = []
+  for (let i = 0; i < n; i++) out.push(await (await fetch(url, { headers })).text())
+  return out
+}
+
+test('ip persistence as the pool default: one client, one node', async (t) => {
+  const nodes = await threeNodes(t)
+  const port = await freePort()
+  await startApp(t, {
+    'persistence/by-ip': obj({ basic: { type: 'ip' } }),
+    'pools/p': poolObj(nodes.map((n) => n.address), { basic: { persistence_class: 'by-ip' } }),
+    'virtual_servers/web': vsObj(port, 'http', 'p'),
+  })
+  const seen = new Set(await texts(`http://127.0.0.1:${String(port)}/`, 6))
+  assert.equal(seen.size, 1, 'every request from this client went to the same node')
+})
+
+test('universal persistence keyed by a cookie from a rule, and named nodes chosen by a rule', async (t) => {
+  const nodes = await threeNodes(t)
+  const port = await freePort()
+  const rule = `
+    $user = http.getCookie( "user" );
+    if( $user != "" ) {
+      connection.setPersistence( "by-user" );
+      connection.setPersistenceKey( $user );
+    }
+    $pin = http.getHeader( "X-Pin" );
+    if( $pin != "" ) {
+      connection.setPersistence( "pinned" );
+      connection.setPersistenceNode( $pin );
+    }
+  `
+  const files = {
+    'persistence/by-user': obj({ basic: { type: 'universal' } }),
+    'persistence/pinned': obj({ basic: { type: 'named' } }),
+    'pools/p': poolObj(nodes.map((n) => n.address)),
+    'rules/sticky': rule,
+    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
+  }
+  await startApp(t, files)
+  const url = `http://127.0.0.1:${String(port)}/`
+  for (const user of ['alice', 'bob', 'carol', 'dave']) {
+    const seen = new Set(await texts(url, 4, { cookie: `user=${user}` }))
+    assert.equal(seen.size, 1, `${user} stays on one node`)
+  }
+  const unpinned = new Set(await texts(url, 6))
+  assert.equal(unpinned.size, 3, 'without a key the balancer spreads requests')
+  const target = nodes[2]
+  assert.ok(target)
+  assert.deepEqual(new Set(await texts(url, 4, { 'x-pin': target.address })), new Set(['c']))
+})
