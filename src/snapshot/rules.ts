@@ -4,25 +4,9 @@
  * @module
  */
 import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { FunctionRegistry, LIBRARY_MODULES, checkRules, formatRuleDiagnostic, type CompiledRuleSet, type LibraryModule } from '../rules/index.ts'
+import { checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
 
 import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
-
-/**
- * `connection.setPersistenceClass` is how some rules spell `connection.setPersistence`; the
- * library does not register that name yet, so the snapshot's registry adds it.
- */
-const PERSISTENCE_ALIAS: LibraryModule = {
-  functions: {},
-  aliases: { 'connection.setPersistenceClass': { target: 'connection.setPersistence', deprecated: false } },
-}
-
-let registry: FunctionRegistry | undefined
-
-function snapshotRegistry(): FunctionRegistry {
-  registry ??= new FunctionRegistry([...LIBRARY_MODULES, PERSISTENCE_ALIAS])
-  return registry
-}
 
 /** Compiles every rule; errors become diagnostics in the `rule NAME: line L, column C` form. */
 export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: string[]): CompiledRuleSet | null {
@@ -30,7 +14,6 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   const result = checkRules(config.rules, {
     variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
     knownPools: new Set([...config.pools.keys(), 'discard']),
-    registry: snapshotRegistry(),
   })
   const source = (rule: string) => config.rules.get(rule) ?? ''
   if (!result.ok) {

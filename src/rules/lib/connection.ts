@@ -89,5 +89,7 @@ export const connectionModule: LibraryModule = {
     'connection.setIdempotent': { target: 'request.setIdempotent', deprecated: true },
     'connection.getBandwidthClass': { target: 'response.getBandwidthClass', deprecated: true },
     'connection.setBandwidthClass': { target: 'response.setBandwidthClass', deprecated: true },
+    // Real rules (the remote-desktop broker among them) spell it this way; accepted as is.
+    'connection.setPersistenceClass': { target: 'connection.setPersistence', deprecated: false },
   },
 }
