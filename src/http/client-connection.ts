@@ -39,6 +39,9 @@ import {
 
 export type { ServiceSource } from './transaction-base.ts'
 
+/** Response body bytes copied behind a rewritten head to send both in one write. */
+const SMALL_BODY_BYTES = 16384
+
 export class ClientConnection extends RuleSide implements HasDeadline, RuleSessionHost {
   constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
     super(socket, deps, source)
@@ -257,6 +260,17 @@ export class ClientConnection extends RuleSide implements HasDeadline, RuleSessi
       // Nothing to rewrite: the node's bytes go to the client as they are, in one write.
       this.bytesOut -= res.headBytes
       this.relay.pushBody(buf, bodyStart, 0)
+      return
+    }
+    const bodyBytes = buf.length - bodyStart
+    if (bodyBytes <= SMALL_BODY_BYTES) {
+      // The new head and the body bytes at hand go out in one write (not a corked pair).
+      const headBytes = Buffer.byteLength(head, 'latin1')
+      const both = Buffer.allocUnsafe(headBytes + bodyBytes)
+      both.write(head, 0, 'latin1')
+      buf.copy(both, headBytes, bodyStart)
+      this.bytesOut -= headBytes
+      this.relay.pushBody(both, headBytes, 0)
       return
     }
     this.socket.cork()

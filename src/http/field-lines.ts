@@ -18,7 +18,7 @@ export interface FieldFacts {
   hostCount: number
   host: string
   /** Lower-cased tokens of the Connection field(s), or null when absent. */
-  connection: string[] | null
+  connection: readonly string[] | null
   upgrade: string
   expectContinue: boolean
   /**
@@ -47,6 +47,16 @@ export function emptyFacts(): FieldFacts {
 }
 
 const MAX_SAFE_DIGITS = 15
+
+// The two Connection values nearly every message carries, shared instead of parsed each time.
+const KEEP_ALIVE: readonly string[] = Object.freeze(['keep-alive'])
+const CLOSE: readonly string[] = Object.freeze(['close'])
+
+function connectionTokens(value: string): readonly string[] {
+  if (equalsLower(value, 'keep-alive')) return KEEP_ALIVE
+  if (equalsLower(value, 'close')) return CLOSE
+  return listTokensLower(value)
+}
 
 /** Parses `value` as 1*DIGIT; -1 if malformed (RFC 9110 §8.6: no sign, no list, no spaces). */
 function parseContentLength(value: string): number {
@@ -117,7 +127,7 @@ function noteField(name: string, value: string, facts: FieldFacts): HeadError | 
       return null
     case 10:
       if (equalsLower(name, 'connection')) {
-        const tokens = listTokensLower(value)
+        const tokens = connectionTokens(value)
         facts.connection = facts.connection === null ? tokens : facts.connection.concat(tokens)
         facts.needsRewrite = true
       } else if (equalsLower(name, 'keep-alive')) {

@@ -128,6 +128,16 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     this.state = S_EXCHANGE
     this.relay.reset()
     const socket = conn.socket
+    if (this.sentHead === '' && this.reqBody.isDone && this.rules?.requestBodyOverride == null) {
+      // A request without a body (most of them): one write, nothing to cork.
+      this.sentHead = buildNodeRequestHead(req, svc.forwarding, this.clientIp, svc.scheme, this.isUpgrade, this.keepNode, this.tlsFields)
+      socket.write(this.sentHead, 'latin1')
+      this.reqDone = true
+      this.canResend = true
+      this.sentMono = this.deps.clock.monoMs()
+      this.armExchange()
+      return
+    }
     socket.cork()
     if (this.sentHead !== '') {
       // A resend after a kept-alive connection closed under us: same head, same body.
