@@ -66,6 +66,8 @@ export class HttpRuleView implements TransactionView {
   readonly #startMs: number
   readonly #now: () => number
   res: ResponseHead | null = null
+  /** listHeaders() as pairs, kept until a rule changes the request headers. */
+  #pairs: HeaderField[] | null = null
   node = ''
   retries = 0
   serverResponseMs = 0
@@ -97,7 +99,9 @@ export class HttpRuleView implements TransactionView {
     return this.#req.versionMinor === 1 ? 'HTTP/1.1' : 'HTTP/1.0'
   }
   listHeaders(): readonly HeaderField[] {
-    return pairs(this.#req.headers)
+    // Library functions (cookies, form fields) list the headers many times per run.
+    this.#pairs ??= pairs(this.#req.headers)
+    return this.#pairs
   }
   getHeader(name: string): string | undefined {
     return find(this.#req.headers, name)
@@ -105,17 +109,22 @@ export class HttpRuleView implements TransactionView {
   setHeader(name: string, value: string): void {
     if (isFramingField(name)) return
     remove(this.#req.headers, name)
+    this.#pairs = null
     this.addHeader(name, value)
   }
   addHeader(name: string, value: string): void {
     if (isFramingField(name)) return
     this.#req.headers.push(name, value)
+    this.#pairs = null
     if (equalsLower(name, 'host')) this.#req.host = value
     this.#req.needsRewrite = true
   }
   removeHeader(name: string): void {
     if (isFramingField(name)) return
-    if (remove(this.#req.headers, name)) this.#req.needsRewrite = true
+    if (remove(this.#req.headers, name)) {
+      this.#pairs = null
+      this.#req.needsRewrite = true
+    }
   }
   getBody(maxBytes: number): string | Promise<string> {
     return this.#bodies.requestBody(maxBytes)
