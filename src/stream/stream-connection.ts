@@ -4,11 +4,12 @@
  * been exchanged, then relays bytes both ways with backpressure and half-close.
  * @module
  */
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import type { Clock } from '../core/index.ts'
-import { isPersistenceFailure, type PersistenceChoice, type PersistenceSession } from '../persist/index.ts'
-import { POOL_BUSY, resolveFailover, type Pool, type PoolNode, type QueueWaiter } from '../pool/index.ts'
+import type { PersistenceChoice } from '../persist/index.ts'
+import type { Pool } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
+import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
 import { StreamRuleSession } from './stream-rules.ts'
 import type { StreamRuleHost } from './stream-rule-view.ts'
 import type { StreamService, StreamTransaction } from './stream-service.ts'
@@ -20,10 +21,10 @@ export interface StreamDeps {
 
 const S_WAITING = 0
 const S_ROUTING = 1
-const S_QUEUED = 2
-const S_CONNECTING = 3
-const S_RELAYING = 4
-const S_CLOSED = 5
+/** Finding a node (balancing, queueing, connecting, retrying): see stream-dialer.ts. */
+const S_CONNECTING = 2
+const S_RELAYING = 3
+const S_CLOSED = 4
 
 function plainIp(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address
@@ -31,7 +32,7 @@ function plainIp(address: string): string {
 
 const EMPTY = Buffer.alloc(0)
 
-export class StreamConnection implements StreamTransaction, StreamRuleHost, QueueWaiter {
+export class StreamConnection implements StreamTransaction, StreamRuleHost, DialerOwner {
   readonly #client: Socket
   readonly #service: StreamService
   readonly #deps: StreamDeps
@@ -46,26 +47,20 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
   #pendingBytes = 0
   #serverName: string
   #chosen: Pool | null | undefined = undefined
-  #pool: Pool | null = null
-  #node: PoolNode | null = null
+  readonly #dialer: StreamDialer
   #nodeSocket: Socket | null = null
-  readonly #tried: PoolNode[] = []
-  #attempts = 0
   #clientEnded = false
   #nodeEnded = false
   /** Server-first banner sent by us: drop the node's own first line. */
   #skipNodeBanner = false
   #bytesIn = 0
   #bytesOut = 0
-  #queuedAtMs = 0
-  #queueTimer: NodeJS.Timeout | null = null
   /** Rules of this transaction (request and response), or null without rules. */
   readonly #rules: StreamRuleSession | null
   /** Rules waiting for more client data. */
   #dataWaiters: (() => void)[] = []
-  /** Persistence choices of the rules, and the session they open on the chosen pool. */
+  /** Persistence choices of the rules, applied when the pool is known. */
   #persistChoice: PersistenceChoice | null = null
-  #session: PersistenceSession | null = null
   /** Node data held while response rules run (null when they are not running). */
   #responsePending: Buffer | null = null
   #responseRulesRan = false
@@ -81,6 +76,7 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
     this.#deps = deps
     this.#serverName = serverName
     this.#startMs = deps.clock.monoMs()
+    this.#dialer = new StreamDialer(this, deps.clock)
     this.clientIp = plainIp(client.remoteAddress ?? '')
     this.clientPort = client.remotePort ?? 0
     this.localIp = plainIp(client.localAddress ?? '')
@@ -183,7 +179,7 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
   }
 
   nodeId(): string {
-    return this.#node?.id ?? ''
+    return this.#dialer.node?.id ?? ''
   }
 
   elapsedMs(): number {
@@ -306,93 +302,19 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
     }
     // Routing is over: from now on the idle timeout applies, not the time allowed for the request.
     this.#client.setTimeout(this.#service.idleTimeoutMs)
-    this.#pool = resolveFailover(start, this.#service.pools, this.#deps.clock.monoMs())
-    if (this.#pool !== null) this.#session = this.#service.persistence.open(this.#pool, this.clientIp, this.#persistChoice)
-    this.#connectNext()
-  }
-
-  #connectNext(): void {
-    const pool = this.#pool
-    if (pool === null || this.#state === S_CLOSED) {
-      this.#close(true)
-      return
-    }
-    const limit = pool.settings.maxConnectionAttempts
-    const session = this.#session
-    const choice = limit > 0 && this.#attempts >= limit ? undefined : session !== null ? session.choose(pool, this.#tried) : pool.choose(this.#tried)
-    if (choice !== undefined && isPersistenceFailure(choice)) {
-      // The session's node is gone and the class says close (a stream cannot be redirected).
-      this.#close(true)
-      return
-    }
-    const node = choice
-    if (node === POOL_BUSY) {
-      // When woken but beaten to the slot, #wait keeps our place at the front.
-      this.#wait(pool)
-      return
-    }
-    if (this.#state === S_QUEUED) {
-      if (this.#queueTimer !== null) clearTimeout(this.#queueTimer)
-      this.#queueTimer = null
-      pool.runtime.recordWait(this.#deps.clock.monoMs() - this.#queuedAtMs)
-      this.#state = S_ROUTING
-    }
-    if (node === undefined) {
-      this.#close(true)
-      return
-    }
-    this.#attempts++
     this.#state = S_CONNECTING
-    this.#node = node
-    pool.acquire(node)
-    const socket = connect({ host: node.status.host, port: node.status.port, allowHalfOpen: true, noDelay: !pool.settings.nagle })
+    this.#dialer.dial(start, this.#service.pools, this.#service.persistence, this.clientIp, this.#persistChoice)
+  }
+
+  /** DialerOwner: a node accepted the connection. */
+  onConnected(socket: Socket): void {
     this.#nodeSocket = socket
-    const connectTimeoutMs = pool.settings.maxConnectTimeMs
-    if (connectTimeoutMs > 0) socket.setTimeout(connectTimeoutMs)
-    const onFailure = () => {
-      socket.destroy()
-      if (this.#nodeSocket !== socket) return
-      this.#nodeSocket = null
-      this.#node = null
-      pool.noteConnectFailure(node)
-      pool.release(node)
-      this.#tried.push(node)
-      this.#connectNext()
-    }
-    socket.on('error', onFailure)
-    socket.on('timeout', onFailure)
-    socket.once('connect', () => {
-      socket.off('error', onFailure)
-      socket.off('timeout', onFailure)
-      socket.setTimeout(0)
-      pool.noteConnectSuccess(node)
-      session?.record(node)
-      this.#relay(socket)
-    })
+    this.#relay(socket)
   }
 
-  /** Every usable node is at `max_connections_per_node`: wait in the pool's queue. */
-  #wait(pool: Pool): void {
-    const isRequeue = this.#state === S_QUEUED
-    if (!pool.enqueue(this, isRequeue)) {
-      this.#close(true)
-      return
-    }
-    if (isRequeue) return
-    this.#state = S_QUEUED
-    this.#queuedAtMs = this.#deps.clock.monoMs()
-    const timeoutMs = pool.settings.queueTimeoutMs
-    if (timeoutMs > 0) {
-      this.#queueTimer = setTimeout(() => {
-        pool.runtime.queueTimeouts++
-        this.#close(true)
-      }, timeoutMs)
-    }
-  }
-
-  /** QueueWaiter: a node slot may be free. */
-  wake(): void {
-    if (this.#state === S_QUEUED) this.#connectNext()
+  /** DialerOwner: no node could be had. */
+  onNoNode(): void {
+    this.#close(true)
   }
 
   // ---- relaying ----------------------------------------------------------------------------
@@ -506,10 +428,6 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
    */
   #close(abort: boolean): void {
     if (this.#state === S_CLOSED) return
-    if (this.#state === S_QUEUED) {
-      this.#pool?.runtime.remove(this)
-      if (this.#queueTimer !== null) clearTimeout(this.#queueTimer)
-    }
     this.#state = S_CLOSED
     const node = this.#nodeSocket
     this.#nodeSocket = null
@@ -524,7 +442,8 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
     }
     this.#pending = []
     this.#wakeDataWaiters()
-    if (this.#node !== null && this.#pool !== null) this.#pool.release(this.#node)
+    // Gives back the node slot (or leaves the queue, or stops a connection attempt).
+    this.#dialer.cancel()
     const onEnd = this.#service.onEnd
     if (onEnd !== null) {
       onEnd({
@@ -533,11 +452,10 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Queu
         bytesIn: this.#bytesIn,
         bytesOut: this.#bytesOut,
         durationMs: this.#deps.clock.monoMs() - this.#startMs,
-        pool: this.#pool,
-        node: this.#node?.id ?? null,
+        pool: this.#dialer.pool,
+        node: this.#dialer.node?.id ?? null,
       })
     }
-    this.#node = null
   }
 
   #destroyClient(): void {
