@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  findReferrers,
   deleteConfigObject,
   getObjectType,
   loadConfigFromObjects,
@@ -16,7 +17,6 @@ import {
 } from '../config/index.ts'
 import { errorMessage } from '../core/index.ts'
 import { isRecord, mergeProperties, objectPaths, readFileSet, storedProperties, type FileSet } from './config-files.ts'
-import { danglingReferences, findReferrers } from './references.ts'
 import { checkRuleText } from './rule-check.ts'
 
 /** What the editor needs from the running process. */
@@ -99,7 +99,7 @@ export class ConfigEditor {
     if (!paths.all.some((p) => files.has(p))) return { kind: 'not_found' }
     const current = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
     if (current.ok) {
-      const referrers = findReferrers(current.value, uri, name)
+      const referrers = findReferrers(current.value.objects, uri, name)
       if (referrers.length > 0) return { kind: 'in_use', referrers }
     }
     const stored = type.kind === 'raw' ? (files.get(paths.canonical)?.toString('utf8') ?? null) : { properties: storedProperties(files, type, name) }
@@ -120,10 +120,8 @@ export class ConfigEditor {
   ): { kind: 'valid'; config: ValidConfig } | { kind: 'invalid'; diagnostics: readonly Diagnostic[] } {
     const loaded = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
     if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.error }
-    const problems: Diagnostic[] = danglingReferences(loaded.value).map((d) => {
-      const [objectType, objectName] = splitOnce(d.object)
-      return { objectType, objectName, key: d.key, reason: `names ${d.target}, which does not exist` }
-    })
+    // Dangling references are the validator's (config/cross-check.ts); rules get a syntax check.
+    const problems: Diagnostic[] = []
     if (type.uri === 'rules') problems.push(...checkRuleText(loaded.value, name))
     return problems.length > 0 ? { kind: 'invalid', diagnostics: problems } : { kind: 'valid', config: loaded.value }
   }
@@ -131,10 +129,5 @@ export class ConfigEditor {
 
 function invalid(type: ObjectTypeSchema, name: string, reason: string): ChangeOutcome {
   return { kind: 'invalid', diagnostics: [{ objectType: type.uri, objectName: type.kind === 'singleton' ? '' : name, reason }] }
-}
-
-function splitOnce(text: string): [string, string] {
-  const at = text.lastIndexOf('/')
-  return [text.slice(0, at), text.slice(at + 1)]
 }
 

@@ -15,7 +15,7 @@ export interface PlacedObject {
 /** Type URI to the names of its objects. */
 export type ObjectIndex = ReadonlyMap<string, { has(name: string): boolean }>
 
-interface Reference {
+export interface Reference {
   readonly from: string
   readonly section: string
   readonly key: string
@@ -23,8 +23,8 @@ interface Reference {
   readonly builtIn?: readonly string[]
 }
 
-/** Names that must exist; an empty string means "none". */
-const REFERENCES: readonly Reference[] = [
+/** Every name-valued key that points at another object; an empty string means "none". */
+export const REFERENCES: readonly Reference[] = [
   { from: 'virtual_servers', section: 'basic', key: 'pool', to: 'pools', builtIn: ['discard'] },
   { from: 'virtual_servers', section: 'basic', key: 'request_rules', to: 'rules' },
   { from: 'virtual_servers', section: 'basic', key: 'response_rules', to: 'rules' },
@@ -70,6 +70,27 @@ export function crossCheck(
   }
   problems.push(...portClashes(objects.get('virtual_servers') ?? new Map()))
   return problems
+}
+
+/**
+ * `type/name` of every object in `objects` whose configuration names `uri/name`, sorted: the
+ * referrers that make deleting that object unsafe.
+ */
+export function findReferrers(
+  objects: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>,
+  uri: string,
+  name: string,
+): string[] {
+  const found = new Set<string>()
+  for (const ref of REFERENCES) {
+    if (ref.to !== uri) continue
+    for (const [from, props] of objects.get(ref.from) ?? []) {
+      const value = props[ref.section]?.[ref.key]
+      const names = Array.isArray(value) ? value.map(targetName) : [targetName(value)]
+      if (names.includes(name)) found.add(`${ref.from}/${from}`)
+    }
+  }
+  return [...found].sort()
 }
 
 function targetName(value: unknown): string {

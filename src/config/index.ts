@@ -9,6 +9,8 @@ export { loadConfigDir, loadConfigFromObjects, writeConfigObject, deleteConfigOb
 export { formatDiagnostic } from './diagnostic.ts'
 export type { Diagnostic } from './diagnostic.ts'
 export { checkCommand } from './check.ts'
+export { REFERENCES, findReferrers } from './cross-check.ts'
+export type { Reference } from './cross-check.ts'
 export { getObjects } from './valid-config.ts'
 export type { ValidConfig, RawConfig, RawConfigFile, ObjectProperties } from './valid-config.ts'
 export { isSafeObjectName, resolveConfigPath } from './paths.ts'
