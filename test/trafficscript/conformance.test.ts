@@ -1,5 +1,5 @@
 /**
- * Conformance suite: every test/rules/conformance/*.zts file is a rule with its expectations in
+ * Conformance suite: every test/trafficscript/conformance/*.zts file is a rule with its expectations in
  * `# directive: value` comment lines. Sections starting `#--- rule NAME` add more rules (libraries).
  *
  * Directives: `request:` / `services:` (JSON for the fake host), `phase:`, `expect: key=value`,
