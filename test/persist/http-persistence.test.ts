@@ -61,3 +61,31 @@ test('universal persistence keyed by a cookie from a rule, and named nodes chose
   assert.ok(target)
   assert.deepEqual(new Set(await texts(url, 4, { 'x-pin': target.address })), new Set(['c']))
 })
+
+test('when the saved node is dead: failure_mode url redirects, close answers 503', async (t) => {
+  const nodes = await threeNodes(t)
+  for (const [mode, expect] of [
+    ['url', 302],
+    ['close', 503],
+  ] as const) {
+    const port = await freePort()
+    const app = await startApp(t, {
+      'persistence/by-user': obj({ basic: { type: 'universal', failure_mode: mode, url: 'http://sorry.example/' } }),
+      'pools/p': poolObj(nodes.map((n) => n.address)),
+      'rules/sticky': `connection.setPersistence( "by-user" ); connection.setPersistenceKey( http.getCookie( "user" ) );`,
+      'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
+    })
+    const url = `http://127.0.0.1:${String(port)}/`
+    const first = await (await fetch(url, { headers: { cookie: 'user=alice' } })).text()
+    const node = nodes.find((n) => n.address.length > 0 && first === ['a', 'b', 'c'][nodes.indexOf(n)])
+    assert.ok(node)
+    const status = app.snapshot?.pools.get('p')?.nodes.find((n) => n.id === node.address)?.status
+    assert.ok(status)
+    status.isAlive = false
+    const res = await fetch(url, { headers: { cookie: 'user=alice' }, redirect: 'manual' })
+    await res.text()
+    assert.equal(res.status, expect, mode)
+    if (mode === 'url') assert.equal(res.headers.get('location'), 'http://sorry.example/')
+    status.isAlive = true
+  }
+})
