@@ -2,11 +2,7 @@
  * The API over TLS (the only way it may listen beyond loopback), with Basic authentication.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:https'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { test } from 'node:test'
 import { ApiServer, hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
 import { App } from '../../src/app.ts'
@@ -14,22 +10,8 @@ import { loadConfigDir } from '../../src/config/index.ts'
 import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { basic, writeConfigDir } from './harness.ts'
+import { selfSigned } from '../helpers/self-signed.ts'
 
-function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-api-tls-'))
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore', timeout: 10_000 })
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }
-  } catch {
-    // No usable openssl on this machine: the test is skipped, not failed.
-    return undefined
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 function get(port: number, path: string, ca: Buffer, auth?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,29 +1,11 @@
 // use_ssl: http and connect monitors over TLS, with a throwaway self-signed certificate.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import https from 'node:https'
 import { ConnectProbe, HttpProbe, parseNodeAddress } from '../../src/health/index.ts'
 import { closeServer, listen, spec, tracked } from './helpers.ts'
+import { selfSigned } from '../helpers/self-signed.ts'
 
-function selfSigned(): { key: Buffer; cert: Buffer } | undefined {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-health-tls-'))
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore', timeout: 10_000 })
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }
-  } catch {
-    // No usable openssl on this machine: the test is skipped, not failed.
-    return undefined
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 test('use_ssl: http and connect monitors speak TLS without verifying the certificate', async (t) => {
   const pair = selfSigned()
