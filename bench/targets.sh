@@ -51,41 +51,8 @@ EOF
 # ------------------------------------------------------------------------------------ nginx
 describe_nginx() { echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker, upstream keepalive, proxy_http_version 1.1, access_log off"; }
 target_nginx() {
-  local port=$1 dir=$2 upstreams="" b
-  mkdir -p "$dir/tmp"
-  for b in ${BACKENDS//,/ }; do upstreams+="    server $b;"$'\n'; done
-  cat >"$dir/nginx.conf" <<EOF
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  server_tokens off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
-  upstream bench_pool {
-$upstreams    keepalive 256;
-    keepalive_requests 100000000;
-    keepalive_timeout 300s;
-  }
-  server {
-    listen 127.0.0.1:$port backlog=4096;
-    location / {
-      proxy_pass http://bench_pool;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-EOF
-  exec nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
+  nginx_proxy_conf "$1" "$2"
+  exec nginx -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -g 'daemon off;'
 }
 
 # ------------------------------------------------------------------------------------ sluice
@@ -188,10 +155,15 @@ bench_tls_cert() {
   echo "$dir/cert.pem $dir/key.pem"
 }
 
-nginx_tls_conf() { # PORT DIR CERT KEY
-  local port=$1 dir=$2 cert=$3 key=$4 upstreams="" b
+# nginx_proxy_conf PORT DIR [CERT KEY]: nginx as a one-worker reverse proxy to $BACKENDS with
+# upstream keep-alive; with CERT and KEY it terminates TLS (1.2 and 1.3) on PORT.
+nginx_proxy_conf() {
+  local port=$1 dir=$2 cert=${3:-} key=${4:-} upstreams="" b tls=""
   mkdir -p "$dir/tmp"
   for b in ${BACKENDS//,/ }; do upstreams+="    server $b;"$'\n'; done
+  if [ -n "$cert" ]; then
+    tls="    ssl_certificate $cert;"$'\n'"    ssl_certificate_key $key;"$'\n'"    ssl_protocols TLSv1.2 TLSv1.3;"$'\n'
+  fi
   cat >"$dir/nginx.conf" <<CONF
 worker_processes 1;
 worker_rlimit_nofile 16384;
@@ -214,11 +186,8 @@ $upstreams    keepalive 256;
     keepalive_timeout 300s;
   }
   server {
-    listen 127.0.0.1:$port ssl backlog=4096;
-    ssl_certificate $cert;
-    ssl_certificate_key $key;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    location / {
+    listen 127.0.0.1:$port${cert:+ ssl} backlog=4096;
+$tls    location / {
       proxy_pass http://bench_pool;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -232,7 +201,7 @@ target_nginx_tls() {
   local pair
   pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
   # shellcheck disable=SC2086 # two paths, split on purpose
-  nginx_tls_conf "$1" "$2" $pair
+  nginx_proxy_conf "$1" "$2" $pair
   exec nginx -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -g 'daemon off;'
 }
 target_sluice_tls() {
