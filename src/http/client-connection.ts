@@ -6,8 +6,6 @@
  * @module
  */
 import type { Socket } from 'node:net'
-import type { Value } from '../rules/index.ts'
-import { tlsInfoOf } from '../tls/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
@@ -15,9 +13,8 @@ import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientR
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { NO_RULES } from './rule-runner.ts'
-import { RuleSession, type RuleSessionHost } from './rule-session.ts'
+import { RuleSession } from './rule-session.ts'
 import { RuleSide } from './rule-side.ts'
-import type { RuleConnectionInfo } from './rule-view.ts'
 import type { HasDeadline } from './timeout-sweeper.ts'
 import {
   S_CLOSED,
@@ -33,7 +30,6 @@ import {
   T_NONE,
   T_QUEUE,
   T_REPLY,
-  plainClientIp,
   type ServiceSource,
 } from './transaction-base.ts'
 
@@ -42,7 +38,7 @@ export type { ServiceSource } from './transaction-base.ts'
 /** Response body bytes copied behind a rewritten head to send both in one write. */
 const SMALL_BODY_BYTES = 16384
 
-export class ClientConnection extends RuleSide implements HasDeadline, RuleSessionHost {
+export class ClientConnection extends RuleSide implements HasDeadline {
   constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
     super(socket, deps, source)
     socket.on('data', (chunk: Buffer) => {
@@ -89,45 +85,7 @@ export class ClientConnection extends RuleSide implements HasDeadline, RuleSessi
     this.wakeDataWaiters()
   }
 
-  protected wakeDataWaiters(): void {
-    if (this.dataWaiters.length === 0) return
-    for (const wake of this.dataWaiters.splice(0)) wake()
-  }
-
-  pendingBytes(): Buffer | null {
-    return this.pending
-  }
-
-  moreClientData(): Promise<void> {
-    return new Promise((resolve) => {
-      this.dataWaiters.push(resolve)
-    })
-  }
-
-  isClientDataFinal(): boolean {
-    return this.clientEnded || this.state === S_CLOSED || this.socket.isPaused()
-  }
-
-  dropPending(n: number): void {
-    const pending = this.pending
-    if (pending === null || n <= 0) return
-    this.pending = n >= pending.length ? null : pending.subarray(n)
-  }
-
-  protected ruleConnection(svc: HttpService): RuleConnectionInfo {
-    this.ruleConn ??= {
-      clientIp: this.clientIp,
-      clientPort: this.socket.remotePort ?? 0,
-      localIp: plainClientIp(this.socket.localAddress ?? ''),
-      localPort: this.socket.localPort ?? 0,
-      isTls: tlsInfoOf(this.socket) !== null,
-      virtualServer: svc.name,
-      data: new Map<string, Value>(),
-    }
-    return this.ruleConn
-  }
-
-  /** Starts every complete request waiting in `#pending`, one after another (not recursively). */
+  /** Starts every complete request waiting in `pending`, one after another (not recursively). */
   protected processPending(): void {
     if (this.processing) return
     this.processing = true
@@ -350,19 +308,9 @@ export class ClientConnection extends RuleSide implements HasDeadline, RuleSessi
   }
 
   protected resetTransaction(): void {
-    this.leaveQueue()
+    this.resetNodeSide()
     this.rules = null
-    this.persist = null
     this.req = null
-    this.pool = null
-    this.node = null
-    this.tried = null
-    this.conn = null
-    this.relay.reset()
-    this.sentHead = ''
-    this.sentBody = null
-    this.canResend = false
-    this.nodeResponseMs = -1
     this.bytesIn = 0
     this.bytesOut = 0
   }

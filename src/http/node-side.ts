@@ -105,6 +105,21 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     this.queuedSinceMs = 0
   }
 
+  /** Forgets the node side of the finished transaction (its connection was parked or closed). */
+  protected resetNodeSide(): void {
+    this.leaveQueue()
+    this.persist = null
+    this.pool = null
+    this.node = null
+    this.tried = null
+    this.conn = null
+    this.relay.reset()
+    this.sentHead = ''
+    this.sentBody = null
+    this.canResend = false
+    this.nodeResponseMs = -1
+  }
+
   /** The session persistence that applies in `pool` (its class, or the one rules chose). */
   protected openPersistence(pool: Pool): void {
     const svc = this.svc

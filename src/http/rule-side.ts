@@ -4,16 +4,18 @@
  * @module
  */
 import { resolveFailover, type Pool } from '../pool/index.ts'
-import type { GeneratedResponse } from '../rules/index.ts'
+import type { GeneratedResponse, Value } from '../rules/index.ts'
+import { tlsInfoOf } from '../tls/index.ts'
 import type { HttpService } from './http-service.ts'
 import { NodeSide } from './node-side.ts'
 import { CLIENT_CLOSE, buildClientResponseHead } from './outgoing-head.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
-import { completeBody, type RuleSession } from './rule-session.ts'
-import { S_CLOSED, S_CONNECTING, T_NONE } from './transaction-base.ts'
+import { completeBody, type RuleSession, type RuleSessionHost } from './rule-session.ts'
+import type { RuleConnectionInfo } from './rule-view.ts'
+import { S_CLOSED, S_CONNECTING, T_NONE, plainClientIp } from './transaction-base.ts'
 
-export abstract class RuleSide extends NodeSide {
+export abstract class RuleSide extends NodeSide implements RuleSessionHost {
   /** Carries out what the request rules decided. */
   protected afterRequestRules(svc: HttpService, rules: RuleSession): void {
     this.state = S_CONNECTING
@@ -146,6 +148,45 @@ export abstract class RuleSide extends NodeSide {
 
   /** Whether the client keeps its connection after this response (CLIENT_* modes). */
   protected abstract clientMode(req: RequestHead, svc: HttpService): number
-  /** Removes the first `n` client bytes not yet forwarded. */
-  abstract dropPending(n: number): void
+
+  // ---- what rules may ask of the connection (RuleSessionHost) ------------------------------
+
+  protected wakeDataWaiters(): void {
+    if (this.dataWaiters.length === 0) return
+    for (const wake of this.dataWaiters.splice(0)) wake()
+  }
+
+  pendingBytes(): Buffer | null {
+    return this.pending
+  }
+
+  moreClientData(): Promise<void> {
+    return new Promise((resolve) => {
+      this.dataWaiters.push(resolve)
+    })
+  }
+
+  isClientDataFinal(): boolean {
+    return this.clientEnded || this.state === S_CLOSED || this.socket.isPaused()
+  }
+
+  dropPending(n: number): void {
+    const pending = this.pending
+    if (pending === null || n <= 0) return
+    this.pending = n >= pending.length ? null : pending.subarray(n)
+  }
+
+  protected ruleConnection(svc: HttpService): RuleConnectionInfo {
+    this.ruleConn ??= {
+      clientIp: this.clientIp,
+      clientPort: this.socket.remotePort ?? 0,
+      localIp: plainClientIp(this.socket.localAddress ?? ''),
+      localPort: this.socket.localPort ?? 0,
+      isTls: tlsInfoOf(this.socket) !== null,
+      virtualServer: svc.name,
+      data: new Map<string, Value>(),
+    }
+    return this.ruleConn
+  }
 }
+
