@@ -14,6 +14,29 @@
 # and pass it in BENCH_TARGET_FILES (space-separated paths), then name the target in TARGETS.
 # Available to every function: BENCH_DIR, REPO_DIR, BACKENDS, RUN_DIR.
 
+# nginx_http_head DIR: the start of every nginx.conf here (one worker, files under DIR, long
+# keep-alive), up to and including the settings inside `http {`; the caller adds the rest.
+nginx_http_head() {
+  local dir=$1
+  cat <<EOF
+worker_processes 1;
+worker_rlimit_nofile 16384;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  server_tokens off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+EOF
+}
+
 # ------------------------------------------------------------------------------------ backend
 # backend_nginx DIR PORT...: one nginx, one worker, a server per port answering every request with
 # a fixed 100-byte body that starts with "node PORT " (so the spread of requests can be checked).
@@ -26,25 +49,7 @@ backend_nginx() {
     body=$head$(printf '%*s' $((100 - ${#head})) '' | tr ' ' b)
     servers+="  server { listen 127.0.0.1:$p backlog=4096; location / { return 200 '$body'; } }"$'\n'
   done
-  cat >"$dir/nginx.conf" <<EOF
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  server_tokens off;
-  default_type text/plain;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
-$servers}
-EOF
+  { nginx_http_head "$dir"; printf '  default_type text/plain;\n%s}\n' "$servers"; } >"$dir/nginx.conf"
   exec nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
 }
 
@@ -164,22 +169,8 @@ nginx_proxy_conf() {
   if [ -n "$cert" ]; then
     tls="    ssl_certificate $cert;"$'\n'"    ssl_certificate_key $key;"$'\n'"    ssl_protocols TLSv1.2 TLSv1.3;"$'\n'
   fi
-  cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 16384;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  server_tokens off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
+  nginx_http_head "$dir" >"$dir/nginx.conf"
+  cat >>"$dir/nginx.conf" <<CONF
   upstream bench_pool {
 $upstreams    keepalive 256;
     keepalive_requests 100000000;
