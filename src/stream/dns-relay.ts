@@ -7,7 +7,7 @@
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
-import type { StreamDeps } from './stream-connection.ts'
+import type { StreamDeps } from './stream-state.ts'
 import { sendSafely } from './udp-relay.ts'
 import type { UdpService } from './stream-service.ts'
 

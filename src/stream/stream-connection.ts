@@ -5,101 +5,37 @@
  * @module
  */
 import type { Socket } from 'node:net'
-import type { Clock } from '../core/index.ts'
-import type { PersistenceChoice } from '../persist/index.ts'
-import type { Pool } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
-import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
-import { StreamRuleSession } from './stream-rules.ts'
-import type { StreamRuleHost } from './stream-rule-view.ts'
-import type { StreamService, StreamTransaction } from './stream-service.ts'
+import type { StreamRuleSession } from './stream-rules.ts'
+import type { StreamService } from './stream-service.ts'
+import { EMPTY, S_CLOSED, S_CONNECTING, S_RELAYING, S_ROUTING, S_WAITING, StreamState, type StreamDeps } from './stream-state.ts'
 
-/** Process-wide dependencies of stream transactions. */
-export interface StreamDeps {
-  readonly clock: Clock
-}
+export type { StreamDeps } from './stream-state.ts'
 
-const S_WAITING = 0
-const S_ROUTING = 1
-/** Finding a node (balancing, queueing, connecting, retrying): see stream-dialer.ts. */
-const S_CONNECTING = 2
-const S_RELAYING = 3
-const S_CLOSED = 4
-
-function plainIp(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address
-}
-
-const EMPTY = Buffer.alloc(0)
-
-export class StreamConnection implements StreamTransaction, StreamRuleHost, DialerOwner {
-  readonly #client: Socket
-  readonly #service: StreamService
-  readonly #deps: StreamDeps
-  readonly #startMs: number
-  readonly clientIp: string
-  readonly clientPort: number
-  readonly localIp: string
-  readonly localPort: number
-  readonly isTls: boolean
-  #state = S_WAITING
-  #pending: Buffer[] = []
-  #pendingBytes = 0
-  #serverName: string
-  #chosen: Pool | null | undefined = undefined
-  readonly #dialer: StreamDialer
-  #nodeSocket: Socket | null = null
-  #clientEnded = false
-  #nodeEnded = false
-  /** Server-first banner sent by us: drop the node's own first line. */
-  #skipNodeBanner = false
-  #bytesIn = 0
-  #bytesOut = 0
-  /** Rules of this transaction (request and response), or null without rules. */
-  readonly #rules: StreamRuleSession | null
-  /** Rules waiting for more client data. */
-  #dataWaiters: (() => void)[] = []
-  /** Persistence choices of the rules, applied when the pool is known. */
-  #persistChoice: PersistenceChoice | null = null
-  /** Node data held while response rules run (null when they are not running). */
-  #responsePending: Buffer | null = null
-  #responseRulesRan = false
-  #nodeEndDeferred = false
-
+export class StreamConnection extends StreamState {
   /**
    * Takes over `client` (a plain or decrypted socket). `serverName` is the SNI name of a decrypted
    * connection, empty otherwise.
    */
   constructor(client: Socket, service: StreamService, deps: StreamDeps, serverName = '') {
-    this.#client = client
-    this.#service = service
-    this.#deps = deps
-    this.#serverName = serverName
-    this.#startMs = deps.clock.monoMs()
-    this.#dialer = new StreamDialer(this, deps.clock)
-    this.clientIp = plainIp(client.remoteAddress ?? '')
-    this.clientPort = client.remotePort ?? 0
-    this.localIp = plainIp(client.localAddress ?? '')
-    this.localPort = client.localPort ?? 0
-    this.isTls = (client as Socket & { encrypted?: unknown }).encrypted === true
-    this.#rules = service.rules === null ? null : new StreamRuleSession(service.rules, this)
+    super(client, service, deps, serverName)
     client.on('error', () => {
-      this.#close(true)
+      this.close(true)
     })
     client.on('data', (chunk: Buffer) => {
-      this.#onClientData(chunk)
+      this.onClientData(chunk)
     })
     client.on('end', () => {
-      this.#onClientEnd()
+      this.onClientEnd()
     })
     client.on('drain', () => {
-      this.#nodeSocket?.resume()
+      this.nodeSocket?.resume()
     })
     client.on('close', () => {
-      this.#close(true)
+      this.close(true)
     })
     client.on('timeout', () => {
-      this.#close(true)
+      this.close(true)
     })
     client.setNoDelay(!service.nagle)
     const kind = service.kind
@@ -107,150 +43,78 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Dial
       if (kind === 'server_first') {
         const banner = service.serverFirstBanner
         client.write(banner.endsWith('\n') ? banner : `${banner}\r\n`)
-        this.#skipNodeBanner = true
+        this.skipNodeBanner = true
       }
       client.setTimeout(service.connectTimeoutMs)
       // Rules that run at connect wait for data themselves, under the same timeout.
-      if (kind === 'client_first' && service.rules?.runOnConnect === true) this.#route()
+      if (kind === 'client_first' && service.rules?.runOnConnect === true) this.route()
     } else {
       client.setTimeout(service.idleTimeoutMs)
-      this.#route()
+      this.route()
     }
   }
 
-  get virtualServer(): string {
-    return this.#service.name
-  }
-
-  clientData(): Buffer {
-    return this.#pending.length === 1 ? (this.#pending[0] ?? Buffer.alloc(0)) : Buffer.concat(this.#pending)
-  }
-
-  serverName(): string {
-    return this.#serverName
-  }
-
-  usePool(name: string): boolean {
-    const pool = this.#service.pools.get(name)
-    if (pool === undefined) return false
-    this.#chosen = pool
-    return true
-  }
-
-  discard(): void {
-    this.#chosen = null
-  }
-
-  // ---- what rules see (StreamRuleHost) -----------------------------------------------------
-
-  setClientData(data: Buffer): void {
-    this.#pending = data.length === 0 ? [] : [data]
-    this.#pendingBytes = data.length
-  }
-
-  isClientDataFinal(): boolean {
-    return this.#clientEnded || this.#state === S_CLOSED || this.#pendingBytes >= this.#service.maxClientBufferBytes
-  }
-
-  moreClientData(): Promise<void> {
-    if (this.isClientDataFinal()) return Promise.resolve()
-    return new Promise((resolve) => {
-      this.#dataWaiters.push(resolve)
-    })
-  }
-
-  #wakeDataWaiters(): void {
-    if (this.#dataWaiters.length === 0) return
-    const waiters = this.#dataWaiters
-    this.#dataWaiters = []
-    for (const wake of waiters) wake()
-  }
-
-  sendToClient(data: Buffer): void {
-    if (this.#state !== S_CLOSED) this.#client.write(data)
-  }
-
-  responseData(): Buffer {
-    return this.#responsePending ?? EMPTY
-  }
-
-  setResponseData(data: Buffer): void {
-    if (this.#responsePending !== null) this.#responsePending = data
-  }
-
-  nodeId(): string {
-    return this.#dialer.node?.id ?? ''
-  }
-
-  elapsedMs(): number {
-    return this.#deps.clock.monoMs() - this.#startMs
-  }
-
-  // ---- client side -------------------------------------------------------------------------
-
-  #onClientData(chunk: Buffer): void {
-    this.#bytesIn += chunk.length
-    if (this.#state === S_RELAYING) {
-      if (this.#nodeSocket !== null && !this.#nodeSocket.write(chunk)) this.#client.pause()
+  protected onClientData(chunk: Buffer): void {
+    this.bytesIn += chunk.length
+    if (this.state === S_RELAYING) {
+      if (this.nodeSocket !== null && !this.nodeSocket.write(chunk)) this.client.pause()
       return
     }
-    if (this.#state === S_CLOSED) return
-    this.#pending.push(chunk)
-    this.#pendingBytes += chunk.length
-    if (this.#state !== S_WAITING) {
-      if (this.#pendingBytes >= this.#service.maxClientBufferBytes) this.#client.pause()
-      this.#wakeDataWaiters()
+    if (this.state === S_CLOSED) return
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    if (this.state !== S_WAITING) {
+      if (this.pendingBytes >= this.service.maxClientBufferBytes) this.client.pause()
+      this.wakeDataWaiters()
       return
     }
-    if (this.#service.kind === 'ssl_passthrough') {
+    if (this.service.kind === 'ssl_passthrough') {
       const hello = readServerName(this.clientData())
       if (hello.status === 'incomplete') return
       if (hello.status === 'invalid') {
-        this.#close(true)
+        this.close(true)
         return
       }
-      this.#serverName = hello.name
+      this.sniName = hello.name
     }
-    this.#route()
+    this.route()
   }
 
-  #onClientEnd(): void {
-    this.#clientEnded = true
-    if (this.#state === S_WAITING) {
+  protected onClientEnd(): void {
+    this.clientEnded = true
+    if (this.state === S_WAITING) {
       // Nothing (or only part of a ClientHello) arrived: there is nothing to forward.
-      this.#close(false)
+      this.close(false)
       return
     }
-    if (this.#state !== S_RELAYING) {
-      this.#wakeDataWaiters()
+    if (this.state !== S_RELAYING) {
+      this.wakeDataWaiters()
       return
     }
-    this.#forwardClientEnd()
+    this.forwardClientEnd()
   }
 
-  #forwardClientEnd(): void {
-    if (this.#service.proxyClose) {
-      this.#nodeSocket?.end()
-      if (this.#nodeEnded) this.#close(false)
+  protected forwardClientEnd(): void {
+    if (this.service.proxyClose) {
+      this.nodeSocket?.end()
+      if (this.nodeEnded) this.close(false)
     } else {
-      this.#close(false)
+      this.close(false)
     }
   }
 
-  // ---- routing and connecting -------------------------------------------------------------
-
-  #route(): void {
-    this.#state = S_ROUTING
-    const rules = this.#rules
+  protected route(): void {
+    this.state = S_ROUTING
+    const rules = this.rules
     if (rules !== null) {
       rules.runRequest(() => {
-        this.#afterRequestRules(rules)
+        this.afterRequestRules(rules)
       })
       return
     }
-    const router = this.#service.router
+    const router = this.service.router
     if (router === null) {
-      this.#choosePool()
+      this.choosePool()
       return
     }
     try {
@@ -258,221 +122,217 @@ export class StreamConnection implements StreamTransaction, StreamRuleHost, Dial
       if (run instanceof Promise) {
         run.then(
           () => {
-            this.#choosePool()
+            this.choosePool()
           },
           () => {
-            this.#close(true)
+            this.close(true)
           },
         )
         return
       }
     } catch {
       // A failing router fails only this transaction.
-      this.#close(true)
+      this.close(true)
       return
     }
-    this.#choosePool()
+    this.choosePool()
   }
 
   /** Acts on what the request rules decided. */
-  #afterRequestRules(rules: StreamRuleSession): void {
-    if (this.#state !== S_ROUTING) return
+  protected afterRequestRules(rules: StreamRuleSession): void {
+    if (this.state !== S_ROUTING) return
     const d = rules.decision
     if (d.action === 'discard') {
-      this.#close(true)
+      this.close(true)
       return
     }
     // request.sendResponse and connection.close( data ): bytes for the client before anything else.
-    if (d.clientData !== '') this.#client.write(Buffer.from(d.clientData, 'latin1'))
+    if (d.clientData !== '') this.client.write(Buffer.from(d.clientData, 'latin1'))
     if (d.action === 'close') {
-      this.#close(false)
+      this.close(false)
       return
     }
     if (d.pool !== null) this.usePool(d.pool)
-    this.#persistChoice = d
-    this.#choosePool()
+    this.persistChoice = d
+    this.choosePool()
   }
 
-  #choosePool(): void {
-    if (this.#state !== S_ROUTING) return
-    const start = this.#chosen === undefined ? this.#service.pool : this.#chosen
+  protected choosePool(): void {
+    if (this.state !== S_ROUTING) return
+    const start = this.chosen === undefined ? this.service.pool : this.chosen
     if (start === null) {
-      this.#close(true)
+      this.close(true)
       return
     }
     // Routing is over: from now on the idle timeout applies, not the time allowed for the request.
-    this.#client.setTimeout(this.#service.idleTimeoutMs)
-    this.#state = S_CONNECTING
-    this.#dialer.dial(start, this.#service.pools, this.#service.persistence, this.clientIp, this.#persistChoice)
+    this.client.setTimeout(this.service.idleTimeoutMs)
+    this.state = S_CONNECTING
+    this.dialer.dial(start, this.service.pools, this.service.persistence, this.clientIp, this.persistChoice)
   }
 
   /** DialerOwner: a node accepted the connection. */
   onConnected(socket: Socket): void {
-    this.#nodeSocket = socket
-    this.#relay(socket)
+    this.nodeSocket = socket
+    this.relay(socket)
   }
 
   /** DialerOwner: no node could be had. */
   onNoNode(): void {
-    this.#close(true)
+    this.close(true)
   }
 
-  // ---- relaying ----------------------------------------------------------------------------
-
-  #relay(node: Socket): void {
-    if (this.#state === S_CLOSED) {
+  protected relay(node: Socket): void {
+    if (this.state === S_CLOSED) {
       node.destroy()
       return
     }
-    this.#state = S_RELAYING
+    this.state = S_RELAYING
     node.on('error', () => {
-      this.#close(true)
+      this.close(true)
     })
     node.on('data', (chunk: Buffer) => {
-      this.#onNodeData(chunk)
+      this.onNodeData(chunk)
     })
     node.on('drain', () => {
-      this.#client.resume()
+      this.client.resume()
     })
     node.on('end', () => {
-      this.#onNodeEnd()
+      this.onNodeEnd()
     })
     node.on('close', () => {
-      if (!this.#nodeEnded) this.#close(true)
+      if (!this.nodeEnded) this.close(true)
     })
-    for (const chunk of this.#pending) node.write(chunk)
-    this.#pending = []
-    this.#pendingBytes = 0
-    this.#client.resume()
-    if (this.#clientEnded) this.#forwardClientEnd()
+    for (const chunk of this.pending) node.write(chunk)
+    this.pending = []
+    this.pendingBytes = 0
+    this.client.resume()
+    if (this.clientEnded) this.forwardClientEnd()
   }
 
-  #onNodeData(chunk: Buffer): void {
-    if (this.#state === S_CLOSED) return
+  protected onNodeData(chunk: Buffer): void {
+    if (this.state === S_CLOSED) return
     let data = chunk
-    if (this.#skipNodeBanner) {
+    if (this.skipNodeBanner) {
       const eol = data.indexOf(10)
       if (eol < 0) return
-      this.#skipNodeBanner = false
+      this.skipNodeBanner = false
       data = data.subarray(eol + 1)
       if (data.length === 0) return
     }
-    if (this.#responsePending !== null) {
-      this.#responsePending = Buffer.concat([this.#responsePending, data])
+    if (this.responsePending !== null) {
+      this.responsePending = Buffer.concat([this.responsePending, data])
       return
     }
-    const rules = this.#rules
-    if (rules !== null && rules.hasResponseRules && !this.#responseRulesRan) {
-      this.#runResponseRules(rules, data)
+    const rules = this.rules
+    if (rules !== null && rules.hasResponseRules && !this.responseRulesRan) {
+      this.runResponseRules(rules, data)
       return
     }
-    this.#relayToClient(data)
+    this.relayToClient(data)
   }
 
-  #relayToClient(data: Buffer): void {
+  protected relayToClient(data: Buffer): void {
     if (data.length === 0) return
-    this.#bytesOut += data.length
-    if (!this.#client.write(data)) this.#nodeSocket?.pause()
+    this.bytesOut += data.length
+    if (!this.client.write(data)) this.nodeSocket?.pause()
   }
 
   /** Response rules run once, on the node's first data, which waits for them. */
-  #runResponseRules(rules: StreamRuleSession, data: Buffer): void {
-    this.#responseRulesRan = true
-    this.#responsePending = data
-    this.#nodeSocket?.pause()
+  protected runResponseRules(rules: StreamRuleSession, data: Buffer): void {
+    this.responseRulesRan = true
+    this.responsePending = data
+    this.nodeSocket?.pause()
     rules.runResponse(() => {
-      if (this.#state === S_CLOSED) return
-      const held = this.#responsePending ?? EMPTY
-      this.#responsePending = null
+      if (this.state === S_CLOSED) return
+      const held = this.responsePending ?? EMPTY
+      this.responsePending = null
       const d = rules.decision
       if (d.action === 'discard') {
-        this.#close(true)
+        this.close(true)
         return
       }
-      this.#relayToClient(held)
+      this.relayToClient(held)
       if (d.action === 'close') {
-        this.#close(false)
+        this.close(false)
         return
       }
-      if (this.#nodeEndDeferred) {
-        this.#endFromNode()
+      if (this.nodeEndDeferred) {
+        this.endFromNode()
         return
       }
-      this.#nodeSocket?.resume()
+      this.nodeSocket?.resume()
     })
   }
 
-  #onNodeEnd(): void {
-    this.#nodeEnded = true
-    if (this.#responsePending !== null) {
+  protected onNodeEnd(): void {
+    this.nodeEnded = true
+    if (this.responsePending !== null) {
       // Response rules still hold the node's data; it ends once they have run.
-      this.#nodeEndDeferred = true
+      this.nodeEndDeferred = true
       return
     }
-    this.#endFromNode()
+    this.endFromNode()
   }
 
-  #endFromNode(): void {
-    if (this.#service.proxyClose && !this.#clientEnded) {
-      this.#client.end()
+  protected endFromNode(): void {
+    if (this.service.proxyClose && !this.clientEnded) {
+      this.client.end()
       return
     }
-    this.#close(false)
+    this.close(false)
   }
-
-  // ---- closing -----------------------------------------------------------------------------
 
   /**
    * Ends the transaction once. `abort` destroys both sockets (with RST if configured); otherwise
    * pending writes are flushed and each side gets a FIN, then the sockets are destroyed.
    */
-  #close(abort: boolean): void {
-    if (this.#state === S_CLOSED) return
-    this.#state = S_CLOSED
-    const node = this.#nodeSocket
-    this.#nodeSocket = null
+  protected close(abort: boolean): void {
+    if (this.state === S_CLOSED) return
+    this.state = S_CLOSED
+    const node = this.nodeSocket
+    this.nodeSocket = null
     if (abort) {
       node?.destroy()
-      this.#destroyClient()
+      this.destroyClient()
     } else {
       if (node !== null) {
         node.end(() => node.destroy())
       }
-      this.#client.end(() => this.#client.destroy())
+      this.client.end(() => this.client.destroy())
     }
-    this.#pending = []
-    this.#wakeDataWaiters()
+    this.pending = []
+    this.wakeDataWaiters()
     // Gives back the node slot (or leaves the queue, or stops a connection attempt).
-    this.#dialer.cancel()
-    const onEnd = this.#service.onEnd
+    this.dialer.cancel()
+    const onEnd = this.service.onEnd
     if (onEnd !== null) {
       onEnd({
-        virtualServer: this.#service.name,
+        virtualServer: this.service.name,
         clientIp: this.clientIp,
-        bytesIn: this.#bytesIn,
-        bytesOut: this.#bytesOut,
-        durationMs: this.#deps.clock.monoMs() - this.#startMs,
-        pool: this.#dialer.pool,
-        node: this.#dialer.node?.id ?? null,
+        bytesIn: this.bytesIn,
+        bytesOut: this.bytesOut,
+        durationMs: this.deps.clock.monoMs() - this.startMs,
+        pool: this.dialer.pool,
+        node: this.dialer.node?.id ?? null,
       })
     }
   }
 
-  #destroyClient(): void {
-    if (!this.#service.closeWithRst) {
-      this.#client.destroy()
+  protected destroyClient(): void {
+    if (!this.service.closeWithRst) {
+      this.client.destroy()
       return
     }
     try {
-      this.#client.resetAndDestroy()
+      this.client.resetAndDestroy()
     } catch {
       // Only plain TCP sockets can send a RST; a decrypted socket closes normally.
-      this.#client.destroy()
+      this.client.destroy()
     }
   }
 
   /** Closes the connection at once (shutdown). */
   destroy(): void {
-    this.#close(true)
+    this.close(true)
   }
 }

@@ -1,0 +1,151 @@
+/**
+ * The state of one generic TCP transaction and what its rules and router may ask of it
+ * (StreamTransaction, StreamRuleHost). The flow itself (routing, relaying, closing) is in
+ * stream-connection.ts; finding a node is stream-dialer.ts.
+ * @module
+ */
+import type { Socket } from 'node:net'
+import type { Clock } from '../core/index.ts'
+import type { PersistenceChoice } from '../persist/index.ts'
+import type { Pool } from '../pool/index.ts'
+import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
+import { StreamRuleSession } from './stream-rules.ts'
+import type { StreamRuleHost } from './stream-rule-view.ts'
+import type { StreamService, StreamTransaction } from './stream-service.ts'
+
+/** Process-wide dependencies of stream transactions. */
+export interface StreamDeps {
+  readonly clock: Clock
+}
+
+export const S_WAITING = 0
+export const S_ROUTING = 1
+/** Finding a node (balancing, queueing, connecting, retrying): see stream-dialer.ts. */
+export const S_CONNECTING = 2
+export const S_RELAYING = 3
+export const S_CLOSED = 4
+
+export function plainIp(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address
+}
+
+export const EMPTY = Buffer.alloc(0)
+
+export abstract class StreamState implements StreamTransaction, StreamRuleHost, DialerOwner {
+  protected readonly client: Socket
+  protected readonly service: StreamService
+  protected readonly deps: StreamDeps
+  protected readonly startMs: number
+  readonly clientIp: string
+  readonly clientPort: number
+  readonly localIp: string
+  readonly localPort: number
+  readonly isTls: boolean
+  protected state = S_WAITING
+  protected pending: Buffer[] = []
+  protected pendingBytes = 0
+  protected sniName: string
+  protected chosen: Pool | null | undefined = undefined
+  protected readonly dialer: StreamDialer
+  protected nodeSocket: Socket | null = null
+  protected clientEnded = false
+  protected nodeEnded = false
+  /** Server-first banner sent by us: drop the node's own first line. */
+  protected skipNodeBanner = false
+  protected bytesIn = 0
+  protected bytesOut = 0
+  /** Rules of this transaction (request and response), or null without rules. */
+  protected readonly rules: StreamRuleSession | null
+  /** Rules waiting for more client data. */
+  protected dataWaiters: (() => void)[] = []
+  /** Persistence choices of the rules, applied when the pool is known. */
+  protected persistChoice: PersistenceChoice | null = null
+  /** Node data held while response rules run (null when they are not running). */
+  protected responsePending: Buffer | null = null
+  protected responseRulesRan = false
+  protected nodeEndDeferred = false
+
+  constructor(client: Socket, service: StreamService, deps: StreamDeps, serverName: string) {
+    this.client = client
+    this.service = service
+    this.deps = deps
+    this.sniName = serverName
+    this.startMs = deps.clock.monoMs()
+    this.dialer = new StreamDialer(this, deps.clock)
+    this.clientIp = plainIp(client.remoteAddress ?? '')
+    this.clientPort = client.remotePort ?? 0
+    this.localIp = plainIp(client.localAddress ?? '')
+    this.localPort = client.localPort ?? 0
+    this.isTls = (client as Socket & { encrypted?: unknown }).encrypted === true
+    this.rules = service.rules === null ? null : new StreamRuleSession(service.rules, this)
+  }
+
+  get virtualServer(): string {
+    return this.service.name
+  }
+
+  clientData(): Buffer {
+    return this.pending.length === 1 ? (this.pending[0] ?? Buffer.alloc(0)) : Buffer.concat(this.pending)
+  }
+
+  serverName(): string {
+    return this.sniName
+  }
+
+  usePool(name: string): boolean {
+    const pool = this.service.pools.get(name)
+    if (pool === undefined) return false
+    this.chosen = pool
+    return true
+  }
+
+  discard(): void {
+    this.chosen = null
+  }
+
+  setClientData(data: Buffer): void {
+    this.pending = data.length === 0 ? [] : [data]
+    this.pendingBytes = data.length
+  }
+
+  isClientDataFinal(): boolean {
+    return this.clientEnded || this.state === S_CLOSED || this.pendingBytes >= this.service.maxClientBufferBytes
+  }
+
+  moreClientData(): Promise<void> {
+    if (this.isClientDataFinal()) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.dataWaiters.push(resolve)
+    })
+  }
+
+  protected wakeDataWaiters(): void {
+    if (this.dataWaiters.length === 0) return
+    const waiters = this.dataWaiters
+    this.dataWaiters = []
+    for (const wake of waiters) wake()
+  }
+
+  sendToClient(data: Buffer): void {
+    if (this.state !== S_CLOSED) this.client.write(data)
+  }
+
+  responseData(): Buffer {
+    return this.responsePending ?? EMPTY
+  }
+
+  setResponseData(data: Buffer): void {
+    if (this.responsePending !== null) this.responsePending = data
+  }
+
+  nodeId(): string {
+    return this.dialer.node?.id ?? ''
+  }
+
+  elapsedMs(): number {
+    return this.deps.clock.monoMs() - this.startMs
+  }
+
+  abstract onConnected(socket: Socket): void
+  abstract onNoNode(): void
+}
