@@ -27,10 +27,13 @@ export const DEFAULT_MAX_RUN_MS = 2000
 
 export const EMPTY_CAPTURES: readonly Value[] = Object.freeze(['', '', '', '', '', '', '', '', '', ''])
 
-/** Everything one run of one rule needs. One instance per run. */
+/**
+ * Everything one run of one rule needs. A finished synchronous run hands its instance back to
+ * run.ts, which resets it for the next run, so the common case allocates no state per run.
+ */
 export class RunState {
   steps = 0
-  readonly maxSteps: number
+  maxSteps: number
   halt = HALT_NONE
   /** Set with HALT_ABORT. */
   errorMessage = ''
@@ -44,15 +47,15 @@ export class RunState {
   returnValue: Value = ''
   subDepth = 0
   /** Wall-time limits of one stretch of running without yielding; see checkTime. */
-  readonly warnAfterMs: number
-  readonly abortAfterMs: number
+  warnAfterMs: number
+  abortAfterMs: number
   #segmentStartMs = -1
   #warned = false
-  readonly ruleName: string
-  readonly phase: RulePhase
-  readonly view: TransactionView
-  readonly services: RuleServices
-  readonly decision: Decision
+  ruleName: string
+  phase: RulePhase
+  view: TransactionView
+  services: RuleServices
+  decision: Decision
 
   constructor(
     ruleName: string,
@@ -72,6 +75,38 @@ export class RunState {
     this.services = services
     this.decision = decision
     this.maxSteps = maxSteps
+  }
+
+  /** Makes a finished instance as good as a new one for another run (the constructor's arguments). */
+  reset(
+    ruleName: string,
+    phase: RulePhase,
+    view: TransactionView,
+    services: RuleServices,
+    decision: Decision,
+    maxSteps: number,
+    warnAfterMs: number,
+    abortAfterMs: number,
+  ): void {
+    this.steps = 0
+    this.maxSteps = maxSteps
+    this.halt = HALT_NONE
+    this.errorMessage = ''
+    this.errorLine = 0
+    this.abortReason = 'error'
+    this.line = 0
+    this.captures = EMPTY_CAPTURES
+    this.returnValue = ''
+    this.subDepth = 0
+    this.warnAfterMs = warnAfterMs
+    this.abortAfterMs = abortAfterMs
+    this.#segmentStartMs = -1
+    this.#warned = false
+    this.ruleName = ruleName
+    this.phase = phase
+    this.view = view
+    this.services = services
+    this.decision = decision
   }
 
   /** Whether the run must stop; a method so that narrowing of `halt` never goes stale across calls. */

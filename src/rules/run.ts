@@ -4,11 +4,12 @@
  * @module
  */
 import type { CompiledRule, CompiledRuleSet } from './check.ts'
-import type { MaybePromise } from './closures.ts'
+import type { Frame, MaybePromise } from './closures.ts'
 import type { Decision, RulePhase, RuleServices, TransactionView } from './host.ts'
 import {
-  BREAK, DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS, HALT_ABORT, HALT_STOP, RETURN, RunState,
+  BREAK, DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS, EMPTY_CAPTURES, HALT_ABORT, HALT_STOP, RETURN, RunState,
 } from './run-state.ts'
+import type { Value } from './value.ts'
 
 /** Default `trafficscript.max_instr`: instructions per run without yielding. */
 export const DEFAULT_MAX_INSTRUCTIONS = 100_000
@@ -69,13 +70,40 @@ function crashed(rule: CompiledRule, s: RunState, e: unknown, env: RunEnv): RunO
   return finish(rule, s, 0, env)
 }
 
+/**
+ * The state and top-level frame of the last finished synchronous run, kept for the next run: runs
+ * on the data plane are nearly always synchronous and never nested, so one spare suffices. A run
+ * that suspends keeps its own (its closures still hold them); a nested run, should a host ever
+ * start one from inside a library call, finds no spare and allocates.
+ */
+let spareState: RunState | null = null
+/** Every slot is `""` while it is spare, so a run starts with unassigned variables. */
+let spareFrame: Frame = []
+
+function release(s: RunState, frame: Frame, slotCount: number): void {
+  // Values are dropped at once; the view and decision stay referenced until the next run.
+  frame.fill('', 0, slotCount)
+  s.captures = EMPTY_CAPTURES
+  s.returnValue = ''
+  spareState = s
+  spareFrame = frame
+}
+
 /** Runs one rule. Returns synchronously unless a library function suspended. */
 export function runRule(rule: CompiledRule, env: RunEnv): MaybePromise<RunOutcome> {
-  const s = new RunState(
-    rule.name, env.phase, env.view, env.services, env.decision, env.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS,
-    env.executionWarningMs ?? DEFAULT_EXECUTION_WARNING_MS, env.maxRunMs ?? DEFAULT_MAX_RUN_MS,
-  )
-  const frame = new Array<string>(rule.slotCount).fill('')
+  const maxSteps = env.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS
+  const warnMs = env.executionWarningMs ?? DEFAULT_EXECUTION_WARNING_MS
+  const abortMs = env.maxRunMs ?? DEFAULT_MAX_RUN_MS
+  let s = spareState
+  let frame: Frame
+  if (s === null) {
+    s = new RunState(rule.name, env.phase, env.view, env.services, env.decision, maxSteps, warnMs, abortMs)
+    frame = new Array<Value>(rule.slotCount).fill('')
+  } else {
+    spareState = null
+    s.reset(rule.name, env.phase, env.view, env.services, env.decision, maxSteps, warnMs, abortMs)
+    frame = spareFrame.length >= rule.slotCount ? spareFrame : new Array<Value>(rule.slotCount).fill('')
+  }
   let code
   try {
     code = rule.body(s, frame)
@@ -83,12 +111,15 @@ export function runRule(rule: CompiledRule, env: RunEnv): MaybePromise<RunOutcom
     return crashed(rule, s, e, env)
   }
   if (code instanceof Promise) {
+    const state = s
     return code.then(
-      (k) => finish(rule, s, k, env),
-      (e: unknown) => crashed(rule, s, e, env),
+      (k) => finish(rule, state, k, env),
+      (e: unknown) => crashed(rule, state, e, env),
     )
   }
-  return finish(rule, s, code, env)
+  const o = finish(rule, s, code, env)
+  release(s, frame, rule.slotCount)
+  return o
 }
 
 /**
