@@ -158,9 +158,17 @@ export interface GeneratedResponse {
   readonly headers: readonly HeaderField[]
 }
 
+/** What an untouched Decision lists: shared, so a Decision allocates its lists only when used. */
+const NO_NAMES: readonly string[] = Object.freeze([])
+const NO_FIELDS: readonly HeaderField[] = Object.freeze([])
+/** Never written: Decision hands it out only as a ReadonlyMap. */
+const NO_SETTINGS: ReadonlyMap<string, Value> = new Map()
+
 /**
- * What the rules decided for one transaction. The data plane creates one per transaction, passes
- * it to every rule run, and reads it afterwards. `final` means request-rule processing has ended.
+ * What the rules decided for one transaction. The data plane creates one per transaction (or
+ * resets one with {@link Decision.reset}), passes it to every rule run, and reads it afterwards.
+ * `final` means request-rule processing has ended. The lists and settings start as shared empty
+ * ones, so most transactions allocate nothing for them.
  */
 export class Decision {
   /** Pool chosen by `pool.use` / `pool.select`, or null for the virtual server's default. */
@@ -179,7 +187,6 @@ export class Decision {
   persistenceClass: string | null = null
   persistenceKey: string | null = null
   persistenceNode: string | null = null
-  readonly avoidNodes: string[] = []
   retry = false
   idempotent: boolean | null = null
   requestLog: 'include' | 'exclude' | null = null
@@ -188,10 +195,69 @@ export class Decision {
   maxReplyTimeS: number | null = null
   /** `request.setRemoteIP`: the client address to log and use for transparency. */
   remoteIpOverride: string | null = null
+  #avoidNodes: string[] | null = null
+  #addResponseHeaders: HeaderField[] | null = null
+  #settings: Map<string, Value> | null = null
+  #abortedRules: string[] | null = null
+
+  /** Nodes (`host:port`) `request.avoidNode` asked not to use. */
+  get avoidNodes(): readonly string[] {
+    return this.#avoidNodes ?? NO_NAMES
+  }
+  avoidNode(node: string): void {
+    this.#avoidNodes ??= []
+    this.#avoidNodes.push(node)
+  }
+
   /** Headers to add to the response (e.g. `http.setResponseCookie` called from a request rule). */
-  readonly addResponseHeaders: HeaderField[] = []
+  get addResponseHeaders(): readonly HeaderField[] {
+    return this.#addResponseHeaders ?? NO_FIELDS
+  }
+  addResponseHeader(name: string, value: string): void {
+    this.#addResponseHeaders ??= []
+    this.#addResponseHeaders.push([name, value])
+  }
+
   /** Other per-request settings rules made, keyed by the function that set them (e.g. `request.setDSCP`). */
-  readonly settings = new Map<string, Value>()
+  get settings(): ReadonlyMap<string, Value> {
+    return this.#settings ?? NO_SETTINGS
+  }
+  setSetting(key: string, value: Value): void {
+    this.#settings ??= new Map()
+    this.#settings.set(key, value)
+  }
+
   /** Names of rules whose run was aborted in this transaction. */
-  readonly abortedRules: string[] = []
+  get abortedRules(): readonly string[] {
+    return this.#abortedRules ?? NO_NAMES
+  }
+  noteAborted(rule: string): void {
+    this.#abortedRules ??= []
+    this.#abortedRules.push(rule)
+  }
+
+  /** Makes this Decision as good as a new one, for the next transaction on the same connection. */
+  reset(): void {
+    this.pool = null
+    this.poolHost = null
+    this.poolPort = null
+    this.action = 'none'
+    this.final = false
+    this.response = null
+    this.clientData = ''
+    this.persistenceClass = null
+    this.persistenceKey = null
+    this.persistenceNode = null
+    this.retry = false
+    this.idempotent = null
+    this.requestLog = null
+    this.bandwidthClass = null
+    this.serviceLevelClass = null
+    this.maxReplyTimeS = null
+    this.remoteIpOverride = null
+    this.#avoidNodes = null
+    this.#addResponseHeaders = null
+    this.#settings = null
+    this.#abortedRules = null
+  }
 }

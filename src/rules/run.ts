@@ -47,7 +47,7 @@ export interface RunEnv {
 function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): RunOutcome {
   if (s.halt === HALT_ABORT) {
     const o: RunOutcome = { kind: 'aborted', rule: rule.name, reason: s.abortReason, line: s.errorLine, message: s.errorMessage }
-    env.decision.abortedRules.push(rule.name)
+    env.decision.noteAborted(rule.name)
     const text = `rule ${rule.name}: line ${s.errorLine}: ${s.errorMessage}; rule aborted`
     try {
       env.services.log('error', rule.name, text)

@@ -25,7 +25,7 @@ export const connectionModule: LibraryModule = {
       fn: (s, a) => {
         s.decision.action = 'close'
         s.decision.clientData += str(a, 0)
-        s.decision.settings.set('connection.close.readRest', boolArg(a, 1, true) ? 1 : 0)
+        s.decision.setSetting('connection.close.readRest', boolArg(a, 1, true) ? 1 : 0)
         s.decision.final = true
         s.stop()
         return ''

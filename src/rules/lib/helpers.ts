@@ -10,7 +10,7 @@ import { arg } from './args.ts'
 
 /** A function that records its argument in `Decision.settings` under `name` and returns `""`. */
 export function setting(name: string, conv: (a: Value[]) => Value = (a) => arg(a, 0)): FunctionSpec {
-  return { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set(name, conv(a)); return '' } }
+  return { min: 1, max: 1, fn: (s, a) => { s.decision.setSetting(name, conv(a)); return '' } }
 }
 
 /** A function that reads back what `setting(name)` recorded, or `dflt`. */

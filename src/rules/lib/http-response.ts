@@ -153,7 +153,7 @@ export const httpResponseModule: LibraryModule = {
         if (!isToken(name)) return s.fail(`http.setResponseCookie: invalid cookie name ${JSON.stringify(name)}`)
         const value = str(a, 1).replace(/[\r\n;]/g, '')
         if (!s.view.hasResponse()) {
-          s.decision.addResponseHeaders.push(['Set-Cookie', `${name}=${value}${a.length > 2 ? '; ' + str(a, 2) : ''}`])
+          s.decision.addResponseHeader('Set-Cookie', `${name}=${value}${a.length > 2 ? '; ' + str(a, 2) : ''}`)
           return ''
         }
         const list = responseCookies(s)

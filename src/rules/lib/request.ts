@@ -42,12 +42,12 @@ export const requestModule: LibraryModule = {
       fn: (s, a) => { const r = s.view.getBody(0); const f = (x: string): Value => lineOf(s, x, str(a, 0), intArg(a, 1)); return r instanceof Promise ? r.then(f) : f(r) },
     },
     // Request boundaries for line protocols; recorded for a generic-protocol data plane.
-    'request.endsAt': { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set('request.endsAt', intArg(a, 0)); return '' } },
+    'request.endsAt': { min: 1, max: 1, fn: (s, a) => { s.decision.setSetting('request.endsAt', intArg(a, 0)); return '' } },
     'request.endsWith': {
       min: 1, max: 1, regexArg: 0,
-      fn: (s, a) => { s.decision.settings.set('request.endsWith', str(a, 0)); return '' },
+      fn: (s, a) => { s.decision.setSetting('request.endsWith', str(a, 0)); return '' },
     },
-    'request.skip': { min: 1, max: 1, fn: (s, a) => { s.decision.settings.set('request.skip', intArg(a, 0)); return '' } },
+    'request.skip': { min: 1, max: 1, fn: (s, a) => { s.decision.setSetting('request.skip', intArg(a, 0)); return '' } },
     'request.set': { min: 1, max: 1, fn: (s, a) => { s.view.setBody(str(a, 0)); return '' } },
     'request.sendResponse': { min: 1, max: 1, fn: (s, a) => { s.decision.clientData += str(a, 0); return '' } },
     'request.retry': {
@@ -61,7 +61,7 @@ export const requestModule: LibraryModule = {
     },
     'request.getRetries': { min: 0, max: 0, fn: (s) => s.view.getRetries() },
     'request.isResendable': { min: 0, max: 0, fn: (s) => b(isResendable(s)) },
-    'request.avoidNode': { min: 1, max: 1, fn: (s, a) => { s.decision.avoidNodes.push(str(a, 0)); return '' } },
+    'request.avoidNode': { min: 1, max: 1, fn: (s, a) => { s.decision.avoidNode(str(a, 0)); return '' } },
     'request.setIdempotent': { min: 1, max: 1, fn: (s, a) => { s.decision.idempotent = boolArg(a, 0); return '' } },
     'request.setMaxConnectionAttempts': setting('request.setMaxConnectionAttempts', (a) => intArg(a, 0)),
     'request.setMaxTimedOutConnectionAttempts': setting('request.setMaxTimedOutConnectionAttempts', (a) => intArg(a, 0)),

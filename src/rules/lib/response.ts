@@ -28,7 +28,7 @@ export const responseModule: LibraryModule = {
       },
     },
     'response.flush': { min: 0, max: 1, fn: () => 0 },
-    'response.close': { min: 0, max: 0, fn: (s) => { s.decision.settings.set('response.close', 1); return '' } },
+    'response.close': { min: 0, max: 0, fn: (s) => { s.decision.setSetting('response.close', 1); return '' } },
     'response.getRemoteIP': { min: 0, max: 0, fn: (s) => (s.view.getNode().replace(/:\d+$/, '').replace(/^\[|\]$/g, '')) },
     'response.getRemotePort': { min: 0, max: 0, fn: (s) => Number(/:(\d+)$/.exec(s.view.getNode())?.[1] ?? 0) },
     'response.getLocalIP': getting('response.localIp', ''),
