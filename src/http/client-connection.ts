@@ -9,7 +9,8 @@ import type { Socket } from 'node:net'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
-import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead } from './outgoing-head.ts'
+import { spliceHeadInPlace } from './head-splice.ts'
+import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, isDroppedForKeptClient } from './outgoing-head.ts'
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { NO_RULES } from './rule-runner.ts'
@@ -196,6 +197,8 @@ export class ClientConnection extends RuleSide implements HasDeadline {
         rules.view.serverResponseMs = this.nodeResponseMs
         const conn = this.conn
         conn?.socket.pause()
+        // The rules may look at `buf` after this read returns.
+        conn?.pinReadBuffer()
         rules.runResponse(res, buf, bodyStart, () => {
           if (this.conn !== conn || this.state !== S_EXCHANGE) return
           conn?.socket.resume()
@@ -213,13 +216,21 @@ export class ClientConnection extends RuleSide implements HasDeadline {
     if (req === null || svc === null) return
     this.resMode = this.clientMode(req, svc)
     this.arm(T_IDLE, svc.idleTimeoutMs)
-    const head = buildClientResponseHead(res, this.resMode)
-    if (head === res.raw && headStart === 0) {
-      // Nothing to rewrite: the node's bytes go to the client as they are, in one write.
-      this.bytesOut -= res.headBytes
-      this.relay.pushBody(buf, bodyStart, 0)
-      return
+    if (headStart === 0 && this.resMode === CLIENT_KEEP && res.versionMinor === 1) {
+      // The node's bytes go to the client in one write: as they are, or with the hop-by-hop
+      // lines (typically `Connection: keep-alive`) cut out in place when no rule edited the head.
+      const from = !res.needsRewrite
+        ? headStart
+        : this.rulesEditedResponse(svc)
+          ? -1
+          : spliceHeadInPlace(buf, headStart, res, isDroppedForKeptClient)
+      if (from !== -1) {
+        this.bytesOut -= bodyStart - from
+        this.relay.pushBody(buf, bodyStart, from)
+        return
+      }
     }
+    const head = buildClientResponseHead(res, this.resMode)
     const bodyBytes = buf.length - bodyStart
     if (bodyBytes <= SMALL_BODY_BYTES) {
       // The new head and the body bytes at hand go out in one write (not a corked pair).
@@ -235,6 +246,13 @@ export class ClientConnection extends RuleSide implements HasDeadline {
     this.socket.write(head, 'latin1')
     this.relay.pushBody(buf, bodyStart)
     this.socket.uncork()
+    if (this.socket.writableLength > 0) this.conn?.pinReadBuffer()
+  }
+
+  /** Response rules ran, or request rules added response headers: the head must be rebuilt. */
+  protected rulesEditedResponse(svc: HttpService): boolean {
+    const rules = this.rules
+    return rules !== null && (svc.rules.response.length > 0 || rules.decision.addResponseHeaders.length > 0)
   }
 
   protected startTunnel(res: ResponseHead, rest: Buffer | null): void {

@@ -30,22 +30,6 @@ export interface FieldFacts {
   raw: string
 }
 
-export function emptyFacts(): FieldFacts {
-  return {
-    headers: [],
-    contentLength: -1,
-    isChunked: false,
-    hasTransferEncoding: false,
-    hostCount: 0,
-    host: '',
-    connection: null,
-    upgrade: '',
-    expectContinue: false,
-    needsRewrite: false,
-    raw: '',
-  }
-}
-
 const MAX_SAFE_DIGITS = 15
 
 // The two Connection values nearly every message carries, shared instead of parsed each time.
@@ -95,8 +79,13 @@ export function parseFieldLines(s: string, pos: number, facts: FieldFacts, maxFi
       }
     }
     if (headers.length >= maxFields * 2) return HEAD_ERRORS.tooManyHeaders
+    // Trim the value's optional whitespace before slicing: one string per value, not two.
+    let from = colon + 1
+    let to = eol
+    while (from < to && (s.charCodeAt(from) === 0x20 || s.charCodeAt(from) === 0x09)) from++
+    while (to > from && (s.charCodeAt(to - 1) === 0x20 || s.charCodeAt(to - 1) === 0x09)) to--
     const name = s.slice(pos, colon)
-    const value = trimOws(s.slice(colon + 1, eol))
+    const value = s.slice(from, to)
     headers.push(name, value)
     const problem = noteField(name, value, facts)
     if (problem !== null) return problem

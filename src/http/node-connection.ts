@@ -17,6 +17,13 @@ export interface NodeConnectionOwner {
   onNodeDrain(): void
 }
 
+/**
+ * Bytes of the buffer each plain node connection reads into. Reading into a buffer the
+ * connection owns spares Node's per-read allocation and stream bookkeeping; a response larger
+ * than this simply takes more reads.
+ */
+const READ_BUFFER_BYTES = 16384
+
 export class NodeConnection implements IdleConnection {
   readonly socket: Socket
   readonly status: NodeStatus
@@ -26,12 +33,26 @@ export class NodeConnection implements IdleConnection {
   isReused = false
   /** Response bytes received for the current transaction. */
   bytesReceived = 0
+  #readBuffer: Buffer | null = null
+  #isReadBufferPinned = false
 
   constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
     this.status = status
     this.owner = owner
     if (tls === null) {
-      this.socket = connect({ host: status.host, port: status.port, noDelay, allowHalfOpen: true })
+      this.socket = connect({
+        host: status.host,
+        port: status.port,
+        noDelay,
+        allowHalfOpen: true,
+        onread: {
+          buffer: () => this.#nextReadBuffer(),
+          callback: (bytes: number, buf: Uint8Array): boolean => {
+            this.#onBytes(Buffer.from(buf.buffer, buf.byteOffset, bytes))
+            return true
+          },
+        },
+      })
       this.socket.on('connect', () => {
         this.#connected()
       })
@@ -42,14 +63,12 @@ export class NodeConnection implements IdleConnection {
       socket.on('secureConnect', () => {
         this.#connected()
       })
+      // TLS sockets decrypt into buffers of their own.
+      socket.on('data', (chunk: Buffer) => {
+        this.#onBytes(chunk)
+      })
       this.socket = socket
     }
-    this.socket.on('data', (chunk: Buffer) => {
-      this.bytesReceived += chunk.length
-      this.status.bytesFromNode += chunk.length
-      if (this.owner === null) this.close()
-      else this.owner.onNodeData(this, chunk)
-    })
     this.socket.on('end', () => {
       if (this.owner === null) this.close()
       else this.owner.onNodeEnd(this)
@@ -65,6 +84,29 @@ export class NodeConnection implements IdleConnection {
       this.owner = null
       owner?.onNodeClose(this)
     })
+  }
+
+  #onBytes(chunk: Buffer): void {
+    this.bytesReceived += chunk.length
+    this.status.bytesFromNode += chunk.length
+    if (this.owner === null) this.close()
+    else this.owner.onNodeData(this, chunk)
+  }
+
+  /**
+   * Someone kept a reference to the bytes just read (a write to the client that could not
+   * finish at once, a rule that looks at them later): the next read goes into a new buffer.
+   */
+  pinReadBuffer(): void {
+    this.#isReadBufferPinned = true
+  }
+
+  #nextReadBuffer(): Buffer {
+    if (this.#readBuffer === null || this.#isReadBufferPinned) {
+      this.#readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES)
+      this.#isReadBufferPinned = false
+    }
+    return this.#readBuffer
   }
 
   #connected(): void {

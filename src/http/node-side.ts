@@ -254,6 +254,8 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
   protected writeClient(data: Buffer): void {
     this.bytesOut += data.length
     if (!this.socket.write(data)) this.conn?.socket.pause()
+    // A write that could not finish at once still refers to the node's read buffer.
+    if (this.socket.writableLength > 0) this.conn?.pinReadBuffer()
   }
 
   onNodeEnd(conn: NodeConnection): void {

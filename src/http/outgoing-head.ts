@@ -34,7 +34,10 @@ function isHopByHop(name: string): boolean {
 
 function namedByConnection(name: string, tokens: readonly string[] | null): boolean {
   if (tokens === null) return false
-  for (const t of tokens) if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && equalsLower(name, t)) return true
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] ?? ''
+    if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && equalsLower(name, t)) return true
+  }
   return false
 }
 
@@ -94,6 +97,15 @@ export const CLIENT_CLOSE = 1
 /** HTTP/1.0 client that asked for keep-alive: must be told it got it. */
 export const CLIENT_KEEP_10 = 2
 export const CLIENT_UPGRADE = 3
+
+/**
+ * Whether the field at `index` of `res.headers` is left out of a response to a client whose
+ * connection stays open (CLIENT_KEEP): connection-specific fields and Upgrade.
+ */
+export function isDroppedForKeptClient(res: ResponseHead, index: number): boolean {
+  const name = res.headers[index] ?? ''
+  return isHopByHop(name) || namedByConnection(name, res.connection) || (name.length === 7 && equalsLower(name, 'upgrade'))
+}
 
 /** The response head for the client. */
 export function buildClientResponseHead(res: ResponseHead, mode: number): string {

@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { emptyFacts, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { parseFieldLines, type FieldFacts } from './field-lines.ts'
 import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
 
 export interface RequestHead extends FieldFacts {
@@ -75,8 +75,23 @@ export function parseRequestHead(
   if (minor !== 0 && minor !== 1) return HEAD_ERRORS.badVersion
 
   // One literal with every field keeps a single hidden class for all request heads.
-  const head: RequestHead = { method, target, versionMinor: minor, headBytes, ...emptyFacts() }
-  head.raw = s
+  const head: RequestHead = {
+    method,
+    target,
+    versionMinor: minor,
+    headBytes,
+    headers: [],
+    contentLength: -1,
+    isChunked: false,
+    hasTransferEncoding: false,
+    hostCount: 0,
+    host: '',
+    connection: null,
+    upgrade: '',
+    expectContinue: false,
+    needsRewrite: false,
+    raw: s,
+  }
   const problem = parseFieldLines(s, lineEnd + 2, head, limits.maxFields)
   if (problem !== null) return problem
   return checkRequestFraming(head)

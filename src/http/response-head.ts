@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { emptyFacts, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { parseFieldLines, type FieldFacts } from './field-lines.ts'
 
 export interface ResponseHead extends FieldFacts {
   status: number
@@ -45,8 +45,24 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return HEAD_ERRORS.badStatus
   }
   const reason = lineEnd > 13 ? s.slice(13, lineEnd) : ''
-  const head: ResponseHead = { status, reason, versionMinor: minor, headBytes: headEnd + 4 - start, ...emptyFacts() }
-  head.raw = s
+  // One literal with every field: one shape for every head, one allocation.
+  const head: ResponseHead = {
+    status,
+    reason,
+    versionMinor: minor,
+    headBytes: headEnd + 4 - start,
+    headers: [],
+    contentLength: -1,
+    isChunked: false,
+    hasTransferEncoding: false,
+    hostCount: 0,
+    host: '',
+    connection: null,
+    upgrade: '',
+    expectContinue: false,
+    needsRewrite: false,
+    raw: s,
+  }
   const problem = parseFieldLines(s, lineEnd + 2, head, MAX_RESPONSE_FIELDS)
   if (problem !== null) return problem
   if (head.hasTransferEncoding && head.contentLength !== -1) return HEAD_ERRORS.lengthAndChunked

@@ -52,7 +52,8 @@ export class ResponseRelay {
     for (;;) {
       const head = parseResponseHead(buf, start, buf.length)
       if (head === null) {
-        this.#buf = start === 0 ? buf : buf.subarray(start)
+        // A copy: `chunk` may be a read buffer its connection reuses for the next read.
+        this.#buf = Buffer.from(start === 0 ? buf : buf.subarray(start))
         return
       }
       this.#buf = null

@@ -132,7 +132,8 @@ export class Pool {
   /** Counts nodes that may take new transactions now. */
   usableCount(nowMs: number): number {
     let n = 0
-    for (const node of this.nodes) if (this.isUsable(node, nowMs)) n++
+    const nodes = this.nodes
+    for (let i = 0; i < nodes.length; i++) if (this.isUsable(nodes[i] as PoolNode, nowMs)) n++
     return n
   }
 
@@ -147,7 +148,9 @@ export class Pool {
     const candidates = this.#candidates
     candidates.length = 0
     let busy = false
-    for (const node of this.nodes) {
+    const nodes = this.nodes
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as PoolNode
       if (!this.isUsable(node, nowMs) || (tried !== null && tried.includes(node))) continue
       if (limit > 0 && node.status.activeConnections >= limit) busy = true
       else candidates.push(node)
