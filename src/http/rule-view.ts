@@ -23,17 +23,32 @@ function isFramingField(name: string): boolean {
   return equalsLower(name, 'content-length') || equalsLower(name, 'transfer-encoding')
 }
 
+/**
+ * ASCII case-insensitive equality of two field names, without lower-casing a copy of either:
+ * rules look headers up by literal names on every request. Field names are tokens (the parser
+ * and the library refuse anything else), so ASCII folding is all the folding there is.
+ */
+function sameName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    const lower = x | 0x20
+    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false
+  }
+  return true
+}
+
 function find(list: readonly string[], name: string): string | undefined {
-  const lower = name.toLowerCase()
-  for (let i = 0; i < list.length; i += 2) if (equalsLower(list[i] ?? '', lower)) return list[i + 1]
+  for (let i = 0; i < list.length; i += 2) if (sameName(list[i] ?? '', name)) return list[i + 1]
   return undefined
 }
 
 function remove(list: string[], name: string): boolean {
-  const lower = name.toLowerCase()
   let removed = false
   for (let i = list.length - 2; i >= 0; i -= 2) {
-    if (equalsLower(list[i] ?? '', lower)) {
+    if (sameName(list[i] ?? '', name)) {
       list.splice(i, 2)
       removed = true
     }
