@@ -7,7 +7,7 @@ import type { LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { b, boolArg, intArg, str } from './args.ts'
-import { parseForm, splitTarget } from './http-url.ts'
+import { parseForm, targetQuery } from './http-url.ts'
 
 type MaybeP<T> = T | Promise<T>
 
@@ -22,7 +22,7 @@ function isFormBody(s: RunState): boolean {
 
 /** All form parameters in order; only reads the body when it is a urlencoded form. */
 function formParams(s: RunState): MaybeP<[string, string][]> {
-  const fromQuery = parseForm(splitTarget(s.view.getRawUrl()).query ?? '')
+  const fromQuery = parseForm(targetQuery(s.view.getRawUrl()) ?? '')
   if (!isFormBody(s)) return fromQuery
   return map(s.view.getBody(0), (body) => [...fromQuery, ...parseForm(body)])
 }

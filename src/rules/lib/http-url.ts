@@ -4,15 +4,45 @@
  */
 import type { HeaderField } from '../host.ts'
 
+const ABSOLUTE_PREFIX = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/
+
 /** Splits a request-target into path and query (null when there is no `?`), dropping `scheme://host`. */
 export function splitTarget(raw: string): { path: string; query: string | null } {
   let t = raw
-  const abs = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(t)
+  const abs = ABSOLUTE_PREFIX.exec(t)
   if (abs !== null) t = t.slice(abs[0].length) || '/'
   const hash = t.indexOf('#')
   if (hash >= 0) t = t.slice(0, hash)
   const q = t.indexOf('?')
   return q < 0 ? { path: t, query: null } : { path: t.slice(0, q), query: t.slice(q + 1) }
+}
+
+/**
+ * Where the path of an origin-form target (`/...`, what nearly every request has) ends: at the
+ * first `?` before any `#`, or at the `#`. The getters below take it without building the
+ * object splitTarget returns; other forms go through splitTarget.
+ */
+function originPathEnd(raw: string): number {
+  const hash = raw.indexOf('#')
+  const limit = hash < 0 ? raw.length : hash
+  const q = raw.indexOf('?')
+  return q >= 0 && q < limit ? q : limit
+}
+
+/** The path of a request-target, as `splitTarget(raw).path`. */
+export function targetPath(raw: string): string {
+  if (raw.charCodeAt(0) !== 0x2f) return splitTarget(raw).path
+  const end = originPathEnd(raw)
+  return end === raw.length ? raw : raw.slice(0, end)
+}
+
+/** The query of a request-target, as `splitTarget(raw).query`. */
+export function targetQuery(raw: string): string | null {
+  if (raw.charCodeAt(0) !== 0x2f) return splitTarget(raw).query
+  const end = originPathEnd(raw)
+  if (end === raw.length || raw.charCodeAt(end) !== 0x3f) return null
+  const hash = raw.indexOf('#', end)
+  return raw.slice(end + 1, hash < 0 ? raw.length : hash)
 }
 
 /** %-decodes; an invalid escape has its `%` replaced by `_` (so `%zz` cannot smuggle anything). */
@@ -61,16 +91,27 @@ export function normalizePath(p: string): string {
   return (lead ? '/' : '') + body + (trailing && body !== '' ? '/' : '')
 }
 
-/** RFC 9110 token characters: what a header name or a method may consist of. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** RFC 9110 token characters (tchar): what a header name or a method may consist of. */
+const IS_TCHAR: Uint8Array = (() => {
+  const table = new Uint8Array(256)
+  for (const ch of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") table[ch.charCodeAt(0)] = 1
+  return table
+})()
 
+/** Whether `s` is a non-empty token. A loop, not a pattern: it runs for every header a rule writes. */
 export function isToken(s: string): boolean {
-  return TOKEN.test(s)
+  if (s.length === 0) return false
+  for (let i = 0; i < s.length; i++) if (IS_TCHAR[s.charCodeAt(i)] !== 1) return false
+  return true
 }
 
 /** A header value with CR, LF and NUL removed, so a rule cannot split the header block. */
 export function headerValue(v: string): string {
-  return /[\r\n\0]/.test(v) ? v.replace(/[\r\n\0]/g, '') : v
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i)
+    if (c === 0x0d || c === 0x0a || c === 0) return v.replace(/[\r\n\0]/g, '')
+  }
+  return v
 }
 
 /** Parses `name=value; name2=value2` (a Cookie header) into ordered pairs. */

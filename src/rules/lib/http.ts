@@ -9,7 +9,7 @@ import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
 import { b, str } from './args.ts'
 import {
-  decodePath, encodeControls, encodePath, encodeUnsafe, headerValue, isToken, normalizePath, parseCookieHeader, splitTarget,
+  decodePath, encodeControls, encodePath, encodeUnsafe, headerValue, isToken, normalizePath, parseCookieHeader, targetPath, targetQuery,
 } from './http-url.ts'
 
 /** Headers every request keeps through http.scrubRequestHeaders. */
@@ -125,17 +125,17 @@ export const httpModule: LibraryModule = {
     },
     'http.getVersion': { min: 0, max: 0, fn: (s) => s.view.getVersion() },
     'http.getRawURL': { min: 0, max: 0, fn: (s) => s.view.getRawUrl() },
-    'http.getPath': { min: 0, max: 0, fn: (s) => decodePath(splitTarget(s.view.getRawUrl()).path) },
-    'http.getRawPath': { min: 0, max: 0, fn: (s) => splitTarget(s.view.getRawUrl()).path },
-    'http.getQueryString': { min: 0, max: 0, fn: (s) => decodePath(splitTarget(s.view.getRawUrl()).query ?? '') },
-    'http.getRawQueryString': { min: 0, max: 0, fn: (s) => splitTarget(s.view.getRawUrl()).query ?? '' },
+    'http.getPath': { min: 0, max: 0, fn: (s) => decodePath(targetPath(s.view.getRawUrl())) },
+    'http.getRawPath': { min: 0, max: 0, fn: (s) => targetPath(s.view.getRawUrl()) },
+    'http.getQueryString': { min: 0, max: 0, fn: (s) => decodePath(targetQuery(s.view.getRawUrl()) ?? '') },
+    'http.getRawQueryString': { min: 0, max: 0, fn: (s) => targetQuery(s.view.getRawUrl()) ?? '' },
     'http.setQueryString': {
       min: 1, max: 1,
-      fn: (s, a) => { const q = str(a, 0); setTarget(s, splitTarget(s.view.getRawUrl()).path, q === '' ? null : encodeControls(q)); return '' },
+      fn: (s, a) => { const q = str(a, 0); setTarget(s, targetPath(s.view.getRawUrl()), q === '' ? null : encodeControls(q)); return '' },
     },
     'http.setRawQueryString': {
       min: 1, max: 1,
-      fn: (s, a) => { const q = str(a, 0); setTarget(s, splitTarget(s.view.getRawUrl()).path, q === '' ? null : q); return '' },
+      fn: (s, a) => { const q = str(a, 0); setTarget(s, targetPath(s.view.getRawUrl()), q === '' ? null : q); return '' },
     },
     'http.setPath': {
       min: 1, max: 1,
@@ -143,17 +143,17 @@ export const httpModule: LibraryModule = {
         const p = str(a, 0)
         const q = p.indexOf('?')
         if (q >= 0) setTarget(s, encodePath(p.slice(0, q)), encodePath(p.slice(q + 1)))
-        else setTarget(s, encodePath(p), splitTarget(s.view.getRawUrl()).query)
+        else setTarget(s, encodePath(p), targetQuery(s.view.getRawUrl()))
         return ''
       },
     },
     'http.setRawPath': {
       min: 1, max: 1,
-      fn: (s, a) => { const p = str(a, 0); if (p.includes('?')) writeUrl(s, p); else setTarget(s, p, splitTarget(s.view.getRawUrl()).query); return '' },
+      fn: (s, a) => { const p = str(a, 0); if (p.includes('?')) writeUrl(s, p); else setTarget(s, p, targetQuery(s.view.getRawUrl())); return '' },
     },
     'http.setEscapedPath': {
       min: 1, max: 1,
-      fn: (s, a) => { setTarget(s, encodeControls(str(a, 0)), splitTarget(s.view.getRawUrl()).query); return '' },
+      fn: (s, a) => { setTarget(s, encodeControls(str(a, 0)), targetQuery(s.view.getRawUrl())); return '' },
     },
     'http.normalizePath': { min: 1, max: 1, fn: (_s, a) => normalizePath(str(a, 0)) },
     'http.getHeader': { min: 1, max: 1, fn: (s, a) => s.view.getHeader(str(a, 0)) ?? '' },
