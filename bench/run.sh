@@ -3,7 +3,8 @@
 # in one run. wrk drives each target over keep-alive connections; the target balances round robin
 # over three nginx nodes that answer with 100 bytes. Targets alternate round after round. The
 # default cases: plain HTTP (nginx, sluice), Sluice with a realistic request rule (against
-# sluice), and TLS offload with keep-alive and with one request per connection (against nginx).
+# sluice), TLS offload with keep-alive and with one request per connection (against nginx), and
+# for each of these loads a Node floor (bench/floor/): the least any Node proxy can cost here.
 # docs/benchmarks.md explains the method and how to read the results.
 #
 # Settings (environment; defaults in brackets):
@@ -26,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx sluice sluice_realistic nginx_tls sluice_tls nginx_tls_hs sluice_tls_hs}
+TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}

@@ -19,6 +19,8 @@ const MAX_P99_RATIO = 1.5
 /** What each target is compared with (`ref:NAME` in the meta file) and its goal (`goal:NAME`). */
 interface Comparison {
   readonly reference: string
+  /** False for targets measured only for reference (`goal_NAME` prints "none"), such as floors. */
+  readonly hasGoal: boolean
   readonly minRpsRatio: number
   readonly maxP99Ratio: number
 }
@@ -30,6 +32,7 @@ function comparison(meta: Readonly<Record<string, string>>, target: string, defa
   const max = Number(maxText)
   return {
     reference: reference === '' ? defaultRef : reference,
+    hasGoal: minText !== 'none',
     minRpsRatio: minText !== undefined && minText !== '' && Number.isFinite(min) ? min : MIN_RPS_RATIO,
     maxP99Ratio: maxText !== undefined && maxText !== '' && Number.isFinite(max) ? max : MAX_P99_RATIO,
   }
@@ -240,7 +243,7 @@ function main(): void {
   const reference = values.ref
   const summary = summarize(rows, (t) => comparison(meta, t, reference).reference)
   const goals = summary
-    .filter((s) => s.target !== s.reference)
+    .filter((s) => s.target !== s.reference && comparison(meta, s.target, reference).hasGoal)
     .map((s) => {
       const c = comparison(meta, s.target, reference)
       return {

@@ -9,7 +9,8 @@
 #   scheme_NAME      prints "https" when wrk must speak TLS to it (default http)
 #   wrkargs_NAME     prints extra wrk arguments, one per line (e.g. -H and 'Connection: close')
 #   ref_NAME         prints the target this one is compared with (default: REF, i.e. nginx)
-#   goal_NAME        prints "MIN_RPS_RATIO MAX_P99_RATIO" against that reference (default 0.8 1.5)
+#   goal_NAME        prints "MIN_RPS_RATIO MAX_P99_RATIO" against that reference (default 0.8 1.5),
+#                    or "none" for a target measured only for comparison
 # Names use [a-z0-9_]. To add cases without editing this file, put the functions in another file
 # and pass it in BENCH_TARGET_FILES (space-separated paths), then name the target in TARGETS.
 # Available to every function: BENCH_DIR, REPO_DIR, BACKENDS, RUN_DIR.
@@ -219,3 +220,38 @@ describe_nginx_tls() { echo "nginx as TLS offload (HTTPS in, HTTP to the nodes),
 describe_nginx_tls_hs() { echo "nginx as TLS offload, one request per connection (new TLS handshakes)"; }
 describe_sluice_tls() { echo "Sluice as TLS offload (basic.ssl_decrypt), keep-alive HTTPS requests"; }
 describe_sluice_tls_hs() { echo "Sluice as TLS offload, one request per connection (new TLS handshakes)"; }
+
+# ------------------------------------------------------------------------------------ Node floors
+# The least any Node.js proxy can cost on this machine, measured in the same run: a byte relay
+# with one node connection per client connection and no HTTP work (bench/floor/relay.ts), with
+# and without TLS, and a node:tls server that answers by itself for the handshake case
+# (bench/floor/tls-answer.ts). They are compared with nginx like Sluice, so the report shows how
+# much of a gap is Node's own (sockets, streams, TLS) and how much is Sluice's.
+floor_exec() {
+  cd "$REPO_DIR" || exit 1
+  exec "$REPO_DIR/node_modules/.bin/node" "$@"
+}
+describe_node_floor() { echo "floor: Node $("$REPO_DIR/node_modules/.bin/node" -v) byte relay, no HTTP work (bench/floor/relay.ts)"; }
+target_node_floor() { floor_exec bench/floor/relay.ts "$1" "$BACKENDS"; }
+describe_node_floor_tls() { echo "floor: Node byte relay terminating TLS, keep-alive HTTPS (bench/floor/relay.ts)"; }
+target_node_floor_tls() {
+  local pair
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  floor_exec bench/floor/relay.ts "$1" "$BACKENDS" $pair
+}
+describe_node_floor_tls_hs() { echo "floor: node:tls server answering by itself, one request per connection (bench/floor/tls-answer.ts)"; }
+target_node_floor_tls_hs() {
+  local pair
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  floor_exec bench/floor/tls-answer.ts "$1" $pair
+}
+scheme_node_floor_tls() { echo https; }
+scheme_node_floor_tls_hs() { echo https; }
+wrkargs_node_floor_tls_hs() { printf '%s\n' -H 'Connection: close'; }
+goal_node_floor() { echo none; }
+goal_node_floor_tls() { echo none; }
+goal_node_floor_tls_hs() { echo none; }
+ref_node_floor_tls() { echo nginx_tls; }
+ref_node_floor_tls_hs() { echo nginx_tls_hs; }
