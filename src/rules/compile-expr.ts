@@ -3,19 +3,19 @@
  * `then`/`evalInto` forms only where a suspending call sits underneath.
  * @module
  */
-import type { AssignOp, BinaryOp, Expr } from './ast.ts'
-import type { CExpr, Ev, Frame } from './closures.ts'
+import type { BinaryOp, Expr } from './ast.ts'
+import type { CExpr, Ev } from './closures.ts'
 import { evalInto, then } from './closures.ts'
+import { compileAssign, compileUpdate } from './compile-assign.ts'
 import { compileCall } from './compile-call.ts'
 import type { CompileContext } from './compile-context.ts'
+import { OP_CONST, OP_SLOT, operandOf } from './compile-operand.ts'
 import type { RunState } from './run-state.ts'
 import type { Value } from './value.ts'
 import {
-  MAX_STRING_CHARS, TsDouble, arith, bitwise, compare, copyValue, equals, indexGet, indexSet, isCompound, toNumeric,
+  MAX_STRING_CHARS, TsDouble, arith, bitwise, compare, copyValue, equals, indexGet, isCompound, toNumeric,
   toInt, toStr, truthy,
 } from './value.ts'
-
-const EMPTY: CExpr = { fn: () => '', isAsync: false }
 
 function sync(fn: Ev): CExpr {
   return { fn, isAsync: false }
@@ -190,13 +190,12 @@ function compileBinary(c: CompileContext, op: BinaryOp, left: Expr, right: Expr)
   if (!l.isAsync && !r.isAsync) {
     const lf = l.fn as Ev
     const rf = r.fn as Ev
-    // Common shape in rules: `$x == "literal"`; avoid the generic path's extra call.
-    if (op === '==' && right.kind === 'str') {
-      const lit = right.value
-      return sync((s, f) => {
-        const a = lf(s, f)
-        return (typeof a === 'string' ? a === lit : equals(a, lit)) ? 1 : 0
-      })
+    // Common shapes in rules: `$x == "literal"`, `f(...) != ""`; see compileLiteralEquality.
+    if (op === '==' || op === '!=') {
+      const fast = right.kind === 'str' || right.kind === 'int'
+        ? compileLiteralEquality(c, op, left, l, right.value)
+        : left.kind === 'str' || left.kind === 'int' ? compileLiteralEquality(c, op, right, r, left.value) : null
+      if (fast !== null) return fast
     }
     return sync((s, f) => apply(s, lf(s, f), rf(s, f)))
   }
@@ -204,6 +203,32 @@ function compileBinary(c: CompileContext, op: BinaryOp, left: Expr, right: Expr)
     fn: (s, f) => then(l.fn(s, f), (a) => then(r.fn(s, f), (b) => apply(s, a, b))),
     isAsync: true,
   }
+}
+
+/**
+ * `x == literal` and `x != literal` (either way round: equality is symmetric and a literal
+ * has no effects, so order does not matter), without the generic operator's extra call, and
+ * with a variable read in place. Strings compare as strings, numbers as numbers; any other
+ * mix goes through equals.
+ */
+function compileLiteralEquality(c: CompileContext, op: '==' | '!=', other: Expr, compiled: CExpr, lit: Value): CExpr | null {
+  const o = operandOf(c, other, compiled)
+  if (o === null || o.kind === OP_CONST) return null
+  const yes = op === '==' ? 1 : 0
+  const no = 1 - yes
+  const isStr = typeof lit === 'string'
+  if (o.kind === OP_SLOT) {
+    const slot = o.slot
+    return sync((_s, f) => {
+      const a = f[slot] ?? ''
+      return (isStr ? (typeof a === 'string' ? a === lit : equals(a, lit)) : typeof a === 'number' ? a === lit : equals(a, lit)) ? yes : no
+    })
+  }
+  const of = o.fn
+  return sync((s, f) => {
+    const a = of(s, f)
+    return (isStr ? (typeof a === 'string' ? a === lit : equals(a, lit)) : typeof a === 'number' ? a === lit : equals(a, lit)) ? yes : no
+  })
 }
 
 function compileLogical(c: CompileContext, op: '&&' | '||', left: Expr, right: Expr): CExpr {
@@ -224,101 +249,4 @@ function compileLogical(c: CompileContext, op: '&&' | '||', left: Expr, right: E
       }),
     isAsync: true,
   }
-}
-
-/** A place that can be assigned: a variable or an element of one. */
-export interface Lvalue {
-  readonly get: Ev
-  readonly set: (s: RunState, f: Frame, v: Value) => void
-}
-
-export function compileLvalue(c: CompileContext, target: Expr): Lvalue | null {
-  if (target.kind === 'var') {
-    if (/^[0-9]$/.test(target.name)) {
-      const i = Number(target.name)
-      return { get: (s) => s.captures[i] ?? '', set: (s, _f, v) => { s.setCapture(i, v) } }
-    }
-    c.noteAssigned(target.name)
-    const slot = c.slot(target.name)
-    return { get: (_s, f) => f[slot] ?? '', set: (_s, f, v) => { f[slot] = v } }
-  }
-  if (target.kind === 'index') {
-    const parent = compileLvalue(c, target.target)
-    if (parent === null) return null
-    const k = compileExpr(c, target.index)
-    if (k.isAsync) {
-      c.error(target.index.span, 'a function that may suspend cannot be used in the index of an assignment target')
-      return null
-    }
-    const kf = k.fn as Ev
-    return {
-      get: (s, f) => indexGet(parent.get(s, f), kf(s, f)),
-      set: (s, f, v) => {
-        const cont = parent.get(s, f)
-        const r = indexSet(cont, kf(s, f), v)
-        if (!Array.isArray(r) && !(r instanceof Map)) {
-          s.fail(r.error)
-          return
-        }
-        if (r !== cont) parent.set(s, f, r)
-      },
-    }
-  }
-  c.error(target.span, 'only a variable or an element of one can be assigned')
-  return null
-}
-
-const COMPOUND: Readonly<Record<Exclude<AssignOp, '='>, BinaryOp>> = {
-  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%', '.=': '.', '&=': '&', '|=': '|', '^=': '^',
-  '<<=': '<<', '>>=': '>>',
-}
-
-function compileAssign(c: CompileContext, op: AssignOp, target: Expr, valueExpr: Expr): CExpr {
-  const lv = compileLvalue(c, target)
-  const val = compileExpr(c, valueExpr)
-  if (lv === null) return EMPTY
-  // Literals are fresh objects already; anything else may alias a variable and is copied.
-  const fresh = valueExpr.kind === 'array' || valueExpr.kind === 'hash'
-  let store: (s: RunState, f: Frame, v: Value) => Value
-  if (op === '=') {
-    store = (s, f, v) => {
-      const stored = !fresh && isCompound(v) ? copyValue(v) : v
-      lv.set(s, f, stored)
-      return stored
-    }
-  } else {
-    const apply = binaryOp(COMPOUND[op])
-    store = (s, f, v) => {
-      const nv = apply(s, lv.get(s, f), v)
-      lv.set(s, f, nv)
-      return nv
-    }
-  }
-  if (!val.isAsync) {
-    const vf = val.fn as Ev
-    if (op === '=' && target.kind === 'var' && !/^[0-9]$/.test(target.name)) {
-      const slot = c.slot(target.name)
-      return sync((_s, f) => {
-        const v = vf(_s, f)
-        const stored = !fresh && isCompound(v) ? copyValue(v) : v
-        f[slot] = stored
-        return stored
-      })
-    }
-    return sync((s, f) => store(s, f, vf(s, f)))
-  }
-  return { fn: (s, f) => then(val.fn(s, f), (v) => store(s, f, v)), isAsync: true }
-}
-
-function compileUpdate(c: CompileContext, e: Extract<Expr, { kind: 'update' }>): CExpr {
-  const lv = compileLvalue(c, e.target)
-  if (lv === null) return EMPTY
-  const delta = e.op === '++' ? '+' : '-'
-  const prefix = e.prefix
-  return sync((s, f) => {
-    const old = toNumeric(lv.get(s, f))
-    const nv = arith(delta, old, 1) as Value
-    lv.set(s, f, nv)
-    return prefix ? nv : old
-  })
 }

@@ -3,15 +3,17 @@
  * HALTED), so control flow never uses exceptions on the hot path.
  * @module
  */
-import type { Expr, Span, Stmt } from './ast.ts'
-import type { AEv, AEx, CStmt, Ev, Ex, Frame, MaybePromise } from './closures.ts'
+import type { Expr, Stmt } from './ast.ts'
+import type { CExpr, CStmt, Ev, Ex, Frame, MaybePromise } from './closures.ts'
 import { afterExpr, isPromise, runStatements, then, tick } from './closures.ts'
 import type { CompileContext } from './compile-context.ts'
+import { compileVarAssign, isVarTarget, varAssignExpr } from './compile-assign.ts'
 import { compileExpr } from './compile-expr.ts'
+import { compileSwitch } from './compile-switch.ts'
 import type { RunState } from './run-state.ts'
 import { BREAK, CONTINUE, HALTED, HALT_NONE, NORMAL, RETURN } from './run-state.ts'
 import type { Value } from './value.ts'
-import { copyValue, equals, isCompound, truthy } from './value.ts'
+import { copyValue, isCompound, truthy } from './value.ts'
 
 const NOOP: CStmt = { fn: () => NORMAL, isAsync: false }
 
@@ -48,7 +50,16 @@ export function compileStmt(c: CompileContext, st: Stmt): CStmt {
       // Subs and imports are handled per rule (check.ts); the parser only allows them at the top.
       return NOOP
     case 'expr': {
-      const e = compileExpr(c, st.expr)
+      const x = st.expr
+      let e: CExpr
+      if (x.kind === 'assign' && x.op === '=' && isVarTarget(x.target)) {
+        // `$v = ...;`, the commonest statement: stored by the statement itself.
+        const p = compileVarAssign(c, x.target, x.value)
+        if (!p.value.isAsync) return assignStmt(line, p.slot, p.value.fn as Ev, p.fresh)
+        e = varAssignExpr(p)
+      } else {
+        e = compileExpr(c, x)
+      }
       if (!e.isAsync) {
         const ef = e.fn as Ev
         return syncStmt((s, f) => {
@@ -142,6 +153,17 @@ export function compileStmt(c: CompileContext, st: Stmt): CStmt {
       }
     }
   }
+}
+
+/** `$v = value;` as one closure: the same steps as an expression statement around varAssignExpr. */
+function assignStmt(line: number, slot: number, vf: Ev, fresh: boolean): CStmt {
+  return syncStmt((s, f) => {
+    s.line = line
+    if (!tick(s)) return HALTED
+    const v = vf(s, f)
+    f[slot] = !fresh && isCompound(v) ? copyValue(v) : v
+    return s.halt !== HALT_NONE ? HALTED : NORMAL
+  })
 }
 
 /** Loop body completion → -1 to keep looping, or the code the loop statement returns. */
@@ -304,98 +326,6 @@ function compileForeach(c: CompileContext, st: Extract<Stmt, { kind: 'foreach' }
     fn: (s, f) => {
       s.line = line
       return then(it.fn(s, f), (v) => (s.halt !== HALT_NONE ? HALTED : loop(s, f, iterationItems(v), 0)))
-    },
-    isAsync: true,
-  }
-}
-
-function hiddenVar(name: string, span: Span): Expr {
-  return { kind: 'var', span, name }
-}
-
-function compileSwitch(c: CompileContext, st: Extract<Stmt, { kind: 'switch' }>): CStmt {
-  const line = st.span.line
-  const subject = compileExpr(c, st.subject)
-  // A comparison function is compiled as an ordinary call on two hidden variables, which gives
-  // it arity checks, subs, imports and suspension for free. Spaces cannot occur in user names.
-  const slotA = c.slot(' switch subject')
-  const slotB = c.slot(' switch case')
-  const cmp = st.compare === null
-    ? null
-    : compileExpr(c, {
-        kind: 'call', span: st.compare.span, name: st.compare.name,
-        args: [hiddenVar(' switch subject', st.compare.span), hiddenVar(' switch case', st.compare.span)],
-      })
-  const caseVals = st.cases.map((k) => k.values.map((v) => compileExpr(c, v)))
-  c.switchDepth++
-  const bodies = st.cases.map((k) => compileBlock(c, k.body))
-  c.switchDepth--
-  const defaultIdx = st.cases.findIndex((k) => k.isDefault)
-  const anyAsync = subject.isAsync || (cmp?.isAsync ?? false) || caseVals.some((vs) => vs.some((v) => v.isAsync)) ||
-    bodies.some((b) => b.isAsync)
-  const finish = (code: number): number => (code === BREAK ? NORMAL : code)
-  if (!anyAsync) {
-    const subjf = subject.fn as Ev
-    const cmpf = cmp?.fn as Ev | undefined
-    const vals = caseVals.map((vs) => vs.map((v) => v.fn as Ev))
-    const bodyfs = bodies.map((b) => b.fn as Ex)
-    return syncStmt((s, f) => {
-      s.line = line
-      if (!tick(s)) return HALTED
-      const v = subjf(s, f)
-      if (s.halt !== HALT_NONE) return HALTED
-      for (let i = 0; i < vals.length; i++) {
-        const vs = vals[i] ?? []
-        for (const cvf of vs) {
-          const cv = cvf(s, f)
-          let hit: boolean
-          if (cmpf === undefined) hit = equals(v, cv)
-          else {
-            f[slotA] = v
-            f[slotB] = cv
-            hit = truthy(cmpf(s, f))
-          }
-          if (s.halted()) return HALTED
-          if (hit) return finish((bodyfs[i] as Ex)(s, f))
-        }
-      }
-      const d = bodyfs[defaultIdx]
-      return d === undefined ? NORMAL : finish(d(s, f))
-    })
-  }
-  const vals: AEv[][] = caseVals.map((vs) => vs.map((v) => v.fn))
-  const bodyfs: AEx[] = bodies.map((b) => b.fn)
-  const runBody = (s: RunState, f: Frame, i: number): MaybePromise<number> => {
-    const b = bodyfs[i]
-    return b === undefined ? NORMAL : then(b(s, f), finish)
-  }
-  const test = (s: RunState, f: Frame, v: Value, cv: Value): MaybePromise<boolean> => {
-    if (cmp === null) return equals(v, cv)
-    f[slotA] = v
-    f[slotB] = cv
-    return then(cmp.fn(s, f), truthy)
-  }
-  const search = (s: RunState, f: Frame, v: Value, ci: number, vi: number): MaybePromise<number> => {
-    for (let i = ci; i < vals.length; i++) {
-      const vs = vals[i] ?? []
-      for (let j = i === ci ? vi : 0; j < vs.length; j++) {
-        const cvf = vs[j]
-        if (cvf === undefined) continue
-        const hit = then(cvf(s, f), (cv) => test(s, f, v, cv))
-        if (isPromise(hit)) {
-          return hit.then((h) => (s.halt !== HALT_NONE ? HALTED : h ? runBody(s, f, i) : search(s, f, v, i, j + 1)))
-        }
-        if (s.halt !== HALT_NONE) return HALTED
-        if (hit) return runBody(s, f, i)
-      }
-    }
-    return defaultIdx < 0 ? NORMAL : runBody(s, f, defaultIdx)
-  }
-  return {
-    fn: (s, f) => {
-      s.line = line
-      if (!tick(s)) return HALTED
-      return then(subject.fn(s, f), (v) => (s.halt !== HALT_NONE ? HALTED : search(s, f, v, 0, 0)))
     },
     isAsync: true,
   }

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkRules } from './check.ts'
+import { Decision } from './host.ts'
+import { runRule } from './run.ts'
+import { FakeServices, FakeTransaction } from './testing/fake-host.ts'
+
+/** Runs `src` and returns what it logged. */
+function logs(src: string): string[] {
+  const r = checkRules(new Map([['r', src]]))
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error))
+  const rule = r.value.rules.get('r')
+  assert.ok(rule)
+  const services = new FakeServices()
+  const view = new FakeTransaction({ url: '/p?q=1', headers: [['Host', 'h'], ['X-One', '1']] })
+  const o = runRule(rule, { view, services, decision: new Decision(), phase: 'REQUEST' })
+  assert.ok(!(o instanceof Promise))
+  assert.notEqual(o.kind, 'aborted', JSON.stringify(o))
+  return services.logs
+}
+
+// Values of every kind, and literals of both kinds, compared with the literal fast paths and
+// with the generic operator (a literal hidden in an expression), which must agree.
+const VALUES = ['"1"', '"1.0"', '"01"', '""', '"abc"', '1', '0', '1.0', '0.0', '[1]', '[]', '[ "k" => 1 ]', 'http.getHeader("X-One")']
+const LITERALS: readonly [string, string][] = [['"1"', '("1" . "")'], ['1', '(1 + 0)'], ['""', '("" . "")'], ['0', '(0 + 0)'], ['"abc"', '("ab" . "c")']]
+
+test('== and != against a literal agree with the generic operator, either way round', () => {
+  const lines: string[] = []
+  for (const v of VALUES) {
+    for (const [lit, generic] of LITERALS) {
+      const forms = [
+        `$v == ${lit}`, `${lit} == $v`, `$v != ${lit}`, `${lit} != $v`, `lang.dump($v) == lang.dump(${lit})`,
+        `string.len($v) == ${lit}`, `$1 == ${lit}`,
+      ]
+      const generics = [
+        `$v == ${generic}`, `${generic} == $v`, `$v != ${generic}`, `${generic} != $v`, `lang.dump($v) == lang.dump(${generic})`,
+        `string.len($v) == ${generic}`, `$1 == ${generic}`,
+      ]
+      lines.push(`$v = ${v}; log.info(${forms.join(' . "," . ')}); log.info(${generics.join(' . "," . ')});`)
+    }
+  }
+  const out = logs(lines.join('\n'))
+  assert.equal(out.length, VALUES.length * LITERALS.length * 2)
+  for (let i = 0; i < out.length; i += 2) assert.equal(out[i], out[i + 1], lines[i / 2])
+  // A few by hand, so the agreement above cannot hide a shared mistake.
+  assert.deepEqual(logs('$a = "1.0"; $b = 1; log.info(($a == 1) . ($a == "1") . ($b == "1") . ($b != 1) . ("" == $c));'), ['info: 10101'])
+})
+
+test('built-in calls read literal, variable, capture and expression arguments alike', () => {
+  const out = logs(`
+    $p = "/abc"; $n = 2;
+    string.regexmatch("xyz", "(y)");
+    log.info(string.startsWith($p, "/a") . string.startsWith("/abc", $p) . string.left($p, $n) . string.left($1, 1));
+    log.info(string.substring($p, 1, $n) . string.substring(http.getPath(), $n - 1, 2) . string.len(string.append($p, $1, "!")));
+    log.info(http.getHeader("x-one") . http.getHeader(string.lowercase("X-ONE")) . http.getMethod() . string.len($unset));
+  `)
+  assert.deepEqual(out, ['info: 11/ay', 'info: abp6', 'info: 11GET0'])
+})
+
+test('assignment statements store copies of compound values, and stop on a halt after storing', () => {
+  const out = logs(`
+    $a = [1, 2]; $b = $a; array.push($b, 3);
+    $h = [ "k" => "v" ]; $g = $h; $g["k"] = "w";
+    $s = string.split("x y", " "); $t = $s; array.push($t, "z");
+    log.info(array.join($a, ",") . " " . array.join($b, ",") . " " . $h["k"] . $g["k"] . " " . array.length($s) . array.length($t));
+    $r = pool.use("web");
+    log.info("not reached");
+  `)
+  assert.deepEqual(out, ['info: 1,2 1,2,3 vw 23'])
+})
