@@ -9,6 +9,7 @@ import { evalInto, then } from './closures.ts'
 import { compileAssign, compileUpdate } from './compile-assign.ts'
 import { compileCall } from './compile-call.ts'
 import type { CompileContext } from './compile-context.ts'
+import type { Operand } from './compile-operand.ts'
 import { OP_CONST, OP_SLOT, operandOf } from './compile-operand.ts'
 import type { RunState } from './run-state.ts'
 import type { Value } from './value.ts'
@@ -184,51 +185,62 @@ export function binaryOp(op: BinaryOp): (s: RunState, a: Value, b: Value) => Val
 }
 
 function compileBinary(c: CompileContext, op: BinaryOp, left: Expr, right: Expr): CExpr {
+  return compileBinaryTest(c, op, left, right).expr
+}
+
+/** A test `x == literal` or `x != literal` taken apart, for an `if` to evaluate in place. */
+export interface EqualityTest {
+  /** The side that is not the literal: a variable or a synchronous expression. */
+  readonly operand: Operand
+  readonly literal: Value
+  /** True for `==`, false for `!=`. */
+  readonly equal: boolean
+}
+
+/** Compiles an expression as compileExpr does, and takes it apart when it is an EqualityTest. */
+export function compileTest(c: CompileContext, e: Expr): { readonly expr: CExpr; readonly test: EqualityTest | null } {
+  if (e.kind === 'binary') return compileBinaryTest(c, e.op, e.left, e.right)
+  return { expr: compileExpr(c, e), test: null }
+}
+
+function compileBinaryTest(c: CompileContext, op: BinaryOp, left: Expr, right: Expr): { expr: CExpr; test: EqualityTest | null } {
   const l = compileExpr(c, left)
   const r = compileExpr(c, right)
   const apply = binaryOp(op)
   if (!l.isAsync && !r.isAsync) {
     const lf = l.fn as Ev
     const rf = r.fn as Ev
-    // Common shapes in rules: `$x == "literal"`, `f(...) != ""`; see compileLiteralEquality.
+    // Common shapes in rules: `$x == "literal"`, `f(...) != ""`. Equality is symmetric and a
+    // literal has no effects, so the literal may be on either side.
     if (op === '==' || op === '!=') {
-      const fast = right.kind === 'str' || right.kind === 'int'
-        ? compileLiteralEquality(c, op, left, l, right.value)
-        : left.kind === 'str' || left.kind === 'int' ? compileLiteralEquality(c, op, right, r, left.value) : null
-      if (fast !== null) return fast
+      const test = right.kind === 'str' || right.kind === 'int'
+        ? equalityTest(c, op, left, l, right.value)
+        : left.kind === 'str' || left.kind === 'int' ? equalityTest(c, op, right, r, left.value) : null
+      if (test !== null) return { expr: literalEquality(test), test }
     }
-    return sync((s, f) => apply(s, lf(s, f), rf(s, f)))
+    return { expr: sync((s, f) => apply(s, lf(s, f), rf(s, f))), test: null }
   }
   return {
-    fn: (s, f) => then(l.fn(s, f), (a) => then(r.fn(s, f), (b) => apply(s, a, b))),
-    isAsync: true,
+    expr: { fn: (s, f) => then(l.fn(s, f), (a) => then(r.fn(s, f), (b) => apply(s, a, b))), isAsync: true },
+    test: null,
   }
 }
 
-/**
- * `x == literal` and `x != literal` (either way round: equality is symmetric and a literal
- * has no effects, so order does not matter), without the generic operator's extra call, and
- * with a variable read in place. Strings compare as strings, numbers as numbers; any other
- * mix goes through equals.
- */
-function compileLiteralEquality(c: CompileContext, op: '==' | '!=', other: Expr, compiled: CExpr, lit: Value): CExpr | null {
-  const o = operandOf(c, other, compiled)
-  if (o === null || o.kind === OP_CONST) return null
-  const yes = op === '==' ? 1 : 0
-  const no = 1 - yes
-  const isStr = typeof lit === 'string'
-  if (o.kind === OP_SLOT) {
-    const slot = o.slot
-    return sync((_s, f) => {
-      const a = f[slot] ?? ''
-      return (isStr ? (typeof a === 'string' ? a === lit : equals(a, lit)) : typeof a === 'number' ? a === lit : equals(a, lit)) ? yes : no
-    })
+function equalityTest(c: CompileContext, op: '==' | '!=', other: Expr, compiled: CExpr, literal: Value): EqualityTest | null {
+  const operand = operandOf(c, other, compiled)
+  if (operand === null || operand.kind === OP_CONST) return null
+  return { operand, literal, equal: op === '==' }
+}
+
+/** An EqualityTest as an expression (1 or 0), without the generic operator's extra call. */
+function literalEquality(t: EqualityTest): CExpr {
+  const { literal, equal } = t
+  if (t.operand.kind === OP_SLOT) {
+    const slot = t.operand.slot
+    return sync((_s, f) => (equals(f[slot] ?? '', literal) === equal ? 1 : 0))
   }
-  const of = o.fn
-  return sync((s, f) => {
-    const a = of(s, f)
-    return (isStr ? (typeof a === 'string' ? a === lit : equals(a, lit)) : typeof a === 'number' ? a === lit : equals(a, lit)) ? yes : no
-  })
+  const of = t.operand.fn
+  return sync((s, f) => (equals(of(s, f), literal) === equal ? 1 : 0))
 }
 
 function compileLogical(c: CompileContext, op: '&&' | '||', left: Expr, right: Expr): CExpr {

@@ -37,13 +37,30 @@ test('== and != against a literal agree with the generic operator, either way ro
         `string.len($v) == ${generic}`, `$1 == ${generic}`,
       ]
       lines.push(`$v = ${v}; log.info(${forms.join(' . "," . ')}); log.info(${generics.join(' . "," . ')});`)
+      // The same tests as conditions of if statements, with and without else.
+      const ifs = (l: string): string =>
+        `$r = ""; if( $v == ${l} ) $r .= "1"; else $r .= "0"; if( ${l} != $v ) $r .= "1"; ` +
+        `if( string.len($v) != ${l} ) { $r .= "1"; } else { $r .= "0"; } if( $1 == ${l} ) $r .= "c"; log.info($r);`
+      lines.push(`$v = ${v}; ${ifs(lit)} ${ifs(generic)}`)
     }
   }
   const out = logs(lines.join('\n'))
-  assert.equal(out.length, VALUES.length * LITERALS.length * 2)
+  assert.equal(out.length, VALUES.length * LITERALS.length * 4)
   for (let i = 0; i < out.length; i += 2) assert.equal(out[i], out[i + 1], lines[i / 2])
+  assert.ok(out.includes('info: 10') && out.includes('info: 011'), 'both branches are taken')
   // A few by hand, so the agreement above cannot hide a shared mistake.
   assert.deepEqual(logs('$a = "1.0"; $b = 1; log.info(($a == 1) . ($a == "1") . ($b == "1") . ($b != 1) . ("" == $c));'), ['info: 10101'])
+})
+
+test('an if whose test halts the run takes neither branch', () => {
+  assert.deepEqual(logs('if( pool.select("web") == "" ) log.info("then"); else log.info("else");\nlog.info("after");'), ['info: then', 'info: after'])
+  const r = checkRules(new Map([['r', 'log.info("a");\nif( pool.use("web") != "x" ) log.info("then"); else log.info("else");\nlog.info("b");']]))
+  assert.ok(r.ok)
+  const services = new FakeServices()
+  const o = runRule(r.value.rules.get('r')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST' })
+  assert.ok(!(o instanceof Promise))
+  assert.equal(o.kind, 'stopped')
+  assert.deepEqual(services.logs, ['info: a'])
 })
 
 test('built-in calls read literal, variable, capture and expression arguments alike', () => {

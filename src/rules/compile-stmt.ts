@@ -8,12 +8,14 @@ import type { CExpr, CStmt, Ev, Ex, Frame, MaybePromise } from './closures.ts'
 import { afterExpr, isPromise, runStatements, then, tick } from './closures.ts'
 import type { CompileContext } from './compile-context.ts'
 import { compileVarAssign, isVarTarget, varAssignExpr } from './compile-assign.ts'
-import { compileExpr } from './compile-expr.ts'
+import type { EqualityTest } from './compile-expr.ts'
+import { compileExpr, compileTest } from './compile-expr.ts'
+import { OP_SLOT } from './compile-operand.ts'
 import { compileSwitch } from './compile-switch.ts'
 import type { RunState } from './run-state.ts'
 import { BREAK, CONTINUE, HALTED, HALT_NONE, NORMAL, RETURN } from './run-state.ts'
 import type { Value } from './value.ts'
-import { copyValue, isCompound, truthy } from './value.ts'
+import { copyValue, equals, isCompound, truthy } from './value.ts'
 
 const NOOP: CStmt = { fn: () => NORMAL, isAsync: false }
 
@@ -82,19 +84,20 @@ export function compileStmt(c: CompileContext, st: Stmt): CStmt {
     case 'block':
       return compileBlock(c, st.body)
     case 'if': {
-      const t = compileExpr(c, st.test)
+      const { expr: t, test } = compileTest(c, st.test)
       const a = compileStmt(c, st.then)
       const b = st.else === null ? NOOP : compileStmt(c, st.else)
       if (!t.isAsync && !a.isAsync && !b.isAsync) {
+        if (test !== null) return ifEquality(line, test, a.fn as Ex, st.else === null ? null : b.fn as Ex)
         const tf = t.fn as Ev
         const af = a.fn as Ex
-        const bf = b.fn as Ex
+        const bf = st.else === null ? null : b.fn as Ex
         return syncStmt((s, f) => {
           s.line = line
           if (!tick(s)) return HALTED
           const v = truthy(tf(s, f))
           if (s.halt !== HALT_NONE) return HALTED
-          return v ? af(s, f) : bf(s, f)
+          return v ? af(s, f) : bf === null ? NORMAL : bf(s, f)
         })
       }
       return {
@@ -153,6 +156,24 @@ export function compileStmt(c: CompileContext, st: Stmt): CStmt {
       }
     }
   }
+}
+
+/**
+ * `if( x == "literal" )` (or `!=`), the commonest test in rules, evaluated by the `if` itself:
+ * the same steps as the general `if` around the equality, without calling a closure for the
+ * equality, for a variable x, or for a missing `else` (most checks in rules have none).
+ */
+function ifEquality(line: number, t: EqualityTest, af: Ex, bf: Ex | null): CStmt {
+  const { literal, equal } = t
+  const { kind, slot, fn: of } = t.operand
+  return syncStmt((s, f) => {
+    s.line = line
+    if (!tick(s)) return HALTED
+    const x = kind === OP_SLOT ? (f[slot] ?? '') : of(s, f)
+    if (s.halt !== HALT_NONE) return HALTED
+    if (equals(x, literal) === equal) return af(s, f)
+    return bf === null ? NORMAL : bf(s, f)
+  })
 }
 
 /** `$v = value;` as one closure: the same steps as an expression statement around varAssignExpr. */
