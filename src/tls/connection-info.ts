@@ -1,6 +1,6 @@
 /**
- * What a decrypted connection knows about its TLS session, computed once after the handshake
- * and reachable from the socket, so the HTTP engine can add `SSL-*` headers to each request.
+ * What a decrypted connection knows about its TLS session, reachable from the socket, so the
+ * HTTP engine can add `SSL-*` headers to each request and rules can ask. Read lazily.
  * @module
  */
 import type { PeerCertificate, TLSSocket } from 'node:tls'
@@ -89,41 +89,100 @@ export interface ConnectionInfoOptions {
   readonly hasClientCas: boolean
 }
 
-/** Computes and remembers the TLS facts of a socket that has just finished its handshake. */
-export function recordConnectionInfo(socket: TLSSocket, o: ConnectionInfoOptions): TlsConnectionInfo {
-  const cipher = socket.getCipher()
-  const servername = (socket as TLSSocket & { servername?: unknown }).servername
-  const serverName = typeof servername === 'string' ? servername.toLowerCase() : ''
-  const peer = socket.getPeerCertificate(false)
-  const hasCert = Object.keys(peer).length > 0
-  let status: ClientCertStatus = 'none'
-  let certError = ''
-  if (hasCert) {
-    if (!o.hasClientCas || socket.authorized) status = 'ok'
-    else {
-      status = 'invalid'
-      certError = String(socket.authorizationError)
+const NO_HEADERS: readonly string[] = Object.freeze([])
+
+/**
+ * The TLS facts of one decrypted connection, read from the socket when first asked for and then
+ * kept. Most connections never ask (no SSL headers, no ssl.* rule), and reading them all at
+ * every handshake cost a measurable share of a new connection.
+ */
+class LazyConnectionInfo implements TlsConnectionInfo {
+  readonly #socket: TLSSocket
+  readonly #o: ConnectionInfoOptions
+  #protocol: string | null = null
+  #cipher: string | null = null
+  #serverName: string | null = null
+  #isSessionReused: boolean | null = null
+  #peer: PeerCertificate | null = null
+  #status: ClientCertStatus | null = null
+  #certError = ''
+  #headers: readonly string[] | null = null
+
+  constructor(socket: TLSSocket, o: ConnectionInfoOptions) {
+    this.#socket = socket
+    this.#o = o
+  }
+
+  get protocol(): string {
+    this.#protocol ??= this.#socket.getProtocol() ?? ''
+    return this.#protocol
+  }
+
+  get cipher(): string {
+    this.#cipher ??= this.#socket.getCipher().name
+    return this.#cipher
+  }
+
+  get serverName(): string {
+    if (this.#serverName === null) {
+      const name = (this.#socket as TLSSocket & { servername?: unknown }).servername
+      this.#serverName = typeof name === 'string' ? name.toLowerCase() : ''
     }
+    return this.#serverName
   }
-  const headers: string[] = []
-  if (o.addHttpHeaders) {
-    headers.push('SSL-Protocol', socket.getProtocol() ?? '', 'SSL-Cipher', cipher.name)
-    if (serverName !== '') headers.push('SSL-Server-Name', serverName)
-    headers.push('SSL-Session-Reused', socket.isSessionReused() ? 'yes' : 'no')
+
+  get isSessionReused(): boolean {
+    this.#isSessionReused ??= this.#socket.isSessionReused()
+    return this.#isSessionReused
   }
-  if (o.clientCertHeaders !== 'none') {
-    if (hasCert) certHeaders(peer, status, o.clientCertHeaders, headers)
-    else headers.push('SSL-Client-Cert-Status', 'none')
+
+  #peerCertificate(): PeerCertificate {
+    this.#peer ??= this.#socket.getPeerCertificate(false)
+    return this.#peer
   }
-  const info: TlsConnectionInfo = Object.freeze({
-    protocol: socket.getProtocol() ?? '',
-    cipher: cipher.name,
-    serverName,
-    isSessionReused: socket.isSessionReused(),
-    clientCertStatus: status,
-    clientCertError: certError,
-    requestHeaders: Object.freeze(headers),
-  })
+
+  get clientCertStatus(): ClientCertStatus {
+    if (this.#status === null) {
+      if (Object.keys(this.#peerCertificate()).length === 0) this.#status = 'none'
+      else if (!this.#o.hasClientCas || this.#socket.authorized) this.#status = 'ok'
+      else {
+        this.#status = 'invalid'
+        this.#certError = String(this.#socket.authorizationError)
+      }
+    }
+    return this.#status
+  }
+
+  get clientCertError(): string {
+    return this.clientCertStatus === 'invalid' ? this.#certError : ''
+  }
+
+  get requestHeaders(): readonly string[] {
+    if (this.#headers === null) {
+      const o = this.#o
+      if (!o.addHttpHeaders && o.clientCertHeaders === 'none') this.#headers = NO_HEADERS
+      else {
+        const headers: string[] = []
+        if (o.addHttpHeaders) {
+          headers.push('SSL-Protocol', this.protocol, 'SSL-Cipher', this.cipher)
+          if (this.serverName !== '') headers.push('SSL-Server-Name', this.serverName)
+          headers.push('SSL-Session-Reused', this.isSessionReused ? 'yes' : 'no')
+        }
+        if (o.clientCertHeaders !== 'none') {
+          const status = this.clientCertStatus
+          if (status !== 'none') certHeaders(this.#peerCertificate(), status, o.clientCertHeaders, headers)
+          else headers.push('SSL-Client-Cert-Status', 'none')
+        }
+        this.#headers = Object.freeze(headers)
+      }
+    }
+    return this.#headers
+  }
+}
+
+/** Remembers that `socket` has just finished its handshake; its facts are read when needed. */
+export function recordConnectionInfo(socket: TLSSocket, o: ConnectionInfoOptions): TlsConnectionInfo {
+  const info = new LazyConnectionInfo(socket, o)
   infos.set(socket, info)
   return info
 }
