@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { headerValue, isToken, splitTarget, targetPath, targetQuery } from './http-url.ts'
+import { equalsLowerName, headerValue, isToken, splitTarget, targetPath, targetQuery } from './http-url.ts'
 
 test('targetPath and targetQuery agree with splitTarget', () => {
   const fixed = [
@@ -36,4 +36,10 @@ test('isToken and headerValue match their definitions (RFC 9110 tchar; CR, LF an
   fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\r', '\n', '\0', '\t', 'é') }), (v) => {
     assert.equal(headerValue(v), v.replace(/[\r\n\0]/g, ''))
   }), { numRuns: 500 })
+})
+
+test('equalsLowerName is toLowerCase equality, Kelvin sign included', () => {
+  for (const name of ['Cookie', 'COOKIE', 'cookie', 'Cookies', 'Cook1e', 'Coo\u212Aie', 'Accept', '']) {
+    assert.equal(equalsLowerName(name, 'cookie'), name.toLowerCase() === 'cookie', name)
+  }
 })

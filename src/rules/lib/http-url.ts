@@ -114,6 +114,19 @@ export function headerValue(v: string): string {
   return v
 }
 
+/** `s.toLowerCase() === lowerName` for an ASCII `lowerName` (a header name), without the copy. */
+export function equalsLowerName(s: string, lowerName: string): boolean {
+  if (s.length !== lowerName.length) return false
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i)
+    // Outside ASCII a few letters lower-case into ASCII ones (the Kelvin sign into k).
+    if (c > 0x7f) return s.toLowerCase() === lowerName
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    if (c !== lowerName.charCodeAt(i)) return false
+  }
+  return true
+}
+
 /** Parses `name=value; name2=value2` (a Cookie header) into ordered pairs. */
 export function parseCookieHeader(h: string): [string, string][] {
   const out: [string, string][] = []

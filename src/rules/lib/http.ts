@@ -9,7 +9,8 @@ import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
 import { b, str } from './args.ts'
 import {
-  decodePath, encodeControls, encodePath, encodeUnsafe, headerValue, isToken, normalizePath, parseCookieHeader, targetPath, targetQuery,
+  decodePath, encodeControls, encodePath, encodeUnsafe, equalsLowerName, headerValue, isToken, normalizePath,
+  parseCookieHeader, targetPath, targetQuery,
 } from './http-url.ts'
 
 /** Headers every request keeps through http.scrubRequestHeaders. */
@@ -68,7 +69,7 @@ export function scrubList(a: readonly Value[]): Set<string> {
 
 function cookies(s: RunState): [string, string][] {
   const out: [string, string][] = []
-  for (const [n, v] of s.view.listHeaders()) if (n.toLowerCase() === 'cookie') out.push(...parseCookieHeader(v))
+  for (const [n, v] of s.view.listHeaders()) if (equalsLowerName(n, 'cookie')) out.push(...parseCookieHeader(v))
   return out
 }
 
@@ -81,7 +82,7 @@ function writeCookies(s: RunState, list: readonly [string, string][]): void {
 function findCookie(s: RunState, name: string): string {
   if (name === '') return ''
   for (const [n, v] of s.view.listHeaders()) {
-    if (n.length !== 6 || n.toLowerCase() !== 'cookie') continue
+    if (!equalsLowerName(n, 'cookie')) continue
     let from = 0
     while (from < v.length) {
       const i = v.indexOf(name, from)
