@@ -45,15 +45,21 @@ function find(list: readonly string[], name: string): string | undefined {
   return undefined
 }
 
+/** Removes every field named `name`, in place; compacting by hand, as splice allocates its result. */
 function remove(list: string[], name: string): boolean {
-  let removed = false
-  for (let i = list.length - 2; i >= 0; i -= 2) {
-    if (sameName(list[i] ?? '', name)) {
-      list.splice(i, 2)
-      removed = true
+  let to = 0
+  for (let from = 0; from < list.length; from += 2) {
+    const n = list[from] ?? ''
+    if (sameName(n, name)) continue
+    if (to !== from) {
+      list[to] = n
+      list[to + 1] = list[from + 1] ?? ''
     }
+    to += 2
   }
-  return removed
+  if (to === list.length) return false
+  list.length = to
+  return true
 }
 
 function pairs(list: readonly string[]): HeaderField[] {
