@@ -27,9 +27,10 @@ function isPromise(x: RunOutcome | Promise<RunOutcome>): x is Promise<RunOutcome
 /**
  * Runs `list` from `start`; calls `done` once, when the list is finished or a rule ended rule
  * processing (pool.use, http.sendResponse, connection.discard, ...). `done` may run before this
- * returns (every rule ran synchronously) or later (a rule waited).
+ * returns (every rule ran synchronously; the result is then true) or later (a rule waited; the
+ * result is false).
  */
-export function runRuleList(list: readonly RuleBinding[], start: number, env: RunEnv, isFirstRequest: boolean, done: () => void): void {
+export function runRuleList(list: readonly RuleBinding[], start: number, env: RunEnv, isFirstRequest: boolean, done: () => void): boolean {
   for (let i = start; i < list.length; i++) {
     const binding = list[i]
     if (binding === undefined || (binding.isOnlyFirst && !isFirstRequest)) continue
@@ -45,9 +46,10 @@ export function runRuleList(list: readonly RuleBinding[], start: number, env: Ru
           done()
         },
       )
-      return
+      return false
     }
     if (outcome.kind === 'stopped' || env.decision.final) break
   }
   done()
+  return true
 }

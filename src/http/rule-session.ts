@@ -1,9 +1,10 @@
 /**
  * The rules side of one HTTP transaction: its view, its Decision, and the bodies rules read or
- * replace. ClientConnection creates one per transaction when its virtual server has rules.
+ * replace. ClientConnection creates one for a transaction when its virtual server has rules,
+ * and may restart it for the next transaction of the connection instead of making another.
  * @module
  */
-import { Decision, type RulePhase, type RunEnv } from '../rules/index.ts'
+import { Decision, type RulePhase, type RuleServices, type RunEnv } from '../rules/index.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { HttpService } from './http-service.ts'
 import type { RequestHead } from './request-head.ts'
@@ -56,6 +57,22 @@ export function reframe(head: RequestHead | ResponseHead, length: number): void 
   head.needsRewrite = true
 }
 
+/** The RunEnv of a session: one object, its phase set before each list (phases never overlap). */
+class SessionEnv implements RunEnv {
+  readonly view: HttpRuleView
+  readonly decision: Decision
+  services: RuleServices
+  phase: RulePhase = 'REQUEST'
+  maxInstructions: number
+
+  constructor(view: HttpRuleView, decision: Decision, services: RuleServices, maxInstructions: number) {
+    this.view = view
+    this.decision = decision
+    this.services = services
+    this.maxInstructions = maxInstructions
+  }
+}
+
 export class RuleSession implements RuleBodySource {
   readonly view: HttpRuleView
   readonly decision = new Decision()
@@ -63,12 +80,15 @@ export class RuleSession implements RuleBodySource {
   requestBodyOverride: Buffer | null = null
   /** A response body set by a rule; sent instead of the node's. */
   responseBodyOverride: Buffer | null = null
-  readonly #svc: HttpService
-  readonly #req: RequestHead
+  #svc: HttpService
+  #req: RequestHead
   readonly #host: RuleSessionHost
-  readonly #isFirstRequest: boolean
+  #isFirstRequest: boolean
   #resBuf: Buffer | null = null
   #resStart = 0
+  #env: SessionEnv | null = null
+  /** A rule list of this session waited: its callbacks may still come, so the session is not restarted. */
+  #waited = false
 
   constructor(
     svc: HttpService,
@@ -86,16 +106,45 @@ export class RuleSession implements RuleBodySource {
     this.view = new HttpRuleView(req, conn, this, startMs, now)
   }
 
-  #env(phase: RulePhase): RunEnv | null {
+  /**
+   * Makes this session serve the next transaction of the same client connection, as a new one
+   * would (same connection info, host and clock), so keep-alive requests allocate no session.
+   * Returns false, changing nothing, when a rule of this session ever waited: its callbacks may
+   * still arrive, so the caller must make a new session (and tell old callbacks apart by it).
+   */
+  restart(svc: HttpService, req: RequestHead, isFirstRequest: boolean, startMs: number): boolean {
+    if (this.#waited) return false
+    this.#svc = svc
+    this.#req = req
+    this.#isFirstRequest = isFirstRequest
+    this.requestBodyOverride = null
+    this.responseBodyOverride = null
+    this.#resBuf = null
+    this.#resStart = 0
+    this.decision.reset()
+    this.view.restart(req, startMs)
+    return true
+  }
+
+  #envFor(phase: RulePhase): RunEnv | null {
     const services = this.#svc.ruleServices
     if (services === null) return null
-    return { view: this.view, services, decision: this.decision, phase, maxInstructions: this.#svc.maxInstructions }
+    let env = this.#env
+    if (env === null) {
+      env = new SessionEnv(this.view, this.decision, services, this.#svc.maxInstructions)
+      this.#env = env
+    } else {
+      env.services = services
+      env.maxInstructions = this.#svc.maxInstructions
+    }
+    env.phase = phase
+    return env
   }
 
   #run(list: readonly RuleBinding[], phase: RulePhase, done: () => void): void {
-    const env = this.#env(phase)
-    if (env === null || list.length === 0) done()
-    else runRuleList(list, 0, env, this.#isFirstRequest, done)
+    const env = list.length === 0 ? null : this.#envFor(phase)
+    if (env === null) done()
+    else if (!runRuleList(list, 0, env, this.#isFirstRequest, done)) this.#waited = true
   }
 
   runRequest(done: () => void): void {

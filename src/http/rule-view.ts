@@ -81,10 +81,10 @@ export interface RuleConnectionInfo {
 }
 
 export class HttpRuleView implements TransactionView {
-  readonly #req: RequestHead
+  #req: RequestHead
   readonly #conn: RuleConnectionInfo
   readonly #bodies: RuleBodySource
-  readonly #startMs: number
+  #startMs: number
   readonly #now: () => number
   res: ResponseHead | null = null
   /** listHeaders() as pairs, kept until a rule changes the request headers. */
@@ -100,6 +100,18 @@ export class HttpRuleView implements TransactionView {
     this.#bodies = bodies
     this.#startMs = startMs
     this.#now = now
+  }
+
+  /** Makes this view show the next transaction on the same connection, as a new one would. */
+  restart(req: RequestHead, startMs: number): void {
+    this.#req = req
+    this.#startMs = startMs
+    this.res = null
+    this.#pairs = null
+    this.node = ''
+    this.retries = 0
+    this.serverResponseMs = 0
+    this.queueMs = 0
   }
 
   getMethod(): string {

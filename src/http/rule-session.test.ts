@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { NO_PERSISTENCE } from '../persist/index.ts'
+import { checkRules } from '../rules/index.ts'
+import { FakeServices } from '../rules/testing/index.ts'
+import { buildErrorResponses } from './error-pages.ts'
+import type { HttpService } from './http-service.ts'
+import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
+import type { RequestHead } from './request-head.ts'
+import { parseResponseHead } from './response-head.ts'
+import type { RuleBinding } from './rule-runner.ts'
+import { RuleSession, type RuleSessionHost } from './rule-session.ts'
+
+function request(text: string): RequestHead {
+  const buf = Buffer.from(text, 'latin1')
+  const req = parseRequestHead(buf, 0, buf.length, DEFAULT_HEAD_LIMITS)
+  if (req === null || isHeadError(req)) throw new Error('bad test request')
+  return req
+}
+
+function bindings(src: string): RuleBinding[] {
+  const r = checkRules(new Map([['r', src]]))
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error))
+  const rule = r.value.rules.get('r')
+  assert.ok(rule)
+  return [{ rule, isOnlyFirst: false }]
+}
+
+function service(services: FakeServices, request: RuleBinding[], response: RuleBinding[] = []): HttpService {
+  return {
+    name: 'vs', pool: null, pools: new Map(),
+    forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
+    scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0, maxClientBufferBytes: 65536,
+    headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined), onTransactionEnd: null, persistence: NO_PERSISTENCE,
+    rules: { request, response, completion: [] }, ruleServices: services, maxInstructions: 100_000,
+  }
+}
+
+const host: RuleSessionHost = {
+  pendingBytes: () => null,
+  moreClientData: () => Promise.resolve(),
+  isClientDataFinal: () => true,
+  dropPending: () => undefined,
+}
+const conn = { clientIp: '10.0.0.9', clientPort: 1234, localIp: '127.0.0.1', localPort: 80, isTls: false, virtualServer: 'vs', data: new Map() }
+
+test('a restarted session serves the next request as a new session would', () => {
+  const services = new FakeServices({ pools: { a: { active: ['10.0.0.1:80'] }, b: { active: ['10.0.0.2:80'] } } })
+  const svc = service(
+    services,
+    bindings('log.info(rule.getState() . " " . http.getPath() . " node=" . connection.getNode() . " x=" . http.getHeader("X-Seen"));\n' +
+      'if( http.getPath() == "/a" ) { http.setHeader("X-Seen", "1"); request.avoidNode("10.0.0.1:80"); pool.use("a"); }\nlog.info("no pool");'),
+    bindings('log.info(rule.getState() . " " . http.getResponseHeader("X-R"));'),
+  )
+  const first = request('GET /a HTTP/1.1\r\nHost: h\r\n\r\n')
+  const session = new RuleSession(svc, first, conn, host, true, 0, () => 0)
+  let done = 0
+  session.runRequest(() => done++)
+  assert.deepEqual([done, session.decision.pool, session.decision.avoidNodes, first.needsRewrite], [1, 'a', ['10.0.0.1:80'], true])
+  const resBuf = Buffer.from('HTTP/1.1 200 OK\r\nX-R: yes\r\nContent-Length: 0\r\n\r\n', 'latin1')
+  const res = parseResponseHead(resBuf, 0, resBuf.length)
+  if (res === null || isHeadError(res)) throw new Error('bad test response')
+  session.view.node = '10.0.0.1:80'
+  session.runResponse(res, resBuf, res.headBytes, () => done++)
+  assert.equal(done, 2)
+
+  const second = request('GET /b HTTP/1.1\r\nHost: h\r\n\r\n')
+  assert.equal(session.restart(svc, second, false, 5), true)
+  assert.deepEqual([session.decision.pool, session.decision.avoidNodes, session.decision.final], [null, [], false])
+  assert.equal(session.view.hasResponse(), false)
+  session.runRequest(() => done++)
+  assert.equal(done, 3)
+  assert.equal(second.needsRewrite, false)
+  assert.deepEqual(services.logs, ['info: REQUEST /a node= x=', 'info: RESPONSE yes', 'info: REQUEST /b node= x=', 'info: no pool'])
+})
+
+test('a session whose rule waited is not restarted', async () => {
+  const services = new FakeServices()
+  const svc = service(services, bindings('connection.sleep(1);\nlog.info(http.getPath());'))
+  const session = new RuleSession(svc, request('GET /one HTTP/1.1\r\nHost: h\r\n\r\n'), conn, host, true, 0, () => 0)
+  const finished = new Promise<void>((resolve) => {
+    session.runRequest(resolve)
+  })
+  assert.equal(session.restart(svc, request('GET /two HTTP/1.1\r\nHost: h\r\n\r\n'), false, 0), false)
+  await finished
+  assert.deepEqual(services.logs, ['info: /one'])
+  assert.equal(session.restart(svc, request('GET /three HTTP/1.1\r\nHost: h\r\n\r\n'), false, 0), false)
+})
