@@ -82,7 +82,7 @@ let spareFrame: Frame = []
 
 function release(s: RunState, frame: Frame, slotCount: number): void {
   // Values are dropped at once; the view and decision stay referenced until the next run.
-  frame.fill('', 0, slotCount)
+  for (let i = 0; i < slotCount; i++) frame[i] = ''
   s.captures = EMPTY_CAPTURES
   s.returnValue = ''
   spareState = s
