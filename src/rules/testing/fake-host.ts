@@ -82,7 +82,7 @@ class HeaderList {
     const fields = this.fields
     let to = 0
     for (const field of fields) if (!sameName(field[0], name)) fields[to++] = field
-    fields.length = to
+    if (to !== fields.length) fields.length = to
   }
 }
 
