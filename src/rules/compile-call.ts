@@ -93,7 +93,7 @@ function compileBuiltinCall(
   const argsAsync = args.some((a) => a.isAsync)
   if (!argsAsync && def.suspends !== true && n <= 3) {
     const ops = e.args.map((a, i) => operandOf(c, a, args[i] ?? EMPTY))
-    if (prepare === null && ops.every((o) => o !== null)) return compileDirectCall(fn, name, ops)
+    if (prepare === null && ops.every((o) => o !== null)) return compileFixedCall(def, ops) ?? compileDirectCall(fn, name, ops)
     return compileSmallSyncCall(fn, name, fns as Ev[], prepare)
   }
   if (!argsAsync && def.suspends !== true) {
@@ -183,6 +183,37 @@ function compileSmallSyncCall(
     vals[2] = v2
     return call(s)
   })
+}
+
+/**
+ * A call with exactly as many arguments as a fixed form of the built-in takes (FunctionSpec
+ * f0..f2): like compileDirectCall, with the arguments passed as they are, no array between.
+ */
+function compileFixedCall(def: FunctionDef, ops: readonly Operand[]): CExpr | null {
+  const name = def.name
+  const { f0, f1, f2 } = def
+  const none: Operand = { kind: OP_CONST, value: '', slot: 0, fn: () => '' }
+  const { kind: k0, value: c0, slot: s0, fn: e0 } = ops[0] ?? none
+  const { kind: k1, value: c1, slot: s1, fn: e1 } = ops[1] ?? none
+  if (ops.length === 0 && f0 !== undefined) {
+    return sync((s) => (s.halt !== HALT_NONE || !tick(s) ? '' : checked(s, name, f0(s))))
+  }
+  if (ops.length === 1 && f1 !== undefined) {
+    return sync((s, f) => {
+      if (s.halt !== HALT_NONE || !tick(s)) return ''
+      const v0 = read(k0, c0, s0, e0, s, f)
+      return s.halted() ? '' : checked(s, name, f1(s, v0))
+    })
+  }
+  if (ops.length === 2 && f2 !== undefined) {
+    return sync((s, f) => {
+      if (s.halt !== HALT_NONE || !tick(s)) return ''
+      const v0 = read(k0, c0, s0, e0, s, f)
+      const v1 = read(k1, c1, s1, e1, s, f)
+      return s.halted() ? '' : checked(s, name, f2(s, v0, v1))
+    })
+  }
+  return null
 }
 
 /** One operand's value: a literal, a frame slot, or a closure call (the only kind that can halt the run). */

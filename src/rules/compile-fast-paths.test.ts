@@ -85,3 +85,36 @@ test('assignment statements store copies of compound values, and stop on a halt 
   `)
   assert.deepEqual(out, ['info: 1,2 1,2,3 vw 23'])
 })
+
+test('built-ins with fixed forms answer the same through their general form', async () => {
+  // An argument that may suspend compiles the call through `fn` instead of f0..f2.
+  const calls = [
+    'http.getHeader(A"x-one")', 'http.headerExists(A"X-One")', 'http.getCookie(A"a")', 'string.len(A"abc")',
+    'string.lowercase(A"AbC")', 'string.uppercase(A"AbC")', 'string.contains(A"abc", "b")', 'string.containsI(A"ABC", "b")',
+    'string.startsWith(A"abc", "a")', 'string.startsWithI(A"ABC", "a")', 'string.endsWith(A"abc", "c")', 'string.endsWithI(A"ABC", "c")',
+    'connection.setPersistenceKey(A"k") . connection.getPersistence()',
+  ]
+  const direct = calls.map((c) => c.replace('A"', '"'))
+  const general = calls.map((c) => c.replace('A"', 'connection.sleep(0) . "'))
+  const src = (list: readonly string[]): string => `log.info(${list.join(' . "|" . ')});\nlog.info(http.getMethod() . http.getPath() . http.getQueryString() . http.getHostHeader() . request.getRemoteIP());`
+  const run = async (text: string): Promise<{ logs: string[]; decision: Decision }> => {
+    const r = checkRules(new Map([['r', text]]))
+    assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.error))
+    const services = new FakeServices()
+    const decision = new Decision()
+    const view = new FakeTransaction({ url: '/p?q=1', headers: [['Host', 'H:1'], ['X-One', '1'], ['Cookie', 'a=b']] })
+    const o = await runRule(r.value.rules.get('r')!, { view, services, decision, phase: 'REQUEST' })
+    assert.equal(o.kind, 'completed')
+    return { logs: services.logs, decision }
+  }
+  const a = await run(src(direct))
+  const b = await run(src(general))
+  assert.deepEqual(a.logs, b.logs)
+  assert.deepEqual(a.logs, ['info: 1|1|b|3|abc|ABC|1|1|1|1|1|1|', 'info: GET/pq=1h192.0.2.10'])
+  assert.equal(a.decision.persistenceKey, 'k')
+  // pool.use with one argument (fixed form) and with a node (general form).
+  const one = await run('pool.select("web");')
+  const node = await run('pool.select("web", "10.0.0.1", 80);')
+  assert.deepEqual([one.decision.pool, one.decision.poolHost, one.decision.poolPort], ['web', null, null])
+  assert.deepEqual([node.decision.pool, node.decision.poolHost, node.decision.poolPort], ['web', '10.0.0.1', 80])
+})

@@ -8,6 +8,10 @@ import type { Value } from './value.ts'
 
 /** A built-in. Returns a value, or a Promise when it suspends the rule (then `suspends` is true). */
 export type BuiltinFn = (s: RunState, args: Value[]) => Value | Promise<Value>
+/** The same built-in for calls with exactly no, one or two arguments, without an argument array. */
+export type Builtin0 = (s: RunState) => Value
+export type Builtin1 = (s: RunState, a: Value) => Value
+export type Builtin2 = (s: RunState, a: Value, b: Value) => Value
 
 export interface FunctionSpec {
   readonly min: number
@@ -27,6 +31,14 @@ export interface FunctionSpec {
   readonly regexArg?: number
   /** The function still works but is deprecated in favour of this one (a warning at check time). */
   readonly deprecatedFor?: string
+  /**
+   * Optional forms for calls with exactly 0, 1 or 2 arguments, which compiled calls use instead
+   * of `fn` (the hottest functions; see lib/args.ts fixed0..fixed2). They must do exactly what
+   * `fn` does with that many arguments, and never suspend.
+   */
+  readonly f0?: Builtin0
+  readonly f1?: Builtin1
+  readonly f2?: Builtin2
 }
 
 /** A registered function; `name` is the documented spelling. */

@@ -3,6 +3,7 @@
  * `""` for a missing optional one.
  * @module
  */
+import type { Builtin0, Builtin1, Builtin2, FunctionSpec } from '../registry.ts'
 import type { Value } from '../value.ts'
 import { toInt, toJsNumber, toStr, truthy } from '../value.ts'
 
@@ -47,4 +48,25 @@ export function toBytes(s: string): Buffer {
 
 export function fromBytes(buf: Uint8Array): string {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1')
+}
+
+/** A value as a string argument (what `str` does for a present argument). */
+export function asStr(v: Value): string {
+  return typeof v === 'string' ? v : toStr(v)
+}
+
+/**
+ * A function of exactly no, one or two arguments, given once: `fn` (the general form) is made
+ * from the fixed one, so the two cannot disagree.
+ */
+export function fixed0(f: Builtin0): FunctionSpec {
+  return { min: 0, max: 0, fn: (s) => f(s), f0: f }
+}
+
+export function fixed1(f: Builtin1): FunctionSpec {
+  return { min: 1, max: 1, fn: (s, a) => f(s, a[0] ?? ''), f1: f }
+}
+
+export function fixed2(f: Builtin2): FunctionSpec {
+  return { min: 2, max: 2, fn: (s, a) => f(s, a[0] ?? '', a[1] ?? ''), f2: f }
 }

@@ -7,19 +7,16 @@
 import type { LibraryModule } from '../registry.ts'
 import type { Value } from '../value.ts'
 import { copyValue, isCompound } from '../value.ts'
-import { arg, boolArg, intArg, str } from './args.ts'
+import { arg, asStr, boolArg, fixed0, fixed1, intArg, str } from './args.ts'
 
 export const connectionModule: LibraryModule = {
   functions: {
-    'connection.discard': {
-      min: 0, max: 0,
-      fn: (s) => {
-        s.decision.action = 'discard'
-        s.decision.final = true
-        s.stop()
-        return ''
-      },
-    },
+    'connection.discard': fixed0((s) => {
+      s.decision.action = 'discard'
+      s.decision.final = true
+      s.stop()
+      return ''
+    }),
     'connection.close': {
       min: 0, max: 2,
       fn: (s, a) => {
@@ -45,10 +42,7 @@ export const connectionModule: LibraryModule = {
     'connection.getMemoryUsage': { min: 0, max: 0, fn: () => 0 },
     'connection.setPersistence': { min: 0, max: 1, fn: (s, a) => { s.decision.persistenceClass = str(a, 0); return '' } },
     'connection.getPersistence': { min: 0, max: 0, fn: (s) => s.decision.persistenceClass ?? '' },
-    'connection.setPersistenceKey': {
-      min: 1, max: 1,
-      fn: (s, a) => { const k = str(a, 0); s.decision.persistenceKey = k === '' ? null : k; return '' },
-    },
+    'connection.setPersistenceKey': fixed1((s, key) => { const k = asStr(key); s.decision.persistenceKey = k === '' ? null : k; return '' }),
     'connection.setPersistenceNode': { min: 1, max: 1, fn: (s, a) => { s.decision.persistenceNode = str(a, 0); return '' } },
     'connection.setServiceLevelClass': { min: 1, max: 1, fn: (s, a) => { s.decision.serviceLevelClass = str(a, 0); return 1 } },
     'connection.getServiceLevelClass': { min: 0, max: 0, fn: (s) => s.decision.serviceLevelClass ?? '' },

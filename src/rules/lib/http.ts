@@ -7,7 +7,7 @@ import type { FunctionSpec, LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { toStr } from '../value.ts'
-import { b, str } from './args.ts'
+import { asStr, b, fixed0, fixed1, fixed2, str } from './args.ts'
 import {
   decodePath, encodeControls, encodePath, encodeUnsafe, equalsLowerName, headerValue, isToken, normalizePath,
   parseCookieHeader, targetPath, targetQuery,
@@ -27,15 +27,12 @@ function setTarget(s: RunState, path: string, query: string | null): void {
 
 /** Header writes check the name (a token) and strip CR/LF/NUL from the value. */
 export function headerWrite(fnName: string, write: (s: RunState, name: string, value: string) => void): FunctionSpec {
-  return {
-    min: 2, max: 2,
-    fn: (s, a) => {
-      const name = str(a, 0)
-      if (!isToken(name)) return s.fail(`${fnName}: invalid header name ${JSON.stringify(name)}`)
-      write(s, name, headerValue(str(a, 1)))
-      return ''
-    },
-  }
+  return fixed2((s, n, v) => {
+    const name = asStr(n)
+    if (!isToken(name)) return s.fail(`${fnName}: invalid header name ${JSON.stringify(name)}`)
+    write(s, name, headerValue(asStr(v)))
+    return ''
+  })
 }
 
 function headersHash(fields: readonly HeaderField[]): Map<string, Value> {
@@ -114,7 +111,7 @@ export function hostHeader(s: RunState): string {
 
 export const httpModule: LibraryModule = {
   functions: {
-    'http.getMethod': { min: 0, max: 0, fn: (s) => s.view.getMethod() },
+    'http.getMethod': fixed0((s) => s.view.getMethod()),
     'http.setMethod': {
       min: 1, max: 1,
       fn: (s, a) => {
@@ -124,12 +121,12 @@ export const httpModule: LibraryModule = {
         return ''
       },
     },
-    'http.getVersion': { min: 0, max: 0, fn: (s) => s.view.getVersion() },
-    'http.getRawURL': { min: 0, max: 0, fn: (s) => s.view.getRawUrl() },
-    'http.getPath': { min: 0, max: 0, fn: (s) => decodePath(targetPath(s.view.getRawUrl())) },
-    'http.getRawPath': { min: 0, max: 0, fn: (s) => targetPath(s.view.getRawUrl()) },
-    'http.getQueryString': { min: 0, max: 0, fn: (s) => decodePath(targetQuery(s.view.getRawUrl()) ?? '') },
-    'http.getRawQueryString': { min: 0, max: 0, fn: (s) => targetQuery(s.view.getRawUrl()) ?? '' },
+    'http.getVersion': fixed0((s) => s.view.getVersion()),
+    'http.getRawURL': fixed0((s) => s.view.getRawUrl()),
+    'http.getPath': fixed0((s) => decodePath(targetPath(s.view.getRawUrl()))),
+    'http.getRawPath': fixed0((s) => targetPath(s.view.getRawUrl())),
+    'http.getQueryString': fixed0((s) => decodePath(targetQuery(s.view.getRawUrl()) ?? '')),
+    'http.getRawQueryString': fixed0((s) => targetQuery(s.view.getRawUrl()) ?? ''),
     'http.setQueryString': {
       min: 1, max: 1,
       fn: (s, a) => { const q = str(a, 0); setTarget(s, targetPath(s.view.getRawUrl()), q === '' ? null : encodeControls(q)); return '' },
@@ -157,15 +154,15 @@ export const httpModule: LibraryModule = {
       fn: (s, a) => { setTarget(s, encodeControls(str(a, 0)), targetQuery(s.view.getRawUrl())); return '' },
     },
     'http.normalizePath': { min: 1, max: 1, fn: (_s, a) => normalizePath(str(a, 0)) },
-    'http.getHeader': { min: 1, max: 1, fn: (s, a) => s.view.getHeader(str(a, 0)) ?? '' },
-    'http.headerExists': { min: 1, max: 1, fn: (s, a) => b(s.view.getHeader(str(a, 0)) !== undefined) },
+    'http.getHeader': fixed1((s, name) => s.view.getHeader(asStr(name)) ?? ''),
+    'http.headerExists': fixed1((s, name) => b(s.view.getHeader(asStr(name)) !== undefined)),
     'http.setHeader': headerWrite('http.setHeader', (s, n, v) => { s.view.setHeader(n, v) }),
     'http.addHeader': headerWrite('http.addHeader', (s, n, v) => { s.view.addHeader(n, v) }),
-    'http.removeHeader': { min: 1, max: 1, fn: (s, a) => { s.view.removeHeader(str(a, 0)); return '' } },
+    'http.removeHeader': fixed1((s, name) => { s.view.removeHeader(asStr(name)); return '' }),
     'http.getHeaders': { min: 0, max: 0, fn: (s) => headersHash(s.view.listHeaders()) },
     'http.listHeaderNames': { min: 0, max: 0, fn: (s) => uniqueNames(s.view.listHeaders()) },
     'http.getHeaderNames': { min: 0, max: 0, deprecatedFor: 'http.listHeaderNames', fn: (s) => uniqueNames(s.view.listHeaders()).join(' ') },
-    'http.getHostHeader': { min: 0, max: 0, fn: (s) => hostHeader(s) },
+    'http.getHostHeader': fixed0((s) => hostHeader(s)),
     'http.scrubRequestHeaders': {
       min: 1, max: Infinity,
       fn: (s, a) => {
@@ -185,7 +182,7 @@ export const httpModule: LibraryModule = {
         return out + '\r\n'
       },
     },
-    'http.getCookie': { min: 1, max: 1, fn: (s, a) => findCookie(s, str(a, 0)) },
+    'http.getCookie': fixed1((s, name) => findCookie(s, asStr(name))),
     'http.getCookies': { min: 0, max: 0, fn: (s) => { const h = new Map<string, Value>(); for (const [k, v] of cookies(s)) if (!h.has(k)) h.set(k, v); return h } },
     'http.setCookie': {
       min: 2, max: 2,

@@ -6,13 +6,12 @@ import type { NodeState } from '../host.ts'
 import type { FunctionSpec, LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
-import { intArg, str } from './args.ts'
+import { asStr, intArg, str } from './args.ts'
 
 /** The built-in pseudo-pool that drops the connection. */
 export const DISCARD_POOL = 'discard'
 
-function choose(s: RunState, a: readonly Value[], ends: boolean): Value {
-  const name = str(a, 0)
+function choose(s: RunState, name: string, host: string | null, port: number | null, ends: boolean): Value {
   const d = s.decision
   if (name === DISCARD_POOL) {
     d.action = 'discard'
@@ -32,14 +31,23 @@ function choose(s: RunState, a: readonly Value[], ends: boolean): Value {
   } else {
     d.pool = name
   }
-  d.poolHost = a.length > 1 ? str(a, 1) : null
-  d.poolPort = a.length > 2 ? intArg(a, 2) : null
+  d.poolHost = host
+  d.poolPort = port
   if (ends) {
     d.action = 'use-pool'
     d.final = true
     s.stop()
   }
   return ''
+}
+
+/** pool.use and pool.select: a pool, optionally with the one node (host and port) to use. */
+function chooser(ends: boolean): FunctionSpec {
+  return {
+    min: 1, max: 3, literalArg: 0,
+    fn: (s, a) => choose(s, str(a, 0), a.length > 1 ? str(a, 1) : null, a.length > 2 ? intArg(a, 2) : null, ends),
+    f1: (s, pool) => choose(s, asStr(pool), null, null, ends),
+  }
 }
 
 function count(state: NodeState): FunctionSpec {
@@ -62,8 +70,8 @@ function checkNode(s: RunState, pool: string, host: string, port: number): strin
 
 export const poolModule: LibraryModule = {
   functions: {
-    'pool.use': { min: 1, max: 3, literalArg: 0, fn: (s, a) => choose(s, a, true) },
-    'pool.select': { min: 1, max: 3, literalArg: 0, fn: (s, a) => choose(s, a, false) },
+    'pool.use': chooser(true),
+    'pool.select': chooser(false),
     'pool.activenodes': count('active'),
     'pool.failednodes': count('failed'),
     'pool.drainingnodes': count('draining'),

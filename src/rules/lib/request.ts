@@ -7,7 +7,7 @@ import { isIP } from 'node:net'
 import type { LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
-import { b, boolArg, intArg, str } from './args.ts'
+import { b, boolArg, fixed0, intArg, str } from './args.ts'
 import { getting, lineOf, setting } from './helpers.ts'
 
 function isResendable(s: RunState): boolean {
@@ -17,7 +17,7 @@ function isResendable(s: RunState): boolean {
 
 export const requestModule: LibraryModule = {
   functions: {
-    'request.getRemoteIP': { min: 0, max: 0, fn: (s) => s.decision.remoteIpOverride ?? s.view.getRemoteIp() },
+    'request.getRemoteIP': fixed0((s) => s.decision.remoteIpOverride ?? s.view.getRemoteIp()),
     'request.getRemotePort': { min: 0, max: 0, fn: (s) => s.view.getRemotePort() },
     'request.getLocalIP': { min: 0, max: 0, fn: (s) => s.view.getLocalIp() },
     'request.getLocalPort': { min: 0, max: 0, fn: (s) => s.view.getLocalPort() },

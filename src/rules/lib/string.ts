@@ -8,7 +8,7 @@ import type { LibraryModule } from '../registry.ts'
 import type { RunState } from '../run-state.ts'
 import type { TsArray } from '../value.ts'
 import { toStr } from '../value.ts'
-import { b, intArg, str } from './args.ts'
+import { asStr, b, fixed1, fixed2, intArg, str } from './args.ts'
 import { sprintf } from './sprintf.ts'
 
 function replaceFirst(s: string, find: string, repl: string, ci: boolean): string {
@@ -80,7 +80,7 @@ const TRIM = /^[\x00-\x20\x7f]+|[\x00-\x20\x7f]+$/g
 
 export const stringModule: LibraryModule = {
   functions: {
-    'string.len': { min: 1, max: 1, fn: (_s, a) => str(a, 0).length },
+    'string.len': fixed1((_s, x) => asStr(x).length),
     'string.left': { min: 2, max: 2, fn: (_s, a) => str(a, 0).slice(0, Math.max(0, intArg(a, 1))) },
     'string.right': { min: 2, max: 2, fn: (_s, a) => { const t = str(a, 0); const n = intArg(a, 1); return n <= 0 ? '' : t.slice(Math.max(0, t.length - n)) } },
     'string.skip': { min: 2, max: 2, fn: (_s, a) => str(a, 0).slice(Math.max(0, intArg(a, 1))) },
@@ -99,8 +99,8 @@ export const stringModule: LibraryModule = {
     'string.trim': { min: 1, max: 1, fn: (_s, a) => str(a, 0).replace(TRIM, '') },
     'string.reverse': { min: 1, max: 1, fn: (_s, a) => str(a, 0).split('').reverse().join('') },
     'string.append': { min: 0, max: Infinity, fn: (_s, a) => a.map(toStr).join('') },
-    'string.lowercase': { min: 1, max: 1, fn: (_s, a) => str(a, 0).replace(/[A-Z]+/g, (m) => m.toLowerCase()) },
-    'string.uppercase': { min: 1, max: 1, fn: (_s, a) => str(a, 0).replace(/[a-z]+/g, (m) => m.toUpperCase()) },
+    'string.lowercase': fixed1((_s, x) => asStr(x).replace(/[A-Z]+/g, (m) => m.toLowerCase())),
+    'string.uppercase': fixed1((_s, x) => asStr(x).replace(/[a-z]+/g, (m) => m.toUpperCase())),
     'string.find': { min: 2, max: 3, fn: (_s, a) => str(a, 0).indexOf(str(a, 1), Math.max(0, intArg(a, 2))) },
     'string.findI': { min: 2, max: 3, fn: (_s, a) => str(a, 0).toLowerCase().indexOf(str(a, 1).toLowerCase(), Math.max(0, intArg(a, 2))) },
     'string.findr': {
@@ -111,8 +111,8 @@ export const stringModule: LibraryModule = {
         return t.lastIndexOf(str(a, 1), t.length - fromEnd)
       },
     },
-    'string.contains': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).includes(str(a, 1))) },
-    'string.containsI': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).toLowerCase().includes(str(a, 1).toLowerCase())) },
+    'string.contains': fixed2((_s, x, y) => b(asStr(x).includes(asStr(y)))),
+    'string.containsI': fixed2((_s, x, y) => b(asStr(x).toLowerCase().includes(asStr(y).toLowerCase()))),
     'string.count': {
       min: 2, max: 3,
       fn: (_s, a) => {
@@ -124,10 +124,10 @@ export const stringModule: LibraryModule = {
         return count
       },
     },
-    'string.startsWith': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).startsWith(str(a, 1))) },
-    'string.startsWithI': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).toLowerCase().startsWith(str(a, 1).toLowerCase())) },
-    'string.endsWith': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).endsWith(str(a, 1))) },
-    'string.endsWithI': { min: 2, max: 2, fn: (_s, a) => b(str(a, 0).toLowerCase().endsWith(str(a, 1).toLowerCase())) },
+    'string.startsWith': fixed2((_s, x, y) => b(asStr(x).startsWith(asStr(y)))),
+    'string.startsWithI': fixed2((_s, x, y) => b(asStr(x).toLowerCase().startsWith(asStr(y).toLowerCase()))),
+    'string.endsWith': fixed2((_s, x, y) => b(asStr(x).endsWith(asStr(y)))),
+    'string.endsWithI': fixed2((_s, x, y) => b(asStr(x).toLowerCase().endsWith(asStr(y).toLowerCase()))),
     'string.cmp': { min: 2, max: 2, fn: (_s, a) => { const x = str(a, 0); const y = str(a, 1); return x === y ? 0 : x < y ? -1 : 1 } },
     'string.icmp': { min: 2, max: 2, fn: (_s, a) => { const x = str(a, 0).toLowerCase(); const y = str(a, 1).toLowerCase(); return x === y ? 0 : x < y ? -1 : 1 } },
     'string.replace': { min: 3, max: 3, fn: (_s, a) => replaceFirst(str(a, 0), str(a, 1), str(a, 2), false) },
