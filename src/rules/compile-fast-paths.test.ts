@@ -118,3 +118,15 @@ test('built-ins with fixed forms answer the same through their general form', as
   assert.deepEqual([one.decision.pool, one.decision.poolHost, one.decision.poolPort], ['web', null, null])
   assert.deepEqual([node.decision.pool, node.decision.poolHost, node.decision.poolPort], ['web', '10.0.0.1', 80])
 })
+
+test('switch tries literal, variable, capture and expression case values in order', () => {
+  const out = logs(`
+    $a = "/b"; string.regexmatch("/c", "(.*)");
+    foreach( $p in [ "/a", "/b", "/c", "/d/e", "/zz", "/y" ] ) {
+      switch( $p ) { case "/a": log.info("lit " . $p); case $a, "/q": log.info("var " . $p); case $1: log.info("cap " . $p);
+        case string.append("/d", "/e"): log.info("expr " . $p); default: log.info("default " . $p); }
+      switch( $p, string.startsWith ) { case "/x", "/z": log.info("starts " . $p); case "/y": break; log.info("not reached"); }
+    }
+  `)
+  assert.deepEqual(out, ['info: lit /a', 'info: var /b', 'info: cap /c', 'info: expr /d/e', 'info: default /zz', 'info: starts /zz', 'info: default /y'])
+})

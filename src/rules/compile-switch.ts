@@ -3,15 +3,19 @@
  * @module
  */
 import type { Expr, Span, Stmt } from './ast.ts'
-import type { AEv, AEx, CStmt, Ev, Ex, Frame, MaybePromise } from './closures.ts'
+import type { AEv, AEx, CExpr, CStmt, Ev, Ex, Frame, MaybePromise } from './closures.ts'
 import { isPromise, then, tick } from './closures.ts'
 import type { CompileContext } from './compile-context.ts'
 import { compileExpr } from './compile-expr.ts'
+import type { Operand } from './compile-operand.ts'
+import { OP_CONST, OP_EXPR, OP_SLOT, operandOf } from './compile-operand.ts'
 import { compileBlock } from './compile-stmt.ts'
 import type { RunState } from './run-state.ts'
 import { BREAK, HALTED, HALT_NONE, NORMAL } from './run-state.ts'
 import type { Value } from './value.ts'
 import { equals, truthy } from './value.ts'
+
+const NOTHING: CExpr = { fn: () => '', isAsync: false }
 
 function syncStmt(fn: Ex): CStmt {
   return { fn, isAsync: false }
@@ -45,27 +49,40 @@ export function compileSwitch(c: CompileContext, st: Extract<Stmt, { kind: 'swit
   if (!anyAsync) {
     const subjf = subject.fn as Ev
     const cmpf = cmp?.fn as Ev | undefined
-    const vals = caseVals.map((vs) => vs.map((v) => v.fn as Ev))
     const bodyfs = bodies.map((b) => b.fn as Ex)
+    // Every case value in order, flat, each with the case it belongs to; literals (the usual
+    // case values) are read in place.
+    const caseOf: number[] = []
+    const ops: Operand[] = []
+    st.cases.forEach((k, i) => {
+      k.values.forEach((v, j) => {
+        const compiled = caseVals[i]?.[j] ?? NOTHING
+        caseOf.push(i)
+        ops.push(operandOf(c, v, compiled) ?? { kind: OP_EXPR, value: '', slot: 0, fn: compiled.fn as Ev })
+      })
+    })
+    const kinds = ops.map((o) => o.kind)
+    const consts = ops.map((o) => o.value)
+    const slots = ops.map((o) => o.slot)
+    const fns = ops.map((o) => o.fn)
+    const n = ops.length
     return syncStmt((s, f) => {
       s.line = line
       if (!tick(s)) return HALTED
       const v = subjf(s, f)
       if (s.halt !== HALT_NONE) return HALTED
-      for (let i = 0; i < vals.length; i++) {
-        const vs = vals[i] ?? []
-        for (const cvf of vs) {
-          const cv = cvf(s, f)
-          let hit: boolean
-          if (cmpf === undefined) hit = equals(v, cv)
-          else {
-            f[slotA] = v
-            f[slotB] = cv
-            hit = truthy(cmpf(s, f))
-          }
-          if (s.halted()) return HALTED
-          if (hit) return finish((bodyfs[i] as Ex)(s, f))
+      for (let j = 0; j < n; j++) {
+        const k = kinds[j]
+        const cv = k === OP_CONST ? (consts[j] ?? '') : k === OP_SLOT ? (f[slots[j] ?? 0] ?? '') : (fns[j] as Ev)(s, f)
+        let hit: boolean
+        if (cmpf === undefined) hit = equals(v, cv)
+        else {
+          f[slotA] = v
+          f[slotB] = cv
+          hit = truthy(cmpf(s, f))
         }
+        if (s.halted()) return HALTED
+        if (hit) return finish((bodyfs[caseOf[j] ?? 0] as Ex)(s, f))
       }
       const d = bodyfs[defaultIdx]
       return d === undefined ? NORMAL : finish(d(s, f))
