@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { equalsLowerName, headerValue, isToken, splitTarget, targetPath, targetQuery } from './http-url.ts'
+import { equalsLowerName, headerValue, hostName, isToken, splitTarget, targetPath, targetQuery } from './http-url.ts'
 
 test('targetPath and targetQuery agree with splitTarget', () => {
   const fixed = [
@@ -42,4 +42,24 @@ test('equalsLowerName is toLowerCase equality, Kelvin sign included', () => {
   for (const name of ['Cookie', 'COOKIE', 'cookie', 'Cookies', 'Cook1e', 'Coo\u212Aie', 'Accept', '']) {
     assert.equal(equalsLowerName(name, 'cookie'), name.toLowerCase() === 'cookie', name)
   }
+})
+
+test('hostName: lower case, no white space, port or trailing dot; the fast path agrees with the definition', () => {
+  const reference = (raw: string): string => {
+    let h = raw.trim().toLowerCase()
+    if (h.startsWith('[')) {
+      const end = h.indexOf(']')
+      return end < 0 ? h : h.slice(0, end + 1)
+    }
+    const c = h.indexOf(':')
+    if (c >= 0) h = h.slice(0, c)
+    return h.endsWith('.') ? h.slice(0, -1) : h
+  }
+  for (const raw of ['www.example.com', '127.0.0.1:8080', 'WWW.Example.COM.', ' h.example:80 ', '[::1]:80', 'a.', '', ':80', 'h:', 'x\u00a0']) {
+    assert.equal(hostName(raw), reference(raw), raw)
+  }
+  assert.equal(hostName('127.0.0.1:8080'), '127.0.0.1')
+  fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '0', '.', '-', ':', '[', ']', ' ', '\t', '\u00a0', 'À', '_'), maxLength: 10 }), (raw) => {
+    assert.equal(hostName(raw), reference(raw), JSON.stringify(raw))
+  }), { numRuns: 3000 })
 })

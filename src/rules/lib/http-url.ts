@@ -45,6 +45,28 @@ export function targetQuery(raw: string): string | null {
   return raw.slice(end + 1, hash < 0 ? raw.length : hash)
 }
 
+/** A Host header value lower-cased, without surrounding white space, port or trailing dot. */
+export function hostName(raw: string): string {
+  // The usual Host is already a lower-case name or address, perhaps with a port: nothing to
+  // trim or fold, so it is returned as it is, or cut at the colon.
+  let i = 0
+  for (; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d)) break
+  }
+  if (i > 0 && raw.charCodeAt(i - 1) !== 0x2e && (i === raw.length || raw.charCodeAt(i) === 0x3a)) {
+    return i === raw.length ? raw : raw.slice(0, i)
+  }
+  let h = raw.trim().toLowerCase()
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']')
+    return end < 0 ? h : h.slice(0, end + 1)
+  }
+  const c = h.indexOf(':')
+  if (c >= 0) h = h.slice(0, c)
+  return h.endsWith('.') ? h.slice(0, -1) : h
+}
+
 /** %-decodes; an invalid escape has its `%` replaced by `_` (so `%zz` cannot smuggle anything). */
 export function decodePath(p: string): string {
   if (!p.includes('%')) return p

@@ -10,7 +10,7 @@ import { toStr } from '../value.ts'
 import { asStr, b, fixed0, fixed1, fixed2, str } from './args.ts'
 import {
   decodePath, encodeControls, encodePath, encodeUnsafe, equalsLowerName, headerValue, isToken, normalizePath,
-  parseCookieHeader, targetPath, targetQuery,
+  hostName, parseCookieHeader, targetPath, targetQuery,
 } from './http-url.ts'
 
 /** Headers every request keeps through http.scrubRequestHeaders. */
@@ -99,14 +99,7 @@ function findCookie(s: RunState, name: string): string {
 
 /** Host header, lower-cased, without port or trailing dot. */
 export function hostHeader(s: RunState): string {
-  let h = (s.view.getHeader('Host') ?? '').trim().toLowerCase()
-  if (h.startsWith('[')) {
-    const end = h.indexOf(']')
-    return end < 0 ? h : h.slice(0, end + 1)
-  }
-  const c = h.indexOf(':')
-  if (c >= 0) h = h.slice(0, c)
-  return h.endsWith('.') ? h.slice(0, -1) : h
+  return hostName(s.view.getHeader('Host') ?? '')
 }
 
 export const httpModule: LibraryModule = {
