@@ -3,8 +3,9 @@
  * HTTP engine can add `SSL-*` headers to each request and rules can ask. Read lazily.
  * @module
  */
-import type { PeerCertificate, TLSSocket } from 'node:tls'
+import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls'
 import type { Socket } from 'node:net'
+import { certFacts, type CertFacts } from './cert-facts.ts'
 
 /** vTM `ssl.client_cert_headers`. */
 export type ClientCertHeaderMode = 'none' | 'simple' | 'all'
@@ -25,6 +26,18 @@ export interface TlsConnectionInfo {
   readonly clientCertError: string
   /** Header fields (`[name, value, name, value, ...]`) to add to every request on the connection. */
   readonly requestHeaders: readonly string[]
+  /** `TLS_AES_256_GCM_SHA384, version=TLSv1.3, bits=256` (standard cipher name, protocol, key bits). */
+  readonly cipherDescription: string
+  /** The session ID in hex (upper case); empty when the session has none. */
+  readonly sessionIdHex: string
+  /** The client's certificate, or null when it sent none. */
+  clientCert(): CertFacts | null
+  /** The client's certificate chain as verified, leaf first, as PEM blocks; empty without one. */
+  clientCertChainPem(): string
+  /** The certificate this side presented. */
+  serverCert(): CertFacts | null
+  /** Its name in the catalog (`ssl/server_keys/<name>`); empty when unknown. */
+  readonly serverCertName: string
 }
 
 /**
@@ -94,7 +107,8 @@ const NO_HEADERS: readonly string[] = Object.freeze([])
 /**
  * The TLS facts of one decrypted connection, read from the socket when first asked for and then
  * kept. Most connections never ask (no SSL headers, no ssl.* rule), and reading them all at
- * every handshake cost a measurable share of a new connection.
+ * every handshake cost a measurable share of a new connection. A fact first asked for after the
+ * socket closed reads as empty.
  */
 class LazyConnectionInfo implements TlsConnectionInfo {
   readonly #socket: TLSSocket
@@ -107,10 +121,77 @@ class LazyConnectionInfo implements TlsConnectionInfo {
   #status: ClientCertStatus | null = null
   #certError = ''
   #headers: readonly string[] | null = null
+  #cipherDescription: string | null = null
+  #sessionIdHex: string | null = null
+  #chainPem: string | null = null
+  #serverCertName: string | null = null
+  #clientCert: CertFacts | null | undefined = undefined
+  #serverCert: CertFacts | null | undefined = undefined
+  readonly #certNames: ReadonlyMap<string, string>
 
-  constructor(socket: TLSSocket, o: ConnectionInfoOptions) {
+  constructor(socket: TLSSocket, o: ConnectionInfoOptions, certNames: ReadonlyMap<string, string>) {
     this.#socket = socket
     this.#o = o
+    this.#certNames = certNames
+  }
+
+  get cipherDescription(): string {
+    if (this.#cipherDescription === null) {
+      const c = this.#socket.getCipher()
+      this.#cipherDescription = `${c.standardName}, version=${this.protocol}, bits=${String(cipherBits(c.standardName))}`
+    }
+    return this.#cipherDescription
+  }
+
+  get sessionIdHex(): string {
+    if (this.#sessionIdHex === null) {
+      const session = this.#socket.getSession()
+      this.#sessionIdHex = session === undefined ? '' : sessionIdOf(session).toString('hex').toUpperCase()
+    }
+    return this.#sessionIdHex
+  }
+
+  clientCert(): CertFacts | null {
+    if (this.#clientCert === undefined) {
+      const raw = (this.#peerCertificate() as Partial<PeerCertificate>).raw
+      this.#clientCert = raw === undefined ? null : certFacts(raw)
+    }
+    return this.#clientCert
+  }
+
+  clientCertChainPem(): string {
+    this.#chainPem ??= this.#readChainPem()
+    return this.#chainPem
+  }
+
+  #readChainPem(): string {
+    // Without a client certificate Node gives an empty object, hence Partial.
+    let cert: Partial<DetailedPeerCertificate> | undefined = this.#socket.getPeerCertificate(true)
+    let out = ''
+    const seen = new Set<string>()
+    // Node links the chain through issuerCertificate; a self-signed root points at itself.
+    while (cert?.raw !== undefined && cert.fingerprint256 !== undefined && !seen.has(cert.fingerprint256)) {
+      seen.add(cert.fingerprint256)
+      out += certFacts(cert.raw)?.pem ?? ''
+      cert = cert.issuerCertificate
+    }
+    return out
+  }
+
+  serverCert(): CertFacts | null {
+    if (this.#serverCert === undefined) {
+      const local = this.#socket.getCertificate() as Partial<PeerCertificate> | null
+      this.#serverCert = local?.raw === undefined ? null : certFacts(local.raw)
+    }
+    return this.#serverCert
+  }
+
+  get serverCertName(): string {
+    if (this.#serverCertName === null) {
+      const local = this.#socket.getCertificate() as Partial<PeerCertificate> | null
+      this.#serverCertName = local?.fingerprint256 === undefined ? '' : (this.#certNames.get(local.fingerprint256) ?? '')
+    }
+    return this.#serverCertName
   }
 
   get protocol(): string {
@@ -180,9 +261,54 @@ class LazyConnectionInfo implements TlsConnectionInfo {
   }
 }
 
-/** Remembers that `socket` has just finished its handshake; its facts are read when needed. */
-export function recordConnectionInfo(socket: TLSSocket, o: ConnectionInfoOptions): TlsConnectionInfo {
-  const info = new LazyConnectionInfo(socket, o)
+/** Key bits of a cipher suite, from its standard name. */
+function cipherBits(standardName: string): number {
+  if (/AES_256|CHACHA20|CAMELLIA_256|ARIA_256/.test(standardName)) return 256
+  if (/AES_128|CAMELLIA_128|ARIA_128|SEED/.test(standardName)) return 128
+  if (standardName.includes('3DES')) return 112
+  return 0
+}
+
+/**
+ * The session ID inside a serialized SSL_SESSION (DER: SEQUENCE { version, sslVersion, cipher,
+ * sessionID OCTET STRING, ... }); empty when it cannot be found.
+ */
+function sessionIdOf(der: Buffer): Buffer {
+  let at = derHeader(der, 0)
+  if (at === null || der[0] !== 0x30) return Buffer.alloc(0)
+  let pos = at.start
+  for (let field = 0; field < 4; field++) {
+    at = derHeader(der, pos)
+    if (at === null) return Buffer.alloc(0)
+    if (field === 3) return der[pos] === 0x04 ? der.subarray(at.start, at.end) : Buffer.alloc(0)
+    pos = at.end
+  }
+  return Buffer.alloc(0)
+}
+
+function derHeader(buf: Buffer, at: number): { start: number; end: number } | null {
+  let len = buf[at + 1]
+  if (len === undefined) return null
+  let start = at + 2
+  if (len >= 0x80) {
+    const bytes = len & 0x7f
+    if (bytes === 0 || bytes > 4) return null
+    len = 0
+    for (let i = 0; i < bytes; i++) len = len * 256 + (buf[start + i] ?? 0)
+    start += bytes
+  }
+  return start + len > buf.length ? null : { start, end: start + len }
+}
+
+const NO_CERT_NAMES: ReadonlyMap<string, string> = new Map()
+
+/**
+ * Remembers that `socket` has just finished its handshake; its facts are read when needed.
+ * `certNames` maps the SHA-256 fingerprints (Node's colon form) of the certificates this side
+ * may present to their catalog names.
+ */
+export function recordConnectionInfo(socket: TLSSocket, o: ConnectionInfoOptions, certNames: ReadonlyMap<string, string> = NO_CERT_NAMES): TlsConnectionInfo {
+  const info = new LazyConnectionInfo(socket, o, certNames)
   infos.set(socket, info)
   return info
 }

@@ -68,6 +68,8 @@ export class TlsTerminator {
   readonly #server: Server
   readonly #hosts = new HostMap<SecureContext>()
   readonly #options: TlsTerminatorOptions
+  /** Catalog names of the certificates this terminator presents, by SHA-256 fingerprint. */
+  readonly #certNames = new Map<string, string>()
   #onSecure: SecureHandler | null = null
 
   /** Builds every secure context now; throws if OpenSSL rejects the material (checked earlier). */
@@ -75,6 +77,7 @@ export class TlsTerminator {
     this.name = o.name
     this.#options = o
     for (const row of o.hostCerts) this.#hosts.add(row.host, createSecureContext(contextOptions(o, row.certs)))
+    for (const c of [...o.defaultCerts, ...o.hostCerts.flatMap((row) => row.certs)]) this.#certNames.set(c.leaf.fingerprint256, c.name)
     const requestCert = o.requestClientCert !== 'dont_request'
     this.#server = createServer({
       ...contextOptions(o, o.defaultCerts),
@@ -126,7 +129,7 @@ export class TlsTerminator {
       socket.destroy()
       return
     }
-    recordConnectionInfo(socket, this.#options.info)
+    recordConnectionInfo(socket, this.#options.info, this.#certNames)
     this.#onSecure?.(socket)
   }
 }

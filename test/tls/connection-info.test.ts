@@ -4,8 +4,10 @@ import { after, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
+import { constants } from 'node:crypto'
+import { systemClock } from '../../src/core/index.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { TlsTerminator, parseCaBundle, parseServerKey, tlsInfoOf, TLS_HEADER_NAMES, type TlsConnectionInfo, type TlsTerminatorOptions } from '../../src/tls/index.ts'
+import { TlsSessionCache, TlsTerminator, parseCaBundle, parseServerKey, tlsInfoOf, TLS_HEADER_NAMES, type TlsConnectionInfo, type TlsTerminatorOptions } from '../../src/tls/index.ts'
 import { makePki } from './pki.ts'
 import { tlsConnect } from './tls-client.ts'
 
@@ -42,7 +44,13 @@ async function terminate(t: TestContext, o: Partial<TlsTerminatorOptions>): Prom
   const waiting: ((i: TlsConnectionInfo | null) => void)[] = []
   const server = createServer((raw: Socket) => {
     terminator.accept(raw, (secure: TLSSocket) => {
-      waiting.shift()?.(tlsInfoOf(secure))
+      const info = tlsInfoOf(secure)
+      // Facts are read lazily and kept: read them all while the connection is open.
+      if (info !== null) {
+        void [info.protocol, info.cipher, info.serverName, info.isSessionReused, info.clientCertStatus, info.requestHeaders]
+        void [info.cipherDescription, info.sessionIdHex, info.clientCert(), info.clientCertChainPem(), info.serverCert(), info.serverCertName]
+      }
+      waiting.shift()?.(info)
       secure.end()
     })
   })
@@ -90,6 +98,36 @@ test('simple headers describe a verified client certificate; all adds the certif
   assert.equal(header(allInfo, 'SSL-Client-Cert'), der.toString('base64'))
   assert.equal(header(allInfo, 'SSL-Protocol'), 'TLSv1.2')
   assert.equal(header(allInfo, 'SSL-Session-Reused'), 'no')
+})
+
+test('rules-facing facts: cipher description, session ID, both certificates and the catalog name', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const client = pki.client('carol')
+  // Stateful sessions (cache on, tickets off), so a TLS 1.2 session has an ID.
+  const term = await terminate(t, { sessionCache: new TlsSessionCache(systemClock, 100, 60000), secureOptions: constants.SSL_OP_NO_TICKET })
+  const got = term.next()
+  await tlsConnect(t, term.port, { cert: client.cert, key: client.key, maxVersion: 'TLSv1.2' })
+  const info = await got
+  assert.ok(info !== null)
+  assert.match(info.cipherDescription, /^TLS_\w+, version=TLSv1\.2, bits=(128|256)$/)
+  assert.match(info.sessionIdHex, /^[0-9A-F]{64}$/)
+  assert.equal(info.clientCert()?.subject, '/CN=carol')
+  assert.equal(info.clientCert()?.commonName, 'carol')
+  assert.equal(info.clientCert()?.issuer, '/CN=testca')
+  const chain = info.clientCertChainPem()
+  assert.equal(chain.match(/-----BEGIN CERTIFICATE-----/g)?.length, 2, 'leaf and CA')
+  assert.ok(chain.startsWith(info.clientCert()?.pem ?? 'x'))
+  assert.equal(info.serverCert()?.commonName !== undefined, true)
+  assert.equal(info.serverCertName, 'main')
+
+  const none = term.next()
+  await tlsConnect(t, term.port)
+  const plain = await none
+  assert.equal(plain?.clientCert(), null)
+  assert.equal(plain.clientCertChainPem(), '')
 })
 
 test('an unverified certificate is reported as invalid; no certificate as none; mode none adds nothing', async (t) => {
