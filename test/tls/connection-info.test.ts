@@ -47,8 +47,8 @@ async function terminate(t: TestContext, o: Partial<TlsTerminatorOptions>): Prom
       const info = tlsInfoOf(secure)
       // Facts are read lazily and kept: read them all while the connection is open.
       if (info !== null) {
-        void [info.protocol, info.cipher, info.serverName, info.isSessionReused, info.clientCertStatus, info.requestHeaders]
-        void [info.cipherDescription, info.sessionIdHex, info.clientCert(), info.clientCertChainPem(), info.serverCert(), info.serverCertName]
+        [info.protocol, info.cipher, info.serverName, info.isSessionReused, info.clientCertStatus, info.requestHeaders]
+        [info.cipherDescription, info.sessionIdHex, info.clientCert(), info.clientCertChainPem(), info.serverCert(), info.serverCertName]
       }
       waiting.shift()?.(info)
       secure.end()
