@@ -58,7 +58,8 @@ function remove(list: string[], name: string): boolean {
     to += 2
   }
   if (to === list.length) return false
-  list.length = to
+  // pop, not `length = to`: assigning length is a runtime call, popping is not.
+  while (list.length > to) list.pop()
   return true
 }
 
