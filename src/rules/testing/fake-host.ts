@@ -82,7 +82,8 @@ class HeaderList {
     const fields = this.fields
     let to = 0
     for (const field of fields) if (!sameName(field[0], name)) fields[to++] = field
-    if (to !== fields.length) fields.length = to
+    // pop, not `length = to`: assigning length is a runtime call, popping is not.
+    while (fields.length > to) fields.pop()
   }
 }
 
