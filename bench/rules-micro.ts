@@ -146,7 +146,7 @@ function httpSessionCase(): void {
   }
   // The rule adds a header; the head goes back to what the parser made, without allocating.
   const resetHead = (): void => {
-    req.headers.length = fieldCount
+    while (req.headers.length > fieldCount) req.headers.pop()
     req.needsRewrite = false
   }
   // A new session per request, as ClientConnection makes them today.
