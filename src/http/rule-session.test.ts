@@ -86,3 +86,19 @@ test('a session whose rule waited is not restarted', async () => {
   assert.deepEqual(services.logs, ['info: /one'])
   assert.equal(session.restart(svc, request('GET /three HTTP/1.1\r\nHost: h\r\n\r\n'), false, 0), false)
 })
+
+test('cookies are read the same from the HTTP view (getHeaderAt) as from a header list', async () => {
+  const { FakeTransaction } = await import('../rules/testing/index.ts')
+  const { Decision, runRule } = await import('../rules/index.ts')
+  const src = 'log.info(http.getCookie("a") . "," . http.getCookie("c") . "," . http.getCookie("d") . "," . http.getCookie("zz") . "," . http.getCookie("q"));'
+  const fields: [string, string][] = [['Cookie', 'a=1; xa=9'], ['Host', 'h'], ['cookie', 'b=2;c=3 ; q="quoted"'], ['COOKIE', 'd=4']]
+  const services = new FakeServices()
+  const svc = service(services, bindings(src))
+  const head = request(`GET / HTTP/1.1\r\n${fields.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n`)
+  new RuleSession(svc, head, conn, host, true, 0, () => 0).runRequest(() => undefined)
+  const [binding] = bindings(src)
+  assert.ok(binding)
+  const o = runRule(binding.rule, { view: new FakeTransaction({ headers: fields }), services, decision: new Decision(), phase: 'REQUEST' })
+  assert.ok(!(o instanceof Promise))
+  assert.deepEqual(services.logs, ['info: 1,3,4,,quoted', 'info: 1,3,4,,quoted'])
+})

@@ -140,6 +140,14 @@ export class HttpRuleView implements TransactionView {
   getHeader(name: string): string | undefined {
     return find(this.#req.headers, name)
   }
+  getHeaderAt(name: string, index: number): string | undefined {
+    const list = this.#req.headers
+    let seen = 0
+    for (let i = 0; i < list.length; i += 2) {
+      if (sameName(list[i] ?? '', name) && seen++ === index) return list[i + 1]
+    }
+    return undefined
+  }
   setHeader(name: string, value: string): void {
     if (isFramingField(name)) return
     remove(this.#req.headers, name)

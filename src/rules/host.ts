@@ -33,6 +33,12 @@ export interface TransactionView {
   listHeaders(): readonly HeaderField[]
   /** First value of a request header, or undefined when absent. */
   getHeader(name: string): string | undefined
+  /**
+   * Optional: the value of the `index`-th (0-based) request header named `name`, or undefined
+   * when there are fewer. Hot library functions (cookies) use it to read a repeatable header
+   * without listHeaders building its list; a view without it is read through listHeaders.
+   */
+  getHeaderAt?(name: string, index: number): string | undefined
   /** Replaces every header of that name with one field (adds it if absent). */
   setHeader(name: string, value: string): void
   /** Adds a field, keeping existing ones of the same name. */

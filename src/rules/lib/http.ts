@@ -75,24 +75,40 @@ function writeCookies(s: RunState, list: readonly [string, string][]): void {
   else s.view.setHeader('Cookie', headerValue(list.map(([n, v]) => `${n}=${v}`).join('; ')))
 }
 
+/** The value of cookie `name` in one Cookie header, or null when it has none of that name. */
+function cookieIn(v: string, name: string): string | null {
+  let from = 0
+  while (from < v.length) {
+    const i = v.indexOf(name, from)
+    if (i < 0) break
+    const before = i === 0 ? ';' : v.charAt(i - 1)
+    let j = i + name.length
+    while (v.charAt(j) === ' ') j++
+    if ((before === ';' || before === ' ') && v.charAt(j) === '=') {
+      const end = v.indexOf(';', j)
+      return v.slice(j + 1, end < 0 ? v.length : end).trim().replace(/^"(.*)"$/, '$1')
+    }
+    from = i + 1
+  }
+  return null
+}
+
 /** One cookie's value without building the whole list (the common, hot case). */
 function findCookie(s: RunState, name: string): string {
   if (name === '') return ''
-  for (const [n, v] of s.view.listHeaders()) {
-    if (!equalsLowerName(n, 'cookie')) continue
-    let from = 0
-    while (from < v.length) {
-      const i = v.indexOf(name, from)
-      if (i < 0) break
-      const before = i === 0 ? ';' : v.charAt(i - 1)
-      let j = i + name.length
-      while (v.charAt(j) === ' ') j++
-      if ((before === ';' || before === ' ') && v.charAt(j) === '=') {
-        const end = v.indexOf(';', j)
-        return v.slice(j + 1, end < 0 ? v.length : end).trim().replace(/^"(.*)"$/, '$1')
-      }
-      from = i + 1
+  const view = s.view
+  if (view.getHeaderAt !== undefined) {
+    for (let k = 0; ; k++) {
+      const v = view.getHeaderAt('Cookie', k)
+      if (v === undefined) return ''
+      const found = cookieIn(v, name)
+      if (found !== null) return found
     }
+  }
+  for (const [n, v] of view.listHeaders()) {
+    if (!equalsLowerName(n, 'cookie')) continue
+    const found = cookieIn(v, name)
+    if (found !== null) return found
   }
   return ''
 }

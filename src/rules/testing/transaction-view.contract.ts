@@ -48,6 +48,16 @@ export function runTransactionViewContract(name: string, make: (req: FakeRequest
     assert.equal(v.getHeader('x-new'), undefined)
   })
 
+  void test(`${name}: getHeaderAt, where there is one, agrees with listHeaders`, async () => {
+    const v = await make({ ...base, headers: [['Cookie', 'a=1'], ['Host', 'h'], ['cookie', 'b=2; c=3'], ['COOKIE', 'd=4']] })
+    if (v.getHeaderAt === undefined) return
+    const listed = v.listHeaders().filter(([n]) => n.toLowerCase() === 'cookie').map(([, x]) => x)
+    const at: (string | undefined)[] = []
+    for (let i = 0; i <= listed.length; i++) at.push(v.getHeaderAt('Cookie', i))
+    assert.deepEqual(at, [...listed, undefined])
+    assert.equal(v.getHeaderAt('X-Missing', 0), undefined)
+  })
+
   void test(`${name}: body reads honour maxBytes and may be a Promise`, async () => {
     const v = await make(base)
     assert.equal(await v.getBody(0), 'hello world')
