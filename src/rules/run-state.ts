@@ -25,7 +25,8 @@ export const DEFAULT_EXECUTION_WARNING_MS = 500
 /** Sluice's own wall-time cap for one stretch of a run without yielding. */
 export const DEFAULT_MAX_RUN_MS = 2000
 
-export const EMPTY_CAPTURES: readonly Value[] = Object.freeze(['', '', '', '', '', '', '', '', '', ''])
+/** How many capture variables there are: `$0`..`$9`. */
+const CAPTURES = 10
 
 /**
  * Everything one run of one rule needs. A finished synchronous run hands its instance back to
@@ -41,8 +42,8 @@ export class RunState {
   abortReason: 'budget' | 'error' | 'assert' = 'error'
   /** The line of the statement being executed, for error messages. */
   line = 0
-  /** `$0`..`$9`; replaced wholesale by regex functions (copy-on-write). */
-  captures: readonly Value[] = EMPTY_CAPTURES
+  /** `$0`..`$9`: this run's own list, written in place by regex and outbound HTTP functions. */
+  readonly captures: Value[] = new Array<Value>(CAPTURES).fill('')
   /** Return value of the sub being left with `return`. */
   returnValue: Value = ''
   subDepth = 0
@@ -95,7 +96,7 @@ export class RunState {
     this.errorLine = 0
     this.abortReason = 'error'
     this.line = 0
-    this.captures = EMPTY_CAPTURES
+    this.clearCaptures()
     this.returnValue = ''
     this.subDepth = 0
     this.warnAfterMs = warnAfterMs
@@ -159,16 +160,21 @@ export class RunState {
     if (this.halt === HALT_NONE) this.halt = HALT_STOP
   }
 
-  /** Sets `$1..$n` from a list (regex captures, outbound HTTP results); the rest become `""`. */
-  setCaptures(values: readonly Value[]): void {
-    const c: Value[] = ['', '', '', '', '', '', '', '', '', '']
-    for (let i = 0; i < values.length && i < 10; i++) c[i] = values[i] ?? ''
-    this.captures = c
+  /**
+   * Sets `$0..$9` from a list (regex captures, where unmatched groups are undefined; outbound
+   * HTTP results); the rest become `""`.
+   */
+  setCaptures(values: ArrayLike<Value | undefined>): void {
+    const c = this.captures
+    for (let i = 0; i < CAPTURES; i++) c[i] = i < values.length ? (values[i] ?? '') : ''
   }
 
   setCapture(i: number, v: Value): void {
-    const c = this.captures.slice()
-    c[i] = v
-    this.captures = c
+    this.captures[i] = v
+  }
+
+  clearCaptures(): void {
+    const c = this.captures
+    for (let i = 0; i < CAPTURES; i++) c[i] = ''
   }
 }

@@ -7,7 +7,7 @@ import type { CompiledRule, CompiledRuleSet } from './check.ts'
 import type { Frame, MaybePromise } from './closures.ts'
 import type { Decision, RulePhase, RuleServices, TransactionView } from './host.ts'
 import {
-  BREAK, DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS, EMPTY_CAPTURES, HALT_ABORT, HALT_STOP, RETURN, RunState,
+  BREAK, DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS, HALT_ABORT, HALT_STOP, RETURN, RunState,
 } from './run-state.ts'
 import type { Value } from './value.ts'
 
@@ -83,7 +83,7 @@ let spareFrame: Frame = []
 function release(s: RunState, frame: Frame, slotCount: number): void {
   // Values are dropped at once; the view and decision stay referenced until the next run.
   for (let i = 0; i < slotCount; i++) frame[i] = ''
-  s.captures = EMPTY_CAPTURES
+  s.clearCaptures()
   s.returnValue = ''
   spareState = s
   spareFrame = frame

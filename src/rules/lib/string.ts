@@ -44,7 +44,7 @@ function regexMatch(s: RunState, subject: string, pattern: string, flags: string
     return 0
   }
   if (m === null) return 0
-  s.setCaptures(Array.from(m, (x: string | undefined) => x ?? ''))
+  s.setCaptures(m)
   return 1
 }
 
