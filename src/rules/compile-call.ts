@@ -97,6 +97,10 @@ function compileBuiltinCall(
     return compileSmallSyncCall(fn, name, fns as Ev[], prepare)
   }
   if (!argsAsync && def.suspends !== true) {
+    const ops = e.args.map((a, i) => operandOf(c, a, args[i] ?? EMPTY))
+    if (prepare === null && ops.every((o) => o?.kind === OP_CONST || o?.kind === OP_SLOT)) {
+      return compileSimpleArgsCall(fn, name, ops as Operand[])
+    }
     const sf = fns as Ev[]
     return sync((s, f) => {
       if (s.halt !== HALT_NONE || !tick(s)) return ''
@@ -273,6 +277,26 @@ function compileDirectCall(fn: FunctionDef['fn'], name: string, ops: readonly Op
         return call(s)
       })
   }
+}
+
+/**
+ * A call with more than three arguments, all literals or variables (`http.sendResponse("403
+ * Forbidden", "text/plain", $body, "")`): reading them cannot run rule code or halt the run,
+ * so they go straight into one argument array kept with the call site, emptied after the call.
+ */
+function compileSimpleArgsCall(fn: FunctionDef['fn'], name: string, ops: readonly Operand[]): CExpr {
+  const n = ops.length
+  const vals = new Array<Value>(n).fill('')
+  const isConst = ops.map((o) => o.kind === OP_CONST)
+  const consts = ops.map((o) => o.value)
+  const slots = ops.map((o) => o.slot)
+  return sync((s, f) => {
+    if (s.halt !== HALT_NONE || !tick(s)) return ''
+    for (let i = 0; i < n; i++) vals[i] = isConst[i] === true ? (consts[i] ?? '') : (f[slots[i] ?? 0] ?? '')
+    const r = fn(s, vals)
+    for (let i = 0; i < n; i++) vals[i] = ''
+    return checked(s, name, r)
+  })
 }
 
 function compileSubCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>, info: SubInfo): CExpr {

@@ -130,3 +130,16 @@ test('switch tries literal, variable, capture and expression case values in orde
   `)
   assert.deepEqual(out, ['info: lit /a', 'info: var /b', 'info: cap /c', 'info: expr /d/e', 'info: default /zz', 'info: starts /zz', 'info: default /y'])
 })
+
+test('calls with more than three literal or variable arguments, called again, keep their results apart', () => {
+  const out = logs(`
+    $x = "2";
+    foreach( $i in [ 1, 2 ] ) {
+      $a = lang.toArray(1, $x, "3", $i); $b = lang.toArray("a", "b", "c", "d");
+      log.info(array.join($a, ",") . " " . array.join($b, ",") . " " . string.append($x, "-", $i, "-", "e") . " " . string.sprintf("%s%s%s", $i, $x, "z"));
+      $x = "5";
+    }
+    $h = lang.toHash("k", $x, "l", "m"); log.info($h["k"] . $h["l"]);
+  `)
+  assert.deepEqual(out, ['info: 1,2,3,1 a,b,c,d 2-1-e 12z', 'info: 1,5,3,2 a,b,c,d 5-2-e 25z', 'info: 5m'])
+})
