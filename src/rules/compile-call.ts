@@ -338,10 +338,37 @@ function compileSubCall(c: CompileContext, e: Extract<Expr, { kind: 'call' }>, i
   }
   if (!args.some((a) => a.isAsync) && !info.isAsync) {
     const sf = fns as Ev[]
+    const m = sf.length
+    // Frames of finished calls from this site, cleared, for the next call: a synchronous sub's
+    // frame is of no use once it returns. A few at most, so deep recursion keeps none of its.
+    const spare: Frame[] = []
+    const recycle = (frame: Frame): void => {
+      for (let i = 0; i < frame.length; i++) frame[i] = ''
+      if (spare.length < 4) spare.push(frame)
+    }
+    // The steps of run(), with the arguments evaluated straight into the sub's frame.
     return sync((s, f) => {
-      const vals = new Array<Value>(sf.length)
-      for (let i = 0; i < sf.length; i++) vals[i] = (sf[i] as Ev)(s, f)
-      return run(s, vals) as Value
+      const frame = spare.pop() ?? new Array<Value>(info.slotCount).fill('')
+      for (let i = 0; i < m; i++) frame[i] = (sf[i] as Ev)(s, f)
+      if (s.halt !== HALT_NONE || !tick(s)) {
+        recycle(frame)
+        return ''
+      }
+      if (s.subDepth >= MAX_SUB_DEPTH) {
+        s.fail(`sub ${info.name}: calls nested more than ${MAX_SUB_DEPTH} deep`)
+        recycle(frame)
+        return ''
+      }
+      for (let i = 0; i < m; i++) {
+        const v = frame[i] ?? ''
+        if (isCompound(v)) frame[i] = copyValue(v)
+      }
+      s.subDepth++
+      const body = info.body
+      if (body === null) return ''
+      const r = leave(s, body(s, frame) as number)
+      recycle(frame)
+      return r
     })
   }
   const fn: AEv = (s, f) => {

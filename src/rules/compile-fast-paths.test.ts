@@ -143,3 +143,16 @@ test('calls with more than three literal or variable arguments, called again, ke
   `)
   assert.deepEqual(out, ['info: 1,2,3,1 a,b,c,d 2-1-e 12z', 'info: 1,5,3,2 a,b,c,d 5-2-e 25z', 'info: 5m'])
 })
+
+test('sub calls start with empty locals every time, recursion included, and copy compound arguments', () => {
+  const out = logs(`
+    sub f($n) { if( $seen != "" ) return "dirty"; $seen = "x"; if( $n > 0 ) return f($n - 1) . $n; return "clean"; }
+    sub g($a) { array.push($a, 9); return array.length($a); }
+    sub h($v) { return $v; }
+    $x = [1];
+    log.info(f(3) . " " . f(2) . " " . f(f(0) == "clean"));
+    log.info(g($x) . g($x) . array.length($x) . " " . h(h("a") . h("b")));
+    $r = h($x); array.push($r, 5); log.info(array.length($x) . array.length($r));
+  `)
+  assert.deepEqual(out, ['info: clean123 clean12 clean1', 'info: 221 ab', 'info: 12'])
+})
