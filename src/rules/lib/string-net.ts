@@ -41,9 +41,74 @@ function maskBits(family: 4 | 6, prefix: number): bigint {
   return ((1n << BigInt(prefix)) - 1n) << BigInt(width - prefix)
 }
 
+/**
+ * The IPv4 address in dotted-quad form at `text[start..end)` as an unsigned 32-bit number, or
+ * -1 for anything else: exactly what isIP accepts as version 4 (four decimal parts of 0-255,
+ * no leading zeros). Read in place, so a mask's parts need no substrings.
+ */
+function parseIpv4(text: string, start = 0, end = text.length): number {
+  let value = 0
+  let i = start
+  for (let parts = 0; parts < 4; parts++) {
+    if (parts > 0) {
+      if (i >= end || text.charCodeAt(i) !== 0x2e) return -1
+      i++
+    }
+    const first = i
+    let part = 0
+    while (i < end && i - first < 3) {
+      const c = text.charCodeAt(i)
+      if (c < 0x30 || c > 0x39) break
+      part = part * 10 + (c - 0x30)
+      i++
+    }
+    const digits = i - first
+    if (digits === 0 || part > 255 || (digits > 1 && text.charCodeAt(first) === 0x30)) return -1
+    value = value * 256 + part
+  }
+  return i === end ? value : -1
+}
+
+/** The mask of a `/prefix` made of digits only at `text[start..)`, or -1 when it is not that. */
+function prefixMask4(text: string, start: number): number {
+  if (start >= text.length) return -1
+  let prefix = 0
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x30 || c > 0x39) return -1
+    // Anything from 32 up is the whole address; stop counting before the number overflows.
+    if (prefix < 32) prefix = prefix * 10 + (c - 0x30)
+  }
+  if (prefix <= 0) return 0
+  if (prefix >= 32) return 0xffffffff
+  return (0xffffffff << (32 - prefix)) >>> 0
+}
+
+/**
+ * ipMaskMatch for an IPv4 address (`ip`, parsed) in 32-bit arithmetic: rules test client
+ * addresses against masks on every request, and the general path works in BigInt.
+ */
+function ipv4MaskMatch(ipText: string, ip: number, m: string): boolean {
+  if (m.endsWith('.') && /^(\d{1,3}\.){1,3}$/.test(m)) return ipText.startsWith(m)
+  const slash = m.indexOf('/')
+  const net = parseIpv4(m, 0, slash < 0 ? m.length : slash)
+  // Not an IPv4 network (an IPv6 one, or nothing): no match, as in the general path.
+  if (net < 0) return false
+  let bits = 0xffffffff
+  if (slash >= 0) {
+    const dotted = parseIpv4(m, slash + 1)
+    bits = dotted >= 0 ? dotted : prefixMask4(m, slash + 1)
+    if (bits < 0) return false
+  }
+  return ((ip & bits) >>> 0) === ((net & bits) >>> 0)
+}
+
 /** string.ipmaskmatch: CIDR, dotted netmask, a trailing-dot prefix (`10.0.1.`), or an exact address. */
 export function ipMaskMatch(ipText: string, mask: string): boolean {
-  const ip = parseIp(ipText.trim())
+  const text = ipText.trim()
+  const ip4 = parseIpv4(text)
+  if (ip4 >= 0) return ipv4MaskMatch(text, ip4, mask.trim())
+  const ip = parseIp(text)
   if (ip === null) return false
   const m = mask.trim()
   if (ip.family === 4 && /^(\d{1,3}\.){1,3}$/.test(m)) return ipText.trim().startsWith(m)
