@@ -183,6 +183,7 @@ export abstract class RuleSide extends NodeSide implements RuleSessionHost {
       localIp: plainClientIp(this.socket.localAddress ?? ''),
       localPort: this.socket.localPort ?? 0,
       isTls: tlsInfoOf(this.socket) !== null,
+      tls: tlsInfoOf(this.socket),
       virtualServer: svc.name,
       data: new Map<string, Value>(),
     }

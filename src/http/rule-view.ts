@@ -4,7 +4,7 @@
  * client receive exactly what the rules left.
  * @module
  */
-import type { HeaderField, TransactionView, Value } from '../rules/index.ts'
+import type { HeaderField, TlsFacts, TransactionView, Value } from '../rules/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { equalsLower } from './syntax.ts'
@@ -76,6 +76,8 @@ export interface RuleConnectionInfo {
   readonly localIp: string
   readonly localPort: number
   readonly isTls: boolean
+  /** The decrypted connection's TLS facts; absent or null on plain connections. */
+  readonly tls?: TlsFacts | null
   readonly virtualServer: string
   /** `connection.data.*`, shared by every transaction on the connection. */
   readonly data: Map<string, Value>
@@ -189,6 +191,9 @@ export class HttpRuleView implements TransactionView {
   }
   isTls(): boolean {
     return this.#conn.isTls
+  }
+  tls(): TlsFacts | null {
+    return this.#conn.tls ?? null
   }
   getVirtualServer(): string {
     return this.#conn.virtualServer

@@ -13,6 +13,44 @@ export type RulePhase = 'REQUEST' | 'RESPONSE' | 'COMPLETION'
 /** A header as it appears on the wire: original name spelling and value (latin1 text). */
 export type HeaderField = readonly [name: string, value: string]
 
+/** A certificate as ssl.clientCert* and ssl.serverCert* report it. */
+export interface TlsCertFacts {
+  readonly pem: string
+  /** One-line form: `/C=GB/O=Example/CN=alice`. */
+  readonly subject: string
+  readonly issuer: string
+  readonly commonName: string
+  /** Upper-case hex. */
+  readonly serialHex: string
+  readonly serialDecimal: string
+  /** Seconds since the epoch. */
+  readonly notBefore: number
+  readonly notAfter: number
+  /** Lower-case hex digests of the DER bytes. */
+  readonly md5: string
+  readonly sha1: string
+  readonly signatureAlgorithm: string
+  readonly publicKeyPem: string
+  readonly version: number
+}
+
+/** The client connection's TLS session, read when a rule asks. */
+export interface TlsFacts {
+  /** `TLS_AES_256_GCM_SHA384, version=TLSv1.3, bits=256`. */
+  readonly cipherDescription: string
+  /** The SNI name the client sent, lower case. */
+  readonly serverName: string
+  readonly sessionIdHex: string
+  readonly clientCertStatus: 'ok' | 'invalid' | 'none'
+  /** Why the client certificate did not verify (OpenSSL code). */
+  readonly clientCertError: string
+  clientCert(): TlsCertFacts | null
+  clientCertChainPem(): string
+  serverCert(): TlsCertFacts | null
+  /** Catalog name of the certificate presented. */
+  readonly serverCertName: string
+}
+
 /**
  * One transaction, as a rule sees it. Implemented by the HTTP (or generic TCP) data plane.
  * Header names are matched case-insensitively by the implementation. Strings are byte strings
@@ -60,6 +98,8 @@ export interface TransactionView {
   getLocalPort(): number
   /** Whether the client connection is TLS. */
   isTls(): boolean
+  /** What the client connection's TLS session is (ssl.*), or null when it is not decrypted. */
+  tls(): TlsFacts | null
   getVirtualServer(): string
   /** The node in use (`host:port`), or `""` before one is chosen (request rules). */
   getNode(): string

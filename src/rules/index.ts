@@ -16,7 +16,7 @@ export type { RunEnv, RunOutcome } from './run.ts'
 export { Decision } from './host.ts'
 export type {
   DataStore, GeneratedResponse, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo,
-  RulePhase, RuleServices, TransactionView,
+  RulePhase, RuleServices, TlsCertFacts, TlsFacts, TransactionView,
 } from './host.ts'
 export { FunctionRegistry } from './registry.ts'
 export type { BuiltinFn, FunctionDef, FunctionSpec, LibraryModule } from './registry.ts'

@@ -4,7 +4,7 @@
  * parts of the view (method, URL, headers, status) are empty and their setters do nothing.
  * @module
  */
-import type { Decision, HeaderField, TransactionView, Value } from '../rules/index.ts'
+import type { Decision, HeaderField, TlsFacts, TransactionView, Value } from '../rules/index.ts'
 
 /** What the view needs from its stream connection. */
 export interface StreamRuleHost {
@@ -14,6 +14,8 @@ export interface StreamRuleHost {
   readonly localIp: string
   readonly localPort: number
   readonly isTls: boolean
+  /** TLS facts for ssl.*: the decrypted session's, or only the SNI name on pass-through. */
+  tlsFacts(): TlsFacts | null
   /** Client bytes read and not yet forwarded. */
   clientData(): Buffer
   /** Replaces the client bytes not yet forwarded (`request.set`). */
@@ -30,6 +32,24 @@ export interface StreamRuleHost {
   /** `host:port` of the node, '' before one is connected. */
   nodeId(): string
   elapsedMs(): number
+}
+
+/**
+ * On TLS pass-through (protocol `ssl`) only the SNI name of the ClientHello is known: the rest
+ * of ssl.* reads as empty.
+ */
+export function passThroughTlsFacts(serverName: string): TlsFacts {
+  return {
+    cipherDescription: '',
+    serverName,
+    sessionIdHex: '',
+    clientCertStatus: 'none',
+    clientCertError: '',
+    clientCert: () => null,
+    clientCertChainPem: () => '',
+    serverCert: () => null,
+    serverCertName: '',
+  }
 }
 
 /** Does the pattern of `request.endsWith` match the data? An invalid pattern ends nothing. */
@@ -123,6 +143,9 @@ export class StreamRuleView implements TransactionView {
   }
   isTls(): boolean {
     return this.#host.isTls
+  }
+  tls(): TlsFacts | null {
+    return this.#host.tlsFacts()
   }
   getVirtualServer(): string {
     return this.#host.virtualServer

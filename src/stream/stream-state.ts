@@ -8,9 +8,11 @@ import type { Socket } from 'node:net'
 import type { Clock } from '../core/index.ts'
 import type { PersistenceChoice } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
+import type { TlsFacts } from '../rules/index.ts'
+import { tlsInfoOf } from '../tls/index.ts'
 import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
 import { StreamRuleSession } from './stream-rules.ts'
-import type { StreamRuleHost } from './stream-rule-view.ts'
+import { passThroughTlsFacts, type StreamRuleHost } from './stream-rule-view.ts'
 import type { StreamService, StreamTransaction } from './stream-service.ts'
 
 /** Process-wide dependencies of stream transactions. */
@@ -90,6 +92,10 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
 
   serverName(): string {
     return this.sniName
+  }
+
+  tlsFacts(): TlsFacts | null {
+    return tlsInfoOf(this.client) ?? (this.sniName === '' ? null : passThroughTlsFacts(this.sniName))
   }
 
   usePool(name: string): boolean {

@@ -72,3 +72,21 @@ test('https without decryption is passed through as well', async (t) => {
   assert.equal(s.authorized, true)
   assert.equal(await readAll(s), 'node-a:a.test')
 })
+
+test('a request rule on ssl pass-through routes with ssl.getTLSServerName()', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const a = await tlsNode(t, 'node-a', pki.server(['a.test']))
+  const b = await tlsNode(t, 'node-b', pki.server(['b.test']))
+  const port = await freePort()
+  await startApp(t, {
+    'pools/a': poolObj([a]),
+    'pools/b': poolObj([b]),
+    'rules/sni': 'if( ssl.getTLSServerName() == "a.test" && !ssl.isSSL() && ssl.clientCipher() == "" ) pool.use( "a" );',
+    'virtual_servers/tcp': vsObj(port, 'ssl', 'b', { basic: { request_rules: ['sni'] } }),
+  })
+  assert.equal(await readAll(await tlsConnect(t, port, { servername: 'a.test', ca: pki.ca.cert })), 'node-a:a.test')
+  assert.equal(await readAll(await tlsConnect(t, port, { servername: 'b.test', ca: pki.ca.cert })), 'node-b:b.test')
+})

@@ -3,6 +3,7 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
+import { X509Certificate, createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { connect as tcpConnect, type Socket } from 'node:net'
 import type { TestContext } from 'node:test'
@@ -358,4 +359,60 @@ test('client certificate fields reach the node; a client cannot forge them', asy
   assert.ok(seen)
   assert.equal(seen['ssl-client-cert-status'], 'ok', 'the forged value is replaced')
   assert.match(String(seen['ssl-client-cert-subject']), /alice/)
+})
+
+test('ssl.* rule functions read the client session, its certificate and the server certificate', async (t) => {
+  if (pki === undefined || certs === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const rule = [
+    'http.setHeader("X-Is", ssl.isSSL());',
+    'http.setHeader("X-Cipher", ssl.clientCipher());',
+    'http.setHeader("X-SNI", ssl.getTLSServerName());',
+    'http.setHeader("X-Status", ssl.clientCertStatus());',
+    'http.setHeader("X-CN", ssl.clientCertCommonName());',
+    'http.setHeader("X-Issuer", ssl.clientCertIssuer());',
+    'http.setHeader("X-Version", ssl.clientCertVersion());',
+    'http.setHeader("X-SHA1", ssl.clientCertSHA1());',
+    'http.setHeader("X-Has-PEM", string.startsWith(ssl.clientCert(), "-----BEGIN CERTIFICATE-----"));',
+    'http.setHeader("X-Server-Name", ssl.serverCertName());',
+    'http.setHeader("X-Server-CN", ssl.serverCertCommonName());',
+  ].join('\n')
+  const node = await startHttpNode(t, 'n1')
+  const port = await freePort()
+  await startApp(t, {
+    ...catalog(),
+    'ssl/cas/testca': pki.ca.cert,
+    'rules/sslinfo': rule,
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/web': vsObj(port, 'https', 'p', {
+      basic: { ssl_decrypt: true, request_rules: ['sslinfo'] },
+      ssl: { server_cert_default: 'main', server_cert_host_mapping: [{ host: 'a.test', certificate: 'a' }], request_client_cert: 'request', client_cert_cas: ['testca'] },
+    }),
+  })
+  const withCert = await tlsConnect(t, port, { cert: certs.client.cert, key: certs.client.key, servername: 'a.test' })
+  withCert.write('GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n')
+  assert.match(await readAll(withCert), /\r\n\r\nn1$/)
+  const seen = node.seen[0]?.headers
+  assert.ok(seen)
+  assert.equal(seen['x-is'], '1')
+  assert.match(String(seen['x-cipher']), /^TLS_\w+, version=TLSv1\.3, bits=(128|256)$/)
+  assert.equal(seen['x-sni'], 'a.test')
+  assert.equal(seen['x-status'], 'OK')
+  assert.equal(seen['x-cn'], 'alice')
+  assert.equal(seen['x-issuer'], '/CN=testca')
+  assert.equal(seen['x-version'], '3')
+  assert.equal(seen['x-sha1'], createHash('sha1').update(new X509Certificate(certs.client.cert).raw).digest('hex'))
+  assert.equal(seen['x-has-pem'], '1')
+  assert.equal(seen['x-server-name'], 'a', 'the SNI-mapped certificate was presented')
+  assert.equal(seen['x-server-cn'], 'a.test')
+
+  const without = await tlsConnect(t, port, {})
+  without.write('GET / HTTP/1.1\r\nHost: main.test\r\nConnection: close\r\n\r\n')
+  assert.match(await readAll(without), /\r\n\r\nn1$/)
+  const plain = node.seen[1]?.headers
+  assert.equal(plain?.['x-status'], 'NoClientCert')
+  assert.equal(plain['x-cn'], '')
+  assert.equal(plain['x-server-name'], 'main')
 })

@@ -5,7 +5,7 @@
  */
 import { ManualClock, SeededRandom } from '../../core/index.ts'
 import type {
-  DataStore, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo, RuleServices, TransactionView,
+  DataStore, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo, RuleServices, TlsFacts, TransactionView,
 } from '../host.ts'
 import { MemoryDataStore } from '../lib/index.ts'
 import type { Value } from '../value.ts'
@@ -24,6 +24,8 @@ export interface FakeRequest {
   readonly localIp?: string
   readonly localPort?: number
   readonly tls?: boolean
+  /** What ssl.* functions read (implies `tls`). */
+  readonly tlsFacts?: TlsFacts
   readonly virtualServer?: string
   readonly node?: string
   readonly response?: {
@@ -135,7 +137,8 @@ export class FakeTransaction implements TransactionView {
   getRemotePort(): number { return this.#req.remotePort ?? 40000 }
   getLocalIp(): string { return this.#req.localIp ?? '127.0.0.1' }
   getLocalPort(): number { return this.#req.localPort ?? 80 }
-  isTls(): boolean { return this.#req.tls ?? false }
+  isTls(): boolean { return this.#req.tls ?? this.#req.tlsFacts !== undefined }
+  tls(): TlsFacts | null { return this.#req.tlsFacts ?? null }
   getVirtualServer(): string { return this.#req.virtualServer ?? 'vs' }
   getNode(): string { return this.#req.node ?? '' }
   hasResponse(): boolean { return this.#req.response !== undefined }
