@@ -40,6 +40,10 @@ export type { ServiceSource } from './transaction-base.ts'
 const SMALL_BODY_BYTES = 16384
 
 export class ClientConnection extends RuleSide implements HasDeadline {
+  /** The last transaction's rule session, to restart for the next one. */
+  protected spareRules: RuleSession | null = null
+  readonly #monoNow = (): number => this.deps.clock.monoMs()
+
   constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
     super(socket, deps, source)
     socket.on('data', (chunk: Buffer) => {
@@ -154,9 +158,14 @@ export class ClientConnection extends RuleSide implements HasDeadline {
     }
     this.requestCount++
     if (svc.rules !== NO_RULES) {
-      const rules = new RuleSession(svc, head, this.ruleConnection(svc), this, this.requestCount === 1, this.startMono, () =>
-        this.deps.clock.monoMs(),
-      )
+      // The previous transaction's session is reused unless one of its rules waited (its
+      // callbacks may still come); then a new one is made.
+      const spare = this.spareRules
+      this.spareRules = null
+      const rules =
+        spare !== null && spare.restart(svc, head, this.requestCount === 1, this.startMono)
+          ? spare
+          : new RuleSession(svc, head, this.ruleConnection(svc), this, this.requestCount === 1, this.startMono, this.#monoNow)
       this.rules = rules
       if (svc.rules.request.length > 0) {
         this.state = S_RULES
@@ -327,6 +336,7 @@ export class ClientConnection extends RuleSide implements HasDeadline {
 
   protected resetTransaction(): void {
     this.resetNodeSide()
+    this.spareRules = this.rules
     this.rules = null
     this.req = null
     this.bytesIn = 0
