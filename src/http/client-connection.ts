@@ -251,11 +251,12 @@ export class ClientConnection extends RuleSide implements HasDeadline {
       this.relay.pushBody(both, headBytes, 0)
       return
     }
+    const queuedBefore = this.socket.writableLength
     this.socket.cork()
     this.socket.write(head, 'latin1')
     this.relay.pushBody(buf, bodyStart)
     this.socket.uncork()
-    if (this.socket.writableLength > 0) this.conn?.pinReadBuffer()
+    this.noteClientWrite(queuedBefore)
   }
 
   /** Response rules ran, or request rules added response headers: the head must be rebuilt. */

@@ -253,9 +253,19 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
 
   protected writeClient(data: Buffer): void {
     this.bytesOut += data.length
+    const queuedBefore = this.socket.writableLength
     if (!this.socket.write(data)) this.conn?.socket.pause()
-    // A write that could not finish at once still refers to the node's read buffer.
-    if (this.socket.writableLength > 0) this.conn?.pinReadBuffer()
+    this.noteClientWrite(queuedBefore)
+  }
+
+  /**
+   * After node bytes were written to the client: when the write may still read them later, the
+   * node connection must not reuse its read buffer. `queuedBefore` is the client socket's
+   * writableLength before the write.
+   */
+  protected noteClientWrite(queuedBefore: number): void {
+    const stillReads = this.clientCopiesWrites ? queuedBefore > 0 || this.socket.writableCorked > 0 : this.socket.writableLength > 0
+    if (stillReads) this.conn?.pinReadBuffer()
   }
 
   onNodeEnd(conn: NodeConnection): void {

@@ -56,6 +56,12 @@ export abstract class TransactionBase implements ResponseSink {
   protected readonly clientIp: string
   /** Fields describing a decrypted connection (client certificate, cipher), fixed per connection. */
   protected readonly tlsFields: readonly string[]
+  /**
+   * A TLS client socket encrypts what it is given during write(), so only a write queued behind
+   * another still refers to the caller's bytes; a plain socket refers to them until the kernel
+   * has taken them all.
+   */
+  protected readonly clientCopiesWrites: boolean
   protected state = S_HEAD
   protected pending: Buffer | null = null
   protected clientEnded = false
@@ -107,6 +113,7 @@ export abstract class TransactionBase implements ResponseSink {
     this.source = source
     this.clientIp = plainClientIp(socket.remoteAddress ?? '')
     this.tlsFields = tlsInfoOf(socket)?.requestHeaders ?? []
+    this.clientCopiesWrites = (socket as Socket & { encrypted?: unknown }).encrypted === true
   }
 
   protected arm(kind: number, ms: number): void {

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import { startRawNode, replyOnHead } from '../helpers/nodes.ts'
+import { freePort, startRawNode, replyOnHead } from '../helpers/nodes.ts'
+import { selfSigned } from '../helpers/self-signed.ts'
+import { poolObj, serverKeyObj, startApp, vsObj } from '../tls/start-app.ts'
+import { tlsConnect } from '../tls/tls-client.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { RawClient } from '../helpers/raw-client.ts'
 import { sleep } from '../helpers/wait.ts'
@@ -51,4 +54,35 @@ test('a response head that arrives in pieces is put together from copies', async
   assert.deepEqual(res.headers.get('x-first'), ['aaaaaaaaaa'])
   assert.deepEqual(res.headers.get('x-second'), ['bbbbbbbbbb'])
   assert.equal(res.body.toString(), 'hello')
+})
+
+test('the same through a decrypting virtual server: TLS writes to a slow client keep bytes intact', async (t) => {
+  const pair = selfSigned()
+  if (pair === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const body = randomBytes(4 * 1024 * 1024)
+  const head = `HTTP/1.1 200 OK\r\nContent-Length: ${String(body.length)}\r\nConnection: keep-alive\r\n\r\n`
+  const node = await startRawNode(t, replyOnHead(Buffer.concat([Buffer.from(head, 'latin1'), body])))
+  const port = await freePort()
+  await startApp(t, {
+    'ssl/server_keys/self': serverKeyObj(pair.cert.toString('latin1'), pair.key.toString('latin1')),
+    'pools/p': poolObj([node.address]),
+    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'self' } }),
+  })
+  for (let round = 0; round < 2; round++) {
+    const socket = await tlsConnect(t, port, { rejectUnauthorized: false })
+    const parts: Buffer[] = []
+    socket.pause()
+    socket.write('GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
+    await sleep(150)
+    socket.on('data', (c: Buffer) => parts.push(c))
+    socket.resume()
+    await new Promise((resolve) => socket.once('end', resolve))
+    const all = Buffer.concat(parts)
+    const at = all.indexOf('\r\n\r\n')
+    assert.ok(at > 0)
+    assert.equal(sha(all.subarray(at + 4)), sha(body), `round ${String(round)}: the body changed on the way`)
+  }
 })
