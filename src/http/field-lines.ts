@@ -8,8 +8,13 @@ import { IS_FIELD_CHAR, IS_TCHAR, equalsLower, listTokensLower, trimOws } from '
 
 /** Framing and connection facts gathered while parsing fields. */
 export interface FieldFacts {
-  /** Flat list: name, value, name, value... Names keep the sender's case. */
+  /**
+   * Flat list: name, value, name, value... Names keep the sender's case. Built from `raw` when
+   * first read (most proxied messages never need it), then kept and edited in place.
+   */
   headers: string[]
+  /** Where the field lines begin in `raw`. */
+  readonly fieldsAt: number
   /** -1 when absent. */
   contentLength: number
   /** Transfer-Encoding ends in chunked (the only coding we accept). */
@@ -59,7 +64,7 @@ function parseContentLength(value: string): number {
  * `s` holds the whole head including its final CRLF CRLF. Returns an error or null.
  */
 export function parseFieldLines(s: string, pos: number, facts: FieldFacts, maxFields: number): HeadError | null {
-  const headers = facts.headers
+  let fields = 0
   for (;;) {
     const eol = s.indexOf('\r\n', pos)
     if (eol === -1) return HEAD_ERRORS.bareCr
@@ -78,17 +83,63 @@ export function parseFieldLines(s: string, pos: number, facts: FieldFacts, maxFi
         return c === 0x0d || c === 0x0a ? HEAD_ERRORS.bareCr : HEAD_ERRORS.badFieldValue
       }
     }
-    if (headers.length >= maxFields * 2) return HEAD_ERRORS.tooManyHeaders
-    // Trim the value's optional whitespace before slicing: one string per value, not two.
-    let from = colon + 1
-    let to = eol
-    while (from < to && (s.charCodeAt(from) === 0x20 || s.charCodeAt(from) === 0x09)) from++
-    while (to > from && (s.charCodeAt(to - 1) === 0x20 || s.charCodeAt(to - 1) === 0x09)) to--
-    const name = s.slice(pos, colon)
-    const value = s.slice(from, to)
-    headers.push(name, value)
-    const problem = noteField(name, value, facts)
-    if (problem !== null) return problem
+    if (fields >= maxFields) return HEAD_ERRORS.tooManyHeaders
+    fields++
+    // Only the fields that decide framing and connection handling are looked at (and sliced).
+    if (mayMatter(s, pos, colon)) {
+      const problem = noteField(s.slice(pos, colon), valueOf(s, colon, eol), facts)
+      if (problem !== null) return problem
+    }
+    pos = eol + 2
+  }
+}
+
+/** The value of the field line whose colon is at `colon` and which ends at `eol`, OWS trimmed. */
+function valueOf(s: string, colon: number, eol: number): string {
+  let from = colon + 1
+  let to = eol
+  while (from < to && (s.charCodeAt(from) === 0x20 || s.charCodeAt(from) === 0x09)) from++
+  while (to > from && (s.charCodeAt(to - 1) === 0x20 || s.charCodeAt(to - 1) === 0x09)) to--
+  return s.slice(from, to)
+}
+
+/** Could the field named `s[start..end)` be one noteField records? By length and first letter. */
+function mayMatter(s: string, start: number, end: number): boolean {
+  const c = s.charCodeAt(start) | 0x20
+  switch (end - start) {
+    case 2:
+      return c === 0x74 // te
+    case 4:
+      return c === 0x68 // host
+    case 6:
+      return c === 0x65 // expect
+    case 7:
+      return c === 0x75 // upgrade
+    case 10:
+      return c === 0x63 || c === 0x6b // connection, keep-alive
+    case 14:
+      return c === 0x63 // content-length
+    case 15:
+    case 19:
+      return c === 0x78 // x-forwarded-for, x-cluster-client-ip
+    case 16:
+      return c === 0x70 // proxy-connection
+    case 17:
+      return c === 0x74 || c === 0x78 // transfer-encoding, x-forwarded-proto
+    default:
+      return false
+  }
+}
+
+/** The flat name, value list of the field lines of `raw` from `from` (a head that parsed). */
+export function listFields(raw: string, from: number): string[] {
+  const out: string[] = []
+  let pos = from
+  for (;;) {
+    const eol = raw.indexOf('\r\n', pos)
+    if (eol === -1 || eol === pos) return out
+    const colon = raw.indexOf(':', pos)
+    out.push(raw.slice(pos, colon), valueOf(raw, colon, eol))
     pos = eol + 2
   }
 }

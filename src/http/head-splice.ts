@@ -7,8 +7,8 @@
  */
 import type { ResponseHead } from './response-head.ts'
 
-/** Says whether the field at `index` (a name position in the flat header list) is dropped. */
-export type DropField = (head: ResponseHead, index: number) => boolean
+/** Says whether the field named `raw[nameStart..nameEnd)` is dropped. */
+export type DropField = (head: ResponseHead, nameStart: number, nameEnd: number) => boolean
 
 // Start and end offsets (relative to the head) of the lines kept; reused, the data plane is
 // single-threaded and each call finishes before the next begins.
@@ -17,20 +17,20 @@ const kept = new Int32Array(MAX_KEPT * 2)
 
 /**
  * Drops the lines of `head` (which starts at `buf[headStart]` and ends right before
- * `buf[headStart + head.headBytes]`) for which `drop` says so, by moving the lines before them
- * towards the body. Returns where the edited head now starts in `buf`, or -1 when the lines do
- * not match the header list (edited since parsing) or there are too many pieces to move.
+ * `buf[headStart + head.headBytes]`, exactly as received: the caller makes sure no rule edited
+ * it) for which `drop` says so, by moving the lines before them towards the body. Returns where
+ * the edited head now starts in `buf`, or -1 when there are too many pieces to move.
  */
 export function spliceHeadInPlace(buf: Buffer, headStart: number, head: ResponseHead, drop: DropField): number {
   const raw = head.raw
-  const h = head.headers
-  let pos = raw.indexOf('\r\n') + 2
+  let pos = head.fieldsAt
   let pieces = 0
   let keptFrom = 0
-  for (let i = 0; i < h.length; i += 2) {
+  for (;;) {
     const eol = raw.indexOf('\r\n', pos)
-    if (eol === -1 || eol === pos) return -1
-    if (drop(head, i)) {
+    if (eol === -1) return -1
+    if (eol === pos) break
+    if (drop(head, pos, raw.indexOf(':', pos))) {
       if (pos > keptFrom) {
         if (pieces === MAX_KEPT) return -1
         kept[pieces * 2] = keptFrom
@@ -41,8 +41,6 @@ export function spliceHeadInPlace(buf: Buffer, headStart: number, head: Response
     }
     pos = eol + 2
   }
-  // The header list must account for every line: the empty line ends the head here.
-  if (pos !== raw.length - 2) return -1
   // The tail (after the last dropped line, up to the blank line) is already in place.
   let to = headStart + keptFrom
   for (let p = pieces - 1; p >= 0; p--) {

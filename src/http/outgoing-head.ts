@@ -6,7 +6,7 @@
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { TLS_HEADER_NAMES } from '../tls/index.ts'
-import { equalsLower } from './syntax.ts'
+import { equalsLower, equalsLowerAt } from './syntax.ts'
 
 const NO_FIELDS: readonly string[] = []
 
@@ -99,12 +99,33 @@ export const CLIENT_KEEP_10 = 2
 export const CLIENT_UPGRADE = 3
 
 /**
- * Whether the field at `index` of `res.headers` is left out of a response to a client whose
- * connection stays open (CLIENT_KEEP): connection-specific fields and Upgrade.
+ * Whether the field named `res.raw[start..end)` is left out of a response to a client whose
+ * connection stays open (CLIENT_KEEP): connection-specific fields and Upgrade. Reads the name in
+ * place, so the header list is never built for it.
  */
-export function isDroppedForKeptClient(res: ResponseHead, index: number): boolean {
-  const name = res.headers[index] ?? ''
-  return isHopByHop(name) || namedByConnection(name, res.connection) || (name.length === 7 && equalsLower(name, 'upgrade'))
+export function isDroppedForKeptClient(res: ResponseHead, start: number, end: number): boolean {
+  const raw = res.raw
+  switch (end - start) {
+    case 2:
+      if (equalsLowerAt(raw, start, end, 'te')) return true
+      break
+    case 7:
+      if (equalsLowerAt(raw, start, end, 'upgrade')) return true
+      break
+    case 10:
+      if (equalsLowerAt(raw, start, end, 'connection') || equalsLowerAt(raw, start, end, 'keep-alive')) return true
+      break
+    case 16:
+      if (equalsLowerAt(raw, start, end, 'proxy-connection')) return true
+      break
+  }
+  const tokens = res.connection
+  if (tokens === null) return false
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] ?? ''
+    if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && equalsLowerAt(raw, start, end, t)) return true
+  }
+  return false
 }
 
 /** The response head for the client. */

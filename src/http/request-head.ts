@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { listFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
 import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
 
 export interface RequestHead extends FieldFacts {
@@ -75,26 +75,48 @@ export function parseRequestHead(
   if (minor !== 0 && minor !== 1) return HEAD_ERRORS.badVersion
 
   // One literal with every field keeps a single hidden class for all request heads.
-  const head: RequestHead = {
-    method,
-    target,
-    versionMinor: minor,
-    headBytes,
-    headers: [],
-    contentLength: -1,
-    isChunked: false,
-    hasTransferEncoding: false,
-    hostCount: 0,
-    host: '',
-    connection: null,
-    upgrade: '',
-    expectContinue: false,
-    needsRewrite: false,
-    raw: s,
-  }
+  const head = new ParsedRequestHead(method, target, minor, headBytes, s, lineEnd + 2)
   const problem = parseFieldLines(s, lineEnd + 2, head, limits.maxFields)
   if (problem !== null) return problem
   return checkRequestFraming(head)
+}
+
+/** A request head as parsed; its header list is built from `raw` when first read. */
+class ParsedRequestHead implements RequestHead {
+  method: string
+  target: string
+  versionMinor: number
+  headBytes: number
+  contentLength = -1
+  isChunked = false
+  hasTransferEncoding = false
+  hostCount = 0
+  host = ''
+  connection: readonly string[] | null = null
+  upgrade = ''
+  expectContinue = false
+  needsRewrite = false
+  readonly raw: string
+  readonly fieldsAt: number
+  #headers: string[] | null = null
+
+  constructor(method: string, target: string, versionMinor: number, headBytes: number, raw: string, fieldsAt: number) {
+    this.method = method
+    this.target = target
+    this.versionMinor = versionMinor
+    this.headBytes = headBytes
+    this.raw = raw
+    this.fieldsAt = fieldsAt
+  }
+
+  get headers(): string[] {
+    this.#headers ??= listFields(this.raw, this.fieldsAt)
+    return this.#headers
+  }
+
+  set headers(list: string[]) {
+    this.#headers = list
+  }
 }
 
 function startLineError(s: string, at: number): HeadError {

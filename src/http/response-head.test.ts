@@ -38,3 +38,23 @@ test('refuses ambiguous or malformed responses', () => {
     assert.ok(r !== null && isHeadError(r), JSON.stringify(text))
   }
 })
+
+test('the header list is built from the head when read, trimmed, and keeps later edits', () => {
+  const h = parse('HTTP/1.1 200 OK\r\nServer:  n \r\nX-A:\t1\r\nContent-Length: 0\r\nx-empty:\r\n\r\n')
+  assert.ok(h !== null && !isHeadError(h))
+  assert.equal(h.contentLength, 0)
+  assert.deepEqual(h.headers, ['Server', 'n', 'X-A', '1', 'Content-Length', '0', 'x-empty', ''])
+  h.headers.push('X-New', 'v')
+  h.headers.splice(0, 2)
+  assert.deepEqual(h.headers, ['X-A', '1', 'Content-Length', '0', 'x-empty', '', 'X-New', 'v'])
+})
+
+test('framing fields are found whatever their case; other fields are not looked at', () => {
+  const h = parse('HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: chunked\r\nCONNECTION: Keep-Alive, X-Hop\r\nTe: trailers\r\n\r\n')
+  assert.ok(h !== null && !isHeadError(h))
+  assert.equal(h.isChunked, true)
+  assert.deepEqual(h.connection, ['keep-alive', 'x-hop'])
+  assert.equal(h.needsRewrite, true)
+  const many = parse('HTTP/1.1 200 OK\r\n' + 'A: 1\r\n'.repeat(201) + '\r\n')
+  assert.ok(many !== null && isHeadError(many), 'more than 200 fields')
+})

@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { listFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
 
 export interface ResponseHead extends FieldFacts {
   status: number
@@ -45,26 +45,47 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return HEAD_ERRORS.badStatus
   }
   const reason = lineEnd > 13 ? s.slice(13, lineEnd) : ''
-  // One literal with every field: one shape for every head, one allocation.
-  const head: ResponseHead = {
-    status,
-    reason,
-    versionMinor: minor,
-    headBytes: headEnd + 4 - start,
-    headers: [],
-    contentLength: -1,
-    isChunked: false,
-    hasTransferEncoding: false,
-    hostCount: 0,
-    host: '',
-    connection: null,
-    upgrade: '',
-    expectContinue: false,
-    needsRewrite: false,
-    raw: s,
-  }
+  const head = new ParsedResponseHead(status, reason, minor, headEnd + 4 - start, s, lineEnd + 2)
   const problem = parseFieldLines(s, lineEnd + 2, head, MAX_RESPONSE_FIELDS)
   if (problem !== null) return problem
   if (head.hasTransferEncoding && head.contentLength !== -1) return HEAD_ERRORS.lengthAndChunked
   return head
+}
+
+/** A response head as parsed; its header list is built from `raw` when first read. */
+class ParsedResponseHead implements ResponseHead {
+  status: number
+  reason: string
+  versionMinor: number
+  headBytes: number
+  contentLength = -1
+  isChunked = false
+  hasTransferEncoding = false
+  hostCount = 0
+  host = ''
+  connection: readonly string[] | null = null
+  upgrade = ''
+  expectContinue = false
+  needsRewrite = false
+  readonly raw: string
+  readonly fieldsAt: number
+  #headers: string[] | null = null
+
+  constructor(status: number, reason: string, versionMinor: number, headBytes: number, raw: string, fieldsAt: number) {
+    this.status = status
+    this.reason = reason
+    this.versionMinor = versionMinor
+    this.headBytes = headBytes
+    this.raw = raw
+    this.fieldsAt = fieldsAt
+  }
+
+  get headers(): string[] {
+    this.#headers ??= listFields(this.raw, this.fieldsAt)
+    return this.#headers
+  }
+
+  set headers(list: string[]) {
+    this.#headers = list
+  }
 }

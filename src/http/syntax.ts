@@ -51,6 +51,17 @@ export function equalsLower(s: string, lower: string): boolean {
   return true
 }
 
+/** equalsLower for `s[start..end)`, without slicing it. */
+export function equalsLowerAt(s: string, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false
+  for (let i = start; i < end; i++) {
+    let c = s.charCodeAt(i)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    if (c !== lower.charCodeAt(i - start)) return false
+  }
+  return true
+}
+
 /** Trims optional whitespace (SP / HTAB) from both ends (RFC 9110 §5.6.3 OWS). */
 export function trimOws(s: string): string {
   let start = 0
