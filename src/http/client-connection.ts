@@ -293,7 +293,7 @@ export class ClientConnection extends RuleSide implements HasDeadline {
   }
 
   /** Ends the transaction: log, count, then read the next request or close. */
-  protected finish(status: number, responseHeaders: readonly string[] | null, close: boolean): void {
+  protected finish(status: number, response: { readonly headers: readonly string[] } | null, close: boolean): void {
     const svc = this.svc
     const req = this.req
     const node = this.node
@@ -310,7 +310,7 @@ export class ClientConnection extends RuleSide implements HasDeadline {
         startWallMs: this.startWall,
         request: req,
         status,
-        responseHeaders,
+        response,
         bytesIn: this.bytesIn,
         bytesOut: this.bytesOut,
         durationMs: this.deps.clock.monoMs() - this.startMono,

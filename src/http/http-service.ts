@@ -20,7 +20,8 @@ export interface TransactionRecord {
   readonly startWallMs: number
   readonly request: RequestHead
   readonly status: number
-  readonly responseHeaders: readonly string[] | null
+  /** The response's header list, read through `headers` only when a log format asks for one. */
+  readonly response: { readonly headers: readonly string[] } | null
   readonly bytesIn: number
   readonly bytesOut: number
   readonly durationMs: number

@@ -361,6 +361,6 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
       else conn.close()
     }
     this.conn = null
-    this.finish(res?.status ?? 0, res?.headers ?? null, this.resMode === CLIENT_CLOSE)
+    this.finish(res?.status ?? 0, res, this.resMode === CLIENT_CLOSE)
   }
 }

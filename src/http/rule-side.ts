@@ -100,7 +100,7 @@ export abstract class RuleSide extends NodeSide implements RuleSessionHost {
     if (req.method !== 'HEAD' && body.length > 0) this.socket.write(body)
     this.socket.uncork()
     this.bytesOut += body.length
-    this.finish(status, headers, close)
+    this.finish(status, { headers }, close)
   }
 
   /** Skips the request body when it is already here; false when it is still arriving. */
@@ -139,7 +139,7 @@ export abstract class RuleSide extends NodeSide implements RuleSessionHost {
     if (req.method !== 'HEAD') this.socket.write(body)
     this.socket.uncork()
     this.bytesOut += body.length
-    this.finish(res.status, res.headers, this.resMode === CLIENT_CLOSE)
+    this.finish(res.status, res, this.resMode === CLIENT_CLOSE)
   }
 
   protected redirectTo(url: string): void {

@@ -131,7 +131,7 @@ export abstract class TransactionBase implements ResponseSink {
   /** Closes the client connection at once. */
   protected abstract destroyNow(): void
   /** Ends the transaction: log, count, then the next request or close. */
-  protected abstract finish(status: number, responseHeaders: readonly string[] | null, close: boolean): void
+  protected abstract finish(status: number, response: { readonly headers: readonly string[] } | null, close: boolean): void
   /** Answers with a redirect to `url` (persistence failure_mode url). */
   protected abstract redirectTo(url: string): void
   /** Sends the node's response on to the client. */

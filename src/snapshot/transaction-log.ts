@@ -66,6 +66,6 @@ export class LoggedTransaction implements RequestLogRecord {
     return findHeader(this.#t.request.headers, name.toLowerCase())
   }
   responseHeader(name: string): string | undefined {
-    return findHeader(this.#t.responseHeaders, name.toLowerCase())
+    return findHeader(this.#t.response?.headers ?? null, name.toLowerCase())
   }
 }

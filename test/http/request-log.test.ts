@@ -12,7 +12,7 @@ test('a virtual server with log.enabled writes one line per request in its forma
   const node = await startHttpNode(t, 'n1')
   const proxy = await startProxy(t, {
     nodes: [node.address],
-    vs: { log: { enabled: true, filename: join(dir, '%v.log'), format: '%h %l %u "%r" %s %b "%{User-agent}i" %n %p %v' } },
+    vs: { log: { enabled: true, filename: join(dir, '%v.log'), format: '%h %l %u "%r" %s %b "%{User-agent}i" %n %p %v %{Content-Type}o' } },
   })
   for (const path of ['a', 'b?x=1']) {
     const res = await fetch(proxy.url + '/' + path, { headers: { 'user-agent': 'test "agent"' } })
@@ -21,7 +21,7 @@ test('a virtual server with log.enabled writes one line per request in its forma
   await proxy.app.stop(0)
   const lines = (await readFile(join(dir, 'web.log'), 'utf8')).trimEnd().split('\n')
   assert.equal(lines.length, 2)
-  assert.match(lines[0] ?? '', new RegExp(`^127\\.0\\.0\\.1 - - "GET /a HTTP/1\\.1" 200 2 "test \\\\"agent\\\\"" ${node.address} p web$`))
+  assert.match(lines[0] ?? '', new RegExp(`^127\\.0\\.0\\.1 - - "GET /a HTTP/1\\.1" 200 2 "test \\\\"agent\\\\"" ${node.address} p web text/plain$`))
   assert.match(lines[1] ?? '', /"GET \/b\?x=1 HTTP\/1\.1" 200 2 /)
 })
 
