@@ -35,6 +35,39 @@ export interface FieldFacts {
   raw: string
 }
 
+/**
+ * The fields every parsed head has: framing facts filled in by parseFieldLines, and the header
+ * list, built from `raw` when first read.
+ */
+export class ParsedFields implements FieldFacts {
+  contentLength = -1
+  isChunked = false
+  hasTransferEncoding = false
+  hostCount = 0
+  host = ''
+  connection: readonly string[] | null = null
+  upgrade = ''
+  expectContinue = false
+  needsRewrite = false
+  readonly raw: string
+  readonly fieldsAt: number
+  #headers: string[] | null = null
+
+  constructor(raw: string, fieldsAt: number) {
+    this.raw = raw
+    this.fieldsAt = fieldsAt
+  }
+
+  get headers(): string[] {
+    this.#headers ??= listFields(this.raw, this.fieldsAt)
+    return this.#headers
+  }
+
+  set headers(list: string[]) {
+    this.#headers = list
+  }
+}
+
 const MAX_SAFE_DIGITS = 15
 
 // The two Connection values nearly every message carries, shared instead of parsed each time.

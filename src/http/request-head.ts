@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { listFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { ParsedFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
 import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
 
 export interface RequestHead extends FieldFacts {
@@ -81,41 +81,19 @@ export function parseRequestHead(
   return checkRequestFraming(head)
 }
 
-/** A request head as parsed; its header list is built from `raw` when first read. */
-class ParsedRequestHead implements RequestHead {
+/** A request head as parsed. */
+class ParsedRequestHead extends ParsedFields implements RequestHead {
   method: string
   target: string
   versionMinor: number
   headBytes: number
-  contentLength = -1
-  isChunked = false
-  hasTransferEncoding = false
-  hostCount = 0
-  host = ''
-  connection: readonly string[] | null = null
-  upgrade = ''
-  expectContinue = false
-  needsRewrite = false
-  readonly raw: string
-  readonly fieldsAt: number
-  #headers: string[] | null = null
 
   constructor(method: string, target: string, versionMinor: number, headBytes: number, raw: string, fieldsAt: number) {
+    super(raw, fieldsAt)
     this.method = method
     this.target = target
     this.versionMinor = versionMinor
     this.headBytes = headBytes
-    this.raw = raw
-    this.fieldsAt = fieldsAt
-  }
-
-  get headers(): string[] {
-    this.#headers ??= listFields(this.raw, this.fieldsAt)
-    return this.#headers
-  }
-
-  set headers(list: string[]) {
-    this.#headers = list
   }
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { listFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { ParsedFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
 
 export interface ResponseHead extends FieldFacts {
   status: number
@@ -52,40 +52,18 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
   return head
 }
 
-/** A response head as parsed; its header list is built from `raw` when first read. */
-class ParsedResponseHead implements ResponseHead {
+/** A response head as parsed. */
+class ParsedResponseHead extends ParsedFields implements ResponseHead {
   status: number
   reason: string
   versionMinor: number
   headBytes: number
-  contentLength = -1
-  isChunked = false
-  hasTransferEncoding = false
-  hostCount = 0
-  host = ''
-  connection: readonly string[] | null = null
-  upgrade = ''
-  expectContinue = false
-  needsRewrite = false
-  readonly raw: string
-  readonly fieldsAt: number
-  #headers: string[] | null = null
 
   constructor(status: number, reason: string, versionMinor: number, headBytes: number, raw: string, fieldsAt: number) {
+    super(raw, fieldsAt)
     this.status = status
     this.reason = reason
     this.versionMinor = versionMinor
     this.headBytes = headBytes
-    this.raw = raw
-    this.fieldsAt = fieldsAt
-  }
-
-  get headers(): string[] {
-    this.#headers ??= listFields(this.raw, this.fieldsAt)
-    return this.#headers
-  }
-
-  set headers(list: string[]) {
-    this.#headers = list
   }
 }
