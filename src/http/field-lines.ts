@@ -80,6 +80,14 @@ function connectionTokens(value: string): readonly string[] {
   return listTokensLower(value)
 }
 
+function namesFraming(tokens: readonly string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]
+    if (t === 'content-length' || t === 'transfer-encoding' || t === 'host') return true
+  }
+  return false
+}
+
 /** Parses `value` as 1*DIGIT; -1 if malformed (RFC 9110 §8.6: no sign, no list, no spaces). */
 function parseContentLength(value: string): number {
   if (value.length === 0 || value.length > MAX_SAFE_DIGITS) return -1
@@ -201,6 +209,9 @@ function noteField(name: string, value: string, facts: FieldFacts): HeadError | 
     case 10:
       if (equalsLower(name, 'connection')) {
         const tokens = connectionTokens(value)
+        // A hop-by-hop Content-Length, Transfer-Encoding or Host would be removed on the way
+        // while Sluice still frames by it: the next hop would read the body as another message.
+        if (tokens !== KEEP_ALIVE && tokens !== CLOSE && namesFraming(tokens)) return HEAD_ERRORS.connectionNamesFraming
         facts.connection = facts.connection === null ? tokens : facts.connection.concat(tokens)
         facts.needsRewrite = true
       } else if (equalsLower(name, 'keep-alive')) {

@@ -31,6 +31,7 @@ export const HEAD_ERRORS = {
   missingHost: headError(400, 'missing Host header'),
   repeatedHost: headError(400, 'repeated Host header'),
   chunkedInHttp10: headError(400, 'Transfer-Encoding in an HTTP/1.0 message'),
+  connectionNamesFraming: headError(400, 'Connection names a framing field (Content-Length, Transfer-Encoding or Host)'),
   uriTooLong: headError(414, 'request line too long'),
   headersTooLarge: headError(431, 'request header fields too large'),
   tooManyHeaders: headError(431, 'too many header fields'),

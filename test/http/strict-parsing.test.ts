@@ -37,6 +37,10 @@ const BAD_REQUESTS: readonly (readonly [string, string, number])[] = [
   ['oversized request line without an end', `GET /${'a'.repeat(9000)}`, 414],
   ['oversized headers', `GET / HTTP/1.1\r\nHost: h\r\n${'X-Big: '.concat('b'.repeat(1000), '\r\n').repeat(40)}\r\n`, 431],
   ['too many header fields', `GET / HTTP/1.1\r\nHost: h\r\n${'X-F: 1\r\n'.repeat(150)}\r\n`, 431],
+  // Hop-by-hop framing: the field would be removed on the way while the body is framed by it.
+  ['Connection naming Content-Length', 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 35\r\nConnection: Content-Length\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: h\r\n\r\n', 400],
+  ['Connection naming Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive, transfer-encoding\r\n\r\n0\r\n\r\n', 400],
+  ['Connection naming Host', 'GET / HTTP/1.1\r\nHost: h\r\nConnection: Host\r\n\r\n', 400],
 ]
 
 test('malformed requests are refused, closed, and never reach the node', async (t) => {
@@ -65,6 +69,8 @@ test('a bad request after a good one on the same connection still reaches nothin
 })
 
 const BAD_RESPONSES: readonly (readonly [string, string])[] = [
+  ['Connection naming Transfer-Encoding', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: Transfer-Encoding\r\n\r\n5\r\nhello\r\n0\r\n\r\n'],
+  ['Connection naming Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: content-length\r\n\r\nhello'],
   ['Content-Length and Transfer-Encoding', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
   ['repeated Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok'],
   ['malformed Content-Length', 'HTTP/1.1 200 OK\r\nContent-Length: 2x\r\n\r\nok'],
