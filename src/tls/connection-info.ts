@@ -3,7 +3,7 @@
  * HTTP engine can add `SSL-*` headers to each request and rules can ask. Read lazily.
  * @module
  */
-import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls'
+import type { CipherNameAndProtocol, DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls'
 import type { Socket } from 'node:net'
 import { certFacts, type CertFacts } from './cert-facts.ts'
 
@@ -103,6 +103,13 @@ export interface ConnectionInfoOptions {
 }
 
 const NO_HEADERS: readonly string[] = Object.freeze([])
+/** What Node reports for a connection without a client certificate (or once it is gone). */
+const NO_PEER = Object.freeze({}) as PeerCertificate
+
+/** Node's TLS getters return null once the socket is gone, although typed as always present. */
+function orGone<T>(value: T): T | null {
+  return value
+}
 
 /**
  * The TLS facts of one decrypted connection, read from the socket when first asked for and then
@@ -137,16 +144,17 @@ class LazyConnectionInfo implements TlsConnectionInfo {
 
   get cipherDescription(): string {
     if (this.#cipherDescription === null) {
-      const c = this.#socket.getCipher()
-      this.#cipherDescription = `${c.standardName}, version=${this.protocol}, bits=${String(cipherBits(c.standardName))}`
+      // Node gives null once the socket is gone (typed as always present).
+      const c = this.#socket.getCipher() as CipherNameAndProtocol | null
+      this.#cipherDescription = c === null ? '' : `${c.standardName}, version=${this.protocol}, bits=${String(cipherBits(c.standardName))}`
     }
     return this.#cipherDescription
   }
 
   get sessionIdHex(): string {
     if (this.#sessionIdHex === null) {
-      const session = this.#socket.getSession()
-      this.#sessionIdHex = session === undefined ? '' : sessionIdOf(session).toString('hex').toUpperCase()
+      const session = this.#socket.getSession() as Buffer | null | undefined
+      this.#sessionIdHex = session == null ? '' : sessionIdOf(session).toString('hex').toUpperCase()
     }
     return this.#sessionIdHex
   }
@@ -165,8 +173,9 @@ class LazyConnectionInfo implements TlsConnectionInfo {
   }
 
   #readChainPem(): string {
-    // Without a client certificate Node gives an empty object, hence Partial.
-    let cert: Partial<DetailedPeerCertificate> | undefined = this.#socket.getPeerCertificate(true)
+    // Without a client certificate Node gives an empty object, hence Partial; once the socket
+    // is gone, null.
+    let cert: Partial<DetailedPeerCertificate> | null | undefined = this.#socket.getPeerCertificate(true)
     let out = ''
     const seen = new Set<string>()
     // Node links the chain through issuerCertificate; a self-signed root points at itself.
@@ -200,7 +209,7 @@ class LazyConnectionInfo implements TlsConnectionInfo {
   }
 
   get cipher(): string {
-    this.#cipher ??= this.#socket.getCipher().name
+    this.#cipher ??= (this.#socket.getCipher() as CipherNameAndProtocol | null)?.name ?? ''
     return this.#cipher
   }
 
@@ -213,12 +222,12 @@ class LazyConnectionInfo implements TlsConnectionInfo {
   }
 
   get isSessionReused(): boolean {
-    this.#isSessionReused ??= this.#socket.isSessionReused()
+    this.#isSessionReused ??= (this.#socket.isSessionReused() as boolean | null) === true
     return this.#isSessionReused
   }
 
   #peerCertificate(): PeerCertificate {
-    this.#peer ??= this.#socket.getPeerCertificate(false)
+    this.#peer ??= orGone(this.#socket.getPeerCertificate(false)) ?? NO_PEER
     return this.#peer
   }
 

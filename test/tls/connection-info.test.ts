@@ -17,7 +17,11 @@ after(() => pki?.cleanup())
 const read: unknown[] = []
 
 /** Runs a terminator behind a plain listener; resolves each decrypted connection's info. */
-async function terminate(t: TestContext, o: Partial<TlsTerminatorOptions>): Promise<{ port: number; next: () => Promise<TlsConnectionInfo | null> }> {
+async function terminate(
+  t: TestContext,
+  o: Partial<TlsTerminatorOptions>,
+  readEarly = true,
+): Promise<{ port: number; next: () => Promise<TlsConnectionInfo | null> }> {
   if (pki === undefined) throw new Error('no pki')
   const pair = pki.server(['main.test'])
   const cert = parseServerKey('main', pair.cert, pair.key)
@@ -47,6 +51,11 @@ async function terminate(t: TestContext, o: Partial<TlsTerminatorOptions>): Prom
   const server = createServer((raw: Socket) => {
     terminator.accept(raw, (secure: TLSSocket) => {
       const info = tlsInfoOf(secure)
+      if (!readEarly) {
+        secure.destroy()
+        setImmediate(() => waiting.shift()?.(info))
+        return
+      }
       // Facts are read lazily and kept: read them all while the connection is open.
       if (info !== null) {
         read.push(info.protocol, info.cipher, info.serverName, info.isSessionReused, info.clientCertStatus, info.requestHeaders)
@@ -152,4 +161,27 @@ test('an unverified certificate is reported as invalid; no certificate as none; 
   const gotQuiet = quiet.next()
   await tlsConnect(t, quiet.port, { cert: rogue.cert, key: rogue.key })
   assert.deepEqual((await gotQuiet)?.requestHeaders, [])
+})
+
+test('facts first asked for after the socket is gone read as empty instead of throwing', async (t) => {
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const term = await terminate(t, {}, false)
+  const got = term.next()
+  await tlsConnect(t, term.port).catch(() => undefined)
+  const info = await got
+  assert.ok(info !== null)
+  // The terminator destroyed the socket before anything was read.
+  assert.equal(info.protocol, '')
+  assert.equal(info.cipher, '')
+  assert.equal(info.cipherDescription, '')
+  assert.equal(info.sessionIdHex, '')
+  assert.equal(info.isSessionReused, false)
+  assert.equal(info.clientCertStatus, 'none')
+  assert.equal(info.clientCert(), null)
+  assert.equal(info.clientCertChainPem(), '')
+  assert.equal(info.serverCert(), null)
+  assert.deepEqual(info.requestHeaders, ['SSL-Client-Cert-Status', 'none'])
 })
