@@ -46,6 +46,9 @@ export abstract class ResponseSide extends RuleSide {
         conn?.socket.pause()
         // The rules may look at `buf` after this read returns.
         conn?.pinReadBuffer()
+        // The node has replied: max_reply_time no longer applies. Rules limit their own run
+        // time; a rule waiting on something is bounded like any idle wait.
+        this.arm(T_IDLE, svc.idleTimeoutMs)
         rules.runResponse(res, buf, bodyStart, () => {
           if (this.conn !== conn || this.state !== S_EXCHANGE) return
           conn?.socket.resume()
