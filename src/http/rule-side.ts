@@ -177,13 +177,14 @@ export abstract class RuleSide extends NodeSide implements RuleSessionHost {
   }
 
   protected ruleConnection(svc: HttpService): RuleConnectionInfo {
+    const tls = tlsInfoOf(this.socket)
     this.ruleConn ??= {
       clientIp: this.clientIp,
       clientPort: this.socket.remotePort ?? 0,
       localIp: plainClientIp(this.socket.localAddress ?? ''),
       localPort: this.socket.localPort ?? 0,
-      isTls: tlsInfoOf(this.socket) !== null,
-      tls: tlsInfoOf(this.socket),
+      isTls: tls !== null,
+      tls,
       virtualServer: svc.name,
       data: new Map<string, Value>(),
     }

@@ -4,7 +4,7 @@
  * client receive exactly what the rules left.
  * @module
  */
-import type { HeaderField, TlsFacts, TransactionView, Value } from '../rules/index.ts'
+import { sameFieldName, type HeaderField, type TlsFacts, type TransactionView, type Value } from '../rules/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { equalsLower } from './syntax.ts'
@@ -23,25 +23,8 @@ function isFramingField(name: string): boolean {
   return equalsLower(name, 'content-length') || equalsLower(name, 'transfer-encoding')
 }
 
-/**
- * ASCII case-insensitive equality of two field names, without lower-casing a copy of either:
- * rules look headers up by literal names on every request. Field names are tokens (the parser
- * and the library refuse anything else), so ASCII folding is all the folding there is.
- */
-function sameName(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x === y) continue
-    const lower = x | 0x20
-    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false
-  }
-  return true
-}
-
 function find(list: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < list.length; i += 2) if (sameName(list[i] ?? '', name)) return list[i + 1]
+  for (let i = 0; i < list.length; i += 2) if (sameFieldName(list[i] ?? '', name)) return list[i + 1]
   return undefined
 }
 
@@ -50,7 +33,7 @@ function remove(list: string[], name: string): boolean {
   let to = 0
   for (let from = 0; from < list.length; from += 2) {
     const n = list[from] ?? ''
-    if (sameName(n, name)) continue
+    if (sameFieldName(n, name)) continue
     if (to !== from) {
       list[to] = n
       list[to + 1] = list[from + 1] ?? ''
@@ -146,7 +129,7 @@ export class HttpRuleView implements TransactionView {
     const list = this.#req.headers
     let seen = 0
     for (let i = 0; i < list.length; i += 2) {
-      if (sameName(list[i] ?? '', name) && seen++ === index) return list[i + 1]
+      if (sameFieldName(list[i] ?? '', name) && seen++ === index) return list[i + 1]
     }
     return undefined
   }

@@ -14,6 +14,7 @@ export { DEFAULT_EXECUTION_WARNING_MS, DEFAULT_MAX_RUN_MS } from './run-state.ts
 export type { RunState } from './run-state.ts'
 export type { RunEnv, RunOutcome } from './run.ts'
 export { Decision } from './host.ts'
+export { sameFieldName } from './field-name.ts'
 export type {
   DataStore, GeneratedResponse, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo,
   RulePhase, RuleServices, TlsCertFacts, TlsFacts, TransactionView,

@@ -6,6 +6,11 @@
  */
 import { X509Certificate, createHash } from 'node:crypto'
 
+/**
+ * The same shape as the rules engine's TlsCertFacts (src/rules/host.ts), declared here so tls/
+ * depends on core only; the compiler checks the two agree where rule-side.ts hands a
+ * connection's facts to rules.
+ */
 export interface CertFacts {
   readonly pem: string
   /** Subject in OpenSSL's one-line form: `/C=GB/O=Example/CN=alice`. */

@@ -7,6 +7,7 @@ import { ManualClock, SeededRandom } from '../../core/index.ts'
 import type {
   DataStore, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo, RuleServices, TlsFacts, TransactionView,
 } from '../host.ts'
+import { sameFieldName } from '../field-name.ts'
 import { MemoryDataStore } from '../lib/index.ts'
 import type { Value } from '../value.ts'
 
@@ -42,19 +43,6 @@ function own<T>(rec: Readonly<Record<string, T>> | undefined, key: string): T | 
   return rec !== undefined && Object.hasOwn(rec, key) ? rec[key] : undefined
 }
 
-/** ASCII case-insensitive equality of header names, without building lower-cased copies. */
-function sameName(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) {
-    const x = a.charCodeAt(i)
-    const y = b.charCodeAt(i)
-    if (x === y) continue
-    const lower = x | 0x20
-    if (lower !== (y | 0x20) || lower < 0x61 || lower > 0x7a) return false
-  }
-  return true
-}
-
 /**
  * Header fields. Reading allocates nothing and changes are made in place: the micro-benchmark
  * runs rules on this fake, and what it measures should be the engine, not the fake.
@@ -68,7 +56,7 @@ class HeaderList {
     const fields = this.fields
     for (let i = 0; i < fields.length; i++) {
       const field = fields[i]
-      if (field !== undefined && sameName(field[0], name)) return field[1]
+      if (field !== undefined && sameFieldName(field[0], name)) return field[1]
     }
     return undefined
   }
@@ -83,7 +71,7 @@ class HeaderList {
     // In place, as the data plane's header list is changed.
     const fields = this.fields
     let to = 0
-    for (const field of fields) if (!sameName(field[0], name)) fields[to++] = field
+    for (const field of fields) if (!sameFieldName(field[0], name)) fields[to++] = field
     // pop, not `length = to`: assigning length is a runtime call, popping is not.
     while (fields.length > to) fields.pop()
   }
