@@ -8,14 +8,41 @@ export interface Clock {
   nowMs(): number
   /** Monotonic milliseconds with sub-millisecond precision (for durations). */
   monoMs(): number
+  /**
+   * Freezes monoMs at its current reading until the matching release. The data plane holds the
+   * clock for the synchronous work one socket event causes, so the half-dozen timestamps a
+   * request takes (start, deadlines, balancing, send, first byte) cost one clock read.
+   * Holds nest; every hold must be released (use try/finally).
+   */
+  hold(): void
+  release(): void
 }
 
-export const systemClock: Clock = {
-  nowMs: () => Date.now(),
-  monoMs: () => performance.now(),
+/** The real clock. */
+class SystemClock implements Clock {
+  #held = -1
+  #depth = 0
+
+  nowMs(): number {
+    return Date.now()
+  }
+
+  monoMs(): number {
+    return this.#held >= 0 ? this.#held : performance.now()
+  }
+
+  hold(): void {
+    if (this.#depth++ === 0) this.#held = performance.now()
+  }
+
+  release(): void {
+    if (--this.#depth === 0) this.#held = -1
+  }
 }
 
-/** A clock that moves only when told to. */
+export const systemClock: Clock = new SystemClock()
+
+/** A clock that moves only when told to (holding it changes nothing). */
 export class ManualClock implements Clock {
   #now: number
 
@@ -29,6 +56,14 @@ export class ManualClock implements Clock {
 
   monoMs(): number {
     return this.#now
+  }
+
+  hold(): void {
+    // Time stands still anyway.
+  }
+
+  release(): void {
+    // Nothing was frozen.
   }
 
   advance(ms: number): void {

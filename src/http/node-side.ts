@@ -233,8 +233,14 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
 
   onNodeData(conn: NodeConnection, chunk: Buffer): void {
     if (conn !== this.conn) return
-    if (this.state === S_TUNNEL) this.writeClient(chunk)
-    else this.relay.push(chunk)
+    const clock = this.deps.clock
+    clock.hold()
+    try {
+      if (this.state === S_TUNNEL) this.writeClient(chunk)
+      else this.relay.push(chunk)
+    } finally {
+      clock.release()
+    }
   }
 
   onInterim(raw: string): void {
