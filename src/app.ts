@@ -10,7 +10,7 @@ import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
-import { ListenerSet, type BoundAddress } from './net/index.ts'
+import { ListenerSet, OwnedReads, adoptWithOwnedReads, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
@@ -196,6 +196,16 @@ export class App {
       socket.destroy()
       return
     }
+    // Plain HTTP connections read into a buffer of their own (see net/owned-reads.ts).
+    let reads: OwnedReads | null = null
+    if (entry.tls === null && entry.http !== null) {
+      const owned = new OwnedReads()
+      const adopted = adoptWithOwnedReads(socket, owned)
+      if (adopted !== null) {
+        socket = adopted
+        reads = owned
+      }
+    }
     this.#connections.set(virtualServer, open + 1)
     counters.connectionOpened()
     socket.once('close', () => {
@@ -203,7 +213,7 @@ export class App {
       this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
     })
     if (entry.tls === null) {
-      this.#start(socket, entry, '')
+      this.#start(socket, entry, '', reads)
       return
     }
     this.#handshaking.add(socket)
@@ -230,9 +240,9 @@ export class App {
   }
 
   /** Hands a (plain or decrypted) client socket to its engine. */
-  #start(socket: Socket, entry: VirtualServerEntry, serverName: string): void {
+  #start(socket: Socket, entry: VirtualServerEntry, serverName: string, reads: OwnedReads | null = null): void {
     if (entry.http !== null) {
-      const client = new ClientConnection(socket, this.#engine, this.#sourceFor(entry.name))
+      const client = new ClientConnection(socket, this.#engine, this.#sourceFor(entry.name), reads)
       this.#clients.add(client)
       socket.once('close', () => this.#clients.delete(client))
       return

@@ -34,16 +34,37 @@ import {
 
 export type { ServiceSource } from './transaction-base.ts'
 
+/**
+ * The buffer a client socket reads into when its connection owns it (net/owned-reads.ts makes
+ * such sockets): each read's bytes go to `sink`, and `pin` keeps them from being read over.
+ */
+export interface ClientReads {
+  sink: (chunk: Buffer) => void
+  pin(): void
+}
+
 export class ClientConnection extends ResponseSide implements HasDeadline {
   /** The last transaction's rule session, to restart for the next one. */
   protected spareRules: RuleSession | null = null
   readonly #monoNow = (): number => this.deps.clock.monoMs()
 
-  constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource) {
+  /**
+   * `reads` is given when the socket reads into a buffer of the connection's own; without it
+   * the socket delivers 'data' events.
+   */
+  constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource, reads: ClientReads | null = null) {
     super(socket, deps, source)
-    socket.on('data', (chunk: Buffer) => {
-      this.onClientData(chunk)
-    })
+    if (reads === null) {
+      socket.on('data', (chunk: Buffer) => {
+        this.#onRead(chunk)
+      })
+    } else {
+      reads.sink = (chunk: Buffer) => {
+        const wasBetweenRequests = this.state === S_HEAD
+        this.#onRead(chunk)
+        if (!wasBetweenRequests || this.keepsReadBytes()) reads.pin()
+      }
+    }
     socket.on('end', () => {
       this.onClientEnd()
     })
@@ -56,6 +77,27 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
     })
     deps.sweeper.add(this)
     this.arm(T_HEADER, source.current()?.headerTimeoutMs ?? 0)
+  }
+
+  #onRead(chunk: Buffer): void {
+    const clock = this.deps.clock
+    clock.hold()
+    try {
+      this.onClientData(chunk)
+    } finally {
+      clock.release()
+    }
+  }
+
+  /**
+   * Could anything still refer to the bytes of a read that began between requests? Only the
+   * common case is told apart: whole request heads without a body, all of them handled. Bytes
+   * left over (a partial head, pipelined requests, an upgrade's first bytes) or a body (queued
+   * for the node, kept for a resend) keep the read buffer. A read in any other state (a body
+   * streaming, a tunnel, a rule waiting for data) always keeps it.
+   */
+  protected keepsReadBytes(): boolean {
+    return this.pending !== null || (this.req !== null && this.reqBody.framing !== BODY_NONE)
   }
 
   protected onClientData(chunk: Buffer): void {

@@ -1,4 +1,4 @@
-export { ClientConnection } from './client-connection.ts'
+export { ClientConnection, type ClientReads } from './client-connection.ts'
 export type { ServiceSource } from './client-connection.ts'
 export { buildErrorResponses, defaultErrorBody, STATUS_TEXT, ERROR_STATUSES } from './error-pages.ts'
 export type { ErrorResponses, ErrorStatus } from './error-pages.ts'
