@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { ParsedFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { ParsedFields, headString, parseFieldLines, type FieldFacts } from './field-lines.ts'
 import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
 
 export interface RequestHead extends FieldFacts {
@@ -31,8 +31,6 @@ export const DEFAULT_HEAD_LIMITS: HeadLimits = Object.freeze({
   maxFields: 100,
 })
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1')
-
 /** The head is not complete yet and no limit is exceeded: read more. */
 export const NEED_MORE = null
 
@@ -47,17 +45,16 @@ export function parseRequestHead(
   limits: HeadLimits,
 ): RequestHead | HeadError | typeof NEED_MORE {
   while (end - start >= 2 && buf[start] === 0x0d && buf[start + 1] === 0x0a) start += 2
-  const headEnd = buf.indexOf(CRLFCRLF, start)
-  if (headEnd === -1 || headEnd + 4 > end) {
+  const s = headString(buf, start, end)
+  if (s === null) {
     const available = end - start
     const lineEnd = buf.indexOf(0x0a, start)
     if ((lineEnd === -1 || lineEnd >= end) && available > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
     if (available > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
     return NEED_MORE
   }
-  const headBytes = headEnd + 4 - start
+  const headBytes = s.length
   if (headBytes > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
-  const s = buf.toString('latin1', start, headEnd + 4)
   const lineEnd = s.indexOf('\r\n')
   if (lineEnd > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
 
@@ -76,7 +73,7 @@ export function parseRequestHead(
 
   // One literal with every field keeps a single hidden class for all request heads.
   const head = new ParsedRequestHead(method, target, minor, headBytes, s, lineEnd + 2)
-  const problem = parseFieldLines(s, lineEnd + 2, head, limits.maxFields)
+  const problem = parseFieldLines(s, buf, start, lineEnd + 2, head, limits.maxFields)
   if (problem !== null) return problem
   return checkRequestFraming(head)
 }

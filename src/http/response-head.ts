@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { ParsedFields, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { ParsedFields, headString, parseFieldLines, type FieldFacts } from './field-lines.ts'
 
 export interface ResponseHead extends FieldFacts {
   status: number
@@ -13,19 +13,15 @@ export interface ResponseHead extends FieldFacts {
   headBytes: number
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1')
 const MAX_RESPONSE_HEAD_BYTES = 65536
 const MAX_RESPONSE_FIELDS = 200
 
 /** Parses a response head at `buf[start..end)`: the head, a HeadError, or null for "need more". */
 export function parseResponseHead(buf: Buffer, start: number, end: number): ResponseHead | HeadError | null {
-  const headEnd = buf.indexOf(CRLFCRLF, start)
-  if (headEnd === -1 || headEnd + 4 > end) {
-    return end - start > MAX_RESPONSE_HEAD_BYTES ? HEAD_ERRORS.headersTooLarge : null
-  }
+  const s = headString(buf, start, end)
+  if (s === null) return end - start > MAX_RESPONSE_HEAD_BYTES ? HEAD_ERRORS.headersTooLarge : null
   // The limit holds whether or not the end of the head arrived in the same read.
-  if (headEnd + 4 - start > MAX_RESPONSE_HEAD_BYTES) return HEAD_ERRORS.headersTooLarge
-  const s = buf.toString('latin1', start, headEnd + 4)
+  if (s.length > MAX_RESPONSE_HEAD_BYTES) return HEAD_ERRORS.headersTooLarge
   const lineEnd = s.indexOf('\r\n')
   // status-line = HTTP-version SP 3DIGIT SP [ reason-phrase ]; a missing SP before an empty
   // reason is common enough in the wild to accept.
@@ -45,8 +41,8 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return HEAD_ERRORS.badStatus
   }
   const reason = lineEnd > 13 ? s.slice(13, lineEnd) : ''
-  const head = new ParsedResponseHead(status, reason, minor, headEnd + 4 - start, s, lineEnd + 2)
-  const problem = parseFieldLines(s, lineEnd + 2, head, MAX_RESPONSE_FIELDS)
+  const head = new ParsedResponseHead(status, reason, minor, s.length, s, lineEnd + 2)
+  const problem = parseFieldLines(s, buf, start, lineEnd + 2, head, MAX_RESPONSE_FIELDS)
   if (problem !== null) return problem
   if (head.hasTransferEncoding && head.contentLength !== -1) return HEAD_ERRORS.lengthAndChunked
   return head
