@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { IS_TCHAR, listTokensLower, trimOws } from './syntax.ts'
+import { IS_TCHAR, bytesEqualLower, listTokensLower, trimOws } from './syntax.ts'
 
 /** Framing and connection facts gathered while parsing fields. */
 export interface FieldFacts {
@@ -206,18 +206,6 @@ export function listFields(raw: string, from: number): string[] {
 }
 
 /**
- * Does `buf[at..at + lower.length)` spell `lower`, ignoring ASCII case? Setting bit 0x20 lowers
- * letters; it maps no other byte a parsed head can hold onto a lowercase letter, digit or '-'
- * (the only characters of the words compared here), so the test is exact.
- */
-function bytesAre(buf: Buffer, at: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    if (((buf[at + i] ?? 0) | 0x20) !== lower.charCodeAt(i)) return false
-  }
-  return true
-}
-
-/**
  * The field line whose name starts at `buf[name]`, with its colon at `colon` and its CRLF at
  * `eol` (positions in `buf`; `s` is `buf[base..]` as latin1). Records what matters for framing
  * and connection handling; the switch on the name's length keeps ordinary fields cheap, and
@@ -231,29 +219,29 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
   while (to > from && (buf[to - 1] === 0x20 || buf[to - 1] === 0x09)) to--
   switch (colon - name) {
     case 2:
-      if (bytesAre(buf, name, 'te')) facts.needsRewrite = true
+      if (bytesEqualLower(buf, name, colon, 'te')) facts.needsRewrite = true
       return null
     case 4:
-      if (bytesAre(buf, name, 'host')) {
+      if (bytesEqualLower(buf, name, colon, 'host')) {
         facts.hostCount++
         facts.host = s.slice(from - base, to - base)
       }
       return null
     case 6:
-      if (bytesAre(buf, name, 'expect') && to - from === 12 && bytesAre(buf, from, '100-continue')) facts.expectContinue = true
+      if (bytesEqualLower(buf, name, colon, 'expect') && bytesEqualLower(buf, from, to, '100-continue')) facts.expectContinue = true
       return null
     case 7:
-      if (bytesAre(buf, name, 'upgrade')) {
+      if (bytesEqualLower(buf, name, colon, 'upgrade')) {
         facts.upgrade = s.slice(from - base, to - base)
         facts.needsRewrite = true
       }
       return null
     case 10:
-      if (bytesAre(buf, name, 'connection')) {
+      if (bytesEqualLower(buf, name, colon, 'connection')) {
         const tokens =
-          to - from === 10 && bytesAre(buf, from, 'keep-alive')
+          bytesEqualLower(buf, from, to, 'keep-alive')
             ? KEEP_ALIVE
-            : to - from === 5 && bytesAre(buf, from, 'close')
+            : bytesEqualLower(buf, from, to, 'close')
               ? CLOSE
               : listTokensLower(s.slice(from - base, to - base))
         // A hop-by-hop Content-Length, Transfer-Encoding or Host would be removed on the way
@@ -261,12 +249,12 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
         if (tokens !== KEEP_ALIVE && tokens !== CLOSE && namesFraming(tokens)) return HEAD_ERRORS.connectionNamesFraming
         facts.connection = facts.connection === null ? tokens : facts.connection.concat(tokens)
         facts.needsRewrite = true
-      } else if (bytesAre(buf, name, 'keep-alive')) {
+      } else if (bytesEqualLower(buf, name, colon, 'keep-alive')) {
         facts.needsRewrite = true
       }
       return null
     case 14:
-      if (bytesAre(buf, name, 'content-length')) {
+      if (bytesEqualLower(buf, name, colon, 'content-length')) {
         if (facts.contentLength !== -1) return HEAD_ERRORS.repeatedContentLength
         const n = parseContentLength(buf, from, to)
         if (n < 0) return HEAD_ERRORS.badContentLength
@@ -274,17 +262,17 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
       }
       return null
     case 15:
-      if (bytesAre(buf, name, 'x-forwarded-for')) facts.needsRewrite = true
+      if (bytesEqualLower(buf, name, colon, 'x-forwarded-for')) facts.needsRewrite = true
       return null
     case 16:
-      if (bytesAre(buf, name, 'proxy-connection')) facts.needsRewrite = true
+      if (bytesEqualLower(buf, name, colon, 'proxy-connection')) facts.needsRewrite = true
       return null
     case 17:
-      if (bytesAre(buf, name, 'transfer-encoding')) return noteTransferEncoding(s.slice(from - base, to - base), facts)
-      if (bytesAre(buf, name, 'x-forwarded-proto')) facts.needsRewrite = true
+      if (bytesEqualLower(buf, name, colon, 'transfer-encoding')) return noteTransferEncoding(s.slice(from - base, to - base), facts)
+      if (bytesEqualLower(buf, name, colon, 'x-forwarded-proto')) facts.needsRewrite = true
       return null
     case 19:
-      if (bytesAre(buf, name, 'x-cluster-client-ip')) facts.needsRewrite = true
+      if (bytesEqualLower(buf, name, colon, 'x-cluster-client-ip')) facts.needsRewrite = true
       return null
     default:
       return null

@@ -7,8 +7,8 @@
  */
 import type { ResponseHead } from './response-head.ts'
 
-/** Says whether the field named `raw[nameStart..nameEnd)` is dropped. */
-export type DropField = (head: ResponseHead, nameStart: number, nameEnd: number) => boolean
+/** Says whether the field named `buf[nameStart..nameEnd)` (a line of `head`) is dropped. */
+export type DropField = (head: ResponseHead, buf: Buffer, nameStart: number, nameEnd: number) => boolean
 
 // Start and end offsets (relative to the head) of the lines kept; reused, the data plane is
 // single-threaded and each call finishes before the next begins.
@@ -17,27 +17,32 @@ const kept = new Int32Array(MAX_KEPT * 2)
 
 /**
  * Drops the lines of `head` (which starts at `buf[headStart]` and ends right before
- * `buf[headStart + head.headBytes]`, exactly as received: the caller makes sure no rule edited
- * it) for which `drop` says so, by moving the lines before them towards the body. Returns where
- * the edited head now starts in `buf`, or -1 when there are too many pieces to move.
+ * `buf[headStart + head.headBytes]`, exactly as received and parsed: the caller makes sure no
+ * rule edited it) for which `drop` says so, by moving the lines before them towards the body.
+ * Returns where the edited head now starts in `buf`, or -1 when there are too many pieces to
+ * move.
  */
 export function spliceHeadInPlace(buf: Buffer, headStart: number, head: ResponseHead, drop: DropField): number {
-  const raw = head.raw
-  let pos = head.fieldsAt
+  // The lines are walked in the buffer: the head parsed, so each name ends at its first colon
+  // and each line at its first CR.
+  const blank = headStart + head.headBytes - 2
+  let pos = headStart + head.fieldsAt
   let pieces = 0
   let keptFrom = 0
-  for (;;) {
-    const eol = raw.indexOf('\r\n', pos)
-    if (eol === -1) return -1
-    if (eol === pos) break
-    if (drop(head, pos, raw.indexOf(':', pos))) {
-      if (pos > keptFrom) {
+  while (pos < blank) {
+    let colon = pos
+    while (colon < blank && buf[colon] !== 0x3a) colon++
+    let eol = colon
+    while (eol < blank && buf[eol] !== 0x0d) eol++
+    if (drop(head, buf, pos, colon)) {
+      const at = pos - headStart
+      if (at > keptFrom) {
         if (pieces === MAX_KEPT) return -1
         kept[pieces * 2] = keptFrom
-        kept[pieces * 2 + 1] = pos
+        kept[pieces * 2 + 1] = at
         pieces++
       }
-      keptFrom = eol + 2
+      keptFrom = eol + 2 - headStart
     }
     pos = eol + 2
   }

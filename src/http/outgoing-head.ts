@@ -6,7 +6,7 @@
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { TLS_HEADER_NAMES } from '../tls/index.ts'
-import { equalsLower, equalsLowerAt } from './syntax.ts'
+import { bytesEqualLower, equalsLower } from './syntax.ts'
 
 const NO_FIELDS: readonly string[] = []
 
@@ -99,31 +99,30 @@ export const CLIENT_KEEP_10 = 2
 export const CLIENT_UPGRADE = 3
 
 /**
- * Whether the field named `res.raw[start..end)` is left out of a response to a client whose
+ * Whether the field named `buf[start..end)` is left out of a response to a client whose
  * connection stays open (CLIENT_KEEP): connection-specific fields and Upgrade. Reads the name in
- * place, so the header list is never built for it.
+ * the buffer, so the header list is never built for it.
  */
-export function isDroppedForKeptClient(res: ResponseHead, start: number, end: number): boolean {
-  const raw = res.raw
+export function isDroppedForKeptClient(res: ResponseHead, buf: Buffer, start: number, end: number): boolean {
   switch (end - start) {
     case 2:
-      if (equalsLowerAt(raw, start, end, 'te')) return true
+      if (bytesEqualLower(buf, start, end, 'te')) return true
       break
     case 7:
-      if (equalsLowerAt(raw, start, end, 'upgrade')) return true
+      if (bytesEqualLower(buf, start, end, 'upgrade')) return true
       break
     case 10:
-      if (equalsLowerAt(raw, start, end, 'connection') || equalsLowerAt(raw, start, end, 'keep-alive')) return true
+      if (bytesEqualLower(buf, start, end, 'connection') || bytesEqualLower(buf, start, end, 'keep-alive')) return true
       break
     case 16:
-      if (equalsLowerAt(raw, start, end, 'proxy-connection')) return true
+      if (bytesEqualLower(buf, start, end, 'proxy-connection')) return true
       break
   }
   const tokens = res.connection
   if (tokens === null) return false
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? ''
-    if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && equalsLowerAt(raw, start, end, t)) return true
+    if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && bytesEqualLower(buf, start, end, t)) return true
   }
   return false
 }

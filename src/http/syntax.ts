@@ -51,11 +51,11 @@ export function equalsLower(s: string, lower: string): boolean {
   return true
 }
 
-/** equalsLower for `s[start..end)`, without slicing it. */
-export function equalsLowerAt(s: string, start: number, end: number, lower: string): boolean {
+/** equalsLower for the bytes `buf[start..end)` read as latin1. */
+export function bytesEqualLower(buf: Buffer, start: number, end: number, lower: string): boolean {
   if (end - start !== lower.length) return false
   for (let i = start; i < end; i++) {
-    let c = s.charCodeAt(i)
+    let c = buf[i] ?? 0
     if (c >= 0x41 && c <= 0x5a) c |= 0x20
     if (c !== lower.charCodeAt(i - start)) return false
   }
