@@ -34,6 +34,7 @@ export class NodeConnection implements IdleConnection {
   /** Response bytes received for the current transaction. */
   bytesReceived = 0
   #readBuffer: Buffer | null = null
+  #readArrayBuffer: ArrayBufferLike = new ArrayBuffer(0)
   #isReadBufferPinned = false
 
   constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
@@ -47,8 +48,8 @@ export class NodeConnection implements IdleConnection {
         allowHalfOpen: true,
         onread: {
           buffer: () => this.#nextReadBuffer(),
-          callback: (bytes: number, buf: Uint8Array): boolean => {
-            this.#onBytes(Buffer.from(buf.buffer, buf.byteOffset, bytes))
+          callback: (bytes: number): boolean => {
+            this.#onBytes(Buffer.from(this.#readArrayBuffer, 0, bytes))
             return true
           },
         },
@@ -104,6 +105,8 @@ export class NodeConnection implements IdleConnection {
   #nextReadBuffer(): Buffer {
     if (this.#readBuffer === null || this.#isReadBufferPinned) {
       this.#readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES)
+      // Kept: reading a typed array's .buffer is not free, and each read needs it.
+      this.#readArrayBuffer = this.#readBuffer.buffer
       this.#isReadBufferPinned = false
     }
     return this.#readBuffer

@@ -24,6 +24,7 @@ export const OWNED_READ_BYTES = 16384
 /** The read buffer of one connection, and whether it can be read into again. */
 export class OwnedReads {
   #buffer: Buffer | null = null
+  #arrayBuffer: ArrayBufferLike = new ArrayBuffer(0)
   #isPinned = false
   /** Receives each read's bytes; a view of the read buffer, valid until the next read. */
   sink: (chunk: Buffer) => void = () => undefined
@@ -40,9 +41,16 @@ export class OwnedReads {
   next(): Buffer {
     if (this.#buffer === null || this.#isPinned) {
       this.#buffer = Buffer.allocUnsafeSlow(OWNED_READ_BYTES)
+      // Kept: reading a typed array's .buffer is not free, and each read needs it.
+      this.#arrayBuffer = this.#buffer.buffer
       this.#isPinned = false
     }
     return this.#buffer
+  }
+
+  /** The first `bytes` bytes of the buffer last handed out by next(): what a read just put there. */
+  view(bytes: number): Buffer {
+    return Buffer.from(this.#arrayBuffer, 0, bytes)
   }
 }
 
@@ -85,8 +93,8 @@ export function adoptWithOwnedReads(accepted: Socket, reads: OwnedReads): Socket
     writable: true,
     onread: {
       buffer: (): Buffer => reads.next(),
-      callback: (bytes: number, buf: Uint8Array): boolean => {
-        reads.sink(Buffer.from(buf.buffer, buf.byteOffset, bytes))
+      callback: (bytes: number): boolean => {
+        reads.sink(reads.view(bytes))
         return true
       },
     },
