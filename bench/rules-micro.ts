@@ -116,6 +116,7 @@ function httpSessionCase(): void {
     forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
     scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0,
     maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined),
+    counters: null,
     onTransactionEnd: null, persistence: NO_PERSISTENCE,
     rules: { request: bindings, response: [], completion: [] }, ruleServices: services, maxInstructions: 100_000,
   }

@@ -182,7 +182,6 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
   protected startTransaction(svc: HttpService, head: RequestHead): void {
     this.req = head
     this.startMono = this.deps.clock.monoMs()
-    this.startWall = this.deps.clock.nowMs()
     this.reqBody.start(head.isChunked ? BODY_CHUNKED : head.contentLength > 0 ? BODY_LENGTH : BODY_NONE, head.contentLength)
     this.reqDone = false
     this.isUpgrade = head.upgrade !== '' && head.connection !== null && head.connection.includes('upgrade')
@@ -228,22 +227,26 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
       rules.view.node = node?.id ?? ''
       rules.runCompletion()
     }
-    if (svc !== null && req !== null && svc.onTransactionEnd !== null) {
-      svc.onTransactionEnd({
-        service: svc,
-        clientIp: this.clientIp,
-        startWallMs: this.startWall,
-        request: req,
-        status,
-        response,
-        bytesIn: this.bytesIn,
-        bytesOut: this.bytesOut,
-        durationMs: this.deps.clock.monoMs() - this.startMono,
-        nodeResponseMs: this.nodeResponseMs,
-        pool: this.pool,
-        node,
-        isLogged: rules?.decision.requestLog !== 'exclude',
-      })
+    if (svc !== null && req !== null) {
+      const durationMs = this.deps.clock.monoMs() - this.startMono
+      svc.counters?.recordResponse(status, this.bytesIn, this.bytesOut, durationMs)
+      if (svc.onTransactionEnd !== null && rules?.decision.requestLog !== 'exclude') {
+        svc.onTransactionEnd({
+          service: svc,
+          clientIp: this.clientIp,
+          // Wall time is read only for a record that is logged: now, less the duration.
+          startWallMs: this.deps.clock.nowMs() - durationMs,
+          request: req,
+          status,
+          response,
+          bytesIn: this.bytesIn,
+          bytesOut: this.bytesOut,
+          durationMs,
+          nodeResponseMs: this.nodeResponseMs,
+          pool: this.pool,
+          node,
+        })
+      }
     }
     this.resetTransaction()
     if (close) {

@@ -29,8 +29,6 @@ export interface TransactionRecord {
   readonly nodeResponseMs: number
   readonly pool: Pool | null
   readonly node: PoolNode | null
-  /** False when a rule called `requestlog.exclude()`. */
-  readonly isLogged: boolean
 }
 
 export interface HttpService {
@@ -63,8 +61,18 @@ export interface HttpService {
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */
   readonly maxInstructions: number
-  /** Called once per finished transaction (request log, statistics); null when nothing listens. */
+  /** Counts every finished transaction; null when statistics are not kept. */
+  readonly counters: ResponseCounters | null
+  /**
+   * Called once per finished transaction that is to be logged (the request log is on and no
+   * rule called `requestlog.exclude()`); null when nothing is logged, so no record is built.
+   */
   readonly onTransactionEnd: ((record: TransactionRecord) => void) | null
+}
+
+/** The virtual server's statistics, as the HTTP engine feeds them. */
+export interface ResponseCounters {
+  recordResponse(status: number, bytesIn: number, bytesOut: number, durationMs: number): void
 }
 
 /** Process-wide dependencies of the HTTP engine. */

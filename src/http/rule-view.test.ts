@@ -24,7 +24,7 @@ const service: HttpService = {
   maxClientBufferBytes: 65536,
   headLimits: DEFAULT_HEAD_LIMITS,
   errors: buildErrorResponses(undefined),
-  onTransactionEnd: null,
+  counters: null, onTransactionEnd: null,
   persistence: NO_PERSISTENCE,
   rules: NO_RULES,
   ruleServices: null,

@@ -96,7 +96,6 @@ export abstract class TransactionBase implements ResponseSink {
   protected readonly relay = new ResponseRelay(this)
   protected resMode = 0
   protected startMono = 0
-  protected startWall = 0
   protected sentMono = 0
   protected nodeResponseMs = -1
   protected bytesIn = 0

@@ -149,14 +149,6 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     if (errorBody === undefined) problem('connection_errors.error_file', `no file "${errorFile}" in extra_files/`)
   }
   const onLog = transactionLogger(name, vs, config, deps, problem, logWriters)
-  const counters = deps.stats?.virtualServer(name)
-  const onEnd =
-    counters === undefined
-      ? onLog
-      : (t: TransactionRecord) => {
-          counters.recordResponse(t.status, t.bytesIn, t.bytesOut, t.durationMs)
-          if (onLog !== null && t.isLogged) onLog(t)
-        }
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
@@ -175,7 +167,8 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     maxClientBufferBytes: vs.connection.max_client_buffer,
     headLimits: DEFAULT_HEAD_LIMITS,
     errors: buildErrorResponses(errorBody),
-    onTransactionEnd: onEnd,
+    counters: deps.stats?.virtualServer(name) ?? null,
+    onTransactionEnd: onLog,
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
@@ -208,6 +201,6 @@ function transactionLogger(
   const writer = deps.logs.acquire(filename)
   logWriters.push(writer)
   return (t) => {
-    if (t.isLogged) writer.write(format(new LoggedTransaction(t)))
+    writer.write(format(new LoggedTransaction(t)))
   }
 }
