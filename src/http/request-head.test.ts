@@ -109,3 +109,11 @@ test('names and the values compared in place match whatever their case, and only
   assert.deepEqual(ok('GET / HTTP/1.1\r\nHost: a\r\nConnection: CLOSE\r\n\r\n').connection, ['close'])
   refused('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4 2\r\n\r\n', 400, /malformed Content-Length/)
 })
+
+test('leading empty lines are skipped and counted in the head, and in its limits', () => {
+  const text = '\r\n\r\nGET /a HTTP/1.1\r\nHost: h\r\n\r\nGET /b'
+  const h = ok(text)
+  assert.equal(h.target, '/a')
+  assert.equal(text.slice(h.headBytes), 'GET /b', 'what follows the head starts right after it')
+  refused('\r\n'.repeat(20000), 431, /./)
+})

@@ -44,16 +44,19 @@ export function parseRequestHead(
   end: number,
   limits: HeadLimits,
 ): RequestHead | HeadError | typeof NEED_MORE {
+  // Skipped empty lines count as part of the head: for its length (so what follows is found
+  // where it is) and for its limits (so endless CRLFs cannot grow the buffer without bound).
+  const from = start
   while (end - start >= 2 && buf[start] === 0x0d && buf[start + 1] === 0x0a) start += 2
   const s = headString(buf, start, end)
   if (s === null) {
-    const available = end - start
+    const available = end - from
     const lineEnd = buf.indexOf(0x0a, start)
-    if ((lineEnd === -1 || lineEnd >= end) && available > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
+    if ((lineEnd === -1 || lineEnd >= end) && end - start > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong
     if (available > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
     return NEED_MORE
   }
-  const headBytes = s.length
+  const headBytes = start - from + s.length
   if (headBytes > limits.maxHeadBytes) return HEAD_ERRORS.headersTooLarge
   const lineEnd = s.indexOf('\r\n')
   if (lineEnd > limits.maxRequestLineBytes) return HEAD_ERRORS.uriTooLong

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { replyOnHead, startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
-import { exchangeUntilClose } from '../helpers/raw-client.ts'
+import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
+import { sleep } from '../helpers/wait.ts'
 
 const BAD_REQUESTS: readonly (readonly [string, string, number])[] = [
   ['Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
@@ -98,4 +99,18 @@ test('malformed responses from nodes become 502', async (t) => {
     assert.equal(node.requests, 1)
     assert.equal(proxy.active(), 0, what)
   }
+})
+
+test('empty lines before a request never turn the end of its head into a second request', async (t) => {
+  const node = await startRawNode(t, replyOnHead('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'))
+  const proxy = await startProxy(t, { nodes: [node.address] })
+  const client = await RawClient.connect(t, proxy.port)
+  // Without counting the skipped CRLFs, the last 20 bytes of this head were parsed again as a
+  // request: "GET /ss HTTP/1.0" and an empty line.
+  client.write('\r\n'.repeat(10) + 'GET /a HTTP/1.1\r\nHost: h\r\nX: GET /ss HTTP/1.0\r\n\r\n')
+  assert.equal((await client.readResponse(2000)).status, 200)
+  await sleep(200)
+  const seen = node.received.join('')
+  assert.match(seen, /^GET \/a HTTP\/1\.1\r\n/)
+  assert.equal(seen.split('\r\n\r\n').length - 1, 1, `one request reached the node: ${JSON.stringify(seen)}`)
 })
