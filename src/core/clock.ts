@@ -16,6 +16,11 @@ export interface Clock {
    */
   hold(): void
   release(): void
+  /**
+   * Takes a new reading to hold, if the clock is held. For work that can run long inside a hold
+   * (the rules watchdog calls it), so it and what follows it see time pass.
+   */
+  refresh(): void
 }
 
 /** The real clock. */
@@ -37,6 +42,10 @@ class SystemClock implements Clock {
 
   release(): void {
     if (--this.#depth === 0) this.#held = -1
+  }
+
+  refresh(): void {
+    if (this.#depth > 0) this.#held = performance.now()
   }
 }
 
@@ -64,6 +73,10 @@ export class ManualClock implements Clock {
 
   release(): void {
     // Nothing was frozen.
+  }
+
+  refresh(): void {
+    // It reads the time it was told.
   }
 
   advance(ms: number): void {

@@ -121,6 +121,8 @@ export class RunState {
    * `warnAfterMs`, and abort the run after `abortAfterMs` without yielding.
    */
   checkTime(): boolean {
+    // The data plane holds the clock while it handles a read, and rules run inside that.
+    this.services.clock.refresh()
     const now = this.services.clock.monoMs()
     if (this.#segmentStartMs < 0) {
       this.#segmentStartMs = now

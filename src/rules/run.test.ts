@@ -291,7 +291,7 @@ test('wall time: an event after the warning time, an abort after the cap, clock 
   const set = compile({ r: '$i = 0;\nwhile( 1 ) { $i++; }' })
   let reads = 0
   const services = new FakeServices()
-  Object.defineProperty(services, 'clock', { value: { nowMs: () => 0, monoMs: () => (reads++) * 100 } })
+  Object.defineProperty(services, 'clock', { value: { nowMs: () => 0, monoMs: () => (reads++) * 100, hold: () => undefined, release: () => undefined, refresh: () => undefined } })
   const o = runRule(set.rules.get('r')!, { view: new FakeTransaction(), services, decision: new Decision(), phase: 'REQUEST', maxInstructions: 1_000_000, executionWarningMs: 500, maxRunMs: 1000 })
   assert.ok(!(o instanceof Promise) && o.kind === 'aborted')
   assert.equal(o.message, 'ran for more than 1000 ms without yielding')
