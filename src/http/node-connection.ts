@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { nodeTlsOptions, type NodeTlsSettings } from '../tls/index.ts'
 import type { IdleConnection, NodeStatus } from '../pool/index.ts'
+import { ReadBuffer } from './read-buffer.ts'
 
 /** The side that owns a node connection while a transaction uses it. */
 export interface NodeConnectionOwner {
@@ -17,13 +18,6 @@ export interface NodeConnectionOwner {
   onNodeDrain(): void
 }
 
-/**
- * Bytes of the buffer each plain node connection reads into. Reading into a buffer the
- * connection owns spares Node's per-read allocation and stream bookkeeping; a response larger
- * than this simply takes more reads.
- */
-const READ_BUFFER_BYTES = 16384
-
 export class NodeConnection implements IdleConnection {
   readonly socket: Socket
   readonly status: NodeStatus
@@ -33,9 +27,11 @@ export class NodeConnection implements IdleConnection {
   isReused = false
   /** Response bytes received for the current transaction. */
   bytesReceived = 0
-  #readBuffer: Buffer | null = null
-  #readArrayBuffer: ArrayBufferLike = new ArrayBuffer(0)
-  #isReadBufferPinned = false
+  /**
+   * What a plain node connection reads into: reusing it spares Node's per-read allocation and
+   * stream bookkeeping (see read-buffer.ts).
+   */
+  readonly #reads = new ReadBuffer()
 
   constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
     this.status = status
@@ -47,9 +43,9 @@ export class NodeConnection implements IdleConnection {
         noDelay,
         allowHalfOpen: true,
         onread: {
-          buffer: () => this.#nextReadBuffer(),
+          buffer: () => this.#reads.next(),
           callback: (bytes: number): boolean => {
-            this.#onBytes(Buffer.from(this.#readArrayBuffer, 0, bytes))
+            this.#onBytes(this.#reads.view(bytes))
             return true
           },
         },
@@ -96,20 +92,10 @@ export class NodeConnection implements IdleConnection {
 
   /**
    * Someone kept a reference to the bytes just read (a write to the client that could not
-   * finish at once, a rule that looks at them later): the next read goes into a new buffer.
+   * finish at once, a rule that looks at them later): the next read goes elsewhere.
    */
   pinReadBuffer(): void {
-    this.#isReadBufferPinned = true
-  }
-
-  #nextReadBuffer(): Buffer {
-    if (this.#readBuffer === null || this.#isReadBufferPinned) {
-      this.#readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES)
-      // Kept: reading a typed array's .buffer is not free, and each read needs it.
-      this.#readArrayBuffer = this.#readBuffer.buffer
-      this.#isReadBufferPinned = false
-    }
-    return this.#readBuffer
+    this.#reads.pin()
   }
 
   #connected(): void {

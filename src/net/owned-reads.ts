@@ -14,44 +14,12 @@
  * @module
  */
 import { Socket } from 'node:net'
+import { ReadBuffer } from '../http/index.ts'
 
-/**
- * Bytes of each read buffer. A request head is usually a few hundred bytes; larger requests
- * simply take more reads.
- */
-export const OWNED_READ_BYTES = 16384
-
-/** The read buffer of one connection, and whether it can be read into again. */
-export class OwnedReads {
-  #buffer: Buffer | null = null
-  #arrayBuffer: ArrayBufferLike = new ArrayBuffer(0)
-  #isPinned = false
+/** A client connection's read buffer, with the code each read's bytes go to. */
+export class OwnedReads extends ReadBuffer {
   /** Receives each read's bytes; a view of the read buffer, valid until the next read. */
   sink: (chunk: Buffer) => void = () => undefined
-
-  /**
-   * Someone kept a reference to the bytes just read (a request body waiting for its node,
-   * pipelined requests): the next read goes into a new buffer.
-   */
-  pin(): void {
-    this.#isPinned = true
-  }
-
-  /** The buffer for the next read (called by the socket after each read). */
-  next(): Buffer {
-    if (this.#buffer === null || this.#isPinned) {
-      this.#buffer = Buffer.allocUnsafeSlow(OWNED_READ_BYTES)
-      // Kept: reading a typed array's .buffer is not free, and each read needs it.
-      this.#arrayBuffer = this.#buffer.buffer
-      this.#isPinned = false
-    }
-    return this.#buffer
-  }
-
-  /** The first `bytes` bytes of the buffer last handed out by next(): what a read just put there. */
-  view(bytes: number): Buffer {
-    return Buffer.from(this.#arrayBuffer, 0, bytes)
-  }
 }
 
 interface StreamHandle {
