@@ -42,13 +42,9 @@ export class NodeConnection implements IdleConnection {
         port: status.port,
         noDelay,
         allowHalfOpen: true,
-        onread: {
-          buffer: () => this.#reads.next(),
-          callback: (bytes: number): boolean => {
-            this.#onBytes(this.#reads.view(bytes))
-            return true
-          },
-        },
+        onread: this.#reads.onread((chunk) => {
+          this.#onBytes(chunk)
+        }),
       })
       this.socket.on('connect', () => {
         this.#connected()

@@ -55,6 +55,17 @@ export class ReadBuffer {
     return Buffer.from(this.#arrayBuffer, this.#offset, bytes)
   }
 
+  /** Socket `onread` options that read into this buffer and hand each read's bytes to `deliver`. */
+  onread(deliver: (chunk: Buffer) => void): { buffer: () => Buffer; callback: (bytes: number) => boolean } {
+    return {
+      buffer: () => this.next(),
+      callback: (bytes: number): boolean => {
+        deliver(this.view(bytes))
+        return true
+      },
+    }
+  }
+
   #fresh(size: number): Buffer {
     const memory = Buffer.allocUnsafeSlow(size)
     this.#memory = memory

@@ -59,13 +59,9 @@ export function adoptWithOwnedReads(accepted: Socket, reads: OwnedReads): Socket
     allowHalfOpen: accepted.allowHalfOpen,
     readable: true,
     writable: true,
-    onread: {
-      buffer: (): Buffer => reads.next(),
-      callback: (bytes: number): boolean => {
-        reads.sink(reads.view(bytes))
-        return true
-      },
-    },
+    onread: reads.onread((chunk) => {
+      reads.sink(chunk)
+    }),
   }
   return new Socket(options as unknown as ConstructorParameters<typeof Socket>[0])
 }
