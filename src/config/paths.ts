@@ -3,6 +3,7 @@
  * @module
  */
 
+import { reservedNameReason } from './reserved-names.ts'
 import { getObjectType, listObjectTypes } from './schema/index.ts'
 import type { ObjectTypeSchema } from './schema/index.ts'
 
@@ -31,7 +32,7 @@ export function unsafeNameReason(name: string): string | undefined {
   if (name.startsWith('-')) return 'the name starts with "-"'
   if (name.endsWith('~')) return 'the name ends with "~" (an editor backup)'
   if (name !== name.trim()) return 'the name starts or ends with white space'
-  return undefined
+  return reservedNameReason(name)
 }
 
 /** Whether a name can be used as a file name and a URI segment as it is. */
