@@ -175,7 +175,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}`,
     })
   }
-  const reloads = new ReloadQueue(reload)
+  const reloads = new ReloadQueue(reload, () => systemClock.monoMs())
   process.on('SIGHUP', () => {
     reloads.request('SIGHUP')
   })
@@ -191,6 +191,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
         watcher.close()
+        reloads.cancel()
         await api?.close()
         detachActions()
         await app.stop(opts.drainMs)

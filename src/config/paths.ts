@@ -45,6 +45,11 @@ export function isIgnoredFileName(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~')
 }
 
+/** Whether a path relative to the configuration directory lies in a part the loader skips. */
+export function isIgnoredPath(relPath: string): boolean {
+  return relPath.split(/[\\/]/).some((part) => part !== '' && isIgnoredFileName(part))
+}
+
 /** The first path segments of all type URIs, e.g. `ssl` for `ssl/server_keys`. */
 export function typeDirectoryRoots(): ReadonlySet<string> {
   return new Set(listObjectTypes().map((t) => t.uri.split('/')[0] ?? t.uri))
