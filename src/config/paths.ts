@@ -17,6 +17,12 @@ export type ResolvedPath =
     }
   | { readonly ok: false; readonly objectType: string; readonly reason: string }
 
+/**
+ * The directory inside the configuration directory where Sluice keeps its own files (API users,
+ * audit log, default request logs). The loader skips it, as it skips every hidden name.
+ */
+export const STATE_DIR_NAME = '.sluice'
+
 const YAML_EXT = /\.ya?ml$/
 
 // Characters that are unsafe in a file name on some system, or that have a meaning to a shell

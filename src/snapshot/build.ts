@@ -5,7 +5,6 @@
  * is applied.
  * @module
  */
-import { resolve } from 'node:path'
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
@@ -13,11 +12,12 @@ import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, typ
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
 import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
-import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
+import { compileLogFormat, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
 import type { StreamRouter } from '../stream/index.ts'
 import { TlsRuntime, buildNodeTls, type NodeTlsSettings } from '../tls/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
+import { logFilePath, logPathProblem } from './log-path.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
 import type { RuleServices } from '../rules/index.ts'
@@ -195,9 +195,13 @@ function transactionLogger(
     }
     format = compiled.value
   }
+  const filename = logFilePath(vs.log.filename, name, config.dir)
+  const misplaced = logPathProblem(filename, config.dir)
+  if (misplaced !== undefined) {
+    problem('log.filename', misplaced)
+    return null
+  }
   if (deps.logs === null) return null
-  const home = resolve(config.dir ?? '.')
-  const filename = resolve(home, expandLogFilename(vs.log.filename, name, home))
   const writer = deps.logs.acquire(filename)
   logWriters.push(writer)
   return (t) => {
