@@ -16,6 +16,7 @@ import {
   type ValidConfig,
 } from '../config/index.ts'
 import { errorMessage } from '../core/index.ts'
+import { ruleReferrers } from '../snapshot/index.ts'
 import { isRecord, mergeProperties, objectPaths, readFileSet, storedProperties, type FileSet } from './config-files.ts'
 import { checkRuleText } from './rule-check.ts'
 
@@ -99,7 +100,8 @@ export class ConfigEditor {
     if (!paths.all.some((p) => files.has(p))) return { kind: 'not_found' }
     const current = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
     if (current.ok) {
-      const referrers = findReferrers(current.value.objects, uri, name)
+      // Rules name objects too (`pool.use("web")`); those are references like any other.
+      const referrers = [...findReferrers(current.value.objects, uri, name), ...ruleReferrers(current.value, uri, name)]
       if (referrers.length > 0) return { kind: 'in_use', referrers }
     }
     const stored = type.kind === 'raw' ? (files.get(paths.canonical)?.toString('utf8') ?? null) : { properties: storedProperties(files, type, name) }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
+import { RULE_OBJECT_TYPES, checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
 
 import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
 
@@ -13,7 +13,7 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   if (config.rules.size === 0) return { rules: new Map(), warnings: [] }
   const result = checkRules(config.rules, {
     variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
-    knownPools: new Set([...config.pools.keys(), 'discard']),
+    knownObjects: new Map(RULE_OBJECT_TYPES.map((uri) => [uri, new Set(config.objects.get(uri)?.keys() ?? [])])),
   })
   const source = (rule: string) => config.rules.get(rule) ?? ''
   if (!result.ok) {
@@ -26,6 +26,19 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   }
   for (const d of result.value.warnings) warnings.push(formatRuleDiagnostic(d, source(d.rule)))
   return result.value
+}
+
+/**
+ * `rules/NAME` of every rule whose source names `uri/name` literally (`pool.use("web")`,
+ * `rate.use("slow")`, ...), sorted: rules that would break if that object were deleted.
+ */
+export function ruleReferrers(config: ValidConfig, uri: string, name: string): string[] {
+  if (config.rules.size === 0 || !(RULE_OBJECT_TYPES as readonly string[]).includes(uri)) return []
+  const result = checkRules(config.rules, { variablePoolUse: true })
+  if (!result.ok) return []
+  const found: string[] = []
+  for (const [rule, compiled] of result.value.rules) if (compiled.objectsUsed.get(uri)?.has(name) === true) found.push(`rules/${rule}`)
+  return found.sort()
 }
 
 /** The enabled rules of a virtual server's list, in order. */
