@@ -78,7 +78,7 @@ test('a log file named among the configuration objects is refused by check and s
   })
   const check = await runSluice(['check', '--config', dir])
   assert.equal(check.code, 1, check.output)
-  assert.match(check.output, /virtual_servers\/web.*log\.filename: the log file .*logs\/web\.log would be inside the configuration directory/)
+  assert.match(check.output, /virtual_servers\/web \(.*virtual_servers\/web\): log\.filename: the log file .*logs\/web\.log would be inside the configuration directory/)
   const start = await runSluice(['start', '--config', dir, '--api', 'off'])
   assert.equal(start.code, 1, start.output)
   assert.match(start.output, /log\.filename/)
