@@ -10,7 +10,7 @@
 import type { Diagnostic } from './diagnostic.ts'
 import { describeValue } from './diagnostic.ts'
 import { defaultValue, getObjectType } from './schema/index.ts'
-import type { ObjectTypeSchema } from './schema/index.ts'
+import type { ColumnSchema, ObjectTypeSchema } from './schema/index.ts'
 import type { FilledProperties } from './validate-object.ts'
 
 /** One row: keys of a type that have no effect (or values of a key that have none). */
@@ -21,6 +21,8 @@ export interface NotApplied {
   readonly keys: string
   /** Only these values of the key have no effect (the key's other values work). */
   readonly values?: readonly string[]
+  /** Only these columns of the table key have no effect (in any row). */
+  readonly columns?: readonly string[]
   /** `key` (of a `section.*` row) or `section.key` (of a `*` row) that do take effect. */
   readonly except?: readonly string[]
 }
@@ -91,6 +93,7 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'pools', keys: 'auto_scaling.*' },
   { type: 'pools', keys: 'basic.bandwidth_class' },
   { type: 'pools', keys: 'basic.lard_size' },
+  { type: 'pools', keys: 'basic.nodes_table', columns: ['source_ip'] },
   { type: 'pools', keys: 'basic.node_close_with_rst' },
   { type: 'pools', keys: 'basic.node_delete_behavior' },
   { type: 'pools', keys: 'basic.node_drain_to_delete_timeout' },
@@ -157,6 +160,10 @@ export function unsupportedWarnings(
         const value = obj.properties[section]?.[key]
         const schema = type.sections[section]?.[key]
         if (schema === undefined || isSame(value, defaultValue(schema))) continue
+        if (row.columns !== undefined) {
+          warnings.push(...columnWarnings(at, `${section}.${key}`, value, row.columns, schema.columns ?? {}))
+          continue
+        }
         if (row.values !== undefined) {
           if (typeof value === 'string' && row.values.includes(value)) {
             warnings.push({ ...at, key: `${section}.${key}`, reason: `the value ${describeValue(value)} is ${NOT_SUPPORTED}` })
@@ -184,6 +191,26 @@ export function keysOf(type: ObjectTypeSchema, row: NotApplied): [string, string
     }
   }
   return pairs
+}
+
+/** A warning for each row whose `columns` differ from their defaults. */
+function columnWarnings(
+  at: Omit<Diagnostic, 'reason'>,
+  key: string,
+  rows: unknown,
+  columns: readonly string[],
+  schemas: Readonly<Record<string, ColumnSchema>>,
+): Diagnostic[] {
+  const warnings: Diagnostic[] = []
+  for (const [i, row] of (Array.isArray(rows) ? (rows as unknown[]) : []).entries()) {
+    for (const column of columns) {
+      const schema = schemas[column]
+      const value = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[column] : undefined
+      if (schema === undefined || isSame(value, defaultValue(schema))) continue
+      warnings.push({ ...at, key: `${key}[${String(i)}].${column}`, reason: `${NOT_SUPPORTED} (set to ${describeValue(value)})` })
+    }
+  }
+  return warnings
 }
 
 function isSame(a: unknown, b: unknown): boolean {

@@ -15,7 +15,7 @@ const files = (extra: Record<string, unknown>) => ({
   dir: 'config',
   files: Object.entries({
     'virtual_servers/web': { properties: { basic: { enabled: true, port: 8080, pool: 'p', protection_class: 'guard' }, gzip: { enabled: true } } },
-    'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }] } } },
+    'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }, { node: '127.0.0.1:9002', source_ip: '127.0.0.2' }] } } },
     'protection/guard': { properties: { access_restriction: { banned: ['10.0.0.1'] } } },
     ...extra,
   }).map(([path, doc]) => ({ path, content: JSON.stringify(doc) })),
@@ -30,6 +30,7 @@ test('keys that have no effect and objects of unused types are warned about, nam
   assert.ok(report.config !== null, 'warnings never block')
   assert.deepEqual(report.warnings.map(formatDiagnostic).sort(), [
     'global_settings (config/global_settings): log.flush_time: warning: not supported yet: it is accepted but has no effect (set to 1)',
+    'pools/p (config/pools/p): basic.nodes_table[1].source_ip: warning: not supported yet: it is accepted but has no effect (set to "127.0.0.2")',
     'protection/guard (config/protection/guard): warning: protection objects are not supported yet: this one is accepted but has no effect',
     'virtual_servers/tcp (config/virtual_servers/tcp): basic.protocol: warning: the value "ftp" is not supported yet: it is accepted but has no effect',
     'virtual_servers/web (config/virtual_servers/web): basic.protection_class: warning: not supported yet: it is accepted but has no effect (set to "guard")',
@@ -45,6 +46,10 @@ test('every row of the table names a type, section and key of the schema', () =>
     for (const except of row.except ?? []) {
       const [section = '', key = ''] = row.keys === '*' ? except.split('.') : [row.keys.split('.')[0] ?? '', except]
       assert.ok(type.sections[section]?.[key] !== undefined, `${row.type} ${section}.${key} exists`)
+    }
+    for (const column of row.columns ?? []) {
+      const [section = '', key = ''] = row.keys.split('.')
+      assert.ok(type.sections[section]?.[key]?.columns?.[column] !== undefined, `${row.type} ${row.keys} has column ${column}`)
     }
     for (const value of row.values ?? []) {
       const [section = '', key = ''] = row.keys.split('.')
@@ -70,6 +75,7 @@ async function documentedRows(): Promise<NotApplied[]> {
       type,
       keys,
       ...(whichCell.startsWith('values ') ? { values: list } : {}),
+      ...(whichCell.startsWith('columns ') ? { columns: list } : {}),
       ...(whichCell.startsWith('all but ') ? { except: list } : {}),
     })
   }
@@ -77,6 +83,7 @@ async function documentedRows(): Promise<NotApplied[]> {
 }
 
 test('docs/configuration.md lists exactly the rows of NOT_APPLIED', async () => {
-  const canonical = (r: NotApplied) => JSON.stringify([r.type, r.keys, [...(r.values ?? [])].sort(), [...(r.except ?? [])].sort()])
+  const canonical = (r: NotApplied) =>
+    JSON.stringify([r.type, r.keys, [...(r.values ?? [])].sort(), [...(r.except ?? [])].sort(), [...(r.columns ?? [])].sort()])
   assert.deepEqual((await documentedRows()).map(canonical).sort(), NOT_APPLIED.map(canonical).sort())
 })
