@@ -77,8 +77,10 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
   'virtual_servers/basic.response_rules': { type: 'ruleList', sluiceOnly: true },
   'virtual_servers/basic.completion_rules': { type: 'ruleList', sluiceOnly: true },
   'virtual_servers/basic.pool': { default: 'discard' },
+  // In the state directory, which the loader skips: a log file among the objects would make the
+  // configuration directory invalid (issue #11).
   'virtual_servers/log.filename': {
-    default: 'logs/%v.log',
+    default: '.sluice/logs/%v.log',
     vtmDefault: '%zeushome%/zxtm/log/%v.log',
   },
   // Sluice's webhook action: the modern form of vTM's SOAP alert callback.

@@ -137,9 +137,6 @@ export class App {
     }
     const built = buildSnapshot(config, this.#version + 1, {
       ruleHost: this.#ruleHost,
-      onRuleWarning: (text) => {
-        this.#deps.logger.warn(text)
-      },
       clock: this.#deps.clock,
       random: this.#deps.random,
       statuses: this.#statuses,

@@ -16,8 +16,8 @@ import {
   type ValidConfig,
 } from '../config/index.ts'
 import { errorMessage } from '../core/index.ts'
+import { diagnoseConfig, ruleReferrers } from '../snapshot/index.ts'
 import { isRecord, mergeProperties, objectPaths, readFileSet, storedProperties, type FileSet } from './config-files.ts'
-import { checkRuleText } from './rule-check.ts'
 
 /** What the editor needs from the running process. */
 export interface ApplyTarget {
@@ -26,8 +26,15 @@ export interface ApplyTarget {
 
 /** The outcome of one change. `before`/`after` are the stored documents (or raw text). */
 export type ChangeOutcome =
-  | { readonly kind: 'created' | 'updated' | 'deleted'; readonly before: unknown; readonly after: unknown; readonly config: ValidConfig }
-  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly kind: 'created' | 'updated' | 'deleted'
+      readonly before: unknown
+      readonly after: unknown
+      readonly config: ValidConfig
+      /** Every warning about the resulting configuration, as `sluice check` prints them. */
+      readonly warnings: readonly Diagnostic[]
+    }
+  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[]; readonly warnings?: readonly Diagnostic[] }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'in_use'; readonly referrers: readonly string[] }
   | { readonly kind: 'failed'; readonly message: string }
@@ -82,13 +89,13 @@ export class ConfigEditor {
       for (const p of paths.all) files.delete(p)
       files.set(paths.canonical, Buffer.from(JSON.stringify(after)))
     }
-    const checked = this.#check(files, type, name)
+    const checked = this.#check(files)
     if (checked.kind !== 'valid') return checked
     const applied = await this.#target.apply(checked.config)
     if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
     const written = await writeConfigObject(this.#dir, uri, name, type.kind === 'raw' ? files.get(paths.canonical) : (after as { properties: unknown }).properties)
     if (!written.ok) return { kind: 'failed', message: written.error.map((d) => d.reason).join('; ') }
-    return { kind: existed ? 'updated' : 'created', before, after, config: checked.config }
+    return { kind: existed ? 'updated' : 'created', before, after, config: checked.config, warnings: checked.warnings }
   }
 
   async #delete(uri: string, name: string): Promise<ChangeOutcome> {
@@ -99,31 +106,30 @@ export class ConfigEditor {
     if (!paths.all.some((p) => files.has(p))) return { kind: 'not_found' }
     const current = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
     if (current.ok) {
-      const referrers = findReferrers(current.value.objects, uri, name)
+      // Rules name objects too (`pool.use("web")`); those are references like any other.
+      const referrers = [...findReferrers(current.value.objects, uri, name), ...ruleReferrers(current.value, uri, name)]
       if (referrers.length > 0) return { kind: 'in_use', referrers }
     }
     const stored = type.kind === 'raw' ? (files.get(paths.canonical)?.toString('utf8') ?? null) : { properties: storedProperties(files, type, name) }
     for (const p of paths.all) files.delete(p)
-    const checked = this.#check(files, type, name)
+    const checked = this.#check(files)
     if (checked.kind !== 'valid') return checked
     const applied = await this.#target.apply(checked.config)
     if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
     const removed = await deleteConfigObject(this.#dir, uri, name)
     if (!removed.ok) return { kind: 'failed', message: removed.error.map((d) => d.reason).join('; ') }
-    return { kind: 'deleted', before: stored, after: null, config: checked.config }
+    return { kind: 'deleted', before: stored, after: null, config: checked.config, warnings: checked.warnings }
   }
 
+  /** The whole configuration, diagnosed as `sluice check` would: every error and warning. */
   #check(
     files: FileSet,
-    type: ObjectTypeSchema,
-    name: string,
-  ): { kind: 'valid'; config: ValidConfig } | { kind: 'invalid'; diagnostics: readonly Diagnostic[] } {
-    const loaded = loadConfigFromObjects(Object.fromEntries(files), this.#dir)
-    if (!loaded.ok) return { kind: 'invalid', diagnostics: loaded.error }
-    // Dangling references are the validator's (config/cross-check.ts); rules get a syntax check.
-    const problems: Diagnostic[] = []
-    if (type.uri === 'rules') problems.push(...checkRuleText(loaded.value, name))
-    return problems.length > 0 ? { kind: 'invalid', diagnostics: problems } : { kind: 'valid', config: loaded.value }
+  ):
+    | { kind: 'valid'; config: ValidConfig; warnings: readonly Diagnostic[] }
+    | { kind: 'invalid'; diagnostics: readonly Diagnostic[]; warnings: readonly Diagnostic[] } {
+    const report = diagnoseConfig({ dir: this.#dir, files: [...files].map(([path, content]) => ({ path, content })) })
+    if (report.config === null) return { kind: 'invalid', diagnostics: report.errors, warnings: report.warnings }
+    return { kind: 'valid', config: report.config, warnings: report.warnings }
   }
 }
 

@@ -57,8 +57,14 @@ export function storedProperties(files: FileSet, type: ObjectTypeSchema, name: s
 export function mergeProperties(base: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base }
   for (const [section, keys] of Object.entries(change)) {
-    const old = merged[section]
-    merged[section] = isRecord(keys) && isRecord(old) ? { ...old, ...keys } : keys
+    const old = Object.hasOwn(merged, section) ? merged[section] : undefined
+    // Defined, not assigned: a section named `__proto__` must stay a key for validation to refuse.
+    Object.defineProperty(merged, section, {
+      value: isRecord(keys) && isRecord(old) ? { ...old, ...keys } : keys,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return merged
 }

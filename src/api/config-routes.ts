@@ -116,7 +116,7 @@ async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, 
     case 'not_found':
       return notFound(`${type.uri}/${name}`)
     case 'invalid':
-      return validationFailed(type, name, outcome.diagnostics)
+      return validationFailed(type, name, outcome.diagnostics, outcome.warnings ?? [])
     case 'in_use':
       return apiError(409, 'resource.in_use', `${type.uri}/${name} is still used by ${outcome.referrers.join(', ')}`, {
         referrers: outcome.referrers,
@@ -143,16 +143,37 @@ async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, 
         objects: { object, user: req.principal.user },
         message: `${object} ${action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deleted'} through the API by ${req.principal.user}`,
       })
-      if (outcome.kind === 'deleted') return { kind: 'empty', status: 204 }
-      if (type.kind === 'raw') return { kind: 'empty', status: outcome.kind === 'created' ? 201 : 204 }
-      const reply = objectBody(outcome.config, type, name)
-      return reply.kind === 'json' ? json(outcome.kind === 'created' ? 201 : 200, reply.body) : reply
+      return successReply(outcome.kind, type, name, outcome.config, outcome.warnings)
     }
   }
 }
 
-/** vTM's `resource.validation_failed`, with every problem by section and key and as a list. */
-export function validationFailed(type: ObjectTypeSchema, name: string, diagnostics: readonly Diagnostic[]): ApiReply {
+/**
+ * The success answer: the stored object for typed objects (201 or 200), nothing for raw files and
+ * deletes (201 or 204). Warnings about the resulting configuration (what `sluice check` prints)
+ * are added as `warnings`; a raw file or delete with warnings answers 200 (201) with them.
+ */
+function successReply(kind: 'created' | 'updated' | 'deleted', type: ObjectTypeSchema, name: string, config: ValidConfig, warnings: readonly Diagnostic[]): ApiReply {
+  const status = kind === 'created' ? 201 : 200
+  const extra = warnings.length === 0 ? {} : { warnings: warnings.map(diagnosticBody) }
+  if (kind === 'deleted' || type.kind === 'raw') {
+    if (warnings.length > 0) return json(status, extra)
+    return { kind: 'empty', status: kind === 'created' ? 201 : 204 }
+  }
+  const reply = objectBody(config, type, name)
+  return reply.kind === 'json' && typeof reply.body === 'object' && reply.body !== null ? json(status, { ...reply.body, ...extra }) : reply
+}
+
+/** One diagnostic as the API shows it. */
+function diagnosticBody(d: Diagnostic): { object_type: string; object_name: string; key?: string; reason: string } {
+  return { object_type: d.objectType, object_name: d.objectName, ...(d.key === undefined ? {} : { key: d.key }), reason: d.reason }
+}
+
+/**
+ * vTM's `resource.validation_failed`, with every problem by section and key and as a list, and
+ * the configuration's warnings.
+ */
+export function validationFailed(type: ObjectTypeSchema, name: string, diagnostics: readonly Diagnostic[], warnings: readonly Diagnostic[] = []): ApiReply {
   const properties: Record<string, Record<string, { error_id: string; error_text: string }>> = {}
   const objectName = type.kind === 'singleton' ? '' : name
   for (const d of diagnostics) {
@@ -164,12 +185,11 @@ export function validationFailed(type: ObjectTypeSchema, name: string, diagnosti
     properties[section] = entry
     entry[key] = { error_id: 'property.invalid', error_text: d.reason }
   }
-  const list = diagnostics.map((d) => ({
-    object_type: d.objectType,
-    object_name: d.objectName,
-    ...(d.key === undefined ? {} : { key: d.key }),
-    reason: d.reason,
-  }))
+  const list = diagnostics.map(diagnosticBody)
   const keys = list.map((d) => (d.key === undefined ? `${d.object_type}/${d.object_name}` : d.key)).join(', ')
-  return apiError(400, 'resource.validation_failed', `The resource provided is invalid: ${keys}`, { properties, diagnostics: list })
+  return apiError(400, 'resource.validation_failed', `The resource provided is invalid: ${keys}`, {
+    properties,
+    diagnostics: list,
+    ...(warnings.length === 0 ? {} : { warnings: warnings.map(diagnosticBody) }),
+  })
 }

@@ -112,10 +112,10 @@ function objectPaths(type: ObjectTypeSchema): Record<string, Json> {
         parameters: params,
         requestBody: { required: true, content: body },
         responses: raw
-          ? { '201': reply('Created'), '204': reply('Updated'), ...ERRORS }
+          ? { '200': reply('Updated, with warnings (docs/api.md)'), '201': reply('Created'), '204': reply('Updated'), ...ERRORS }
           : { '200': reply('Updated', ref), '201': reply('Created', ref), ...ERRORS },
       },
-      delete: { summary: `Delete one ${type.name}`, parameters: params, responses: { '204': reply('Deleted'), '409': reply('Still referenced', ERROR_REF), ...ERRORS } },
+      delete: { summary: `Delete one ${type.name}`, parameters: params, responses: { '200': reply('Deleted, with warnings (docs/api.md)'), '204': reply('Deleted'), '409': reply('Still referenced', ERROR_REF), ...ERRORS } },
     },
   }
 }

@@ -7,10 +7,11 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { App } from '../app.ts'
 import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, parseApiAddress, sluiceStateDir } from '../api/index.ts'
-import { formatDiagnostic } from '../config/index.ts'
+import { formatDiagnostic, type ValidConfig } from '../config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
 import { ActionRunner } from '../events/index.ts'
-import { loadAndCheck } from './check.ts'
+import { diagnoseConfigDir } from '../snapshot/index.ts'
+import { reportLines } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
 import { ReloadQueue, watchConfigDir } from './watch.ts'
 
@@ -65,14 +66,30 @@ const DEMO_NODES: readonly [string, number][] = [
   ['node-c', 9003],
 ]
 
+const KEEP_ALIVE_MS = 3_600_000
+
+/**
+ * Says which virtual servers are disabled, and plainly when nothing listens for traffic, so a
+ * start with every virtual server disabled is not mistaken for a working one.
+ */
+function listenerNotes(config: ValidConfig, boundCount: number): string[] {
+  const disabled = [...config.virtualServers].filter(([, vs]) => !vs.basic.enabled).map(([name]) => `"${name}"`)
+  const which = disabled.length === 0 ? '' : `disabled virtual server${disabled.length === 1 ? '' : 's'}: ${disabled.join(', ')}`
+  if (boundCount > 0) return which === '' ? [] : [which]
+  const why = config.virtualServers.size === 0 ? 'the configuration has no virtual server' : `every virtual server is disabled (${which})`
+  return [`warning: no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]
+}
+
 export async function startCommand(opts: StartOptions): Promise<number> {
   const { logger, out } = opts
-  const loaded = await loadAndCheck(opts.configDir)
-  if (!loaded.ok) {
-    for (const d of loaded.error) out(formatDiagnostic(d))
-    out(`sluice: not starting: ${String(loaded.error.length)} problem(s) in ${opts.configDir}`)
+  const report = await diagnoseConfigDir(opts.configDir)
+  if (report.config === null) {
+    for (const line of reportLines(report)) out(line)
+    out(`sluice: not starting: ${String(report.errors.length)} problem(s) in ${opts.configDir}`)
     return 1
   }
+  const config = report.config
+  for (const line of reportLines(report)) out(line)
   const apiSettings = await readApiSettings(opts.configDir, opts.api)
   if (!apiSettings.ok) {
     out(`sluice: not starting: ${apiSettings.error}`)
@@ -99,7 +116,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     logger,
     programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
   })
-  const applied = await app.apply(loaded.value)
+  const applied = await app.apply(config)
   if (!applied.ok) {
     for (const d of applied.error) out(formatDiagnostic(d))
     await app.stop(0)
@@ -148,22 +165,24 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     const host = b.host.includes(':') ? `[${b.host}]` : b.host
     out(`listening: virtual server "${b.virtualServer}" on http://${host}:${String(b.port)}/`)
   }
+  for (const line of listenerNotes(config, app.bound().length)) out(line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
   out('press Ctrl-C to stop')
 
   const reload = async (why: string) => {
-    const next = await loadAndCheck(opts.configDir)
+    const next = await diagnoseConfigDir(opts.configDir)
     // The API applies its changes before writing them, so the watcher finds them already live.
     const current = app.snapshot?.config
-    if (next.ok && current !== undefined && configFingerprint(next.value) === configFingerprint(current)) return
-    const result = next.ok ? await app.apply(next.value) : next
+    if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) return
+    const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
+    const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
     if (result.ok) {
       app.events.emit({
-        severity: 'info',
+        severity: next.warnings.length === 0 ? 'info' : 'warn',
         category: 'config',
         name: 'confok',
         objects: { directory: opts.configDir },
-        message: `configuration applied (version ${String(result.value.version)}, ${why})`,
+        message: `configuration applied (version ${String(result.value.version)}, ${why})${warnings}`,
       })
       return
     }
@@ -172,10 +191,10 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       category: 'config',
       name: 'confrejected',
       objects: { directory: opts.configDir },
-      message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}`,
+      message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}${warnings}`,
     })
   }
-  const reloads = new ReloadQueue(reload)
+  const reloads = new ReloadQueue(reload, () => systemClock.monoMs())
   process.on('SIGHUP', () => {
     reloads.request('SIGHUP')
   })
@@ -183,6 +202,9 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     reloads.request('directory changed')
   }, logger)
 
+  // Nothing may listen (every virtual server disabled, the API off); the process still waits for
+  // SIGHUP, a changed directory or a signal to stop, so it holds the event loop open itself.
+  const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS)
   return new Promise((resolveExit) => {
     let stopping = false
     const stop = (signal: string) => {
@@ -191,6 +213,8 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
         watcher.close()
+        reloads.cancel()
+        clearInterval(keepAlive)
         await api?.close()
         detachActions()
         await app.stop(opts.drainMs)

@@ -14,20 +14,27 @@ export interface Diagnostic {
   /** `section.key`, with a row index for tables: `basic.nodes_table[2].weight`. */
   readonly key?: string
   readonly reason: string
+  /** A warning does not stop a configuration from being applied; absent means an error. */
+  readonly severity?: 'warning'
 }
 
 /**
  * One line for a person, e.g.
- * `virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 1 to 65535, got "80a"`.
+ * `virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 1 to 65535, got "80a"`;
+ * a warning reads `...: basic.bandwidth_class: warning: ...`.
  */
 export function formatDiagnostic(d: Diagnostic): string {
   // Rule problems already read `rule NAME: line L, column C: ...` with the source line and a caret.
-  if (d.objectType === 'rules' && d.key === undefined && d.reason.startsWith(`rule ${d.objectName}: `)) return d.reason
+  const rulePrefix = `rule ${d.objectName}: `
+  if (d.objectType === 'rules' && d.key === undefined && d.reason.startsWith(rulePrefix)) {
+    return d.file === undefined ? d.reason : `rule ${d.objectName} (${d.file}): ${d.reason.slice(rulePrefix.length)}`
+  }
   const object = d.objectName === '' ? d.objectType : `${d.objectType}/${d.objectName}`
   let head: string
   if (d.file === undefined) head = object === '' ? 'configuration' : object
   else head = object === '' ? d.file : `${object} (${d.file})`
-  return d.key === undefined ? `${head}: ${d.reason}` : `${head}: ${d.key}: ${d.reason}`
+  const reason = d.severity === 'warning' ? `warning: ${d.reason}` : d.reason
+  return d.key === undefined ? `${head}: ${reason}` : `${head}: ${d.key}: ${reason}`
 }
 
 /** A short, single-line rendering of a value found in a configuration file. */

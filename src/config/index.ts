@@ -4,20 +4,22 @@
  * @module
  */
 
-export { validateConfig } from './validate.ts'
-export { loadConfigDir, loadConfigFromObjects, writeConfigObject, deleteConfigObject } from './store.ts'
+export { validateConfig, validateConfigAll } from './validate.ts'
+export type { ConfigValidation } from './validate.ts'
+export { loadConfigDir, loadConfigFromObjects, readConfigDir, writeConfigObject, deleteConfigObject } from './store.ts'
 export { formatDiagnostic } from './diagnostic.ts'
 export type { Diagnostic } from './diagnostic.ts'
-export { checkCommand } from './check.ts'
 export { REFERENCES, findReferrers } from './cross-check.ts'
 export type { Reference } from './cross-check.ts'
 export { getObjects } from './valid-config.ts'
 export type { ValidConfig, RawConfig, RawConfigFile, ObjectProperties } from './valid-config.ts'
-export { isSafeObjectName, resolveConfigPath } from './paths.ts'
+export { STATE_DIR_NAME, isIgnoredPath, isSafeObjectName, resolveConfigPath } from './paths.ts'
 export type { ResolvedPath } from './paths.ts'
 export { checkProperties } from './validate-object.ts'
 export { nodeAddressProblem } from './validate-value.ts'
 export { defaultProperties } from './validate.ts'
+export { NOT_APPLIED, keysOf } from './unsupported.ts'
+export type { NotApplied } from './unsupported.ts'
 export {
   OBJECT_TYPE_SCHEMAS,
   RAW_TYPE_URIS,

@@ -3,6 +3,7 @@
  * @module
  */
 
+import { reservedNameReason } from './reserved-names.ts'
 import { getObjectType, listObjectTypes } from './schema/index.ts'
 import type { ObjectTypeSchema } from './schema/index.ts'
 
@@ -15,6 +16,12 @@ export type ResolvedPath =
       readonly encoding: 'json' | 'yaml' | 'raw'
     }
   | { readonly ok: false; readonly objectType: string; readonly reason: string }
+
+/**
+ * The directory inside the configuration directory where Sluice keeps its own files (API users,
+ * audit log, default request logs). The loader skips it, as it skips every hidden name.
+ */
+export const STATE_DIR_NAME = '.sluice'
 
 const YAML_EXT = /\.ya?ml$/
 
@@ -31,7 +38,7 @@ export function unsafeNameReason(name: string): string | undefined {
   if (name.startsWith('-')) return 'the name starts with "-"'
   if (name.endsWith('~')) return 'the name ends with "~" (an editor backup)'
   if (name !== name.trim()) return 'the name starts or ends with white space'
-  return undefined
+  return reservedNameReason(name)
 }
 
 /** Whether a name can be used as a file name and a URI segment as it is. */
@@ -42,6 +49,11 @@ export function isSafeObjectName(name: string): boolean {
 /** Files the loader skips: hidden files and editor backups. */
 export function isIgnoredFileName(name: string): boolean {
   return name.startsWith('.') || name.endsWith('~')
+}
+
+/** Whether a path relative to the configuration directory lies in a part the loader skips. */
+export function isIgnoredPath(relPath: string): boolean {
+  return relPath.split(/[\\/]/).some((part) => part !== '' && isIgnoredFileName(part))
 }
 
 /** The first path segments of all type URIs, e.g. `ssl` for `ssl/server_keys`. */

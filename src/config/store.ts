@@ -11,7 +11,7 @@ import type { Result } from '../core/index.ts'
 import type { Diagnostic } from './diagnostic.ts'
 import { isIgnoredFileName, typeDirectoryRoots, unsafeNameReason } from './paths.ts'
 import { getObjectType } from './schema/index.ts'
-import type { RawConfigFile, ValidConfig } from './valid-config.ts'
+import type { RawConfig, RawConfigFile, ValidConfig } from './valid-config.ts'
 import { validateConfig } from './validate.ts'
 import { checkProperties } from './validate-object.ts'
 import { isPlainObject } from './validate-value.ts'
@@ -24,6 +24,11 @@ interface Walk {
 
 /** Reads and validates a configuration directory; never rejects. */
 export async function loadConfigDir(dir: string): Promise<Result<ValidConfig, Diagnostic[]>> {
+  return validateConfig(await readConfigDir(dir))
+}
+
+/** Reads every file of a configuration directory that the loader looks at; never rejects. */
+export async function readConfigDir(dir: string): Promise<RawConfig> {
   const walk: Walk = { root: dir, files: [], problems: [] }
   const top = await listDir(walk, '')
   for (const entry of top ?? []) {
@@ -42,7 +47,7 @@ export async function loadConfigDir(dir: string): Promise<Result<ValidConfig, Di
       problem(walk, entry.name, `unknown top-level directory "${entry.name}"; known: ${known}`)
     }
   }
-  return validateConfig({ dir, files: walk.files, problems: walk.problems })
+  return { dir, files: walk.files, problems: walk.problems }
 }
 
 /** Validates a configuration given as relative path to content, e.g. `{'pools/web': '{...}'}`. */

@@ -32,6 +32,10 @@ export interface ValidConfig {
   readonly objects: ReadonlyMap<string, ReadonlyMap<string, ObjectProperties>>
   /** Every raw-content object by type URI (`rules`, `extra_files`, `ssl/cas`, ...) and name. */
   readonly rawFiles: ReadonlyMap<string, ReadonlyMap<string, Buffer>>
+  /** The file each object was read from, by type URI and name (when it came from a directory). */
+  readonly files: ReadonlyMap<string, ReadonlyMap<string, string>>
+  /** What is accepted but has no effect yet (keys Sluice does not apply); never blocks applying. */
+  readonly warnings: readonly Diagnostic[]
 }
 
 /** One file of a configuration that has not been checked yet. */

@@ -4,6 +4,7 @@
  */
 
 import { describeValue } from './diagnostic.ts'
+import { reservedNameReason } from './reserved-names.ts'
 import { defaultValue } from './schema/index.ts'
 import type { ObjectTypeSchema } from './schema/index.ts'
 import { checkValue, isPlainObject } from './validate-value.ts'
@@ -43,13 +44,15 @@ export function checkProperties(type: ObjectTypeSchema, given: Record<string, un
   const problems: ValueProblem[] = []
   const sectionNames = Object.keys(type.sections)
   for (const section of Object.keys(given)) {
-    if (!(section in type.sections)) {
+    const reserved = reservedNameReason(section)
+    if (reserved !== undefined) problems.push({ key: section, reason: `unknown section: ${reserved}` })
+    else if (!Object.hasOwn(type.sections, section)) {
       problems.push({ key: section, reason: `unknown section${suggest(section, sectionNames)}` })
     }
   }
   const properties: FilledProperties = {}
   for (const [section, keys] of Object.entries(type.sections)) {
-    const rawSection = given[section]
+    const rawSection = Object.hasOwn(given, section) ? given[section] : undefined
     let values: Record<string, unknown> = {}
     if (isPlainObject(rawSection)) values = rawSection
     else if (rawSection !== undefined) {
@@ -57,14 +60,16 @@ export function checkProperties(type: ObjectTypeSchema, given: Record<string, un
     }
     const keyNames = Object.keys(keys)
     for (const key of Object.keys(values)) {
-      if (!(key in keys)) {
+      const reserved = reservedNameReason(key)
+      if (reserved !== undefined) problems.push({ key: `${section}.${key}`, reason: `unknown key: ${reserved}` })
+      else if (!Object.hasOwn(keys, key)) {
         problems.push({ key: `${section}.${key}`, reason: `unknown key${suggest(key, keyNames)}` })
       }
     }
     const filled: Record<string, unknown> = {}
     for (const [key, schema] of Object.entries(keys)) {
       const path = `${section}.${key}`
-      const value = values[key]
+      const value = Object.hasOwn(values, key) ? values[key] : undefined
       if (value === undefined) {
         if (schema.required === true) problems.push({ key: path, reason: 'required key is missing' })
         filled[key] = copyDefault(defaultValue(schema))

@@ -5,6 +5,7 @@
 
 import { isIP } from 'node:net'
 import { describeValue } from './diagnostic.ts'
+import { reservedNameReason } from './reserved-names.ts'
 import { defaultValue } from './schema/index.ts'
 import type { ColumnSchema, KeySchema } from './schema/index.ts'
 
@@ -104,12 +105,14 @@ function checkTable(schema: KeySchema, value: unknown, path: string): CheckedVal
     }
     const filled: Record<string, unknown> = {}
     for (const column of Object.keys(row)) {
-      if (!(column in columns)) {
-        problems.push({ key: `${rowPath}.${column}`, reason: `unknown column; known: ${Object.keys(columns).join(', ')}` })
+      const reserved = reservedNameReason(column)
+      if (reserved !== undefined || !Object.hasOwn(columns, column)) {
+        const why = reserved === undefined ? '' : `: ${reserved}`
+        problems.push({ key: `${rowPath}.${column}`, reason: `unknown column${why}; known: ${Object.keys(columns).join(', ')}` })
       }
     }
     for (const [column, columnSchema] of Object.entries(columns)) {
-      const given = row[column]
+      const given = Object.hasOwn(row, column) ? row[column] : undefined
       if (given === undefined) {
         if (columnSchema.required === true) {
           problems.push({ key: `${rowPath}.${column}`, reason: 'required column is missing' })

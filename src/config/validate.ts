@@ -18,6 +18,7 @@ import type {
   VirtualServerProperties,
 } from './schema/index.ts'
 import type { ObjectProperties, RawConfig, ValidConfig } from './valid-config.ts'
+import { unsupportedWarnings } from './unsupported.ts'
 import { checkObjectDocument } from './validate-object.ts'
 import type { FilledProperties } from './validate-object.ts'
 
@@ -30,8 +31,25 @@ interface Located {
   readonly relPath: string
 }
 
+/**
+ * The outcome of validating a configuration. `config` is filled even when there are errors
+ * (defaults stand in for unusable values, objects that could not be read are missing), so later
+ * checks can still report their problems in the same pass; it may be applied only without errors.
+ */
+export interface ConfigValidation {
+  readonly config: ValidConfig
+  readonly errors: readonly Diagnostic[]
+  readonly warnings: readonly Diagnostic[]
+}
+
 /** Validates a raw configuration; reports every problem, fills every default, never throws. */
 export function validateConfig(raw: RawConfig): Result<ValidConfig, Diagnostic[]> {
+  const v = validateConfigAll(raw)
+  return v.errors.length > 0 ? err([...v.errors]) : ok(v.config)
+}
+
+/** Like validateConfig, but always builds the configuration and also returns warnings. */
+export function validateConfigAll(raw: RawConfig): ConfigValidation {
   const problems: Diagnostic[] = [...(raw.problems ?? [])]
   const fileOf = (rel: string): string | undefined => (raw.dir === undefined ? undefined : join(raw.dir, rel))
   const where = (file: string | undefined): { file?: string } => (file === undefined ? {} : { file })
@@ -58,6 +76,7 @@ export function validateConfig(raw: RawConfig): Result<ValidConfig, Diagnostic[]
 
   const objects = new Map<string, Map<string, PlacedObject>>()
   const rawFiles = new Map<string, Map<string, Buffer>>()
+  const files = new Map<string, Map<string, string>>()
   for (const t of listObjectTypes()) {
     if (t.kind === 'raw') rawFiles.set(t.uri, new Map())
     else objects.set(t.uri, new Map())
@@ -69,6 +88,11 @@ export function validateConfig(raw: RawConfig): Result<ValidConfig, Diagnostic[]
       const [first, ...others] = copies
       if (first === undefined) continue
       const objectName = type.kind === 'singleton' ? '' : name
+      if (first.file !== undefined) {
+        const byFile = files.get(uri) ?? new Map<string, string>()
+        files.set(uri, byFile)
+        byFile.set(name, first.file)
+      }
       if (others.length > 0) {
         const paths = copies.map((c) => c.relPath).sort().join(', ')
         problems.push({ ...where(first.file), objectType: uri, objectName, reason: `defined in more than one file: ${paths}` })
@@ -98,14 +122,16 @@ export function validateConfig(raw: RawConfig): Result<ValidConfig, Diagnostic[]
   const exists = new Map<string, ReadonlySet<string>>()
   for (const [uri, m] of [...objects, ...rawFiles]) exists.set(uri, new Set(m.keys()))
   problems.push(...crossCheck(objects, exists))
-  if (problems.length > 0) return err(problems)
-  return ok(buildValidConfig(raw.dir, objects, rawFiles))
+  const warnings = unsupportedWarnings(objects)
+  return { config: buildValidConfig(raw.dir, objects, rawFiles, files, warnings), errors: problems, warnings }
 }
 
 function buildValidConfig(
   dir: string | undefined,
   placed: ReadonlyMap<string, ReadonlyMap<string, PlacedObject>>,
   rawFiles: ReadonlyMap<string, ReadonlyMap<string, Buffer>>,
+  files: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  warnings: readonly Diagnostic[],
 ): ValidConfig {
   const objects = new Map<string, ReadonlyMap<string, ObjectProperties>>()
   for (const [uri, byName] of placed) {
@@ -130,6 +156,8 @@ function buildValidConfig(
     extraFiles: sortedRaw('extra_files'),
     objects,
     rawFiles: new Map([...rawFiles.keys()].map((uri) => [uri, sortedRaw(uri)])),
+    files,
+    warnings: Object.freeze([...warnings]),
   })
 }
 

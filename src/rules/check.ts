@@ -29,6 +29,8 @@ export interface CompiledRule {
   readonly warnings: readonly RuleDiagnostic[]
   /** Literal pool names passed to pool.use / pool.select (for showing which pools a rule uses). */
   readonly poolsUsed: ReadonlySet<string>
+  /** Literal object names the rule passes to functions, by type URI: what it references. */
+  readonly objectsUsed: ReadonlyMap<string, ReadonlySet<string>>
   /** @internal Preallocated outcomes of a run, shared by every run of this rule. */
   readonly outcomes: {
     readonly completed: { readonly kind: 'completed'; readonly rule: string }
@@ -45,8 +47,10 @@ export interface CompiledRuleSet {
 
 export interface CheckOptions {
   readonly variablePoolUse?: boolean
-  /** Pools that exist; literal pool names outside it produce warnings. */
+  /** Pools that exist; a literal pool name outside it is an error. */
   readonly knownPools?: ReadonlySet<string>
+  /** Objects that exist by type URI (see object-refs.ts); a literal name outside them is an error. */
+  readonly knownObjects?: ReadonlyMap<string, ReadonlySet<string>>
   readonly registry?: FunctionRegistry
   readonly limits?: ParseLimits
 }
@@ -71,7 +75,7 @@ export function checkRules(
   const registry = options.registry ?? defaultRegistry()
   const compileOptions: CompileOptions = {
     variablePoolUse: options.variablePoolUse ?? false,
-    knownPools: options.knownPools,
+    knownObjects: knownObjects(options),
   }
   const diags: RuleDiagnostic[] = []
   const units = new Map<string, UnitInfo>()
@@ -116,8 +120,9 @@ export function checkRules(
   for (const unit of units.values()) {
     const raw = unitDiags.get(unit.rule) ?? []
     const poolsUsed = new Set<string>()
+    const objectsUsed = new Map<string, Set<string>>()
     for (const sub of unit.subs.values()) {
-      const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
+      const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed, objectsUsed)
       c.inSub = true
       for (const p of sub.params) {
         c.slot(p)
@@ -128,7 +133,7 @@ export function checkRules(
       sub.body = body.fn
       sub.slotCount = c.slots.size
     }
-    const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed)
+    const c = new CompileContext(unit, units, registry, compileOptions, raw, poolsUsed, objectsUsed)
     const body = compileBlock(c, unit.program.body)
     c.reportUnassigned()
     const ruleDiags = raw.map((d) => attach(unit.rule, d))
@@ -140,6 +145,7 @@ export function checkRules(
       body: body.fn,
       warnings: ruleDiags.filter((d) => d.severity === 'warning'),
       poolsUsed: c.poolsUsed,
+      objectsUsed: c.objectsUsed,
       outcomes: Object.freeze({
         completed: Object.freeze({ kind: 'completed' as const, rule: unit.rule }),
         break: Object.freeze({ kind: 'break' as const, rule: unit.rule }),
@@ -150,6 +156,11 @@ export function checkRules(
   sortDiags(diags)
   if (diags.some((d) => d.severity === 'error')) return err(diags)
   return ok({ rules: compiled, warnings: diags })
+}
+
+function knownObjects(options: CheckOptions): ReadonlyMap<string, ReadonlySet<string>> | undefined {
+  if (options.knownPools === undefined) return options.knownObjects
+  return new Map([...(options.knownObjects ?? []), ['pools', options.knownPools]])
 }
 
 function pos(span: { line: number; col: number; length: number }): { line: number; col: number; length: number } {

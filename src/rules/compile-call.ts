@@ -3,6 +3,7 @@
  * time) and to subs (late-bound, so forward calls and recursion work).
  * @module
  */
+import { checkObjectArg } from './object-refs.ts'
 import type { Expr } from './ast.ts'
 import type { AEv, CExpr, Ev, Frame } from './closures.ts'
 import { evalInto, isPromise, then, tick } from './closures.ts'
@@ -65,10 +66,8 @@ function compileBuiltinCall(
       c.error(a.span, `${def.name} needs a literal pool name here (a variable needs trafficscript!variable_pool_use)`)
     }
     if (a?.kind === 'str') c.poolsUsed.add(a.value)
-    if (a?.kind === 'str' && c.options.knownPools !== undefined && !c.options.knownPools.has(a.value) && a.value !== 'discard') {
-      c.warn(a.span, `pool "${a.value}" does not exist; the virtual server's default pool will be used`)
-    }
   }
+  checkObjectArg(c, def.name, e.args)
   if (def.regexArg !== undefined) {
     const re = e.args[def.regexArg]
     if (re?.kind === 'str') {

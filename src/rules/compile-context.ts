@@ -33,8 +33,11 @@ export interface UnitInfo {
 export interface CompileOptions {
   /** `trafficscript!variable_pool_use`: allow non-literal pool names in pool.use/select. */
   readonly variablePoolUse: boolean
-  /** When given, literal pool names not in this set produce a warning. */
-  readonly knownPools?: ReadonlySet<string> | undefined
+  /**
+   * Objects that exist, by type URI (`pools`, `rate`, `bandwidth`, `persistence`,
+   * `service_level_monitors`); a literal name of a listed type outside its set is an error.
+   */
+  readonly knownObjects?: ReadonlyMap<string, ReadonlySet<string>> | undefined
 }
 
 export type Resolved =
@@ -54,6 +57,8 @@ export class CompileContext {
   slots = new Map<string, number>()
   /** Literal pool names this rule passes to pool functions (shared by the rule and its subs). */
   readonly poolsUsed: Set<string>
+  /** Literal object names this rule passes to functions, by type URI (see object-refs.ts). */
+  readonly objectsUsed: Map<string, Set<string>>
   loopDepth = 0
   switchDepth = 0
   inSub = false
@@ -65,8 +70,10 @@ export class CompileContext {
     options: CompileOptions,
     diags: RawDiagnostic[],
     poolsUsed: Set<string> = new Set(),
+    objectsUsed: Map<string, Set<string>> = new Map(),
   ) {
     this.poolsUsed = poolsUsed
+    this.objectsUsed = objectsUsed
     this.unit = unit
     this.units = units
     this.registry = registry

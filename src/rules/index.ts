@@ -4,6 +4,7 @@
  * @module
  */
 export { checkRules } from './check.ts'
+export { RULE_OBJECT_TYPES } from './object-refs.ts'
 export type { CheckOptions, CompiledRule, CompiledRuleSet } from './check.ts'
 export { syntaxCheck } from './syntax-check.ts'
 export type { SyntaxCheck } from './syntax-check.ts'

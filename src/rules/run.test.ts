@@ -124,13 +124,35 @@ test('check: unknown functions, arity, literal pool names, imports, deprecations
   assert.ok(checkRules(new Map([['r', 'pool.use($p);']]), { variablePoolUse: true }).ok)
 })
 
-test('check: warnings alone do not fail; unknown literal pools warn', () => {
-  const r = checkRules(new Map([['r', 'http.getheadernames(); pool.use("nope");']]), { knownPools: new Set(['web']) })
-  assert.ok(r.ok)
-  assert.deepEqual(r.value.warnings.map((w) => w.message), [
-    'http.getheadernames is deprecated, please use http.listHeaderNames instead',
-    'pool "nope" does not exist; the virtual server\'s default pool will be used',
+test('check: warnings alone do not fail; unknown literal object names are errors', () => {
+  const warned = checkRules(new Map([['r', 'http.getheadernames(); pool.use("web");']]), { knownPools: new Set(['web']) })
+  assert.ok(warned.ok)
+  assert.deepEqual(warned.value.warnings.map((w) => w.message), ['http.getheadernames is deprecated, please use http.listHeaderNames instead'])
+  const source = 'pool.use("nope"); rate.use("r1"); response.setBandwidthClass("b1"); connection.setPersistenceClass("p1"); slm.isOK("s1"); pool.use("discard");'
+  const known = new Map([['rate', new Set(['r0'])], ['bandwidth', new Set<string>()], ['persistence', new Set<string>()], ['service_level_monitors', new Set<string>()]])
+  const r = checkRules(new Map([['r', source]]), { knownPools: new Set(['web']), knownObjects: known })
+  assert.ok(!r.ok)
+  assert.deepEqual(r.error.map((d) => `${d.severity} ${String(d.col)} ${d.message}`), [
+    'error 10 pool "nope" does not exist (no pools/nope in the configuration)',
+    'error 28 rate class "r1" does not exist (no rate/r1 in the configuration)',
+    'error 62 bandwidth class "b1" does not exist (no bandwidth/b1 in the configuration)',
+    'error 100 persistence class "p1" does not exist (no persistence/p1 in the configuration)',
+    'error 116 service level monitor "s1" does not exist (no service_level_monitors/s1 in the configuration)',
   ])
+  // Without the list of objects nothing is an error, and every literal name is recorded.
+  const open = compile({ r: source })
+  assert.deepEqual([...(open.rules.get('r')?.objectsUsed ?? [])].map(([t, names]) => `${t}:${[...names].join(',')}`), [
+    'pools:nope', 'rate:r1', 'bandwidth:b1', 'persistence:p1', 'service_level_monitors:s1',
+  ])
+})
+
+test('run: a pool that does not exist at run time falls back to the default pool, with an event', () => {
+  const set = compile({ r: '$p = "nope"; pool.use($p);' }, { variablePoolUse: true })
+  const services = new FakeServices()
+  const decision = new Decision()
+  runRule(set.rules.get('r')!, { view: new FakeTransaction(), services, decision, phase: 'REQUEST' })
+  assert.equal(decision.pool, null)
+  assert.match(services.events.join('\n'), /rules_pooluseunknown/)
 })
 
 test('imports: subs from a library rule, with and without alias, case-insensitive', () => {

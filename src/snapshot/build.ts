@@ -5,7 +5,6 @@
  * is applied.
  * @module
  */
-import { resolve } from 'node:path'
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
@@ -13,11 +12,12 @@ import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, typ
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import type { EventSink } from '../events/index.ts'
 import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
-import { compileLogFormat, expandLogFilename, formatJsonRecord } from '../stats/index.ts'
+import { compileLogFormat, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
 import type { StreamRouter } from '../stream/index.ts'
 import { TlsRuntime, buildNodeTls, type NodeTlsSettings } from '../tls/index.ts'
 import { buildHealthPlan } from './health-plan.ts'
+import { logFilePath, logPathProblem } from './log-path.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
 import type { RuleServices } from '../rules/index.ts'
@@ -47,8 +47,11 @@ export interface BuildDeps {
   readonly streamRouters?: ReadonlyMap<string, StreamRouter>
   /** Process-wide services for TrafficScript rules; absent for a dry run (rules are still compiled). */
   readonly ruleHost?: RuleHost
-  /** Receives rule warnings (deprecated names, likely typos); they never block a configuration. */
-  readonly onRuleWarning?: (text: string) => void
+  /**
+   * Receives every warning (keys that have no effect yet, deprecated rule functions, likely typos),
+   * whether or not the build succeeds; warnings never block a configuration.
+   */
+  readonly onWarning?: (warning: Diagnostic) => void
   /** Session persistence tables (outlive snapshots); a throwaway store when absent. */
   readonly persistence?: PersistenceStore
 }
@@ -64,8 +67,8 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     const nodes = settings.nodes.map((n) => new PoolNode(n, deps.statuses.get(name, n.id, nowMs)))
     pools.set(name, new Pool(settings, Object.freeze(nodes), deps.statuses.pool(name), deps))
   }
-  const ruleWarnings: string[] = []
-  const compiled = compileRules(config, problems, ruleWarnings)
+  const warnings: Diagnostic[] = [...config.warnings]
+  const compiled = compileRules(config, problems, warnings)
   const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config)
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const streamContext = {
@@ -112,13 +115,21 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     )
   }
   const healthPlan = buildHealthPlan(config, problems)
-  if (deps.onRuleWarning !== undefined) for (const w of ruleWarnings) deps.onRuleWarning(w)
+  const placed = warnings.map((w) => withFile(w, config))
+  if (deps.onWarning !== undefined) for (const w of placed) deps.onWarning(w)
   if (problems.length > 0) {
     for (const w of logWriters) void deps.logs?.release(w)
-    return err(problems)
+    return err(problems.map((p) => withFile(p, config)))
   }
   deps.persistence?.retain(new Set(persistence.names()))
-  return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters) }))
+  return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
+}
+
+/** The diagnostic with the file its object was read from, when it does not name one yet. */
+function withFile(d: Diagnostic, config: ValidConfig): Diagnostic {
+  if (d.file !== undefined) return d
+  const file = config.files.get(d.objectType)?.get(d.objectName === '' ? d.objectType : d.objectName)
+  return file === undefined ? d : { file, ...d }
 }
 
 function listenAddresses(vs: VirtualServerProperties): readonly ListenAddress[] {
@@ -195,9 +206,13 @@ function transactionLogger(
     }
     format = compiled.value
   }
+  const filename = logFilePath(vs.log.filename, name, config.dir)
+  const misplaced = logPathProblem(filename, config.dir)
+  if (misplaced !== undefined) {
+    problem('log.filename', misplaced)
+    return null
+  }
   if (deps.logs === null) return null
-  const home = resolve(config.dir ?? '.')
-  const filename = resolve(home, expandLogFilename(vs.log.filename, name, home))
   const writer = deps.logs.acquire(filename)
   logWriters.push(writer)
   return (t) => {

@@ -4,28 +4,43 @@
  * @module
  */
 import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { checkRules, formatRuleDiagnostic, type CompiledRuleSet } from '../rules/index.ts'
+import { RULE_OBJECT_TYPES, checkRules, formatRuleDiagnostic, type CompiledRuleSet, type RuleDiagnostic } from '../rules/index.ts'
 
 import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
 
-/** Compiles every rule; errors become diagnostics in the `rule NAME: line L, column C` form. */
-export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: string[]): CompiledRuleSet | null {
+/** Compiles every rule; errors and warnings become diagnostics in the `rule NAME: line L, column C` form. */
+export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: Diagnostic[]): CompiledRuleSet | null {
   if (config.rules.size === 0) return { rules: new Map(), warnings: [] }
   const result = checkRules(config.rules, {
     variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
-    knownPools: new Set([...config.pools.keys(), 'discard']),
+    knownObjects: new Map(RULE_OBJECT_TYPES.map((uri) => [uri, new Set(config.objects.get(uri)?.keys() ?? [])])),
   })
   const source = (rule: string) => config.rules.get(rule) ?? ''
+  const diagnostic = (d: RuleDiagnostic): Diagnostic => ({
+    objectType: 'rules',
+    objectName: d.rule,
+    reason: formatRuleDiagnostic(d, source(d.rule)),
+    ...(d.severity === 'warning' ? { severity: 'warning' as const } : {}),
+  })
   if (!result.ok) {
-    for (const d of result.error) {
-      const text = formatRuleDiagnostic(d, source(d.rule))
-      if (d.severity === 'error') problems.push({ objectType: 'rules', objectName: d.rule, reason: text })
-      else warnings.push(text)
-    }
+    for (const d of result.error) (d.severity === 'error' ? problems : warnings).push(diagnostic(d))
     return null
   }
-  for (const d of result.value.warnings) warnings.push(formatRuleDiagnostic(d, source(d.rule)))
+  for (const d of result.value.warnings) warnings.push(diagnostic(d))
   return result.value
+}
+
+/**
+ * `rules/NAME` of every rule whose source names `uri/name` literally (`pool.use("web")`,
+ * `rate.use("slow")`, ...), sorted: rules that would break if that object were deleted.
+ */
+export function ruleReferrers(config: ValidConfig, uri: string, name: string): string[] {
+  if (config.rules.size === 0 || !(RULE_OBJECT_TYPES as readonly string[]).includes(uri)) return []
+  const result = checkRules(config.rules, { variablePoolUse: true })
+  if (!result.ok) return []
+  const found: string[] = []
+  for (const [rule, compiled] of result.value.rules) if (compiled.objectsUsed.get(uri)?.has(name) === true) found.push(`rules/${rule}`)
+  return found.sort()
 }
 
 /** The enabled rules of a virtual server's list, in order. */

@@ -2,7 +2,7 @@
  * The immutable picture of a configuration that the data plane reads.
  * @module
  */
-import type { ValidConfig } from '../config/index.ts'
+import type { Diagnostic, ValidConfig } from '../config/index.ts'
 import type { HttpService } from '../http/index.ts'
 import type { HealthPlan } from '../health/index.ts'
 import type { PersistenceClasses } from '../persist/index.ts'
@@ -49,4 +49,6 @@ export interface Snapshot {
   readonly healthPlan: HealthPlan
   /** Request-log writers this snapshot holds a reference to (released when it is replaced). */
   readonly logWriters: readonly RequestLogWriter[]
+  /** What applies but deserves attention: keys with no effect yet, rule warnings. */
+  readonly warnings: readonly Diagnostic[]
 }

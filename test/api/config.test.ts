@@ -159,6 +159,6 @@ test('rules are raw text, syntax-checked before they are stored', async (t) => {
   assert.equal(good.status, 201, good.text)
   const badRule = await h.call('PUT', `${V}/rules/r2`, 'if ( { \n')
   assert.equal(badRule.status, 400, badRule.text)
-  assert.match(String(pick(badRule.body, 'error', 'error_info', 'diagnostics', 0, 'reason')), /^line 1, column \d+: /)
+  assert.match(String(pick(badRule.body, 'error', 'error_info', 'diagnostics', 0, 'reason')), /^rule r2: line 1, column \d+: /, 'the same text sluice check prints')
   assert.equal((await h.call('GET', `${V}/rules/r2`)).status, 404)
 })

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { checkCommand } from '../../src/config/index.ts'
+import { checkConfig } from '../../src/cli/check.ts'
 
 async function configDir(t: TestContext, files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-check-'))
@@ -25,7 +25,7 @@ test('sluice check reports a good configuration and exits 0', async (t) => {
     'rules/r': 'pool.use("web-pool");',
   })
   const lines: string[] = []
-  assert.equal(await checkCommand(dir, (l) => lines.push(l)), 0)
+  assert.equal(await checkConfig(dir, (l) => lines.push(l)), 0)
   assert.deepEqual(lines, [`configuration OK: 1 virtual server, 1 pool, 1 rule (${dir})`])
 })
 
@@ -35,11 +35,11 @@ test('sluice check prints every problem and a count, and exits 1', async (t) => 
     'pools/web-pool': POOL,
   })
   const lines: string[] = []
-  assert.equal(await checkCommand(dir, (l) => lines.push(l)), 1)
+  assert.equal(await checkConfig(dir, (l) => lines.push(l)), 1)
   const file = join(dir, 'virtual_servers', 'web')
   assert.deepEqual(lines, [
     `virtual_servers/web (${file}): basic.port: must be an integer from 1 to 65535, got "80a"`,
     `virtual_servers/web (${file}): basic.pool: names pools/nope, which does not exist`,
-    '2 problems found',
+    `2 problems found in ${dir}`,
   ])
 })

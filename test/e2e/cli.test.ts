@@ -46,7 +46,7 @@ test('sluice check accepts the issue\'s minimal example and exits 0', async (t) 
   t.after(() => rm(dir, { recursive: true, force: true }))
   const r = await runSluice(['check', '--config', dir])
   assert.equal(r.code, 0, r.output)
-  assert.match(r.output, /configuration OK: 1 virtual servers, 1 pools/)
+  assert.match(r.output, /configuration OK: 1 virtual server, 1 pool, 0 rules/)
 })
 
 test('sluice check reports every problem with file, object, key and reason, and exits 1', async (t) => {

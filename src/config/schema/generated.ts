@@ -614,7 +614,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       always_flush: { type: 'bool' },
       client_connection_failures: { type: 'bool', default: false },
       enabled: { type: 'bool', default: false },
-      filename: { type: 'string', default: 'logs/%v.log', vtmDefault: '%zeushome%/zxtm/log/%v.log' },
+      filename: { type: 'string', default: '.sluice/logs/%v.log', vtmDefault: '%zeushome%/zxtm/log/%v.log' },
       format: { type: 'string', default: '%h %l %u %t "%r" %s %b "%{Referer}i" "%{User-agent}i"' },
       json: { type: 'bool', default: false, sluiceOnly: true },
       save_all: { type: 'bool', default: true },

@@ -55,7 +55,7 @@ test('virtual server log section has vTM keys and the Sluice-only json key', () 
     assert.ok(key in log, key)
   }
   assert.equal(log['format']?.default, '%h %l %u %t "%r" %s %b "%{Referer}i" "%{User-agent}i"')
-  assert.equal(log['filename']?.default, 'logs/%v.log')
+  assert.equal(log['filename']?.default, '.sluice/logs/%v.log')
   assert.equal(log['filename'].vtmDefault, '%zeushome%/zxtm/log/%v.log')
   assert.deepEqual(log['json'], { type: 'bool', default: false, sluiceOnly: true })
   for (const section of ['recent_connections', 'request_tracing', 'rtsp', 'sip']) {

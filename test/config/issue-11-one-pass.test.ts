@@ -1,0 +1,41 @@
+/**
+ * Issue #11 item 15: validation reports every problem in one pass, each with its file: schema
+ * errors together with what only building finds (an unsupported persistence type, a TLS key that
+ * does not match its certificate, a rule naming a missing pool).
+ */
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { checkConfig } from '../../src/cli/check.ts'
+import { writeConfigDir } from '../api/harness.ts'
+import { selfSigned } from '../helpers/self-signed.ts'
+
+test('schema errors and build problems are reported together, each with its file', async (t) => {
+  const a = selfSigned()
+  const b = selfSigned()
+  if (a === undefined || b === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const dir = await writeConfigDir(t, {
+    'virtual_servers/web': {
+      properties: {
+        basic: { enabled: true, port: 8443, protocol: 'http', pool: 'p', ssl_decrypt: true, request_rules: ['route'] },
+        ssl: { server_cert_default: 'mismatch' },
+      },
+    },
+    'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }], max_idle_connections_pernode: -1 } } },
+    'persistence/asp': { properties: { basic: { type: 'asp' } } },
+    'ssl/server_keys/mismatch': { properties: { basic: { public: a.cert.toString(), private: b.key.toString() } } },
+    'rules/route': 'pool.use("nope");\n',
+  })
+  const lines: string[] = []
+  assert.equal(await checkConfig(dir, (l) => lines.push(l)), 1)
+  const text = lines.join('\n')
+  const file = (rel: string) => join(dir, rel).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  assert.match(text, new RegExp(`pools/p \\(${file('pools/p')}\\): basic\\.max_idle_connections_pernode: must be`))
+  assert.match(text, new RegExp(`persistence/asp \\(${file('persistence/asp')}\\): basic\\.type: persistence type "asp" is not supported yet`))
+  assert.match(text, new RegExp(`ssl/server_keys/mismatch \\(${file('ssl/server_keys/mismatch')}\\): basic\\.private: .*`))
+  assert.match(text, new RegExp(`rule route \\(${file('rules/route')}\\): line 1, column 10: pool "nope" does not exist`))
+  assert.match(lines.at(-1) ?? '', /^4 problems found in /)
+})
