@@ -292,8 +292,9 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     if (conn !== this.conn) return
     this.conn = null
     if (this.state === S_TUNNEL) {
+      // Nothing is left to talk to: the client gets the linger time to close.
       this.releaseNode()
-      this.socket.end()
+      this.endClient()
       return
     }
     if (this.relay.head !== null) {
