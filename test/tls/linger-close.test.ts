@@ -3,6 +3,7 @@
 // virtual server whose rule closes the connection.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
+import { connect as netConnect } from 'node:net'
 import { connect, type TLSSocket } from 'node:tls'
 import { bigStreamClose } from '../helpers/big-rules.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
@@ -31,7 +32,9 @@ async function holdingTlsClients(t: TestContext, port: number, n: number, bytes:
       { length: n },
       () =>
         new Promise<void>((resolve, reject) => {
-          const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, allowHalfOpen: true })
+          // A half-open TCP socket underneath: the TLS socket does not answer the proxy's end with its own.
+          const tcp = netConnect({ host: '127.0.0.1', port, allowHalfOpen: true })
+          const socket = connect({ socket: tcp, rejectUnauthorized: false })
           const c: HeldClient = { socket, received: '', ended: false }
           clients.push(c)
           socket.on('data', (b: Buffer) => (c.received += b.toString('latin1')))
