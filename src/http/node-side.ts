@@ -175,7 +175,8 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
         this.canResend = true
         this.pending = pending
       } else if (pending !== null) {
-        this.canResend = this.forwardRequestBody(pending)
+        // A body whose trailer section was rewritten is not kept for a resend (it is rare).
+        this.canResend = this.forwardRequestBody(pending) && this.reqBody.trailers === null
         if (this.canResend) this.sentBody = pending.subarray(0, pending.length - this.pendingLength())
       }
     }
@@ -216,9 +217,13 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     if (used > 0) {
       this.bytesIn += used
       conn.status.bytesToNode += used
-      if (!conn.socket.write(used === chunk.length ? chunk : chunk.subarray(0, used))) this.socket.pause()
+      const held = this.reqBody.heldFrom
+      const sendTo = held === -1 ? used : held
+      if (sendTo > 0 && !conn.socket.write(sendTo === chunk.length ? chunk : chunk.subarray(0, sendTo))) this.socket.pause()
     }
     if (this.reqBody.isDone) {
+      const trailers = this.reqBody.trailers
+      if (trailers !== null) conn.socket.write(trailers)
       this.reqDone = true
       if (this.relay.head === null && this.state === S_EXCHANGE) this.arm(T_REPLY, this.pool?.settings.maxReplyTimeMs ?? 0)
     } else if (this.timer === T_IDLE) {

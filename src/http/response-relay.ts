@@ -96,7 +96,13 @@ export class ResponseRelay {
       this.#sink.onInvalid(body.error)
       return
     }
-    if (end > from) this.#sink.onBody(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))
-    if (body.isDone) this.#sink.onComplete(end < chunk.length)
+    const held = body.heldFrom
+    const sendTo = held === -1 ? end : held
+    if (sendTo > from) this.#sink.onBody(from === 0 && sendTo === chunk.length ? chunk : chunk.subarray(from, sendTo))
+    if (body.isDone) {
+      const trailers = body.trailers
+      if (trailers !== null) this.#sink.onBody(trailers)
+      this.#sink.onComplete(end < chunk.length)
+    }
   }
 }
