@@ -122,7 +122,7 @@ export abstract class TransactionBase implements ResponseSink {
     this.deadlineMs = ms > 0 ? this.deps.clock.monoMs() + ms : 0
   }
 
-  abstract onInterim(raw: string): void
+  abstract onInterim(head: ResponseHead): void
   abstract onHead(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void
   abstract onBody(data: Buffer): void
   abstract onComplete(extra: boolean): void
