@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { IS_TCHAR, bytesEqualLower, listTokensLower, trimOws } from './syntax.ts'
+import { IS_TCHAR, bytesEqualLower, bytesEqualLowerDashed, listTokensLower, trimOws } from './syntax.ts'
 
 /** Framing and connection facts gathered while parsing fields. */
 export interface FieldFacts {
@@ -28,7 +28,8 @@ export interface FieldFacts {
   expectContinue: boolean
   /**
    * A field a proxy must remove or rewrite was seen (hop-by-hop fields of RFC 9110 §7.6.1 and
-   * the forwarding fields Sluice manages). When false the head can be forwarded as received.
+   * the forwarding fields Sluice manages, also when spelt with `_`). When false the head can be
+   * forwarded as received.
    */
   needsRewrite: boolean
   /** The whole head as a latin1 string, including the final empty line. */
@@ -262,17 +263,17 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
       }
       return null
     case 15:
-      if (bytesEqualLower(buf, name, colon, 'x-forwarded-for')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-forwarded-for')) facts.needsRewrite = true
       return null
     case 16:
       if (bytesEqualLower(buf, name, colon, 'proxy-connection')) facts.needsRewrite = true
       return null
     case 17:
       if (bytesEqualLower(buf, name, colon, 'transfer-encoding')) return noteTransferEncoding(s.slice(from - base, to - base), facts)
-      if (bytesEqualLower(buf, name, colon, 'x-forwarded-proto')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-forwarded-proto')) facts.needsRewrite = true
       return null
     case 19:
-      if (bytesEqualLower(buf, name, colon, 'x-cluster-client-ip')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-cluster-client-ip')) facts.needsRewrite = true
       return null
     default:
       return null

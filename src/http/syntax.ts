@@ -62,6 +62,33 @@ export function bytesEqualLower(buf: Buffer, start: number, end: number, lower: 
   return true
 }
 
+/**
+ * equalsLower, with `_` in `s` matching `-` in `lower`: some servers fold the two alike in field
+ * names, so a client's `X_Forwarded_For` would reach them as `X-Forwarded-For`.
+ */
+export function equalsLowerDashed(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    else if (c === 0x5f) c = 0x2d
+    if (c !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** equalsLowerDashed for the bytes `buf[start..end)` read as latin1. */
+export function bytesEqualLowerDashed(buf: Buffer, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false
+  for (let i = start; i < end; i++) {
+    let c = buf[i] ?? 0
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    else if (c === 0x5f) c = 0x2d
+    if (c !== lower.charCodeAt(i - start)) return false
+  }
+  return true
+}
+
 /** Trims optional whitespace (SP / HTAB) from both ends (RFC 9110 §5.6.3 OWS). */
 export function trimOws(s: string): string {
   let start = 0
