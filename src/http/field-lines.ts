@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { IS_TCHAR, bytesEqualLower, bytesEqualLowerDashed, listTokensLower, trimOws } from './syntax.ts'
+import { IS_TCHAR, bytesEqualLower, bytesEqualLowerDashed, isValidHost, listTokensLower, trimOws } from './syntax.ts'
 
 /** Framing and connection facts gathered while parsing fields. */
 export interface FieldFacts {
@@ -22,6 +22,8 @@ export interface FieldFacts {
   hasTransferEncoding: boolean
   hostCount: number
   host: string
+  /** A Host value is not host[:port] (RFC 9110 §7.2). */
+  badHost: boolean
   /** Lower-cased tokens of the Connection field(s), or null when absent. */
   connection: readonly string[] | null
   upgrade: string
@@ -46,6 +48,7 @@ export class ParsedFields implements FieldFacts {
   hasTransferEncoding = false
   hostCount = 0
   host = ''
+  badHost = false
   connection: readonly string[] | null = null
   upgrade = ''
   expectContinue = false
@@ -226,6 +229,7 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
       if (bytesEqualLower(buf, name, colon, 'host')) {
         facts.hostCount++
         facts.host = s.slice(from - base, to - base)
+        if (!isValidHost(buf, from, to)) facts.badHost = true
       }
       return null
     case 6:
