@@ -6,6 +6,7 @@ import net from 'node:net'
 import { test, type TestContext } from 'node:test'
 import { bigHttpAnswer } from '../helpers/big-rules.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
+import { holdingClients, type HeldClient } from '../helpers/held-clients.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
@@ -16,54 +17,16 @@ function openFds(): number {
   return readdirSync('/proc/self/fd').length
 }
 
-interface HeldClient {
-  readonly socket: net.Socket
-  received: string
-  ended: boolean
-  closed: boolean
-}
-
-/** Opens `n` connections that each send `bytes`, then keep their side open and never close it. */
-async function holdingClients(t: TestContext, port: number, n: number, bytes: string): Promise<HeldClient[]> {
-  const clients: HeldClient[] = []
-  onCleanup(t, () => {
-    for (const c of clients) c.socket.destroy()
-  })
-  await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true })
-          const c: HeldClient = { socket, received: '', ended: false, closed: false }
-          clients.push(c)
-          socket.on('data', (b: Buffer) => {
-            c.received += b.toString('latin1')
-          })
-          socket.on('end', () => {
-            c.ended = true
-          })
-          socket.on('close', () => {
-            c.closed = true
-          })
-          socket.once('error', reject)
-          socket.once('connect', () => {
-            socket.off('error', reject)
-            socket.on('error', () => undefined)
-            socket.write(bytes)
-            resolve()
-          })
-        }),
-    ),
-  )
-  return clients
+/** `n` plain clients that send `bytes` and never close their side. */
+function holding(t: TestContext, port: number, n: number, bytes: string): Promise<HeldClient<net.Socket>[]> {
+  return holdingClients(t, n, () => net.connect({ host: '127.0.0.1', port, allowHalfOpen: true }), 'connect', bytes)
 }
 
 test('connections ended after a 400 are freed after the linger time while the clients hold theirs', async (t) => {
   const node = await startHttpNode(t, 'n')
   const proxy = await startProxy(t, { nodes: [node.address], closeLingerMs: LINGER_MS })
   const baseline = openFds()
-  const clients = await holdingClients(t, proxy.port, 300, 'GET / HTTP/1.1\r\n\r\n')
+  const clients = await holding(t, proxy.port, 300, 'GET / HTTP/1.1\r\n\r\n')
   await waitFor(() => clients.every((c) => c.ended), 'every client to get its answer and a FIN', 5000)
   for (const c of clients) assert.match(c.received, /^HTTP\/1\.1 400 /)
   // Only the clients' own descriptors remain.
@@ -79,7 +42,7 @@ test('connections ended after a 400 are freed after the linger time while the cl
 test('a slow head that ignores its 408 and keeps sending is freed after the linger time', async (t) => {
   const node = await startHttpNode(t, 'n')
   const proxy = await startProxy(t, { nodes: [node.address], vs: { basic: { connect_timeout: 1 } }, closeLingerMs: LINGER_MS })
-  const clients = await holdingClients(t, proxy.port, 50, 'GET / HTTP/1.1\r\nHost: h\r\n')
+  const clients = await holding(t, proxy.port, 50, 'GET / HTTP/1.1\r\nHost: h\r\n')
   // One header line every 50 ms, before and after the 408 (bounded by the test's waits).
   const trickle = setInterval(() => {
     for (const c of clients) if (!c.closed) c.socket.write('X-A: b\r\n')
@@ -96,7 +59,7 @@ test('a slow head that ignores its 408 and keeps sending is freed after the ling
 test('connections ended after a closing response are freed after the linger time', async (t) => {
   const node = await startHttpNode(t, 'n')
   const proxy = await startProxy(t, { nodes: [node.address], closeLingerMs: LINGER_MS })
-  const clients = await holdingClients(t, proxy.port, 100, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
+  const clients = await holding(t, proxy.port, 100, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
   await waitFor(() => clients.every((c) => c.ended), 'every client to get its answer and a FIN', 5000)
   for (const c of clients) assert.match(c.received, /^HTTP\/1\.1 200 [^]*\r\n\r\nn$/)
   await waitFor(() => proxy.app.openConnections === 0, 'the proxy to close its side', LINGER_MS + 2000)
@@ -107,7 +70,7 @@ test('connections ended after a closing response are freed after the linger time
 test('a client that closes after its answer is not counted as a linger timeout', async (t) => {
   const node = await startHttpNode(t, 'n')
   const proxy = await startProxy(t, { nodes: [node.address], closeLingerMs: LINGER_MS })
-  const clients = await holdingClients(t, proxy.port, 20, 'GET / HTTP/1.1\r\n\r\n')
+  const clients = await holding(t, proxy.port, 20, 'GET / HTTP/1.1\r\n\r\n')
   for (const c of clients) c.socket.on('end', () => c.socket.end())
   await waitFor(() => proxy.app.openConnections === 0, 'every connection to close', 3000)
   await sleep(LINGER_MS + 200)

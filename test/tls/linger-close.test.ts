@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { connect as netConnect } from 'node:net'
 import { connect, type TLSSocket } from 'node:tls'
 import { bigStreamClose } from '../helpers/big-rules.ts'
-import { onCleanup } from '../helpers/cleanup.ts'
+import { holdingClients, type HeldClient } from '../helpers/held-clients.ts'
 import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -15,41 +15,33 @@ import { poolObj, serverKeyObj, startApp, vsObj } from './start-app.ts'
 const LINGER_MS = 200
 const pair = selfSigned()
 
-interface HeldClient {
-  readonly socket: TLSSocket
-  received: string
-  ended: boolean
+/** `n` TLS clients that send `bytes` after the handshake and never close their side. */
+function holding(t: TestContext, port: number, n: number, bytes: string): Promise<HeldClient<TLSSocket>[]> {
+  // A half-open TCP socket underneath: the TLS socket does not answer the proxy's end with its own.
+  const open = () => connect({ socket: netConnect({ host: '127.0.0.1', port, allowHalfOpen: true }), rejectUnauthorized: false })
+  return holdingClients(t, n, open, 'secureConnect', bytes)
 }
 
-/** `n` TLS clients that send `bytes` after the handshake and never close their side. */
-async function holdingTlsClients(t: TestContext, port: number, n: number, bytes: string): Promise<HeldClient[]> {
-  const clients: HeldClient[] = []
-  onCleanup(t, () => {
-    for (const c of clients) c.socket.destroy()
-  })
-  await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          // A half-open TCP socket underneath: the TLS socket does not answer the proxy's end with its own.
-          const tcp = netConnect({ host: '127.0.0.1', port, allowHalfOpen: true })
-          const socket = connect({ socket: tcp, rejectUnauthorized: false })
-          const c: HeldClient = { socket, received: '', ended: false }
-          clients.push(c)
-          socket.on('data', (b: Buffer) => (c.received += b.toString('latin1')))
-          socket.on('end', () => (c.ended = true))
-          socket.once('error', reject)
-          socket.once('secureConnect', () => {
-            socket.off('error', reject)
-            socket.on('error', () => undefined)
-            socket.write(bytes)
-            resolve()
-          })
-        }),
-    ),
+/** An App with one decrypting virtual server `name` of `protocol` (pool `p` with one HTTP node). */
+async function decryptingApp(t: TestContext, name: string, protocol: string, sections: Record<string, Record<string, unknown>>, files: Record<string, string> = {}) {
+  if (pair === undefined) throw new Error('no certificate')
+  const node = await startHttpNode(t, 'n')
+  const port = await freePort()
+  const app = await startApp(
+    t,
+    {
+      ...files,
+      'ssl/server_keys/main': serverKeyObj(pair.cert.toString(), pair.key.toString()),
+      'pools/p': poolObj([node.address]),
+      [`virtual_servers/${name}`]: vsObj(port, protocol, 'p', {
+        ...sections,
+        basic: { ssl_decrypt: true, ...sections['basic'] },
+        ssl: { server_cert_default: 'main' },
+      }),
+    },
+    { closeLingerMs: LINGER_MS },
   )
-  return clients
+  return { app, port, node }
 }
 
 test('https: connections ended after a 400 are freed after the linger time', async (t) => {
@@ -57,18 +49,8 @@ test('https: connections ended after a 400 are freed after the linger time', asy
     t.skip('openssl is not available')
     return
   }
-  const node = await startHttpNode(t, 'n')
-  const port = await freePort()
-  const app = await startApp(
-    t,
-    {
-      'ssl/server_keys/main': serverKeyObj(pair.cert.toString(), pair.key.toString()),
-      'pools/p': poolObj([node.address]),
-      'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
-    },
-    { closeLingerMs: LINGER_MS },
-  )
-  const clients = await holdingTlsClients(t, port, 50, 'GET / HTTP/1.1\r\n\r\n')
+  const { app, port } = await decryptingApp(t, 'web', 'http', {})
+  const clients = await holding(t, port, 50, 'GET / HTTP/1.1\r\n\r\n')
   await waitFor(() => clients.every((c) => c.ended), 'every client to get its 400 and the end', 5000)
   for (const c of clients) assert.match(c.received, /^HTTP\/1\.1 400 /)
   await waitFor(() => app.openConnections === 0, 'the proxy to close its side', LINGER_MS + 2000)
@@ -81,23 +63,14 @@ test('decrypting TCP: a connection closed towards a client that never reads is f
     t.skip('openssl is not available')
     return
   }
-  const node = await startHttpNode(t, 'n')
-  const port = await freePort()
-  const app = await startApp(
+  const { app, port, node } = await decryptingApp(
     t,
-    {
-      'ssl/server_keys/main': serverKeyObj(pair.cert.toString(), pair.key.toString()),
-      'pools/p': poolObj([node.address]),
-      'rules/big': bigStreamClose(16),
-      'virtual_servers/tcp': vsObj(port, 'client_first', 'p', {
-        basic: { ssl_decrypt: true, request_rules: ['big'] },
-        ssl: { server_cert_default: 'main' },
-        connection: { timeout: 1 },
-      }),
-    },
-    { closeLingerMs: LINGER_MS },
+    'tcp',
+    'client_first',
+    { basic: { request_rules: ['big'] }, connection: { timeout: 1 } },
+    { 'rules/big': bigStreamClose(16) },
   )
-  const clients = await holdingTlsClients(t, port, 3, 'hello\n')
+  const clients = await holding(t, port, 3, 'hello\n')
   for (const c of clients) c.socket.pause()
   await waitFor(() => app.openConnections === 3, 'the connections to be accepted', 2000)
   await waitFor(() => app.openConnections === 0, 'the proxy to close its side', 5000)
