@@ -33,7 +33,15 @@ export interface AppDeps {
    * pass-through) until rules run on stream virtual servers.
    */
   readonly streamRouters?: ReadonlyMap<string, StreamRouter>
+  /**
+   * Time a client gets to close a connection Sluice has ended, once what was sent has left
+   * (DEFAULT_CLOSE_LINGER_MS; tests shorten it). More than 0.
+   */
+  readonly closeLingerMs?: number
 }
+
+/** How long a client may keep a connection open after Sluice ended it (see docs/http.md). */
+export const DEFAULT_CLOSE_LINGER_MS = 5000
 
 /** vTM files monitor-level events under `monitors`, node and pool verdicts under `pools`. */
 function healthEventInput(e: HealthEvent): EventInput {
@@ -99,7 +107,13 @@ export class App {
       ...(deps.programEnv === undefined ? {} : { programEnv: deps.programEnv }),
     })
     this.#sweeper = new TimeoutSweeper(deps.clock)
-    this.#engine = { clock: deps.clock, sweeper: this.#sweeper, logger: deps.logger, lifecycle: { isDraining: false } }
+    this.#engine = {
+      clock: deps.clock,
+      sweeper: this.#sweeper,
+      logger: deps.logger,
+      lifecycle: { isDraining: false },
+      closeLingerMs: deps.closeLingerMs ?? DEFAULT_CLOSE_LINGER_MS,
+    }
     this.#tls = new TlsRuntime(deps.clock)
     this.#udp = new UdpRelay({ clock: deps.clock })
     this.#dns = new DnsRelay({ clock: deps.clock })
@@ -245,7 +259,8 @@ export class App {
       return
     }
     if (entry.stream !== null) {
-      const stream = new StreamConnection(socket, entry.stream, { clock: this.#deps.clock }, serverName)
+      const deps = { clock: this.#deps.clock, closeLingerMs: this.#engine.closeLingerMs, counters: this.stats.virtualServer(entry.name) }
+      const stream = new StreamConnection(socket, entry.stream, deps, serverName)
       this.#streams.add(stream)
       socket.once('close', () => this.#streams.delete(stream))
       return

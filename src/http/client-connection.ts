@@ -7,6 +7,7 @@
  * @module
  */
 import type { Socket } from 'node:net'
+import { DrainWatch } from '../core/index.ts'
 import type { ErrorStatus } from './error-pages.ts'
 import type { HttpEngineDeps, HttpService } from './http-service.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, MessageBody } from './message-body.ts'
@@ -22,6 +23,7 @@ import {
   S_HEAD,
   S_RULES,
   S_TUNNEL,
+  T_CLOSING,
   T_CONNECT,
   T_HEADER,
   T_IDLE,
@@ -47,6 +49,8 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
   /** The last transaction's rule session, to restart for the next one. */
   protected spareRules: RuleSession | null = null
   readonly #monoNow = (): number => this.deps.clock.monoMs()
+  /** The bytes still queued for the client after endClient. */
+  readonly #drain = new DrainWatch()
 
   /**
    * `reads` is given when the socket reads into a buffer of the connection's own; without it
@@ -60,9 +64,10 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
       })
     } else {
       reads.sink = (chunk: Buffer) => {
-        const wasBetweenRequests = this.state === S_HEAD
+        const before = this.state
         this.#onRead(chunk)
-        if (!wasBetweenRequests || this.keepsReadBytes()) reads.pin()
+        // Bytes read after the connection ended are dropped: nothing refers to them.
+        if (before === S_HEAD ? this.keepsReadBytes() : before !== S_CLOSED) reads.pin()
       }
     }
     socket.on('end', () => {
@@ -159,11 +164,7 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
       return
     }
     // Between requests, or with a request head that can no longer be completed: close.
-    if (this.state === S_HEAD) {
-      this.state = S_CLOSED
-      this.arm(T_NONE, 0)
-      this.socket.end()
-    }
+    if (this.state === S_HEAD) this.endClient()
   }
 
   protected onClientClose(): void {
@@ -250,9 +251,7 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
     }
     this.resetTransaction()
     if (close) {
-      this.state = S_CLOSED
-      this.arm(T_NONE, 0)
-      this.socket.end()
+      this.endClient()
       return
     }
     this.state = S_HEAD
@@ -289,12 +288,39 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
     this.conn = null
     if (req === null) {
       // No parsed request (a malformed head): nothing to log as a transaction; close.
-      this.state = S_CLOSED
-      this.arm(T_NONE, 0)
-      this.socket.end()
+      this.endClient()
       return
     }
     this.finish(status, null, mustClose)
+  }
+
+  /**
+   * Sends a FIN and takes no more requests; what the client still sends is read and dropped, so
+   * its FIN is seen and the kernel has no unread bytes that would turn the close into a reset.
+   * The socket is destroyed when the client closes, or by the T_CLOSING deadline.
+   */
+  protected endClient(): void {
+    this.state = S_CLOSED
+    this.socket.end()
+    this.#drain.start(this.socket.writableLength)
+    this.arm(T_CLOSING, this.deps.closeLingerMs)
+  }
+
+  /**
+   * The linger time of an ended connection is up. While the end of a response is still queued
+   * for a client that reads it, the wait goes on (a stall is bounded by connection.timeout, as
+   * mid-response); otherwise the socket is destroyed. What the kernel already holds is still
+   * delivered after that.
+   */
+  #lingerExpired(): void {
+    const linger = this.deps.closeLingerMs
+    if (this.#drain.keepWaiting(this.socket.writableLength, linger, this.svc?.idleTimeoutMs ?? 0)) {
+      this.arm(T_CLOSING, linger)
+      return
+    }
+    const counters = (this.svc ?? this.source.current())?.counters
+    if (counters != null) counters.lingerTimeouts++
+    this.socket.destroy()
   }
 
   destroyNow(): void {
@@ -324,6 +350,9 @@ export class ClientConnection extends ResponseSide implements HasDeadline {
         if (this.pool !== null) this.pool.runtime.queueTimeouts++
         this.leaveQueue()
         this.sendError(503, !this.reqBody.isDone)
+        return
+      case T_CLOSING:
+        this.#lingerExpired()
         return
       case T_REPLY:
         this.conn?.close()

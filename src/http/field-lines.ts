@@ -4,7 +4,7 @@
  * @module
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
-import { IS_TCHAR, bytesEqualLower, listTokensLower, trimOws } from './syntax.ts'
+import { IS_TCHAR, bytesEqualLower, bytesEqualLowerDashed, isValidHost, listTokensLower, trimOws } from './syntax.ts'
 
 /** Framing and connection facts gathered while parsing fields. */
 export interface FieldFacts {
@@ -22,13 +22,16 @@ export interface FieldFacts {
   hasTransferEncoding: boolean
   hostCount: number
   host: string
+  /** A Host value is not host[:port] (RFC 9110 §7.2). */
+  badHost: boolean
   /** Lower-cased tokens of the Connection field(s), or null when absent. */
   connection: readonly string[] | null
   upgrade: string
   expectContinue: boolean
   /**
    * A field a proxy must remove or rewrite was seen (hop-by-hop fields of RFC 9110 §7.6.1 and
-   * the forwarding fields Sluice manages). When false the head can be forwarded as received.
+   * the forwarding fields Sluice manages, also when spelt with `_`). When false the head can be
+   * forwarded as received.
    */
   needsRewrite: boolean
   /** The whole head as a latin1 string, including the final empty line. */
@@ -45,6 +48,7 @@ export class ParsedFields implements FieldFacts {
   hasTransferEncoding = false
   hostCount = 0
   host = ''
+  badHost = false
   connection: readonly string[] | null = null
   upgrade = ''
   expectContinue = false
@@ -225,6 +229,7 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
       if (bytesEqualLower(buf, name, colon, 'host')) {
         facts.hostCount++
         facts.host = s.slice(from - base, to - base)
+        if (!isValidHost(buf, from, to)) facts.badHost = true
       }
       return null
     case 6:
@@ -262,17 +267,17 @@ function noteField(s: string, buf: Buffer, base: number, name: number, colon: nu
       }
       return null
     case 15:
-      if (bytesEqualLower(buf, name, colon, 'x-forwarded-for')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-forwarded-for')) facts.needsRewrite = true
       return null
     case 16:
       if (bytesEqualLower(buf, name, colon, 'proxy-connection')) facts.needsRewrite = true
       return null
     case 17:
       if (bytesEqualLower(buf, name, colon, 'transfer-encoding')) return noteTransferEncoding(s.slice(from - base, to - base), facts)
-      if (bytesEqualLower(buf, name, colon, 'x-forwarded-proto')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-forwarded-proto')) facts.needsRewrite = true
       return null
     case 19:
-      if (bytesEqualLower(buf, name, colon, 'x-cluster-client-ip')) facts.needsRewrite = true
+      if (bytesEqualLowerDashed(buf, name, colon, 'x-cluster-client-ip')) facts.needsRewrite = true
       return null
     default:
       return null

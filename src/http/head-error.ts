@@ -30,6 +30,7 @@ export const HEAD_ERRORS = {
   lengthAndChunked: headError(400, 'both Content-Length and Transfer-Encoding'),
   missingHost: headError(400, 'missing Host header'),
   repeatedHost: headError(400, 'repeated Host header'),
+  badHost: headError(400, 'invalid Host header'),
   chunkedInHttp10: headError(400, 'Transfer-Encoding in an HTTP/1.0 message'),
   connectionNamesFraming: headError(400, 'Connection names a framing field (Content-Length, Transfer-Encoding or Host)'),
   uriTooLong: headError(414, 'request line too long'),

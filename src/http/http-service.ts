@@ -73,6 +73,8 @@ export interface HttpService {
 /** The virtual server's statistics, as the HTTP engine feeds them. */
 export interface ResponseCounters {
   recordResponse(status: number, bytesIn: number, bytesOut: number, durationMs: number): void
+  /** Connections Sluice ended and then closed itself, because the client did not close in time. */
+  lingerTimeouts: number
 }
 
 /** Process-wide dependencies of the HTTP engine. */
@@ -82,4 +84,9 @@ export interface HttpEngineDeps {
   readonly logger: Logger
   /** Set during graceful shutdown: finish the current transaction, then close. */
   readonly lifecycle: { isDraining: boolean }
+  /**
+   * Time a client gets to close a connection Sluice has ended (after an error or a closing
+   * response) once everything sent has left; then the socket is destroyed. More than 0.
+   */
+  readonly closeLingerMs: number
 }

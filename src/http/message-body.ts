@@ -46,6 +46,19 @@ export class MessageBody {
   }
 
   /**
+   * Where, in the buffer of the last consume, bytes stop being forwarded as received: a chunked
+   * body's trailer section is held back to be filtered. -1 when every consumed byte goes on.
+   */
+  get heldFrom(): number {
+    return this.framing === BODY_CHUNKED ? this.#chunks.heldFrom : -1
+  }
+
+  /** Once done: the trailer section to send after the bytes forwarded; null when there is none. */
+  get trailers(): Buffer | null {
+    return this.framing === BODY_CHUNKED ? this.#chunks.trailers : null
+  }
+
+  /**
    * Consumes body bytes at `buf[start..end)`. Returns the index after the last body byte: bytes
    * beyond it belong to the next message (or are an error when `error` is set).
    */

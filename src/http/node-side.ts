@@ -10,7 +10,8 @@ import type { ErrorStatus } from './error-pages.ts'
 import { BODY_NONE, BODY_UNTIL_CLOSE } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
 import { NodeConnection, type NodeConnectionOwner } from './node-connection.ts'
-import { CLIENT_CLOSE, buildNodeRequestHead } from './outgoing-head.ts'
+import { CLIENT_CLOSE, CLIENT_KEEP, buildClientResponseHead, buildNodeRequestHead } from './outgoing-head.ts'
+import type { ResponseHead } from './response-head.ts'
 import { S_CONNECTING, S_EXCHANGE, S_TUNNEL, T_CONNECT, T_IDLE, T_QUEUE, T_REPLY, TransactionBase } from './transaction-base.ts'
 
 export abstract class NodeSide extends TransactionBase implements NodeConnectionOwner, QueueWaiter {
@@ -175,7 +176,8 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
         this.canResend = true
         this.pending = pending
       } else if (pending !== null) {
-        this.canResend = this.forwardRequestBody(pending)
+        // A body whose trailer section was rewritten is not kept for a resend (it is rare).
+        this.canResend = this.forwardRequestBody(pending) && this.reqBody.trailers === null
         if (this.canResend) this.sentBody = pending.subarray(0, pending.length - this.pendingLength())
       }
     }
@@ -216,9 +218,13 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     if (used > 0) {
       this.bytesIn += used
       conn.status.bytesToNode += used
-      if (!conn.socket.write(used === chunk.length ? chunk : chunk.subarray(0, used))) this.socket.pause()
+      const held = this.reqBody.heldFrom
+      const sendTo = held === -1 ? used : held
+      if (sendTo > 0 && !conn.socket.write(sendTo === chunk.length ? chunk : chunk.subarray(0, sendTo))) this.socket.pause()
     }
     if (this.reqBody.isDone) {
+      const trailers = this.reqBody.trailers
+      if (trailers !== null) conn.socket.write(trailers)
       this.reqDone = true
       if (this.relay.head === null && this.state === S_EXCHANGE) this.arm(T_REPLY, this.pool?.settings.maxReplyTimeMs ?? 0)
     } else if (this.timer === T_IDLE) {
@@ -243,9 +249,10 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     }
   }
 
-  onInterim(raw: string): void {
-    // Interim responses (100 Continue, 103 Early Hints) pass through to HTTP/1.1 clients.
-    if (this.req?.versionMinor === 1) this.socket.write(raw, 'latin1')
+  onInterim(head: ResponseHead): void {
+    // Interim responses (100 Continue, 103 Early Hints) pass on to HTTP/1.1 clients, without
+    // their hop-by-hop fields.
+    if (this.req?.versionMinor === 1) this.socket.write(buildClientResponseHead(head, CLIENT_KEEP), 'latin1')
   }
 
   onInvalid(): void {
@@ -292,8 +299,9 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
     if (conn !== this.conn) return
     this.conn = null
     if (this.state === S_TUNNEL) {
+      // Nothing is left to talk to: the client gets the linger time to close.
       this.releaseNode()
-      this.socket.end()
+      this.endClient()
       return
     }
     if (this.relay.head !== null) {

@@ -6,7 +6,7 @@
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { TLS_HEADER_NAMES } from '../tls/index.ts'
-import { bytesEqualLower, equalsLower } from './syntax.ts'
+import { bytesEqualLower, equalsLower, equalsLowerDashed } from './syntax.ts'
 
 const NO_FIELDS: readonly string[] = []
 
@@ -73,12 +73,14 @@ export function buildNodeRequestHead(
     const name = h[i] ?? ''
     const value = h[i + 1] ?? ''
     if (isHopByHop(name) || namedByConnection(name, head.connection)) continue
-    if (tlsFields.length !== 0 && TLS_FIELD_NAMES.has(name.toLowerCase())) continue
+    if (tlsFields.length !== 0 && TLS_FIELD_NAMES.has(name.toLowerCase().replaceAll('_', '-'))) continue
     if (name.length === 7 && !isUpgrade && equalsLower(name, 'upgrade')) continue
-    if (name.length === 19 && settings.addClusterIp && equalsLower(name, 'x-cluster-client-ip')) continue
-    if (name.length === 17 && settings.stripXForwardedProto && equalsLower(name, 'x-forwarded-proto')) continue
-    if (name.length === 15 && settings.addXForwardedFor && equalsLower(name, 'x-forwarded-for')) {
-      forwardedFor = forwardedFor === '' ? value : forwardedFor + ', ' + value
+    // The fields Sluice sets are also removed when spelt with `_` (see equalsLowerDashed).
+    if (name.length === 19 && settings.addClusterIp && equalsLowerDashed(name, 'x-cluster-client-ip')) continue
+    if (name.length === 17 && settings.stripXForwardedProto && equalsLowerDashed(name, 'x-forwarded-proto')) continue
+    if (name.length === 15 && settings.addXForwardedFor && equalsLowerDashed(name, 'x-forwarded-for')) {
+      // Only the proper spelling is a list Sluice extends; another one is dropped.
+      if (!name.includes('_')) forwardedFor = forwardedFor === '' ? value : forwardedFor + ', ' + value
       continue
     }
     out += name + ': ' + value + '\r\n'

@@ -5,6 +5,7 @@
  */
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
 import { ParsedFields, headString, parseFieldLines, type FieldFacts } from './field-lines.ts'
+import { applyRequestTarget } from './request-target.ts'
 import { IS_TARGET_CHAR, IS_TCHAR } from './syntax.ts'
 
 export interface RequestHead extends FieldFacts {
@@ -110,6 +111,9 @@ function checkRequestFraming(head: RequestHead): RequestHead | HeadError {
   }
   if (head.hostCount > 1) return HEAD_ERRORS.repeatedHost
   if (head.hostCount === 0 && head.versionMinor === 1) return HEAD_ERRORS.missingHost
+  if (head.badHost) return HEAD_ERRORS.badHost
+  // Anything but origin-form (a target starting with "/") is rare: absolute-form is rewritten.
+  if (head.target.charCodeAt(0) !== 0x2f) return applyRequestTarget(head) ?? head
   return head
 }
 

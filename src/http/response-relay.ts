@@ -9,8 +9,8 @@ import { parseResponseHead, type ResponseHead } from './response-head.ts'
 
 /** What the relay reports to the client connection. */
 export interface ResponseSink {
-  /** An interim (1xx other than 101) response head, as received. */
-  onInterim(raw: string): void
+  /** An interim (1xx other than 101) response head. */
+  onInterim(head: ResponseHead): void
   /**
    * The final response head. `buf[bodyStart..]` holds the bytes that followed it in the same
    * read; `headStart` is where the head began in `buf` (-1 when it spanned reads or followed an
@@ -25,10 +25,14 @@ export interface ResponseSink {
   onInvalid(reason: string): void
 }
 
+/** Interim responses relayed before a final one; one more is a bad response (502). */
+export const MAX_INTERIM_RESPONSES = 10
+
 export class ResponseRelay {
   readonly #sink: ResponseSink
   readonly body = new MessageBody()
   #buf: Buffer | null = null
+  #interims = 0
   head: ResponseHead | null = null
 
   constructor(sink: ResponseSink) {
@@ -37,6 +41,7 @@ export class ResponseRelay {
 
   reset(): void {
     this.#buf = null
+    this.#interims = 0
     this.head = null
   }
 
@@ -64,7 +69,11 @@ export class ResponseRelay {
       const headStart = start === 0 && !spansReads ? 0 : -1
       start += head.headBytes
       if (head.status < 200 && head.status !== 101) {
-        this.#sink.onInterim(head.raw)
+        if (++this.#interims > MAX_INTERIM_RESPONSES) {
+          this.#sink.onInvalid('too many interim responses')
+          return
+        }
+        this.#sink.onInterim(head)
         continue
       }
       this.head = head
@@ -96,7 +105,13 @@ export class ResponseRelay {
       this.#sink.onInvalid(body.error)
       return
     }
-    if (end > from) this.#sink.onBody(from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end))
-    if (body.isDone) this.#sink.onComplete(end < chunk.length)
+    const held = body.heldFrom
+    const sendTo = held === -1 ? end : held
+    if (sendTo > from) this.#sink.onBody(from === 0 && sendTo === chunk.length ? chunk : chunk.subarray(from, sendTo))
+    if (body.isDone) {
+      const trailers = body.trailers
+      if (trailers !== null) this.#sink.onBody(trailers)
+      this.#sink.onComplete(end < chunk.length)
+    }
   }
 }

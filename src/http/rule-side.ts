@@ -13,7 +13,7 @@ import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { completeBody, type RuleSession, type RuleSessionHost } from './rule-session.ts'
 import type { RuleConnectionInfo } from './rule-view.ts'
-import { S_CLOSED, S_CONNECTING, T_NONE, plainClientIp } from './transaction-base.ts'
+import { S_CLOSED, S_CONNECTING, plainClientIp } from './transaction-base.ts'
 
 export abstract class RuleSide extends NodeSide implements RuleSessionHost {
   /** Carries out what the request rules decided. */
@@ -29,9 +29,7 @@ export abstract class RuleSide extends NodeSide implements RuleSessionHost {
         return
       case 'close':
         if (d.clientData !== '') this.socket.write(Buffer.from(d.clientData, 'latin1'))
-        this.state = S_CLOSED
-        this.arm(T_NONE, 0)
-        this.socket.end()
+        this.endClient()
         return
       case 'none':
       case 'use-pool':

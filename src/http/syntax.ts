@@ -62,6 +62,33 @@ export function bytesEqualLower(buf: Buffer, start: number, end: number, lower: 
   return true
 }
 
+/**
+ * equalsLower, with `_` in `s` matching `-` in `lower`: some servers fold the two alike in field
+ * names, so a client's `X_Forwarded_For` would reach them as `X-Forwarded-For`.
+ */
+export function equalsLowerDashed(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    else if (c === 0x5f) c = 0x2d
+    if (c !== lower.charCodeAt(i)) return false
+  }
+  return true
+}
+
+/** equalsLowerDashed for the bytes `buf[start..end)` read as latin1. */
+export function bytesEqualLowerDashed(buf: Buffer, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false
+  for (let i = start; i < end; i++) {
+    let c = buf[i] ?? 0
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    else if (c === 0x5f) c = 0x2d
+    if (c !== lower.charCodeAt(i - start)) return false
+  }
+  return true
+}
+
 /** Trims optional whitespace (SP / HTAB) from both ends (RFC 9110 §5.6.3 OWS). */
 export function trimOws(s: string): string {
   let start = 0
@@ -79,4 +106,54 @@ export function listTokensLower(value: string): string[] {
     if (t.length > 0) out.push(t.toLowerCase())
   }
   return out
+}
+
+/** RFC 3986 unreserved and sub-delims: what a reg-name holds besides pct-encoded bytes. */
+const IS_REG_NAME_CHAR: Uint8Array = (() => {
+  const table = new Uint8Array(256)
+  for (let c = 0x30; c <= 0x39; c++) table[c] = 1
+  for (let c = 0x41; c <= 0x5a; c++) table[c] = 1
+  for (let c = 0x61; c <= 0x7a; c++) table[c] = 1
+  for (const ch of "-._~!$&'()*+,;=") table[ch.charCodeAt(0)] = 1
+  return table
+})()
+
+/** Longest port accepted in a Host (digits). */
+const MAX_PORT_DIGITS = 5
+
+/**
+ * Whether `buf[start..end)` is a Host (RFC 9110 §7.2): uri-host [ ":" port ], where uri-host is
+ * an IP literal in brackets (IPv6 or IPvFuture characters), an IPv4 address or a reg-name (which
+ * covers IPv4). Empty is valid (RFC 9112 §3.2: a target without an authority).
+ */
+export function isValidHost(buf: Buffer, start: number, end: number): boolean {
+  let i = start
+  if (i < end && buf[i] === 0x5b) {
+    i++
+    while (i < end && buf[i] !== 0x5d) {
+      const c = buf[i] ?? 0
+      if (c !== 0x3a && IS_REG_NAME_CHAR[c] !== 1) return false
+      i++
+    }
+    if (i === end || i === start + 1) return false
+    i++
+  } else {
+    while (i < end) {
+      const c = buf[i] ?? 0
+      if (IS_REG_NAME_CHAR[c] === 1) {
+        i++
+      } else if (c === 0x25 && i + 2 < end && hexValue(buf[i + 1] ?? 0) >= 0 && hexValue(buf[i + 2] ?? 0) >= 0) {
+        i += 3
+      } else {
+        break
+      }
+    }
+  }
+  if (i === end) return true
+  if (buf[i] !== 0x3a || end - i - 1 > MAX_PORT_DIGITS) return false
+  for (let j = i + 1; j < end; j++) {
+    const c = buf[j] ?? 0
+    if (c < 0x30 || c > 0x39) return false
+  }
+  return true
 }

@@ -35,6 +35,8 @@ export const T_CONNECT = 3
 export const T_REPLY = 4
 export const T_IDLE = 5
 export const T_QUEUE = 6
+/** Sluice ended the connection: the client has the linger time to close its side. */
+export const T_CLOSING = 7
 
 /**
  * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
@@ -120,7 +122,7 @@ export abstract class TransactionBase implements ResponseSink {
     this.deadlineMs = ms > 0 ? this.deps.clock.monoMs() + ms : 0
   }
 
-  abstract onInterim(raw: string): void
+  abstract onInterim(head: ResponseHead): void
   abstract onHead(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void
   abstract onBody(data: Buffer): void
   abstract onComplete(extra: boolean): void
@@ -129,6 +131,8 @@ export abstract class TransactionBase implements ResponseSink {
   protected abstract sendError(status: ErrorStatus, close: boolean): void
   /** Closes the client connection at once. */
   protected abstract destroyNow(): void
+  /** Ends the client connection: no more requests, a FIN, and a bounded wait for the client to close. */
+  protected abstract endClient(): void
   /** Ends the transaction: log, count, then the next request or close. */
   protected abstract finish(status: number, response: { readonly headers: readonly string[] } | null, close: boolean): void
   /** Answers with a redirect to `url` (persistence failure_mode url). */

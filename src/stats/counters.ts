@@ -22,6 +22,8 @@ export class VirtualServerCounters {
   http5xx = 0
   /** Responses Sluice generated itself because a transaction failed (502/503/504...). */
   connectionErrors = 0
+  /** Connections Sluice ended whose client did not close within the linger time: closed by force. */
+  lingerTimeouts = 0
   responseTimeMinMs = 0
   responseTimeMaxMs = 0
   responseTimeTotalMs = 0

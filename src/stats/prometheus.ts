@@ -21,6 +21,7 @@ export const METRICS = {
   sluice_virtual_server_received_bytes_total: ['counter', 'Bytes received from clients.'],
   sluice_virtual_server_sent_bytes_total: ['counter', 'Bytes sent to clients.'],
   sluice_virtual_server_connection_errors_total: ['counter', 'Responses Sluice generated because a transaction failed.'],
+  sluice_virtual_server_linger_timeouts_total: ['counter', 'Connections Sluice ended and closed by force because the client did not close in time.'],
   sluice_virtual_server_response_time_seconds: ['summary', 'Response times (sum and count).'],
   sluice_virtual_server_response_time_min_seconds: ['gauge', 'Shortest response time.'],
   sluice_virtual_server_response_time_max_seconds: ['gauge', 'Longest response time.'],
@@ -64,6 +65,7 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_virtual_server_received_bytes_total', l, c.bytesIn)
     add('sluice_virtual_server_sent_bytes_total', l, c.bytesOut)
     add('sluice_virtual_server_connection_errors_total', l, c.connectionErrors)
+    add('sluice_virtual_server_linger_timeouts_total', l, c.lingerTimeouts)
     add('sluice_virtual_server_response_time_seconds', l, c.responseTimeTotalMs / 1000, '_sum')
     add('sluice_virtual_server_response_time_seconds', l, c.totalRequests, '_count')
     add('sluice_virtual_server_response_time_min_seconds', l, c.responseTimeMinMs / 1000)

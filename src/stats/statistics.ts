@@ -76,6 +76,7 @@ export function virtualServerStatistics(c: VirtualServerCounters): StatValues {
     http_server4xx: c.http4xx,
     http_server5xx: c.http5xx,
     connection_errors: c.connectionErrors,
+    linger_timed_out: c.lingerTimeouts,
     response_min: c.responseTimeMinMs,
     response_mean: c.totalRequests === 0 ? 0 : c.responseTimeTotalMs / c.totalRequests,
     response_max: c.responseTimeMaxMs,

@@ -4,7 +4,7 @@
  * @module
  */
 export { StreamConnection } from './stream-connection.ts'
-export type { StreamDeps } from './stream-connection.ts'
+export type { StreamConnectionDeps, StreamDeps } from './stream-connection.ts'
 export type { StreamKind, StreamRecord, StreamRouter, StreamService, StreamTransaction, UdpKind, UdpService } from './stream-service.ts'
 export { readServerName, HELLO_INCOMPLETE, HELLO_INVALID, MAX_CLIENT_HELLO_BYTES } from './client-hello.ts'
 export type { ServerNameResult } from './client-hello.ts'

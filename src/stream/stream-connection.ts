@@ -8,16 +8,17 @@ import type { Socket } from 'node:net'
 import { readServerName } from './client-hello.ts'
 import type { StreamRuleSession } from './stream-rules.ts'
 import type { StreamService } from './stream-service.ts'
-import { EMPTY, S_CLOSED, S_CONNECTING, S_RELAYING, S_ROUTING, S_WAITING, StreamState, type StreamDeps } from './stream-state.ts'
+import { destroyAfterLinger } from './close-linger.ts'
+import { EMPTY, S_CLOSED, S_CONNECTING, S_RELAYING, S_ROUTING, S_WAITING, StreamState, type StreamConnectionDeps } from './stream-state.ts'
 
-export type { StreamDeps } from './stream-state.ts'
+export type { StreamConnectionDeps, StreamDeps } from './stream-state.ts'
 
 export class StreamConnection extends StreamState {
   /**
    * Takes over `client` (a plain or decrypted socket). `serverName` is the SNI name of a decrypted
    * connection, empty otherwise.
    */
-  constructor(client: Socket, service: StreamService, deps: StreamDeps, serverName = '') {
+  constructor(client: Socket, service: StreamService, deps: StreamConnectionDeps, serverName = '') {
     super(client, service, deps, serverName)
     client.on('error', () => {
       this.close(true)
@@ -299,6 +300,7 @@ export class StreamConnection extends StreamState {
         node.end(() => node.destroy())
       }
       this.client.end(() => this.client.destroy())
+      destroyAfterLinger(this.client, node, this.deps.closeLingerMs, this.service.idleTimeoutMs, this.deps.counters)
     }
     this.pending = []
     this.wakeDataWaiters()

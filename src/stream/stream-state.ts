@@ -10,6 +10,7 @@ import type { PersistenceChoice } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { TlsFacts } from '../rules/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
+import type { LingerCounters } from './close-linger.ts'
 import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
 import { StreamRuleSession } from './stream-rules.ts'
 import { passThroughTlsFacts, type StreamRuleHost } from './stream-rule-view.ts'
@@ -18,6 +19,14 @@ import type { StreamService, StreamTransaction } from './stream-service.ts'
 /** Process-wide dependencies of stream transactions. */
 export interface StreamDeps {
   readonly clock: Clock
+}
+
+/** What a TCP stream connection needs besides the clock. */
+export interface StreamConnectionDeps extends StreamDeps {
+  /** Time the peers of a gracefully closed connection get to take what was sent (see close-linger.ts). */
+  readonly closeLingerMs: number
+  /** The virtual server's counters; null when statistics are not kept. */
+  readonly counters: LingerCounters | null
 }
 
 export const S_WAITING = 0
@@ -36,7 +45,7 @@ export const EMPTY = Buffer.alloc(0)
 export abstract class StreamState implements StreamTransaction, StreamRuleHost, DialerOwner {
   protected readonly client: Socket
   protected readonly service: StreamService
-  protected readonly deps: StreamDeps
+  protected readonly deps: StreamConnectionDeps
   protected readonly startMs: number
   readonly clientIp: string
   readonly clientPort: number
@@ -67,7 +76,7 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
   protected responseRulesRan = false
   protected nodeEndDeferred = false
 
-  constructor(client: Socket, service: StreamService, deps: StreamDeps, serverName: string) {
+  constructor(client: Socket, service: StreamService, deps: StreamConnectionDeps, serverName: string) {
     this.client = client
     this.service = service
     this.deps = deps

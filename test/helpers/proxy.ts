@@ -19,6 +19,10 @@ export interface ProxyOptions {
   readonly pool?: Readonly<Record<string, Record<string, unknown>>>
   /** Drain time for the `t.after` stop; 0 by default. */
   readonly stopDrainMs?: number
+  /** Time a client gets to close a connection Sluice ended (AppDeps.closeLingerMs). */
+  readonly closeLingerMs?: number
+  /** More configuration files (`rules/<name>` and the like), by path. */
+  readonly files?: Readonly<Record<string, string>>
 }
 
 export interface Proxy {
@@ -48,7 +52,7 @@ export function proxyConfigFiles(port: number, o: ProxyOptions): Record<string, 
       load_balancing: { algorithm: 'round_robin', ...poolSections['load_balancing'] },
     },
   }
-  return { 'virtual_servers/web': JSON.stringify(vs), 'pools/p': JSON.stringify(pool) }
+  return { ...o.files, 'virtual_servers/web': JSON.stringify(vs), 'pools/p': JSON.stringify(pool) }
 }
 
 /** Starts an App for `o`; stopped by `t.after`. */
@@ -56,7 +60,12 @@ export async function startProxy(t: TestContext, o: ProxyOptions): Promise<Proxy
   const port = await freePort()
   const config = loadConfigFromObjects(proxyConfigFiles(port, o))
   if (!config.ok) throw new Error(config.error.map(formatDiagnostic).join('\n'))
-  const app = new App({ clock: systemClock, random: new SeededRandom(1), logger: memoryLogger() })
+  const app = new App({
+    clock: systemClock,
+    random: new SeededRandom(1),
+    logger: memoryLogger(),
+    ...(o.closeLingerMs === undefined ? {} : { closeLingerMs: o.closeLingerMs }),
+  })
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))
   onCleanup(t, () => app.stop(o.stopDrainMs ?? 0))
