@@ -244,6 +244,7 @@ export class Pool {
   /**
    * Passive monitoring: real traffic could not connect to `node`. After
    * `node_connection_attempts` failures in a row the node is skipped for `node.retry_fail_time`.
+   * `pools/nodefail` is raised only if the node was taking traffic until now.
    */
   noteConnectFailure(node: PoolNode): void {
     const status = node.status
@@ -253,8 +254,9 @@ export class Pool {
     status.consecutiveFailures = 0
     const nowMs = this.#ctx.clock.monoMs()
     status.failedUntilMs = nowMs + this.settings.retryFailTimeMs
-    if (status.isPassiveFailed) return
+    const wasWorking = status.isAlive && !status.isPassiveFailed
     status.isPassiveFailed = true
+    if (!wasWorking) return
     this.#events({
       severity: 'warn',
       category: 'pools',
@@ -275,13 +277,18 @@ export class Pool {
     }
   }
 
-  /** Real traffic reached `node`: it is working again if passive monitoring had failed it. */
+  /**
+   * Real traffic reached `node`: passive monitoring no longer holds it out. It is working again
+   * (`pools/nodeworking`) unless a monitor still considers it dead; then the monitor's recovery
+   * is the event.
+   */
   noteConnectSuccess(node: PoolNode): void {
     const status = node.status
     status.consecutiveFailures = 0
     if (!status.isPassiveFailed) return
     status.isPassiveFailed = false
     status.failedUntilMs = 0
+    if (!status.isAlive) return
     status.usableSinceMs = this.#ctx.clock.monoMs()
     this.#events({
       severity: 'info',
