@@ -92,13 +92,8 @@ export class App {
     this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
-        setNodeHealth: (pool, node, alive, reason) => {
-          const status = this.#statuses.find(pool, node)
-          if (status === undefined) return
-          if (alive && !status.isAlive) status.usableSinceMs = deps.clock.monoMs()
-          status.isAlive = alive
-          status.deadReason = alive ? '' : reason
-        },
+        setNodeHealth: (pool, node, alive, reason) =>
+          this.#statuses.find(pool, node)?.setMonitorVerdict(alive, reason, deps.clock.monoMs()) ?? true,
       },
       onEvent: (e) => {
         this.events.emit(healthEventInput(e))

@@ -71,14 +71,21 @@ function setup() {
   const probe = new ScriptedProbe(timers)
   const calls: string[] = []
   const events: HealthEvent[] = []
+  /** Nodes the pool layer keeps out of traffic whatever the monitors say. */
+  const heldOut = new Set<string>()
   const manager = new HealthManager({
-    statusSink: { setNodeHealth: (pool, node, alive, reason) => calls.push(`${pool} ${node} ${alive} ${reason}`) },
+    statusSink: {
+      setNodeHealth: (pool, node, alive, reason) => {
+        calls.push(`${pool} ${node} ${alive} ${reason}`)
+        return !heldOut.has(node)
+      },
+    },
     onEvent: (e) => events.push(e),
     timers,
     createProbe: () => probe,
   })
   const kinds = () => events.map((e) => `${e.kind} ${e.pool}${e.node === undefined ? '' : ' ' + e.node}`)
-  return { timers, probe, calls, events, kinds, manager }
+  return { timers, probe, calls, events, kinds, manager, heldOut }
 }
 
 test('a node dies after `failures` consecutive failures and lives after one success', async (t) => {
@@ -117,6 +124,18 @@ test('pooldied when every monitored node is dead, poolok when the first returns'
     'monitorok p a:1', 'nodeworking p a:1', 'poolok p',
   ])
   assert.equal(events.find((e) => e.kind === 'pooldied')?.severity, 'serious')
+})
+
+test('a verdict that does not change whether a node takes traffic is not a node event', async (t) => {
+  const { timers, probe, calls, kinds, manager, heldOut } = setup()
+  t.after(() => manager.stop())
+  heldOut.add('a:1')
+  probe.script.set('a:1', [false, true])
+  manager.update([{ pool: 'p', nodes: ['a:1'], monitors: [spec({ failures: 1 })] }])
+  await timers.advance(100)
+  assert.deepEqual(calls, ['p a:1 false status 500 did not match ^2', 'p a:1 true fine'], 'the pool layer hears every verdict')
+  assert.deepEqual(kinds(), ['monitorfail p a:1', 'pooldied p', 'monitorok p a:1', 'poolok p'])
+  assert.deepEqual(manager.nodeHealth('p', 'a:1'), { alive: true, reason: 'fine' })
 })
 
 test('a poolwide monitor probes its machine once and decides every node of the pool', async (t) => {

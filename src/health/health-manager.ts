@@ -245,9 +245,10 @@ export class HealthManager {
           const monitor = failing?.spec.name ?? cause.monitor
           const reason = failing?.lastReason ?? cause.reason
           verdict = { alive, reason, monitor }
-          this.#setNode(pool, node, alive, reason)
-          this.#emit({ kind: alive ? 'nodeworking' : 'nodefail', pool, node, monitor, reason,
-            severity: SEVERITY[alive ? 'nodeworking' : 'nodefail'] })
+          if (this.#setNode(pool, node, alive, reason)) {
+            this.#emit({ kind: alive ? 'nodeworking' : 'nodefail', pool, node, monitor, reason,
+              severity: SEVERITY[alive ? 'nodeworking' : 'nodefail'] })
+          }
         }
         verdicts.set(node, verdict)
         if (keys.length === 0) continue
@@ -266,11 +267,13 @@ export class HealthManager {
     }
   }
 
-  #setNode(pool: string, node: string, alive: boolean, reason: string): void {
+  /** Reports a verdict to the pool layer; true when it is a node event (see StatusSink). */
+  #setNode(pool: string, node: string, alive: boolean, reason: string): boolean {
     try {
-      this.#deps.statusSink.setNodeHealth(pool, node, alive, reason)
+      return this.#deps.statusSink.setNodeHealth(pool, node, alive, reason)
     } catch (error: unknown) {
       this.#deps.logger?.error(`health: status sink failed for ${pool} ${node}: ${errorMessage(error)}`)
+      return true
     }
   }
 

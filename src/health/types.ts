@@ -87,8 +87,12 @@ export interface Probe {
  * changes, never on every probe.
  */
 export interface StatusSink {
-  /** `node` is `host:port` exactly as configured in the pool. */
-  setNodeHealth(pool: string, node: string, alive: boolean, reason: string): void
+  /**
+   * `node` is `host:port` exactly as configured in the pool. Returns true when the verdict
+   * changes whether the node takes traffic, so that it is a `nodefail` or `nodeworking` event;
+   * false when the pool layer keeps the node out either way (passive monitoring has failed it).
+   */
+  setNodeHealth(pool: string, node: string, alive: boolean, reason: string): boolean
 }
 
 /** vTM event names this folder raises (categories `pools` and `monitors`). */

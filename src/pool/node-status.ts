@@ -28,7 +28,10 @@ export class NodeStatus {
   failedUntilMs = 0
   /** Consecutive connection failures seen by real traffic. */
   consecutiveFailures = 0
-  /** Passive monitoring has marked the node failed (until failedUntilMs). */
+  /**
+   * Passive monitoring has failed the node. It is skipped until failedUntilMs, then retried by
+   * real traffic, and counts as working again from the first successful connection.
+   */
   isPassiveFailed = false
   /** Why a monitor last marked the node dead ('' while alive). */
   deadReason = ''
@@ -47,6 +50,20 @@ export class NodeStatus {
     this.host = host
     this.port = port
     this.usableSinceMs = nowMs
+  }
+
+  /**
+   * Records a health monitor's verdict. Returns true when it changes whether the node takes
+   * traffic; false when it does not, above all while passive monitoring keeps the node out
+   * either way (the passive failure was the node's event, and the first real success after
+   * `retry_fail_time` will be its recovery).
+   */
+  setMonitorVerdict(isAlive: boolean, reason: string, nowMs: number): boolean {
+    const isChange = isAlive !== this.isAlive
+    if (isAlive && isChange) this.usableSinceMs = nowMs
+    this.isAlive = isAlive
+    this.deadReason = isAlive ? '' : reason
+    return isChange && !this.isPassiveFailed
   }
 
   /**

@@ -21,6 +21,11 @@ export class PoolRuntime {
   minQueueMs = 0
   maxQueueMs = 0
   totalQueueMs = 0
+  /**
+   * The pool is sending traffic to nodes that passive monitoring has failed, because it has no
+   * other node (`pools/poolusingfailednodes` was raised); cleared once a node is usable again.
+   */
+  isUsingFailedNodes = false
 
   constructor(name: string) {
     this.name = name

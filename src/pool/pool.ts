@@ -117,10 +117,12 @@ export class Pool {
 
   /**
    * True when the node may take a transaction of a persistent session: as isUsable, except that
-   * a draining node still serves the sessions it already has.
+   * a draining node still serves the sessions it already has, and that a passively failed node
+   * keeps its sessions while the pool has no usable node (see choose).
    */
   canTakeSession(node: PoolNode, nowMs: number): boolean {
-    return node.config.state !== 'disabled' && node.status.isAlive && node.status.failedUntilMs <= nowMs
+    if (node.config.state === 'disabled' || !node.status.isAlive) return false
+    return node.status.failedUntilMs <= nowMs || !this.hasUsableNode(nowMs)
   }
 
   /** True when the node is at `max_connections_per_node` (a new transaction would have to queue). */
@@ -129,18 +131,31 @@ export class Pool {
     return limit > 0 && node.status.activeConnections >= limit
   }
 
-  /** Counts nodes that may take new transactions now. */
-  usableCount(nowMs: number): number {
-    let n = 0
+  /** True when some node may take new transactions now. */
+  hasUsableNode(nowMs: number): boolean {
     const nodes = this.nodes
-    for (let i = 0; i < nodes.length; i++) if (this.isUsable(nodes[i] as PoolNode, nowMs)) n++
-    return n
+    for (let i = 0; i < nodes.length; i++) if (this.isUsable(nodes[i] as PoolNode, nowMs)) return true
+    return false
+  }
+
+  /**
+   * True when configuration and monitors let some node take traffic. Passive monitoring alone
+   * never makes this false: such a pool can still try its passively failed nodes (see choose).
+   */
+  hasLiveNode(): boolean {
+    const nodes = this.nodes
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as PoolNode
+      if (node.config.state === 'active' && node.status.isAlive) return true
+    }
+    return false
   }
 
   /**
    * Chooses a node for a new transaction, skipping dead, draining, disabled and `tried` nodes.
-   * Returns undefined when no node is usable, POOL_BUSY when usable nodes exist but all are at
-   * their connection limit (the caller may queue).
+   * When passive monitoring has failed every node that configuration and monitors allow, it
+   * chooses among those nodes instead. Returns undefined when no node can be tried,
+   * POOL_BUSY when nodes exist but all are at their connection limit (the caller may queue).
    */
   choose(tried: readonly PoolNode[] | null): PoolNode | typeof POOL_BUSY | undefined {
     const nowMs = this.#ctx.clock.monoMs()
@@ -155,7 +170,46 @@ export class Pool {
       if (limit > 0 && node.status.activeConnections >= limit) busy = true
       else candidates.push(node)
     }
+    if (candidates.length === 0) return busy ? POOL_BUSY : this.#chooseFailed(tried, nowMs)
+    if (this.runtime.isUsingFailedNodes) this.runtime.isUsingFailedNodes = false
+    return this.#pickFrom(candidates)
+  }
+
+  /**
+   * The rare path of choose, when no untried node is usable. If a usable node exists (this
+   * transaction has tried it), there is nothing more to try. Otherwise passive monitoring must
+   * not leave the pool with no node at all, as nginx never fails the only server of a group and
+   * Envoy balances over every host below its panic threshold: the nodes that configuration and
+   * monitors allow are tried although passive monitoring has failed them.
+   */
+  #chooseFailed(tried: readonly PoolNode[] | null, nowMs: number): PoolNode | typeof POOL_BUSY | undefined {
+    if (this.hasUsableNode(nowMs)) return undefined
+    const nodes = this.nodes
+    const limit = this.settings.maxConnectionsPerNode
+    const candidates = this.#candidates
+    let busy = false
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as PoolNode
+      if (node.config.state !== 'active' || !node.status.isAlive || (tried !== null && tried.includes(node))) continue
+      if (limit > 0 && node.status.activeConnections >= limit) busy = true
+      else candidates.push(node)
+    }
     if (candidates.length === 0) return busy ? POOL_BUSY : undefined
+    if (!this.runtime.isUsingFailedNodes) {
+      this.runtime.isUsingFailedNodes = true
+      this.#events({
+        severity: 'serious',
+        category: 'pools',
+        name: 'poolusingfailednodes',
+        objects: { pool: this.name },
+        message: `pool ${this.name} has no working node: passive monitoring has failed every node it could use, so traffic goes to those nodes`,
+      })
+    }
+    return this.#pickFrom(candidates)
+  }
+
+  /** Balances over `candidates` (this.#candidates, emptied again afterwards). */
+  #pickFrom(candidates: PoolNode[]): PoolNode | undefined {
     let group: readonly BalanceNode[] = candidates
     if (this.settings.priorityEnabled) group = selectPriorityGroup(candidates, this.settings.priorityNodes)
     const index = this.#balancer.pick(group, this.#ctx)
@@ -190,17 +244,19 @@ export class Pool {
   /**
    * Passive monitoring: real traffic could not connect to `node`. After
    * `node_connection_attempts` failures in a row the node is skipped for `node.retry_fail_time`.
+   * `pools/nodefail` is raised only if the node was taking traffic until now.
    */
   noteConnectFailure(node: PoolNode): void {
     const status = node.status
     status.failures++
     status.consecutiveFailures++
     if (!this.settings.passiveMonitoring || status.consecutiveFailures < this.settings.nodeConnectionAttempts) return
-    const nowMs = this.#ctx.clock.monoMs()
     status.consecutiveFailures = 0
+    const nowMs = this.#ctx.clock.monoMs()
     status.failedUntilMs = nowMs + this.settings.retryFailTimeMs
-    if (status.isPassiveFailed) return
+    const wasWorking = status.isAlive && !status.isPassiveFailed
     status.isPassiveFailed = true
+    if (!wasWorking) return
     this.#events({
       severity: 'warn',
       category: 'pools',
@@ -208,7 +264,9 @@ export class Pool {
       objects: { pool: this.name, node: node.id },
       message: `node ${node.id} failed: ${String(this.settings.nodeConnectionAttempts)} connection attempts failed (passive monitoring); retrying after ${String(this.settings.retryFailTimeMs / 1000)} s`,
     })
-    if (this.usableCount(nowMs) === 0) {
+    // New traffic now goes to the failure pool. Without one, the pool is not dead: it keeps
+    // trying its failed nodes, and choose says so.
+    if (this.settings.failurePool !== '' && !this.hasUsableNode(nowMs)) {
       this.#events({
         severity: 'serious',
         category: 'pools',
@@ -219,13 +277,18 @@ export class Pool {
     }
   }
 
-  /** Real traffic reached `node`: it is working again if passive monitoring had failed it. */
+  /**
+   * Real traffic reached `node`: passive monitoring no longer holds it out. It is working again
+   * (`pools/nodeworking`) unless a monitor still considers it dead; then the monitor's recovery
+   * is the event.
+   */
   noteConnectSuccess(node: PoolNode): void {
     const status = node.status
     status.consecutiveFailures = 0
     if (!status.isPassiveFailed) return
     status.isPassiveFailed = false
     status.failedUntilMs = 0
+    if (!status.isAlive) return
     status.usableSinceMs = this.#ctx.clock.monoMs()
     this.#events({
       severity: 'info',

@@ -14,7 +14,12 @@ function recorder(extra: Partial<HealthManagerDeps> = {}) {
   const calls: string[] = []
   const events: HealthEvent[] = []
   const manager = new HealthManager({
-    statusSink: { setNodeHealth: (pool, node, alive, reason) => calls.push(`${pool} ${node} ${alive ? 'alive' : 'dead'}: ${reason}`) },
+    statusSink: {
+      setNodeHealth: (pool, node, alive, reason) => {
+        calls.push(`${pool} ${node} ${alive ? 'alive' : 'dead'}: ${reason}`)
+        return true
+      },
+    },
     onEvent: (e) => events.push(e),
     ...extra,
   })
@@ -104,7 +109,7 @@ test('update keeps the consecutive-failure count of a monitor that survives a re
   const node = await listen(server)
   t.after(() => closeServer(server, sockets))
   const { manager } = recorder({
-    statusSink: { setNodeHealth: () => { requestsAtDeath = requests } },
+    statusSink: { setNodeHealth: () => { requestsAtDeath = requests; return true } },
   })
   t.after(() => manager.stop())
   const monitor = (delayMs: number) => spec({ name: 'hc', type: 'http', failures: 3, delayMs })
