@@ -8,6 +8,9 @@ import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { arg } from './args.ts'
 
+/** What `FunctionSpec.unsupported` says of a function whose recorded choice nothing reads yet. */
+export const NO_EFFECT = 'it has no effect'
+
 /** A function that records its argument in `Decision.settings` under `name` and returns `""`. */
 export function setting(name: string, conv: (a: Value[]) => Value = (a) => arg(a, 0)): FunctionSpec {
   return { min: 1, max: 1, fn: (s, a) => { s.decision.setSetting(name, conv(a)); return '' } }
