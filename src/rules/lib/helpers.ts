@@ -32,5 +32,5 @@ export function lineOf(st: RunState, s: string, pattern: string, offset: number)
   if (!re.ok) return st.fail(`getLine: ${re.error}`)
   const m = execRegex(re, from)
   if (m === TIMED_OUT) return st.fail(timeoutMessage('getLine'), 'budget')
-  return m === null ? from : from.slice(0, m.index + m[0].length)
+  return m === null ? from : from.slice(0, m.index + (m[0] ?? '').length)
 }
