@@ -6,7 +6,7 @@
  * the patterns the backtracking engine cannot be trusted with, under a wall-time limit.
  * @module
  */
-import { LINE_TERMINATORS } from './regex-syntax.ts'
+import { LINE_TERMINATORS, canBeEmpty } from './regex-syntax.ts'
 import type { CharSet, ParsedRegex, RegexNode } from './regex-syntax.ts'
 
 const CHAR = 0
@@ -71,32 +71,13 @@ function matcher(set: CharSet, caseless: boolean): (c: number) => boolean {
   }
 }
 
-/** Whether `n` can match without reading a character. */
-function canBeEmpty(n: RegexNode): boolean {
-  switch (n.k) {
-    case 'set':
-      return false
-    case 'seq':
-      return n.items.every(canBeEmpty)
-    case 'alt':
-      return n.alts.some(canBeEmpty)
-    case 'group':
-      return canBeEmpty(n.body)
-    case 'repeat':
-      return n.min === 0 || canBeEmpty(n.body)
-    case 'empty':
-    case 'assert':
-    case 'look':
-      return true
-  }
-}
-
 class Builder {
   readonly op: number[] = []
   readonly a: number[] = []
   readonly b: number[] = []
   readonly sets: Uint8Array[] = []
   readonly wide: ((c: number) => boolean)[] = []
+  readonly setIndex = new Map<string, number>()
   readonly caseless: boolean
   slots: number
   /** Why the pattern cannot run here, once something has been found. */
@@ -121,12 +102,18 @@ class Builder {
       case 'empty':
         return
       case 'set': {
-        const test = matcher(n.set, this.caseless)
-        const bits = new Uint8Array(256)
-        for (let c = 0; c < 256; c++) bits[c] = test(c) ? 1 : 0
-        this.sets.push(bits)
-        this.wide.push(test)
-        this.emit(CHAR, this.sets.length - 1)
+        // Expanded repetition visits a set many times: its bitmap is made once.
+        const key = `${String(n.set.negate)}:${n.set.ranges.join(',')}`
+        let k = this.setIndex.get(key)
+        if (k === undefined) {
+          const test = matcher(n.set, this.caseless)
+          const bits = new Uint8Array(256)
+          for (let c = 0; c < 256; c++) bits[c] = test(c) ? 1 : 0
+          k = this.sets.push(bits) - 1
+          this.wide.push(test)
+          this.setIndex.set(key, k)
+        }
+        this.emit(CHAR, k)
         return
       }
       case 'seq':
@@ -165,9 +152,8 @@ class Builder {
     // Past the minimum, a round that matches nothing fails (ES RepeatMatcher); a body that
     // always reads a character needs no check.
     const reg = canBeEmpty(n.body) ? this.slots++ : -1
-    // Without a bound, such a body would loop back to itself without reading, and which round
-    // JavaScript prefers then depends on backtracking order.
-    if (reg >= 0 && n.max === Infinity) this.why ??= 'a group that can match the empty string repeats without a bound, such as (a*)*'
+    // parseRegex refuses unbounded ones: they would loop back to themselves without reading.
+    if (reg >= 0 && n.max === Infinity) this.why ??= 'a group that can match the empty string repeats without a bound'
     const round = (isOptional: boolean): void => {
       if (n.capTo > n.capFrom) this.emit(CLEAR, 2 * n.capFrom, 2 * n.capTo)
       if (isOptional && reg >= 0) this.emit(MARK, reg)
@@ -195,9 +181,38 @@ class Builder {
   }
 }
 
+/** About how many instructions `n` compiles to (counted repetition expanded), without building it. */
+export function programSize(n: RegexNode): number {
+  switch (n.k) {
+    case 'empty':
+      return 0
+    case 'set':
+    case 'assert':
+    case 'look':
+      return 1
+    case 'seq':
+      return n.items.reduce((acc, item) => acc + programSize(item), 0)
+    case 'alt':
+      return n.alts.reduce((acc, alt) => acc + programSize(alt) + 2, 0)
+    case 'group':
+      return programSize(n.body) + 2
+    case 'repeat': {
+      const round = programSize(n.body) + 3
+      return n.max === Infinity ? (n.min + 1) * round + 2 : n.max * (round + 1)
+    }
+  }
+}
+
+/** Why the linear engine cannot run a parsed pattern, or null when it can. */
+export function linearUnsupported(parsed: ParsedRegex): string | null {
+  if (parsed.unsupported !== null) return parsed.unsupported
+  return programSize(parsed.root) > MAX_PROGRAM ? `it needs more than ${String(MAX_PROGRAM)} instructions` : null
+}
+
 /** Compiles a parsed pattern, or says why this engine cannot run it. */
 export function compileLinear(parsed: ParsedRegex, flags: string): LinearProgram | string {
-  if (parsed.unsupported !== null) return parsed.unsupported
+  const why = linearUnsupported(parsed)
+  if (why !== null) return why
   const bld = new Builder(parsed.captures, flags.includes('i'))
   bld.emit(SAVE, 0)
   bld.node(parsed.root)

@@ -58,6 +58,26 @@ const CLASS_ESCAPES: Readonly<Record<string, readonly number[]>> = {
 }
 const CONTROL_ESCAPES: Readonly<Record<string, number>> = { t: 9, n: 10, v: 11, f: 12, r: 13 }
 
+/** Whether `n` can match without reading a character. */
+export function canBeEmpty(n: RegexNode): boolean {
+  switch (n.k) {
+    case 'set':
+      return false
+    case 'seq':
+      return n.items.every(canBeEmpty)
+    case 'alt':
+      return n.alts.some(canBeEmpty)
+    case 'group':
+      return canBeEmpty(n.body)
+    case 'repeat':
+      return n.min === 0 || canBeEmpty(n.body)
+    case 'empty':
+    case 'assert':
+    case 'look':
+      return true
+  }
+}
+
 class Parser {
   readonly src: string
   readonly dotAll: boolean
@@ -89,6 +109,9 @@ class Parser {
       const capFrom = this.captures + 1
       const atom = this.atom()
       const q = this.quantifier()
+      // Such a body would loop back to itself without reading, and which round JavaScript then
+      // prefers depends on backtracking order.
+      if (q?.max === Infinity && canBeEmpty(atom)) this.unsupported ??= 'a group that can match the empty string repeats without a bound, such as (a*)*'
       if (q === null) items.push(atom)
       else items.push({ k: 'repeat', body: atom, min: q.min, max: q.max, greedy: q.greedy, capFrom, capTo: this.captures + 1 })
     }

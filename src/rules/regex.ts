@@ -9,12 +9,10 @@
  */
 import { Script, createContext } from 'node:vm'
 import { backtrackLimitChars, hasNestedRepetition } from './regex-cost.ts'
-import { OUT_OF_TIME, compileLinear, execLinear, replaceLinear } from './regex-linear.ts'
+import { OUT_OF_TIME, compileLinear, execLinear, linearUnsupported, replaceLinear } from './regex-linear.ts'
 import type { LinearProgram } from './regex-linear.ts'
 import { parseRegex } from './regex-syntax.ts'
-
-/** A compiled pattern, or why it cannot be used. */
-export type RegexResult = { readonly ok: true } & CompiledRegex | { readonly ok: false; readonly error: string }
+import type { ParsedRegex } from './regex-syntax.ts'
 
 /** A usable pattern and how its matches are bounded. */
 export interface CompiledRegex {
@@ -24,6 +22,38 @@ export interface CompiledRegex {
   /** The pattern on the linear-time engine, for longer subjects; null when it cannot run there. */
   readonly linear: LinearProgram | null
 }
+
+/**
+ * A compiled pattern. The linear program is built on first use: most patterns never need it,
+ * and building it costs far more than `new RegExp` (patterns built per request pay nothing).
+ */
+class CompiledPattern implements CompiledRegex {
+  readonly ok = true
+  readonly re: RegExp
+  readonly directMaxChars: number
+  readonly #flags: string
+  #parsed: ParsedRegex | null
+  #linear: LinearProgram | null = null
+
+  constructor(re: RegExp, directMaxChars: number, linearSource: ParsedRegex | null, flags: string) {
+    this.re = re
+    this.directMaxChars = directMaxChars
+    this.#parsed = linearSource
+    this.#flags = flags
+  }
+
+  get linear(): LinearProgram | null {
+    if (this.#parsed !== null) {
+      const p = compileLinear(this.#parsed, this.#flags)
+      this.#linear = typeof p === 'string' ? null : p
+      this.#parsed = null
+    }
+    return this.#linear
+  }
+}
+
+/** A compiled pattern, or why it cannot be used. */
+export type RegexResult = CompiledPattern | { readonly ok: false; readonly error: string }
 
 /** A match: `[0]` the whole match, `[1]`.. the captures (undefined when not taking part). */
 export interface RegexMatch extends ArrayLike<string | undefined> {
@@ -70,14 +100,13 @@ function prepare(source: string, flags: string): RegexResult {
     return { ok: false, error: `invalid regular expression: ${msg}` }
   }
   const parsed = parseRegex(source, flags.includes('s'))
-  const linear = compileLinear(parsed, flags)
+  const why = linearUnsupported(parsed)
   // Nothing would bound such a pattern but the time limit, and a short hostile subject would use
   // all of it on every match.
-  if (typeof linear === 'string' && hasNestedRepetition(parsed.root)) {
-    return { ok: false, error: `nested repetition can backtrack catastrophically, and ${linear}` }
+  if (why !== null && hasNestedRepetition(parsed.root)) {
+    return { ok: false, error: `nested repetition can backtrack catastrophically, and ${why}` }
   }
-  const directMaxChars = backtrackLimitChars(parsed.root, flags.includes('m'))
-  return { ok: true, re, directMaxChars, linear: typeof linear === 'string' ? null : linear }
+  return new CompiledPattern(re, backtrackLimitChars(parsed.root, flags.includes('m')), why === null ? parsed : null, flags)
 }
 
 function translate(pattern: string, tsFlags: string): RegexResult {
