@@ -60,6 +60,11 @@ function compileBuiltinCall(
     c.error(e.span, `${def.name} takes ${arityText(def.min, def.max)}, but ${n} ${n === 1 ? 'was' : 'were'} given`)
   }
   if (deprecatedFor !== null) c.warn(e.span, `${e.name.toLowerCase()} is deprecated, please use ${deprecatedFor} instead`)
+  if (def.unsupported !== undefined) c.warn(e.span, `${def.name} is not supported yet: ${def.unsupported}`)
+  const extra = def.unsupportedArg === undefined ? undefined : e.args[def.unsupportedArg.index]
+  if (extra !== undefined && def.unsupportedArg !== undefined) {
+    c.warn(extra.span, `${def.name}: argument ${String(def.unsupportedArg.index + 1)} is not supported yet: ${def.unsupportedArg.note}`)
+  }
   if (def.literalArg !== undefined) {
     const a = e.args[def.literalArg]
     if (a !== undefined && a.kind !== 'str' && !c.options.variablePoolUse) {

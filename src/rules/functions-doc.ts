@@ -5,7 +5,6 @@
  * @module
  */
 import { LIBRARY_MODULES, defaultRegistry } from './lib/index.ts'
-import { laterModule } from './lib/later.ts'
 
 function arity(min: number, max: number): string {
   if (min === max) return String(min)
@@ -15,7 +14,6 @@ function arity(min: number, max: number): string {
 /** The Markdown text of docs/rules/functions.md. */
 export function renderFunctionsDoc(): string {
   const r = defaultRegistry()
-  const later = new Set(Object.keys(laterModule.functions).map((n) => n.toLowerCase()))
   const aliases = new Map<string, string[]>()
   for (const m of LIBRARY_MODULES) {
     for (const [alias, a] of Object.entries(m.aliases ?? {})) {
@@ -32,8 +30,9 @@ export function renderFunctionsDoc(): string {
 
 Every built-in function, by module, with the number of arguments it takes. Names are
 case-insensitive. **waits**: the function may suspend the rule (see the language reference,
-section 5). **not configured**: the capability does not exist in Sluice yet; the function answers
-as the original does when the feature is not set up. Other names listed after a function are
+section 5). **not supported yet**: the rule is accepted but Sluice does not carry the call out
+(the note says what happens instead); every call gets a warning when the rule is checked
+(\`sluice check\`, \`sluice rule test\`, the REST API). Other names listed after a function are
 accepted spellings; deprecated ones produce a warning when the rule is checked.
 
 Generated from the registry by \`src/rules/functions-doc.ts\`; a test keeps the two in step.
@@ -45,7 +44,8 @@ Generated from the registry by \`src/rules/functions-doc.ts\`; a test keeps the 
       if (d === undefined) continue
       const notes: string[] = []
       if (d.suspends === true) notes.push('waits')
-      if (later.has(n.toLowerCase())) notes.push('not configured')
+      if (d.unsupported !== undefined) notes.push(`**not supported yet**: ${d.unsupported}`)
+      if (d.unsupportedArg !== undefined) notes.push(`argument ${String(d.unsupportedArg.index + 1)} **not supported yet**: ${d.unsupportedArg.note}`)
       if (d.deprecatedFor !== undefined) notes.push(`deprecated: use \`${d.deprecatedFor}\``)
       notes.push(...(aliases.get(n) ?? []))
       out += `| \`${n}\` | ${arity(d.min, d.max)} | ${notes.join('; ')} |\n`

@@ -1,32 +1,63 @@
 /**
  * PCRE-flavoured regular expressions on the JavaScript engine. Patterns are translated where the
- * two differ, and patterns that could backtrack catastrophically (nested unbounded repetition,
- * backreferences, possessive/atomic constructs) are refused instead of run.
+ * two differ (backreferences, possessive and atomic constructs are refused). Every match is bounded
+ * in time whatever the pattern and the subject: a subject no longer than what the cost model
+ * (regex-cost.ts) trusts the backtracking engine with runs there directly; a longer one runs on the
+ * linear-time engine (regex-linear.ts), or, for the few patterns that engine cannot run
+ * (lookaround), on the backtracking engine under a time limit.
  * @module
  */
 import { Script, createContext } from 'node:vm'
+import { backtrackLimitChars, hasNestedRepetition } from './regex-cost.ts'
+import { OUT_OF_TIME, compileLinear, execLinear, linearUnsupported, replaceLinear } from './regex-linear.ts'
+import type { LinearProgram } from './regex-linear.ts'
+import { parseRegex } from './regex-syntax.ts'
+import type { ParsedRegex } from './regex-syntax.ts'
 
-/** What the safety check tracks about one open group. */
-interface GroupScan {
-  /** Contains an unbounded quantifier. */
-  unbounded: boolean
-  /** Mandatory literal characters in the current alternative (not made optional by `*`, `?`). */
-  literals: number
-  /** Whether every finished alternative had a mandatory literal. */
-  allAltsAnchored: boolean
-  /** First literal character of each alternative seen so far (unknown starts are left out). */
-  readonly firsts: string[]
-  atStart: boolean
-  hasAlternatives: boolean
+/** A usable pattern and how its matches are bounded. */
+export interface CompiledRegex {
+  readonly re: RegExp
+  /** The longest subject matched directly with `re` (Infinity: any; -1: none). */
+  readonly directMaxChars: number
+  /** The pattern on the linear-time engine, for longer subjects; null when it cannot run there. */
+  readonly linear: LinearProgram | null
+}
+
+/**
+ * A compiled pattern. The linear program is built on first use: most patterns never need it,
+ * and building it costs far more than `new RegExp` (patterns built per request pay nothing).
+ */
+class CompiledPattern implements CompiledRegex {
+  readonly ok = true
+  readonly re: RegExp
+  readonly directMaxChars: number
+  readonly #flags: string
+  #parsed: ParsedRegex | null
+  #linear: LinearProgram | null = null
+
+  constructor(re: RegExp, directMaxChars: number, linearSource: ParsedRegex | null, flags: string) {
+    this.re = re
+    this.directMaxChars = directMaxChars
+    this.#parsed = linearSource
+    this.#flags = flags
+  }
+
+  get linear(): LinearProgram | null {
+    if (this.#parsed !== null) {
+      const p = compileLinear(this.#parsed, this.#flags)
+      this.#linear = typeof p === 'string' ? null : p
+      this.#parsed = null
+    }
+    return this.#linear
+  }
 }
 
 /** A compiled pattern, or why it cannot be used. */
-export type RegexResult = { readonly ok: true } & CompiledRegex | { readonly ok: false; readonly error: string }
+export type RegexResult = CompiledPattern | { readonly ok: false; readonly error: string }
 
-/** A usable pattern; `repeats` when it has an unbounded quantifier (so a long subject may be slow). */
-export interface CompiledRegex {
-  readonly re: RegExp
-  readonly repeats: boolean
+/** A match: `[0]` the whole match, `[1]`.. the captures (undefined when not taking part). */
+export interface RegexMatch extends ArrayLike<string | undefined> {
+  readonly index: number
 }
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
@@ -42,18 +73,40 @@ const cache = new Map<string, RegexResult>()
 /** Largest pattern accepted, in characters. */
 export const MAX_PATTERN_CHARS = 10_000
 
-/** Translates and checks a PCRE pattern. `flags` is TrafficScript's: `i`, `g`, `m`, `s`. */
-export function compileRegex(pattern: string, flags: string): RegexResult {
-  const key = flags + '\0' + pattern
+function cached(key: string, make: () => RegexResult): RegexResult {
   const hit = cache.get(key)
   if (hit !== undefined) return hit
-  const r = translate(pattern, flags)
+  const r = make()
   if (cache.size >= CACHE_MAX) {
     const first = cache.keys().next()
     if (first.done !== true) cache.delete(first.value)
   }
   cache.set(key, r)
   return r
+}
+
+/** Translates and checks a PCRE pattern. `flags` is TrafficScript's: `i`, `g`, `m`, `s`. */
+export function compileRegex(pattern: string, flags: string): RegexResult {
+  return cached(flags + '\0' + pattern, () => translate(pattern, flags))
+}
+
+/** Compiles a JavaScript pattern for both engines. */
+function prepare(source: string, flags: string): RegexResult {
+  let re: RegExp
+  try {
+    re = new RegExp(source, flags)
+  } catch (e: unknown) {
+    const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)
+    return { ok: false, error: `invalid regular expression: ${msg}` }
+  }
+  const parsed = parseRegex(source, flags.includes('s'))
+  const why = linearUnsupported(parsed)
+  // Nothing would bound such a pattern but the time limit, and a short hostile subject would use
+  // all of it on every match.
+  if (why !== null && hasNestedRepetition(parsed.root)) {
+    return { ok: false, error: `nested repetition can backtrack catastrophically, and ${why}` }
+  }
+  return new CompiledPattern(re, backtrackLimitChars(parsed.root, flags.includes('m')), why === null ? parsed : null, flags)
 }
 
 function translate(pattern: string, tsFlags: string): RegexResult {
@@ -70,26 +123,6 @@ function translate(pattern: string, tsFlags: string): RegexResult {
     src = src.slice(lead[0].length)
   }
   let out = ''
-  const groups: GroupScan[] = []
-  const caseless = flags.includes('i')
-  // A group just closed that repeats inside, or whose alternatives can start alike: repeating it
-  // again makes the number of ways to match grow exponentially.
-  let lastAtomUnbounded = false
-  let lastAtomOverlaps = false
-  let repeats = false
-  // The last atom was a mandatory literal (or a group that has one), so `*` or `?` would undo it.
-  const scan = { lastAtomLiteral: false }
-  const literal = (): void => {
-    const g = groups[groups.length - 1]
-    if (g !== undefined) g.literals++
-    scan.lastAtomLiteral = true
-  }
-  const firstChar = (c: string | null): void => {
-    const g = groups[groups.length - 1]
-    if (g === undefined || !g.atStart) return
-    g.atStart = false
-    if (c !== null) g.firsts.push(caseless ? c.toLowerCase() : c)
-  }
   let inClass = false
   for (let i = 0; i < src.length; i++) {
     const ch = src.charAt(i)
@@ -107,14 +140,6 @@ function translate(pattern: string, tsFlags: string): RegexResult {
         out += lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
         i = end < 0 ? src.length : end + 1
       } else out += '\\' + nx
-      scan.lastAtomLiteral = false
-      if (!inClass) {
-        const isLiteral = !/[A-Za-z0-9]/.test(nx) || nx === 'Q'
-        firstChar(isLiteral ? nx : null)
-        if (isLiteral) literal()
-      }
-      lastAtomUnbounded = false
-      lastAtomOverlaps = false
       continue
     }
     if (inClass) {
@@ -139,14 +164,11 @@ function translate(pattern: string, tsFlags: string): RegexResult {
           out += '^'
           i++
         }
+        // PCRE takes a ']' first in a class as a member; JavaScript would end the class there.
         if (src.charAt(i + 1) === ']') {
           out += '\\]'
           i++
         }
-        firstChar(null)
-        lastAtomUnbounded = false
-        lastAtomOverlaps = false
-        scan.lastAtomLiteral = false
         continue
       case '(': {
         if (src.startsWith('(?>', i)) return { ok: false, error: 'atomic groups (?>...) are not supported' }
@@ -156,103 +178,32 @@ function translate(pattern: string, tsFlags: string): RegexResult {
           continue
         }
         // Copy a group prefix such as (?: (?= (?! (?<= (?<! (?<name> whole, so its characters are
-        // not taken for quantifiers or literals; (?P<name> becomes (?<name>.
+        // not taken for quantifiers; (?P<name> becomes (?<name>.
         const prefix = /^\(\?(?:P?<[A-Za-z_][A-Za-z0-9_]*>|<[=!]|[:=!]|[imsx-]+:)/.exec(src.slice(i))
         if (prefix !== null) {
           out += prefix[0].replace('(?P<', '(?<')
           i += prefix[0].length - 1
         } else out += ch
-        firstChar(null)
-        groups.push({ unbounded: false, literals: 0, allAltsAnchored: true, firsts: [], atStart: true, hasAlternatives: false })
-        lastAtomUnbounded = false
-        lastAtomOverlaps = false
-        scan.lastAtomLiteral = false
-        continue
-      }
-      case ')': {
-        const g = groups.pop()
-        out += ch
-        const anchored = g !== undefined && g.allAltsAnchored && g.literals > 0
-        // Repetition inside a group is only ambiguous when nothing mandatory separates the rounds:
-        // `(a+)+` is, `([a-z]+\.)+` is not.
-        lastAtomUnbounded = g !== undefined && g.unbounded && !anchored
-        lastAtomOverlaps = g !== undefined && g.hasAlternatives && new Set(g.firsts).size !== g.firsts.length
-        const parent = groups[groups.length - 1]
-        if (parent !== undefined && g?.unbounded === true) parent.unbounded = true
-        scan.lastAtomLiteral = false
-        if (anchored) literal()
-        continue
-      }
-      case '|': {
-        out += ch
-        const g = groups[groups.length - 1]
-        if (g !== undefined) {
-          g.hasAlternatives = true
-          g.atStart = true
-          if (g.literals === 0) g.allAltsAnchored = false
-          g.literals = 0
-        }
-        lastAtomUnbounded = false
-        lastAtomOverlaps = false
-        scan.lastAtomLiteral = false
         continue
       }
       case '*':
       case '+':
       case '?':
-      case '{': {
-        let q: string = ch
-        if (ch === '{') {
-          const m = /^\{(\d*)(,?)(\d*)\}/.exec(src.slice(i))
-          if (m === null) {
-            out += '\\{'
-            continue
-          }
-          q = m[0]
-          i += q.length - 1
-        }
-        const unbounded = ch === '*' || ch === '+' || (ch === '{' && q.includes(',') && /,\}$/.test(q)) ||
-          (ch === '{' && Number(/(\d+)\}$/.exec(q)?.[1] ?? '0') > 1000)
+      case '}': {
         const nx = src.charAt(i + 1)
-        if (nx === '+') return { ok: false, error: 'possessive quantifiers are not supported' }
-        if (unbounded && lastAtomUnbounded) {
-          return { ok: false, error: 'nested repetition such as (a+)+ can backtrack catastrophically and is not allowed' }
-        }
-        if (unbounded && lastAtomOverlaps) {
-          return { ok: false, error: 'repeating alternatives that can start alike, such as (a|ab)*, can backtrack catastrophically and is not allowed' }
-        }
-        const top = groups[groups.length - 1]
-        if (unbounded) repeats = true
-        if (unbounded && top !== undefined) top.unbounded = true
-        const allowsZero = ch === '*' || ch === '?' || /^\{0*(,|\})|^\{0+,/.test(q)
-        if (scan.lastAtomLiteral && (allowsZero || unbounded) && top !== undefined) top.literals--
-        out += q
-        if (nx === '?') {
-          out += '?'
-          i++
-        }
-        lastAtomUnbounded = false
-        lastAtomOverlaps = false
-        scan.lastAtomLiteral = false
+        if (nx === '+' && (ch !== '}' || /\{\d*,?\d*\}$/.test(out + ch))) return { ok: false, error: 'possessive quantifiers are not supported' }
+        out += ch
         continue
       }
+      case '{':
+        // A brace that does not start a quantifier is a literal in PCRE.
+        out += /^\{\d+(,\d*)?\}/.test(src.slice(i)) ? ch : '\\{'
+        continue
       default:
         out += ch
-        scan.lastAtomLiteral = false
-        if (ch !== '^' && ch !== '$') {
-          firstChar(ch === '.' ? null : ch)
-          if (ch !== '.') literal()
-        }
-        lastAtomUnbounded = false
-        lastAtomOverlaps = false
     }
   }
-  try {
-    return { ok: true, re: new RegExp(out, flags), repeats }
-  } catch (e: unknown) {
-    const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e)
-    return { ok: false, error: `invalid regular expression: ${msg}` }
-  }
+  return prepare(out, flags)
 }
 
 /** Expands `$0`..`$9` (and `\0`..`\9`) in a regexsub replacement. */
@@ -262,37 +213,35 @@ export function expandReplacement(repl: string, groups: readonly (string | undef
 }
 
 /** Turns a `*`/`?` wildcard pattern into a whole-string regular expression. */
-export function wildcardToRegex(pattern: string): CompiledRegex {
-  let out = '^'
-  for (const ch of pattern) {
-    if (ch === '*') out += '[\\s\\S]*'
-    else if (ch === '?') out += '[\\s\\S]'
-    else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-  }
-  return { re: new RegExp(out + '$'), repeats: pattern.includes('*') }
+export function wildcardToRegex(pattern: string): RegexResult {
+  return cached('*\0' + pattern, () => {
+    let out = '^'
+    for (const ch of pattern) {
+      if (ch === '*') out += '[\\s\\S]*'
+      else if (ch === '?') out += '[\\s\\S]'
+      else out += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    }
+    return prepare(out + '$', '')
+  })
 }
 
-/**
- * Subjects longer than this, matched against a pattern that repeats, run under a time limit.
- * Shorter ones (header values, paths) cannot take long enough to matter.
- */
-export const GUARDED_SUBJECT_CHARS = 4096
-/** Time limit for one guarded match (the original bounds regex work by steps instead). */
+/** Time limit for one match, or one regexsub, that is not proven fast (the original counts steps). */
 export const REGEX_TIME_LIMIT_MS = 100
 
-/** Returned instead of a result when a guarded match ran out of time. */
+/** Returned instead of a result when a match ran out of time. */
 export const TIMED_OUT: unique symbol = Symbol('regex timed out')
 
-// A long match runs as a tiny fixed script in a separate context, because only script execution
-// can be interrupted on a timeout; the pattern and subject are passed as values, never as code.
-const box: { re: RegExp; s: string; fn: ((...m: string[]) => string) | null; out: unknown } = {
+// Without a linear program, a long match runs as a tiny fixed script in a separate context,
+// because only script execution can be interrupted on a timeout; the pattern and subject are
+// passed as values, never as code.
+const box: { re: RegExp; s: string; fn: ((...m: unknown[]) => string) | null; out: unknown } = {
   re: /(?:)/, s: '', fn: null, out: null,
 }
 createContext(box)
 const EXEC = new Script('out = re.exec(s)')
 const REPLACE = new Script('out = s.replace(re, fn)')
 
-function guarded(script: Script, r: CompiledRegex, subject: string, fn: ((...m: string[]) => string) | null): unknown {
+function guarded(script: Script, r: CompiledRegex, subject: string, fn: ((...m: unknown[]) => string) | null): unknown {
   box.re = r.re
   box.s = subject
   box.fn = fn
@@ -311,23 +260,46 @@ function guarded(script: Script, r: CompiledRegex, subject: string, fn: ((...m: 
   }
 }
 
-/** `re.exec(subject)`, under the time limit when the subject is long and the pattern repeats. */
-export function execRegex(r: CompiledRegex, subject: string): RegExpExecArray | null | typeof TIMED_OUT {
+function deadline(): number {
+  return performance.now() + REGEX_TIME_LIMIT_MS
+}
+
+/** `re.exec(subject)`, on the engine and under the bound that suit the pattern and the subject. */
+export function execRegex(r: CompiledRegex, subject: string): RegexMatch | null | typeof TIMED_OUT {
   r.re.lastIndex = 0
-  if (!r.repeats || subject.length <= GUARDED_SUBJECT_CHARS) return r.re.exec(subject)
+  if (subject.length <= r.directMaxChars) return r.re.exec(subject)
+  if (r.linear !== null) {
+    const m = execLinear(r.linear, subject, deadline())
+    return m === OUT_OF_TIME ? TIMED_OUT : m
+  }
   const out = guarded(EXEC, r, subject, null)
   return out === TIMED_OUT ? TIMED_OUT : (out as RegExpExecArray | null)
 }
 
 /** `subject.replace(re, fn)`, under the same rule as execRegex. */
-export function replaceRegex(r: CompiledRegex, subject: string, fn: (...m: string[]) => string): string | typeof TIMED_OUT {
+export function replaceRegex(r: CompiledRegex, subject: string, fn: (...m: unknown[]) => string): string | typeof TIMED_OUT {
   r.re.lastIndex = 0
-  if (!r.repeats || subject.length <= GUARDED_SUBJECT_CHARS) return subject.replace(r.re, fn)
+  if (subject.length <= r.directMaxChars) return subject.replace(r.re, fn as (...m: string[]) => string)
+  if (r.linear !== null) {
+    const out = replaceLinear(r.linear, subject, r.re.global, fn, deadline())
+    return out === OUT_OF_TIME ? TIMED_OUT : out
+  }
   const out = guarded(REPLACE, r, subject, fn)
   return out === TIMED_OUT ? TIMED_OUT : String(out)
 }
 
+/**
+ * Whether a PCRE `pattern` finds a match in `subject`, for the data plane (TCP `request.endsWith`):
+ * null when the pattern is refused or the match ran out of time.
+ */
+export function regexFinds(pattern: string, subject: string): boolean | null {
+  const r = compileRegex(pattern, '')
+  if (!r.ok) return null
+  const m = execRegex(r, subject)
+  return m === TIMED_OUT ? null : m !== null
+}
+
 /** The runtime error for a match that ran out of time. */
 export function timeoutMessage(fnName: string): string {
-  return `${fnName}: the regular expression ran for more than ${REGEX_TIME_LIMIT_MS} ms on a long subject and was stopped`
+  return `${fnName}: the regular expression ran for more than ${REGEX_TIME_LIMIT_MS} ms and was stopped`
 }

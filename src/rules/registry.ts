@@ -32,6 +32,14 @@ export interface FunctionSpec {
   /** The function still works but is deprecated in favour of this one (a warning at check time). */
   readonly deprecatedFor?: string
   /**
+   * Accepted but not carried out yet; the text says what a call does instead (`NO_EFFECT`). Every
+   * call gets a warning when the rule is checked, and docs/rules/functions.md says so, so that no
+   * function is a silent no-op.
+   */
+  readonly unsupported?: string
+  /** One argument that is accepted but not carried out yet: a call passing it gets a warning. */
+  readonly unsupportedArg?: { readonly index: number; readonly note: string }
+  /**
    * Optional forms for calls with exactly 0, 1 or 2 arguments, which compiled calls use instead
    * of `fn` (the hottest functions; see lib/args.ts fixed0..fixed2). They must do exactly what
    * `fn` does with that many arguments, and never suspend.

@@ -4,6 +4,7 @@
  * parts of the view (method, URL, headers, status) are empty and their setters do nothing.
  * @module
  */
+import { regexFinds } from '../rules/index.ts'
 import type { Decision, HeaderField, TlsFacts, TransactionView, Value } from '../rules/index.ts'
 
 /** What the view needs from its stream connection. */
@@ -52,13 +53,13 @@ export function passThroughTlsFacts(serverName: string): TlsFacts {
   }
 }
 
-/** Does the pattern of `request.endsWith` match the data? An invalid pattern ends nothing. */
+/**
+ * Does the pattern of `request.endsWith` match the data? It runs like the rules' own regexes
+ * (PCRE translation, bounded in time whatever the data); a refused pattern or a match that ran
+ * out of time stops the waiting.
+ */
 function endsRequest(pattern: string, data: string): boolean {
-  try {
-    return new RegExp(pattern).test(data)
-  } catch {
-    return true
-  }
+  return regexFinds(pattern, data) ?? true
 }
 
 export class StreamRuleView implements TransactionView {

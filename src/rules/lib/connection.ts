@@ -7,7 +7,8 @@
 import type { LibraryModule } from '../registry.ts'
 import type { Value } from '../value.ts'
 import { copyValue, isCompound } from '../value.ts'
-import { arg, asStr, boolArg, fixed0, fixed1, intArg, str } from './args.ts'
+import { arg, asStr, fixed0, fixed1, intArg, str } from './args.ts'
+import { NO_EFFECT } from './helpers.ts'
 
 export const connectionModule: LibraryModule = {
   functions: {
@@ -19,10 +20,10 @@ export const connectionModule: LibraryModule = {
     }),
     'connection.close': {
       min: 0, max: 2,
+      unsupportedArg: { index: 1, note: 'the connection is always closed after the data, as with the default' },
       fn: (s, a) => {
         s.decision.action = 'close'
         s.decision.clientData += str(a, 0)
-        s.decision.setSetting('connection.close.readRest', boolArg(a, 1, true) ? 1 : 0)
         s.decision.final = true
         s.stop()
         return ''
@@ -44,7 +45,7 @@ export const connectionModule: LibraryModule = {
     'connection.getPersistence': { min: 0, max: 0, fn: (s) => s.decision.persistenceClass ?? '' },
     'connection.setPersistenceKey': fixed1((s, key) => { const k = asStr(key); s.decision.persistenceKey = k === '' ? null : k; return '' }),
     'connection.setPersistenceNode': { min: 1, max: 1, fn: (s, a) => { s.decision.persistenceNode = str(a, 0); return '' } },
-    'connection.setServiceLevelClass': { min: 1, max: 1, fn: (s, a) => { s.decision.serviceLevelClass = str(a, 0); return 1 } },
+    'connection.setServiceLevelClass': { min: 1, max: 1, unsupported: NO_EFFECT, fn: (s, a) => { s.decision.serviceLevelClass = str(a, 0); return 1 } },
     'connection.getServiceLevelClass': { min: 0, max: 0, fn: (s) => s.decision.serviceLevelClass ?? '' },
     'connection.getCompletionReasonCode': { min: 0, max: 0, fn: (s) => s.decision.settings.get('completion.code') ?? '' },
     'connection.getCompletionReasonInfo': {

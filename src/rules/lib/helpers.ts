@@ -8,6 +8,9 @@ import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { arg } from './args.ts'
 
+/** What `FunctionSpec.unsupported` says of a function whose recorded choice nothing reads yet. */
+export const NO_EFFECT = 'it has no effect'
+
 /** A function that records its argument in `Decision.settings` under `name` and returns `""`. */
 export function setting(name: string, conv: (a: Value[]) => Value = (a) => arg(a, 0)): FunctionSpec {
   return { min: 1, max: 1, fn: (s, a) => { s.decision.setSetting(name, conv(a)); return '' } }
@@ -29,5 +32,5 @@ export function lineOf(st: RunState, s: string, pattern: string, offset: number)
   if (!re.ok) return st.fail(`getLine: ${re.error}`)
   const m = execRegex(re, from)
   if (m === TIMED_OUT) return st.fail(timeoutMessage('getLine'), 'budget')
-  return m === null ? from : from.slice(0, m.index + m[0].length)
+  return m === null ? from : from.slice(0, m.index + (m[0] ?? '').length)
 }

@@ -107,6 +107,6 @@ export const httpBodyModule: LibraryModule = {
       min: 1, max: 1, suspends: true,
       fn: (s, a) => map(s.view.getBody(0), (body) => multipartPart(s, body, intArg(a, 0))),
     },
-    'http.setIdempotent': { min: 1, max: 1, fn: (s, a) => { s.decision.idempotent = boolArg(a, 0); return '' } },
+    'http.setIdempotent': { min: 1, max: 1, unsupported: 'only request.isResendable sees it', fn: (s, a) => { s.decision.idempotent = boolArg(a, 0); return '' } },
   },
 }

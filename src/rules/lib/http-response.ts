@@ -38,18 +38,27 @@ function redirect(s: RunState, url: string, status: string): Value {
   return respond(s, status, 'text/html', '', [['Location', safe]])
 }
 
+/** The port a scheme uses when a URL names none. */
+function defaultPort(scheme: string): string | undefined {
+  return scheme === 'http' ? '80' : scheme === 'https' ? '443' : undefined
+}
+
 function changeSite(s: RunState, site: string): Value {
   const m = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*):\/\/)?([^/:]+|\[[^\]]+\])(?::(\d+))?(\/.*)?$/.exec(site.trim())
   if (m === null) return ''
+  const curScheme = s.view.isTls() ? 'https' : 'http'
+  const scheme = m[1]?.toLowerCase() ?? curScheme
   const wantHost = (m[2] ?? '').toLowerCase()
   const curHost = hostHeader(s)
   const curPort = /:(\d+)$/.exec(s.view.getHeader('Host') ?? '')?.[1]
-  const scheme = m[1] ?? (s.view.isTls() ? 'https' : 'http')
-  const port = m[3] ?? curPort
+  // The request's port belongs to its scheme: a new scheme without a port gets its own default.
+  const port = m[3] ?? (scheme === curScheme ? curPort : undefined)
   const prefix = (m[4] ?? '').replace(/\/$/, '')
   const target = splitTarget(s.view.getRawUrl())
-  // Loop protection: nothing to do when the request already is on that site.
-  if (wantHost === curHost && (m[3] === undefined || m[3] === curPort) && (prefix === '' || target.path.startsWith(prefix + '/'))) return ''
+  // Loop protection: nothing to do only when the request already is on that site, which takes the
+  // same scheme, host and port (a missing port is the scheme's default) and the path prefix.
+  const isSameOrigin = scheme === curScheme && wantHost === curHost && (port ?? defaultPort(scheme)) === (curPort ?? defaultPort(curScheme))
+  if (isSameOrigin && (prefix === '' || target.path.startsWith(prefix + '/'))) return ''
   const url = `${scheme}://${wantHost}${port === undefined ? '' : ':' + port}${prefix}${target.path}${target.query === null ? '' : '?' + target.query}`
   return redirect(s, url, '301 Moved Permanently')
 }

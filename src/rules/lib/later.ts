@@ -1,15 +1,18 @@
 /**
  * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-, compression-,
  * TLS-, XML-, GLB-, geo-related and more). They exist under their final names, so rules that use
- * them pass the check, and return a "not configured" result: `""`, 0, -1 or an empty collection,
+ * them pass the check (each call with a "not supported yet" warning), and return a "not configured" result: `""`, 0, -1 or an empty collection,
  * matching what the original returns when the feature is absent.
  * @module
  */
 import type { FunctionSpec, LibraryModule } from '../registry.ts'
 import type { Value } from '../value.ts'
 
+/** What the check's warning says a call does. */
+const NOT_CONFIGURED = 'it does nothing and answers as the original does when the feature is not configured'
+
 function returns(min: number, max: number, v: () => Value): FunctionSpec {
-  return { min, max, fn: () => v() }
+  return { min, max, unsupported: NOT_CONFIGURED, fn: () => v() }
 }
 
 const EMPTY = (): Value => ''
@@ -69,7 +72,7 @@ export const laterModule: LibraryModule = {
     'tcp.read': returns(2, 3, EMPTY),
     'tcp.close': returns(1, 1, EMPTY),
     'udp.sendTo': returns(3, 3, MINUS),
-    'java.run': { min: 1, max: Infinity, fn: () => '' },
+    'java.run': { min: 1, max: Infinity, unsupported: NOT_CONFIGURED, fn: () => '' },
     'geo.getRegionCode': returns(1, 1, EMPTY),
     'geo.getLocationLonLat': returns(0, 0, HASH),
     'geo.getDistanceKM': returns(4, 4, MINUS),

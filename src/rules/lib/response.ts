@@ -5,7 +5,7 @@
 import type { LibraryModule } from '../registry.ts'
 import type { Value } from '../value.ts'
 import { intArg, str } from './args.ts'
-import { getting, lineOf, setting } from './helpers.ts'
+import { NO_EFFECT, getting, lineOf, setting } from './helpers.ts'
 
 export const responseModule: LibraryModule = {
   functions: {
@@ -27,17 +27,17 @@ export const responseModule: LibraryModule = {
         return r instanceof Promise ? r.then(f) : f(r)
       },
     },
-    'response.flush': { min: 0, max: 1, fn: () => 0 },
-    'response.close': { min: 0, max: 0, fn: (s) => { s.decision.setSetting('response.close', 1); return '' } },
+    'response.flush': { min: 0, max: 1, unsupported: 'data is sent when the rules have finished, as without it', fn: () => 0 },
+    'response.close': { min: 0, max: 0, unsupported: NO_EFFECT, fn: (s) => { s.decision.setSetting('response.close', 1); return '' } },
     'response.getRemoteIP': { min: 0, max: 0, fn: (s) => (s.view.getNode().replace(/:\d+$/, '').replace(/^\[|\]$/g, '')) },
     'response.getRemotePort': { min: 0, max: 0, fn: (s) => Number(/:(\d+)$/.exec(s.view.getNode())?.[1] ?? 0) },
     'response.getLocalIP': getting('response.localIp', ''),
     'response.getLocalPort': getting('response.localPort', 0),
-    'response.setBandwidthClass': setting('response.setBandwidthClass'),
+    'response.setBandwidthClass': { ...setting('response.setBandwidthClass'), unsupported: NO_EFFECT },
     'response.getBandwidthClass': getting('response.setBandwidthClass', ''),
-    'response.setDSCP': setting('response.setDSCP', (a) => intArg(a, 0) & 0x3f),
+    'response.setDSCP': { ...setting('response.setDSCP', (a) => intArg(a, 0) & 0x3f), unsupported: NO_EFFECT },
     'response.getDSCP': getting('response.setDSCP', 0),
-    'response.setToS': { ...setting('response.setToS', (a) => intArg(a, 0) & 0xff), deprecatedFor: 'response.setDSCP' },
+    'response.setToS': { ...setting('response.setToS', (a) => intArg(a, 0) & 0xff), deprecatedFor: 'response.setDSCP', unsupported: NO_EFFECT },
     'response.getToS': { ...getting('response.setToS', 0), deprecatedFor: 'response.getDSCP' },
   },
 }

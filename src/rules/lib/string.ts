@@ -154,7 +154,9 @@ export const stringModule: LibraryModule = {
     'string.wildmatch': {
       min: 2, max: 2,
       fn: (s, a) => {
-        const m = execRegex(wildcardToRegex(str(a, 1)), str(a, 0))
+        const w = wildcardToRegex(str(a, 1))
+        if (!w.ok) return s.fail(`string.wildmatch: ${w.error}`)
+        const m = execRegex(w, str(a, 0))
         return m === TIMED_OUT ? s.fail(timeoutMessage('string.wildmatch'), 'budget') : b(m !== null)
       },
     },
