@@ -109,7 +109,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   const actions = new ActionRunner({
     logger,
     objects: () => app.snapshot?.config.objects,
-    programDir: join(opts.configDir, 'action_programs'),
+    configDir: opts.configDir,
     env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
   })
   const detachActions = actions.attach(app.events)

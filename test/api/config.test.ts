@@ -134,7 +134,7 @@ test('references: a dangling reference is refused; a referenced object cannot be
   const del = await h.call('DELETE', `${V}/pools/web`)
   assert.equal(del.status, 409)
   assert.deepEqual(pick(del.body, 'error', 'error_info', 'referrers'), ['virtual_servers/vs'])
-  assert.equal((await h.call('PUT', `${V}/actions/hook`, { properties: { basic: { type: 'log' }, log: { file: '/dev/null' } } })).status, 201)
+  assert.equal((await h.call('PUT', `${V}/actions/hook`, { properties: { basic: { type: 'log' }, log: { file: 'hook.log' } } })).status, 201)
   const et = await h.call('PUT', `${V}/event_types/e`, { properties: { basic: { actions: ['nothere'] } } })
   assert.equal(et.status, 400, 'an event type naming a missing action is refused')
   assert.equal((await h.call('PUT', `${V}/event_types/e`, { properties: { basic: { actions: ['hook'] } } })).status, 201)

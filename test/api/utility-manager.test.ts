@@ -47,7 +47,7 @@ test('webhook-driven replacement and a drain/undrain loop with zero failed reque
     await manager.close()
     for (const n of launched) await n.close()
   })
-  const runner = new ActionRunner({ logger: createLogger('error'), objects: () => h.app.snapshot?.config.objects, programDir: h.dir, retryDelayMs: 20 })
+  const runner = new ActionRunner({ logger: createLogger('error'), objects: () => h.app.snapshot?.config.objects, configDir: h.dir, retryDelayMs: 20 })
   onCleanup(t, runner.attach(h.app.events))
 
   const hook = { properties: { basic: { type: 'webhook', timeout: 5 }, webhook: { url: `http://127.0.0.1:${String(hookPort)}/events` } } }
