@@ -52,10 +52,18 @@ export class ConfigEditor {
     return this.#serial(() => this.#delete(uri, name))
   }
 
-  #serial(run: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
-    const next = this.#queue.then(run).catch((e: unknown): ChangeOutcome => ({ kind: 'failed', message: errorMessage(e) }))
-    this.#queue = next
+  /**
+   * Runs `work` between changes, never during one: the directory watcher reloads through here,
+   * so it never reads a change that is written but not yet applied (or being rolled back).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work)
+    this.#queue = next.catch(() => undefined)
     return next
+  }
+
+  #serial(run: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+    return this.exclusive(run).catch((e: unknown): ChangeOutcome => ({ kind: 'failed', message: errorMessage(e) }))
   }
 
   async #put(uri: string, name: string, body: unknown): Promise<ChangeOutcome> {

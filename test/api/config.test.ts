@@ -72,7 +72,7 @@ test('every object type: create, read, partial update, list, delete', async (t) 
   const entries = pick(audit.body, 'audit') as { action: string; objectType: string; user: string }[]
   const typeCount = listObjectTypes().filter((x) => x.kind !== 'singleton').length
   assert.equal(entries.length, typeCount * 3, 'create, update and delete of each type are audited')
-  assert.ok(entries.every((e) => e.user === 'anonymous'))
+  assert.ok(entries.every((e) => e.user === 'admin'))
   const lines = (await readFile(join(h.dir, '.sluice', 'audit.log'), 'utf8')).trim().split('\n')
   assert.equal(lines.length, typeCount * 3)
 })

@@ -33,7 +33,7 @@ test('webhook-driven replacement and a drain/undrain loop with zero failed reque
   const launched: { address: string; close(): Promise<void> }[] = []
   const log: string[] = []
   const manager = new UtilityManager({
-    api: new ApiClient(h.apiUrl),
+    api: new ApiClient(h.apiUrl, h.admin.user, h.admin.password),
     log: (line) => log.push(line),
     pollMs: 10,
     launch: async () => {
