@@ -7,7 +7,7 @@ import { getObjectType, listObjectTypes, type Diagnostic, type ObjectTypeSchema,
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
 import type { ChangeOutcome } from './config-editor.ts'
 import { apiError, json, parseJsonBody, type ApiReply } from './http-util.ts'
-import { redactSecrets } from './redact.ts'
+import { hideWriteOnly, redactSecrets } from './redact.ts'
 
 /** Splits the segments after `config/active/` into a type and an optional object name. */
 export function resolveConfigTarget(segments: readonly string[]): { type: ObjectTypeSchema | undefined; rest: readonly string[]; prefix: string } {
@@ -68,7 +68,7 @@ function objectBody(config: ValidConfig, type: ObjectTypeSchema, name: string): 
   }
   const props = config.objects.get(type.uri)?.get(name)
   if (props === undefined) return notFound(`${type.uri}/${name}`)
-  return json(200, { properties: props })
+  return json(200, { properties: hideWriteOnly(type.uri, props) })
 }
 
 function getObject(ctx: ApiContext, type: ObjectTypeSchema, name: string): ApiReply {

@@ -4,6 +4,7 @@
  * @module
  */
 import { OBJECT_TYPE_SCHEMAS, type ColumnSchema, type KeySchema, type ObjectTypeSchema } from '../config/index.ts'
+import { REDACTED, isWriteOnly } from './redact.ts'
 
 type Json = Record<string, unknown>
 
@@ -67,7 +68,12 @@ export function objectSchema(type: ObjectTypeSchema): Json {
   for (const [section, keys] of Object.entries(type.sections)) {
     sections[section] = {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(keys).map(([k, s]) => [k, valueSchema(s)])),
+      properties: Object.fromEntries(
+        Object.entries(keys).map(([k, s]) => [
+          k,
+          isWriteOnly(type.uri, section, k) ? { ...valueSchema(s), description: `Write-only: a read shows "${REDACTED}" when it is set; sending that back keeps it.` } : valueSchema(s),
+        ]),
+      ),
       additionalProperties: false,
     }
   }
