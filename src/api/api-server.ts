@@ -1,21 +1,26 @@
 /**
  * The control API's listener: `node:http` (or `node:https` when given a certificate), routing
- * to the configuration, status, OpenAPI and metrics handlers after authentication. Speed does
- * not matter here; clarity and safety do.
+ * to the configuration, status, OpenAPI and metrics handlers after the Host and Origin checks
+ * and authentication. Speed does not matter here; clarity and safety do. Every connection is
+ * bounded in time: reading a head, reading a whole request, idling between requests, and
+ * lingering half-closed after the server has finished with it.
  * @module
  */
 import { once } from 'node:events'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
+import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { err, errorMessage, ok, type Clock, type Logger, type Result } from '../core/index.ts'
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../stats/index.ts'
 import { API_VERSIONS, children, type ApiApp, type ApiContext, type ApiRequest } from './api-context.ts'
 import { AuditLog } from './audit-log.ts'
-import { Authenticator, type Principal } from './auth.ts'
+import type { ThrottleSettings } from './auth-throttle.ts'
+import { Authenticator, type PasswordVerifier, type Principal } from './auth.ts'
 import { ConfigEditor } from './config-editor.ts'
 import { handleConfig } from './config-routes.ts'
-import { apiError, json, readBody, send, type ApiReply } from './http-util.ts'
+import { HostPolicy } from './host-check.ts'
+import { apiError, json, readBody, send, tooManyRequests, type ApiReply } from './http-util.ts'
 import { isLoopbackHost, type ApiAddress } from './listen-address.ts'
 import { buildOpenApi } from './openapi.ts'
 import { handleStatus, statisticsSource } from './status-routes.ts'
@@ -33,19 +38,70 @@ export interface ApiServerOptions {
   readonly isReadOnly?: boolean
   /** The Sluice version, shown in the OpenAPI document. */
   readonly version?: string
+  /** More names clients may send in `Host` (besides loopback names and the listen address). */
+  readonly hostNames?: readonly string[]
+  /** Time bounds for connections; defaults in DEFAULT_API_LIMITS. */
+  readonly limits?: Partial<ApiLimits>
+  /** Backoff for failed logins; defaults in DEFAULT_THROTTLE. */
+  readonly throttle?: Partial<ThrottleSettings>
+  /** How passwords are checked (scrypt); tests wrap it to count the work done per attempt. */
+  readonly verifyPassword?: PasswordVerifier
 }
+
+/** How long a connection may take over each part of its life, ms. */
+export interface ApiLimits {
+  /** From the first byte of a request to the end of its head (and for a new connection's first head). */
+  readonly headersTimeoutMs: number
+  /** From the first byte of a request to the end of its body. */
+  readonly requestTimeoutMs: number
+  /** Idle time between requests on a kept-alive connection. */
+  readonly keepAliveTimeoutMs: number
+  /** After the server has ended a connection, how long the client has to close its side. */
+  readonly lingerMs: number
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  lingerMs: 2_000,
+}
+
+/** The largest request head the API reads, bytes. */
+const MAX_HEAD_BYTES = 16 * 1024
+
+/** GETs loopback callers may make while no users exist: statistics and state, nothing else. */
+const STATISTICS_PATH = /^\/api\/tm\/[^/]+\/status\/local_tm\/(?:statistics(?:\/.*)?|state\/?)$/
 
 export class ApiServer {
   readonly #opts: ApiServerOptions
   readonly #ctx: ApiContext
   readonly #auth: Authenticator
+  readonly #hosts: HostPolicy
+  readonly #limits: ApiLimits
   #server: Server | null = null
 
   constructor(opts: ApiServerOptions) {
     this.#opts = opts
     const audit = new AuditLog(join(sluiceStateDir(opts.configDir), 'audit.log'), opts.clock, opts.logger)
     this.#ctx = { app: opts.app, editor: new ConfigEditor(opts.configDir, opts.app), audit, clock: opts.clock, logger: opts.logger, isReadOnly: opts.isReadOnly ?? false }
-    this.#auth = new Authenticator(usersFilePath(opts.configDir), opts.clock, isLoopbackHost(opts.address.host))
+    this.#auth = new Authenticator({
+      usersFile: usersFilePath(opts.configDir),
+      clock: opts.clock,
+      allowAnonymousStatistics: isLoopbackHost(opts.address.host),
+      ...(opts.throttle === undefined ? {} : { throttle: opts.throttle }),
+      ...(opts.verifyPassword === undefined ? {} : { verify: opts.verifyPassword }),
+    })
+    this.#hosts = new HostPolicy(opts.address, opts.tls !== undefined, opts.hostNames)
+    this.#limits = { ...DEFAULT_API_LIMITS, ...opts.limits }
+  }
+
+  /**
+   * Runs `work` between configuration changes made through the API, never during one; the
+   * directory watcher reloads through here.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.#ctx.editor.exclusive(work)
   }
 
   /** Listens; refuses a non-loopback address without TLS or without users. */
@@ -63,9 +119,21 @@ export class ApiServer {
         send(res, apiError(500, 'internal.error', 'internal error'))
       })
     }
-    const server = tls === undefined ? createHttpServer(handler) : createHttpsServer({ cert: tls.cert, key: tls.key }, handler)
+    const limits = this.#limits
+    const options: ServerOptions = {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node looks for requests over their time; a fraction of the shortest bound.
+      connectionsCheckingInterval: Math.max(25, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      maxHeaderSize: MAX_HEAD_BYTES,
+    }
+    const server = tls === undefined ? createHttpServer(options, handler) : createHttpsServer({ ...options, cert: tls.cert, key: tls.key }, handler)
     server.on('clientError', (_e, socket) => {
       socket.destroy()
+    })
+    server.on('connection', (socket: Socket) => {
+      boundConnection(socket, limits)
     })
     try {
       server.listen(address.port, address.host)
@@ -88,10 +156,23 @@ export class ApiServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid')
-    const auth = await this.#auth.authenticate(req.headers.authorization)
+    const method = req.method ?? 'GET'
+    const refused =
+      this.#hosts.hostProblem(req.headers.host) ?? this.#hosts.originProblem(method, req.headers.origin, req.headers.host)
+    if (refused !== undefined) {
+      req.resume()
+      send(res, apiError(403, 'request.refused', refused))
+      return
+    }
+    const auth = await this.#auth.authenticate({
+      header: req.headers.authorization,
+      address: req.socket.remoteAddress ?? '',
+      isStatisticsRead: (method === 'GET' || method === 'HEAD') && (url.pathname === '/metrics' || STATISTICS_PATH.test(url.pathname)),
+    })
     if (!auth.ok) {
       req.resume()
-      send(res, apiError(auth.status, auth.status === 401 ? 'auth.unauthorized' : 'auth.failed', auth.reason))
+      if (auth.status === 429) send(res, tooManyRequests('auth.throttled', auth.reason, auth.retryAfterMs))
+      else send(res, apiError(auth.status, auth.status === 401 ? 'auth.unauthorized' : 'auth.failed', auth.reason))
       return
     }
     send(res, await this.#route(req, url, auth.principal))
@@ -151,4 +232,19 @@ export class ApiServer {
     req.resume()
     return apiError(404, 'resource.not_found', `no such resource: ${path}`)
   }
+}
+
+/**
+ * Frees a connection whose client keeps its side open after the server has ended it: the
+ * socket is destroyed `lingerMs` after the server's side finished.
+ */
+function boundConnection(socket: Socket, limits: ApiLimits): void {
+  socket.once('finish', () => {
+    if (socket.destroyed) return
+    const timer = setTimeout(() => socket.destroy(), limits.lingerMs)
+    timer.unref()
+    socket.once('close', () => {
+      clearTimeout(timer)
+    })
+  })
 }

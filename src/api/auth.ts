@@ -1,11 +1,16 @@
 /**
  * Who is calling: HTTP Basic against the users file, with a short cache of verified
  * credentials (vTM `rest_api.auth_timeout`, 120 s) because scrypt is slow on purpose.
+ *
+ * A wrong password and an unknown user cost the same: an unknown user is checked against a
+ * dummy hash made with the same scrypt parameters, so the answer time does not tell which
+ * names exist. Guessing is slowed per client address (auth-throttle.ts).
  * @module
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Clock } from '../core/index.ts'
-import { verifyPassword } from './password.ts'
+import { AuthThrottle, type ThrottleSettings } from './auth-throttle.ts'
+import { hashPassword, verifyPassword } from './password.ts'
 import { loadUsers, type ApiRole } from './users.ts'
 
 /** The caller of one request. */
@@ -18,46 +23,80 @@ export interface Principal {
 export type AuthOutcome =
   | { readonly ok: true; readonly principal: Principal }
   | { readonly ok: false; readonly status: 401 | 500; readonly reason: string }
+  | { readonly ok: false; readonly status: 429; readonly reason: string; readonly retryAfterMs: number }
 
-/** The name recorded in the audit log for loopback callers when no users exist. */
+/** Checks a password against a stored hash. */
+export type PasswordVerifier = (password: string, hash: string) => Promise<boolean>
+
+/** What one request offers for authentication. */
+export interface AuthAttempt {
+  /** The `Authorization` header, if any. */
+  readonly header: string | undefined
+  /** The client's address, for throttling. */
+  readonly address: string
+  /** The request only reads statistics, which loopback callers may do while no users exist. */
+  readonly isStatisticsRead: boolean
+}
+
+/** The name recorded for loopback callers reading statistics while no users exist. */
 export const ANONYMOUS = 'anonymous'
 
 const CACHE_MS = 120_000
+const CACHE_ENTRIES = 1000
+
+export interface AuthenticatorOptions {
+  readonly usersFile: string
+  readonly clock: Clock
+  /** The listener is on loopback, so statistics may be read without users. */
+  readonly allowAnonymousStatistics: boolean
+  readonly throttle?: Partial<ThrottleSettings>
+  readonly verify?: PasswordVerifier
+}
 
 export class Authenticator {
-  readonly #usersFile: string
-  readonly #clock: Clock
-  readonly #allowAnonymous: boolean
-  /** sha256(user NUL password) to expiry (wall ms). */
+  readonly #opts: AuthenticatorOptions
+  readonly #verify: PasswordVerifier
+  readonly #throttle: AuthThrottle
+  /** sha256(user NUL password NUL hash) to expiry (wall ms). */
   readonly #verified = new Map<string, { role: ApiRole; untilMs: number }>()
+  /** A hash of a random password, checked for unknown users so they cost as much as known ones. */
+  readonly #dummyHash: Promise<string>
 
-  /** `allowAnonymous`: the listener is on loopback, so an empty users file means open access. */
-  constructor(usersFile: string, clock: Clock, allowAnonymous: boolean) {
-    this.#usersFile = usersFile
-    this.#clock = clock
-    this.#allowAnonymous = allowAnonymous
+  constructor(opts: AuthenticatorOptions) {
+    this.#opts = opts
+    this.#verify = opts.verify ?? verifyPassword
+    this.#throttle = new AuthThrottle(opts.clock, opts.throttle)
+    // Made up front, so the first unknown user costs no more than any other.
+    this.#dummyHash = hashPassword(randomBytes(24).toString('base64'))
   }
 
-  /** Checks an `Authorization` header value (or its absence). */
-  async authenticate(header: string | undefined): Promise<AuthOutcome> {
-    const users = await loadUsers(this.#usersFile)
+  /** Authenticates one request. */
+  async authenticate(attempt: AuthAttempt): Promise<AuthOutcome> {
+    const users = await loadUsers(this.#opts.usersFile)
     if (!users.ok) return { ok: false, status: 500, reason: users.error }
     if (users.value.size === 0) {
-      if (this.#allowAnonymous) return { ok: true, principal: { user: ANONYMOUS, role: 'admin' } }
-      return { ok: false, status: 401, reason: 'no API users are configured' }
+      if (this.#opts.allowAnonymousStatistics && attempt.isStatisticsRead) return { ok: true, principal: { user: ANONYMOUS, role: 'readonly' } }
+      return { ok: false, status: 401, reason: 'no API users exist yet: `sluice start --config DIR` creates one at first start, or use `sluice user add`' }
     }
-    const basic = parseBasic(header)
+    const basic = parseBasic(attempt.header)
     if (basic === undefined) return { ok: false, status: 401, reason: 'HTTP Basic authentication is required' }
-    const user = users.value.get(basic.user)
-    if (user === undefined) return { ok: false, status: 401, reason: 'unknown user or wrong password' }
-    const key = createHash('sha256').update(`${basic.user}\u0000${basic.password}\u0000${user.passwordHash}`).digest('hex')
-    const now = this.#clock.nowMs()
-    const cached = this.#verified.get(key)
-    if (cached !== undefined && cached.untilMs > now) return { ok: true, principal: { user: user.name, role: user.role } }
-    if (!(await verifyPassword(basic.password, user.passwordHash))) {
-      return { ok: false, status: 401, reason: 'unknown user or wrong password' }
+    const waitMs = this.#throttle.waitMs(attempt.address)
+    if (waitMs > 0) {
+      return { ok: false, status: 429, reason: 'too many failed logins from this address; try again later', retryAfterMs: waitMs }
     }
-    if (this.#verified.size > 1000) this.#verified.clear()
+    this.#throttle.attempt(attempt.address)
+    const user = users.value.get(basic.user)
+    const now = this.#opts.clock.nowMs()
+    const key = user === undefined ? '' : createHash('sha256').update(`${basic.user}\u0000${basic.password}\u0000${user.passwordHash}`).digest('hex')
+    const cached = this.#verified.get(key)
+    if (user !== undefined && cached !== undefined && cached.untilMs > now) {
+      this.#throttle.succeeded(attempt.address)
+      return { ok: true, principal: { user: user.name, role: user.role } }
+    }
+    const matches = await this.#verify(basic.password, user?.passwordHash ?? (await this.#dummyHash))
+    if (user === undefined || !matches) return { ok: false, status: 401, reason: 'unknown user or wrong password' }
+    this.#throttle.succeeded(attempt.address)
+    if (this.#verified.size >= CACHE_ENTRIES) this.#verified.clear()
     this.#verified.set(key, { role: user.role, untilMs: now + CACHE_MS })
     return { ok: true, principal: { user: user.name, role: user.role } }
   }

@@ -1,8 +1,9 @@
 /**
  * Changes to the configuration made through the API: one at a time, validated whole in memory,
- * applied to traffic, and only then written to the configuration directory. Nothing is ever
- * half-applied: a change that fails validation or apply leaves both the running configuration
- * and the directory untouched.
+ * written to the configuration directory (atomically), and only then applied to traffic. Nothing
+ * is ever half-applied: a change that fails validation or the write leaves both the running
+ * configuration and the directory untouched, and one that fails to apply is taken off the disk
+ * again. So traffic never runs a configuration the directory does not hold.
  * @module
  */
 import {
@@ -17,7 +18,8 @@ import {
 } from '../config/index.ts'
 import { errorMessage } from '../core/index.ts'
 import { diagnoseConfig, ruleReferrers } from '../snapshot/index.ts'
-import { isRecord, mergeProperties, objectPaths, readFileSet, storedProperties, type FileSet } from './config-files.ts'
+import { isRecord, mergeProperties, objectPaths, readFileSet, restoreFiles, storedProperties, type FileSet } from './config-files.ts'
+import { REDACTED, keepWriteOnly } from './redact.ts'
 
 /** What the editor needs from the running process. */
 export interface ApplyTarget {
@@ -59,10 +61,18 @@ export class ConfigEditor {
     return this.#serial(() => this.#delete(uri, name))
   }
 
-  #serial(run: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
-    const next = this.#queue.then(run).catch((e: unknown): ChangeOutcome => ({ kind: 'failed', message: errorMessage(e) }))
-    this.#queue = next
+  /**
+   * Runs `work` between changes, never during one: the directory watcher reloads through here,
+   * so it never reads a change that is written but not yet applied (or being rolled back).
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(work)
+    this.#queue = next.catch(() => undefined)
     return next
+  }
+
+  #serial(run: () => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+    return this.exclusive(run).catch((e: unknown): ChangeOutcome => ({ kind: 'failed', message: errorMessage(e) }))
   }
 
   async #put(uri: string, name: string, body: unknown): Promise<ChangeOutcome> {
@@ -70,6 +80,7 @@ export class ConfigEditor {
     if (type === undefined) return { kind: 'not_found' }
     const files = await readFileSet(this.#dir)
     const paths = objectPaths(type, name)
+    const originals = new Map(paths.all.map((p) => [p, files.get(p)]))
     const existed = type.kind === 'singleton' || paths.all.some((p) => files.has(p))
     let before: unknown = null
     let after: unknown
@@ -84,17 +95,18 @@ export class ConfigEditor {
         return invalid(type, name, 'the body must be {"properties": {"<section>": {"<key>": value}}}')
       }
       const stored = storedProperties(files, type, name)
+      const kept = keepWriteOnly(type.uri, change, stored)
+      if (!kept.ok) return invalid(type, name, `the value "${REDACTED}" stands for a stored secret, and none is stored; send the value itself`, kept.key)
       before = stored === undefined ? null : { properties: stored }
-      after = { properties: mergeProperties(stored ?? {}, change) }
+      after = { properties: mergeProperties(stored ?? {}, kept.change) }
       for (const p of paths.all) files.delete(p)
       files.set(paths.canonical, Buffer.from(JSON.stringify(after)))
     }
     const checked = this.#check(files)
     if (checked.kind !== 'valid') return checked
-    const applied = await this.#target.apply(checked.config)
-    if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
-    const written = await writeConfigObject(this.#dir, uri, name, type.kind === 'raw' ? files.get(paths.canonical) : (after as { properties: unknown }).properties)
-    if (!written.ok) return { kind: 'failed', message: written.error.map((d) => d.reason).join('; ') }
+    const content = type.kind === 'raw' ? files.get(paths.canonical) : (after as { properties: unknown }).properties
+    const failed = await this.#writeThenApply(originals, checked.config, () => writeConfigObject(this.#dir, uri, name, content))
+    if (failed !== undefined) return failed
     return { kind: existed ? 'updated' : 'created', before, after, config: checked.config, warnings: checked.warnings }
   }
 
@@ -111,14 +123,39 @@ export class ConfigEditor {
       if (referrers.length > 0) return { kind: 'in_use', referrers }
     }
     const stored = type.kind === 'raw' ? (files.get(paths.canonical)?.toString('utf8') ?? null) : { properties: storedProperties(files, type, name) }
+    const originals = new Map(paths.all.map((p) => [p, files.get(p)]))
     for (const p of paths.all) files.delete(p)
     const checked = this.#check(files)
     if (checked.kind !== 'valid') return checked
-    const applied = await this.#target.apply(checked.config)
-    if (!applied.ok) return { kind: 'invalid', diagnostics: applied.error }
-    const removed = await deleteConfigObject(this.#dir, uri, name)
-    if (!removed.ok) return { kind: 'failed', message: removed.error.map((d) => d.reason).join('; ') }
+    const failed = await this.#writeThenApply(originals, checked.config, () => deleteConfigObject(this.#dir, uri, name))
+    if (failed !== undefined) return failed
     return { kind: 'deleted', before: stored, after: null, config: checked.config, warnings: checked.warnings }
+  }
+
+  /**
+   * Changes the directory, then applies `config`. A failed write is undone and reported; a failed
+   * apply puts the files in `originals` back, so the directory keeps matching traffic.
+   */
+  async #writeThenApply(
+    originals: ReadonlyMap<string, Buffer | undefined>,
+    config: ValidConfig,
+    write: () => Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>,
+  ): Promise<ChangeOutcome | undefined> {
+    const written = await write()
+    if (!written.ok) {
+      const leftovers = await restoreFiles(this.#dir, originals)
+      return { kind: 'failed', message: [...written.error.map((d) => d.reason), ...leftovers].join('; ') }
+    }
+    let applied: Awaited<ReturnType<ApplyTarget['apply']>>
+    try {
+      applied = await this.#target.apply(config)
+    } catch (e: unknown) {
+      applied = { ok: false, error: [{ objectType: '', objectName: '', reason: `applying the configuration failed: ${errorMessage(e)}` }] }
+    }
+    if (applied.ok) return undefined
+    const leftovers = await restoreFiles(this.#dir, originals)
+    if (leftovers.length > 0) return { kind: 'failed', message: [...applied.error.map((d) => d.reason), ...leftovers].join('; ') }
+    return { kind: 'invalid', diagnostics: applied.error }
   }
 
   /** The whole configuration, diagnosed as `sluice check` would: every error and warning. */
@@ -133,7 +170,8 @@ export class ConfigEditor {
   }
 }
 
-function invalid(type: ObjectTypeSchema, name: string, reason: string): ChangeOutcome {
-  return { kind: 'invalid', diagnostics: [{ objectType: type.uri, objectName: type.kind === 'singleton' ? '' : name, reason }] }
+function invalid(type: ObjectTypeSchema, name: string, reason: string, key?: string): ChangeOutcome {
+  const objectName = type.kind === 'singleton' ? '' : name
+  return { kind: 'invalid', diagnostics: [{ objectType: type.uri, objectName, ...(key === undefined ? {} : { key }), reason }] }
 }
 

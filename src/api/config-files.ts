@@ -3,8 +3,9 @@
  * before anything on disk is touched.
  * @module
  */
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { errorMessage } from '../core/index.ts'
 import { parse as parseYaml } from 'yaml'
 import type { ObjectTypeSchema } from '../config/index.ts'
 
@@ -72,4 +73,33 @@ export function mergeProperties(base: Record<string, unknown>, change: Record<st
 /** A plain object (not an array, not null). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+let restoreCounter = 0
+
+/**
+ * Puts files back as they were before a change: each path that differs gets its old bytes
+ * (atomically: a hidden temporary file renamed over it) or is removed when it did not exist.
+ * Resolves to the problems met, empty when everything was restored.
+ */
+export async function restoreFiles(dir: string, before: ReadonlyMap<string, Buffer | undefined>): Promise<string[]> {
+  const problems: string[] = []
+  for (const [rel, bytes] of before) {
+    const path = join(dir, rel)
+    const now = await readFile(path).catch(() => undefined)
+    if (now === undefined ? bytes === undefined : bytes !== undefined && now.equals(bytes)) continue
+    const temp = join(dirname(path), `.${basename(path)}.restore-${String(process.pid)}-${String(++restoreCounter)}`)
+    try {
+      if (bytes === undefined) {
+        await rm(path, { force: true })
+      } else {
+        await writeFile(temp, bytes)
+        await rename(temp, path)
+      }
+    } catch (e: unknown) {
+      await rm(temp, { force: true }).catch(() => undefined)
+      problems.push(`cannot restore ${path}: ${errorMessage(e)}`)
+    }
+  }
+  return problems
 }

@@ -6,8 +6,8 @@
 import { getObjectType, listObjectTypes, type Diagnostic, type ObjectTypeSchema, type ValidConfig } from '../config/index.ts'
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
 import type { ChangeOutcome } from './config-editor.ts'
-import { apiError, json, type ApiReply } from './http-util.ts'
-import { redactSecrets } from './redact.ts'
+import { apiError, json, parseJsonBody, type ApiReply } from './http-util.ts'
+import { hideWriteOnly, redactSecrets } from './redact.ts'
 
 /** Splits the segments after `config/active/` into a type and an optional object name. */
 export function resolveConfigTarget(segments: readonly string[]): { type: ObjectTypeSchema | undefined; rest: readonly string[]; prefix: string } {
@@ -68,7 +68,7 @@ function objectBody(config: ValidConfig, type: ObjectTypeSchema, name: string): 
   }
   const props = config.objects.get(type.uri)?.get(name)
   if (props === undefined) return notFound(`${type.uri}/${name}`)
-  return json(200, { properties: props })
+  return json(200, { properties: hideWriteOnly(type.uri, props) })
 }
 
 function getObject(ctx: ApiContext, type: ObjectTypeSchema, name: string): ApiReply {
@@ -84,11 +84,9 @@ async function putObject(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchem
   if (raw === undefined) return apiError(413, 'resource.too_large', 'the request body is too large')
   let body: unknown = raw
   if (type.kind !== 'raw') {
-    try {
-      body = JSON.parse(raw.toString('utf8'))
-    } catch {
-      return apiError(400, 'resource.json_invalid', 'the request body is not valid JSON')
-    }
+    const parsed = parseJsonBody(raw)
+    if (!parsed.ok) return apiError(400, 'resource.json_invalid', parsed.reason)
+    body = parsed.value
   }
   const outcome = await ctx.editor.put(type.uri, name, body)
   return finish(ctx, req, type, name, outcome)

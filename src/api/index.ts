@@ -4,12 +4,15 @@
  * @module
  */
 export { ApiServer } from './api-server.ts'
-export type { ApiServerOptions } from './api-server.ts'
+export type { ApiServerOptions, ApiLimits } from './api-server.ts'
+export { DEFAULT_API_LIMITS } from './api-server.ts'
 export type { ApiApp } from './api-context.ts'
 export { API_VERSIONS } from './api-context.ts'
 export { parseApiAddress, isLoopbackHost, DEFAULT_API_ADDRESS } from './listen-address.ts'
 export type { ApiAddress } from './listen-address.ts'
 export { hashPassword, verifyPassword } from './password.ts'
+export { ensureFirstAdmin, FIRST_ADMIN } from './first-admin.ts'
+export type { FirstAdmin } from './first-admin.ts'
 export { loadUsers, saveUser, usersFilePath, sluiceStateDir } from './users.ts'
 export type { ApiUser, ApiRole } from './users.ts'
 export { buildOpenApi } from './openapi.ts'

@@ -4,6 +4,7 @@
  * @module
  */
 import { OBJECT_TYPE_SCHEMAS, type ColumnSchema, type KeySchema, type ObjectTypeSchema } from '../config/index.ts'
+import { REDACTED, isWriteOnly } from './redact.ts'
 
 type Json = Record<string, unknown>
 
@@ -67,7 +68,12 @@ export function objectSchema(type: ObjectTypeSchema): Json {
   for (const [section, keys] of Object.entries(type.sections)) {
     sections[section] = {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(keys).map(([k, s]) => [k, valueSchema(s)])),
+      properties: Object.fromEntries(
+        Object.entries(keys).map(([k, s]) => [
+          k,
+          isWriteOnly(type.uri, section, k) ? { ...valueSchema(s), description: `Write-only: a read shows "${REDACTED}" when it is set; sending that back keeps it.` } : valueSchema(s),
+        ]),
+      ),
       additionalProperties: false,
     }
   }
@@ -83,7 +89,13 @@ function reply(description: string, schema?: Json, mediaType = 'application/json
   return schema === undefined ? { description } : { description, content: { [mediaType]: { schema } } }
 }
 
-const ERRORS = { '400': reply('Invalid request or configuration', ERROR_REF), '401': reply('Authentication required', ERROR_REF), '403': reply('Read-only user', ERROR_REF), '404': reply('Not found', ERROR_REF) }
+const ERRORS = {
+  '400': reply('Invalid request or configuration', ERROR_REF),
+  '401': reply('Authentication required', ERROR_REF),
+  '403': reply('Read-only user, or a Host or Origin that is not this API', ERROR_REF),
+  '404': reply('Not found', ERROR_REF),
+  '429': reply('Too many failed logins from this address; see Retry-After', ERROR_REF),
+}
 
 function listPath(summary: string): Json {
   return { get: { summary, parameters: [VERSION_PARAM], responses: { '200': reply('Children', CHILDREN_REF), ...ERRORS } } }
@@ -183,7 +195,8 @@ export function buildOpenApi(version: string): Json {
     info: { title: 'Sluice control API', version, description: 'vTM-shaped REST API of the Sluice traffic manager.' },
     servers: [{ url: '/' }],
     components: { schemas, securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
-    security: [{ basic: [] }, {}],
+    // Loopback callers may read statistics without credentials only while no users exist.
+    security: [{ basic: [] }],
     paths,
   }
 }

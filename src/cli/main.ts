@@ -31,6 +31,8 @@ Commands:
            --api HOST:PORT     REST API address (default 127.0.0.1:9070, or "listen" in
                                DIR/.sluice/api.json); "off" disables it. Any address other
                                than loopback needs tls_cert/tls_key in api.json and users.
+                               If DIR has no API users, the first start creates "admin" and
+                               prints its password once.
            SIGHUP re-reads the configuration directory.
   user add NAME --role admin|readonly --config DIR
            Create or replace an API user; the password is read from standard input.

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { App } from '../app.ts'
-import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, parseApiAddress, sluiceStateDir } from '../api/index.ts'
+import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, ensureFirstAdmin, parseApiAddress, sluiceStateDir } from '../api/index.ts'
 import { formatDiagnostic, type ValidConfig } from '../config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
 import { ActionRunner } from '../events/index.ts'
@@ -26,10 +26,12 @@ export interface StartOptions {
   readonly api?: string
 }
 
-/** `<config dir>/.sluice/api.json`: `{"listen": "HOST:PORT", "tls_cert": FILE, "tls_key": FILE}`. */
+/** `<config dir>/.sluice/api.json`: `{"listen": "HOST:PORT", "tls_cert": FILE, "tls_key": FILE, "host_names": [NAME]}`. */
 interface ApiSettings {
   readonly listen: string
   readonly tls?: { cert: Buffer; key: Buffer }
+  /** Names clients use for the API besides its address and loopback names (the Host check). */
+  readonly hostNames: readonly string[]
   /** The address was chosen by the user (so failing to listen is fatal). */
   readonly isExplicit: boolean
 }
@@ -46,6 +48,10 @@ async function readApiSettings(configDir: string, override: string | undefined):
   }
   const listen = override ?? (typeof doc['listen'] === 'string' ? doc['listen'] : undefined)
   if (listen === 'off') return ok(null)
+  const hostNames = doc['host_names'] ?? []
+  if (!Array.isArray(hostNames) || !hostNames.every((n) => typeof n === 'string' && n !== '')) {
+    return err(`${path}: host_names must be a list of host names`)
+  }
   const certFile = doc['tls_cert']
   const keyFile = doc['tls_key']
   let tls: { cert: Buffer; key: Buffer } | undefined
@@ -57,7 +63,7 @@ async function readApiSettings(configDir: string, override: string | undefined):
       return err(`${path}: cannot read the TLS certificate or key: ${errorMessage(e)}`)
     }
   }
-  return ok({ listen: listen ?? DEFAULT_API_ADDRESS, isExplicit: listen !== undefined, ...(tls === undefined ? {} : { tls }) })
+  return ok({ listen: listen ?? DEFAULT_API_ADDRESS, isExplicit: listen !== undefined, hostNames: hostNames as string[], ...(tls === undefined ? {} : { tls }) })
 }
 
 const DEMO_NODES: readonly [string, number][] = [
@@ -126,13 +132,15 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   const actions = new ActionRunner({
     logger,
     objects: () => app.snapshot?.config.objects,
-    programDir: join(opts.configDir, 'action_programs'),
+    configDir: opts.configDir,
     env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
   })
   const detachActions = actions.attach(app.events)
   let api: ApiServer | null = null
   if (apiSettings.value !== null && apiAddress?.ok === true) {
-    const { tls, isExplicit } = apiSettings.value
+    const { tls, isExplicit, hostNames } = apiSettings.value
+    // The built-in configuration is read-only and lives in the source tree: no user is made there.
+    if (!opts.withDemoNodes) await announceFirstAdmin(opts.configDir, out)
     api = new ApiServer({
       app,
       configDir: opts.configDir,
@@ -141,6 +149,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       address: apiAddress.value,
       isReadOnly: opts.withDemoNodes,
       version: opts.version,
+      hostNames,
       ...(tls === undefined ? {} : { tls }),
     })
     const started = await api.start()
@@ -167,11 +176,10 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   }
   for (const line of listenerNotes(config, app.bound().length)) out(line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
-  out('press Ctrl-C to stop')
 
-  const reload = async (why: string) => {
+  const reloadNow = async (why: string) => {
     const next = await diagnoseConfigDir(opts.configDir)
-    // The API applies its changes before writing them, so the watcher finds them already live.
+    // An API change is written and applied before this runs (see reload), so it is found live.
     const current = app.snapshot?.config
     if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) return
     const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
@@ -194,6 +202,9 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}${warnings}`,
     })
   }
+  // Between API changes, never during one: a change written but not yet applied (or being
+  // rolled back) is never read from the directory.
+  const reload = (why: string) => (api === null ? reloadNow(why) : api.exclusive(() => reloadNow(why)))
   const reloads = new ReloadQueue(reload, () => systemClock.monoMs())
   process.on('SIGHUP', () => {
     reloads.request('SIGHUP')
@@ -230,5 +241,20 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     process.on('SIGTERM', () => {
       stop('SIGTERM')
     })
+    // Only now: a script that stops Sluice as soon as it reads this line must find the handlers.
+    out('press Ctrl-C to stop')
   })
+}
+
+/** Creates the first API user of a configuration, if it has none, and prints its password once. */
+async function announceFirstAdmin(configDir: string, out: (line: string) => void): Promise<void> {
+  const first = await ensureFirstAdmin(configDir)
+  if (!first.ok) {
+    out(`warning: no API user could be created (${first.error}); the API serves statistics only until one exists (sluice user add)`)
+    return
+  }
+  if (first.value === null) return
+  out(`REST API: created user "${first.value.user}" with password ${first.value.password}`)
+  out(`  This is shown only now. Only its hash is kept (${first.value.file});`)
+  out(`  to choose another: sluice user add ${first.value.user} --config ${configDir}`)
 }

@@ -6,10 +6,11 @@
  */
 import { spawn } from 'node:child_process'
 import { createSocket } from 'node:dgram'
-import { appendFile } from 'node:fs/promises'
+import { appendFile, mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { isAbsolute, join } from 'node:path'
+import { dirname } from 'node:path'
 import { errorMessage } from '../core/index.ts'
+import { actionLogFile, actionProgramFile, escapeLogText, escapeLogWord } from './action-paths.ts'
 import type { SluiceEvent } from './event.ts'
 
 /** An action's filled properties (section to key to value). */
@@ -19,8 +20,8 @@ export type ActionProperties = Readonly<Record<string, Readonly<Record<string, u
 export interface DeliveryContext {
   readonly eventType: string
   readonly action: string
-  /** `<config dir>/action_programs`, where relative program names are found. */
-  readonly programDir: string
+  /** The configuration directory: programs come from its `action_programs/`, logs go to its `.sluice/action_logs/`. */
+  readonly configDir: string
   readonly env: Readonly<Record<string, string>>
   /** Delay between webhook attempts, ms (doubles each time). */
   readonly retryDelayMs: number
@@ -42,25 +43,35 @@ function timeoutMs(props: ActionProperties): number {
   return typeof v === 'number' && v > 0 ? v * 1000 : 0
 }
 
-/** `log`: one line per event. */
+/**
+ * `log`: one line per event, in a file inside `.sluice/action_logs/`. Names and messages are
+ * percent-encoded where a shell could read meaning into them, so an object name cannot smuggle
+ * shell syntax into the file.
+ */
 export async function deliverLog(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
-  const file = str(props, 'log', 'file')
-  if (file === '') return 'log.file is empty'
-  const objects = Object.entries(event.objects).map(([k, v]) => `${k}=${v}`).join(' ')
-  const line = `[${new Date(event.timeMs).toISOString()}] ${event.severity.toUpperCase()}\t${event.category}/${event.name}\t${ctx.eventType}\t${objects}\t${event.message.replace(/\n/g, ' ')}\n`
+  const file = actionLogFile(ctx.configDir, str(props, 'log', 'file'))
+  if (!file.ok) return `log.file: ${file.reason}`
+  const objects = Object.entries(event.objects).map(([k, v]) => `${escapeLogWord(k)}=${escapeLogWord(v)}`).join(' ')
+  const what = escapeLogText(`${event.category}/${event.name}`)
+  const line = `[${new Date(event.timeMs).toISOString()}] ${event.severity.toUpperCase()}\t${what}\t${escapeLogText(ctx.eventType)}\t${objects}\t${escapeLogText(event.message)}\n`
   try {
-    await appendFile(file, line)
+    await mkdir(dirname(file.path), { recursive: true, mode: 0o700 })
+    await appendFile(file.path, line, { mode: 0o600 })
     return null
   } catch (e: unknown) {
     return errorMessage(e)
   }
 }
 
-/** `program`: `--eventtype=NAME`, the table's `--name=value`, `--event=<json>`; the JSON also on stdin. */
+/**
+ * `program`: a file from `action_programs/`, run directly (never through a shell) with
+ * `--eventtype=NAME`, the table's `--name=value` and `--event=<json>` as separate arguments; the
+ * JSON also on stdin.
+ */
 export function deliverProgram(props: ActionProperties, event: SluiceEvent, ctx: DeliveryContext): Promise<string | null> {
-  const name = str(props, 'program', 'program')
-  if (name === '') return Promise.resolve('program.program is empty')
-  const path = isAbsolute(name) ? name : join(ctx.programDir, name)
+  const program = actionProgramFile(ctx.configDir, str(props, 'program', 'program'))
+  if (!program.ok) return Promise.resolve(`program.program: ${program.reason}`)
+  const path = program.path
   const json = JSON.stringify(eventDocument(event, ctx.eventType))
   const args = [`--eventtype=${ctx.eventType}`]
   const table = props['program']?.['arguments']
@@ -72,7 +83,7 @@ export function deliverProgram(props: ActionProperties, event: SluiceEvent, ctx:
   }
   args.push(`--event=${json}`)
   return new Promise((resolve) => {
-    const child = spawn(path, args, { env: { ...ctx.env }, stdio: ['pipe', 'ignore', 'pipe'] })
+    const child = spawn(path, args, { env: { ...ctx.env }, stdio: ['pipe', 'ignore', 'pipe'], shell: false })
     let stderr = ''
     const limit = timeoutMs(props)
     const timer = limit > 0 ? setTimeout(() => child.kill('SIGKILL'), limit) : undefined

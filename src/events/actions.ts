@@ -23,8 +23,8 @@ export interface ActionRunnerDeps {
   readonly logger: Logger
   /** The configuration in force now (read at each event), or undefined before the first apply. */
   readonly objects: () => ConfigObjects | undefined
-  /** Where relative `program.program` names are found. */
-  readonly programDir: string
+  /** The configuration directory: `program` actions run files from its `action_programs/`, `log` actions write in its `.sluice/action_logs/`. */
+  readonly configDir: string
   /** Environment given to programs. */
   readonly env?: Readonly<Record<string, string>>
   /** Actions allowed in flight at once; more are dropped with a warning. Default 64. */
@@ -97,7 +97,7 @@ export class ActionRunner {
   async #run(props: ActionProperties, event: SluiceEvent, which: { eventType: string; action: string }): Promise<void> {
     const ctx: DeliveryContext = {
       ...which,
-      programDir: this.#deps.programDir,
+      configDir: this.#deps.configDir,
       env: this.#deps.env ?? {},
       retryDelayMs: this.#deps.retryDelayMs ?? 500,
       webhookAttempts: this.#deps.webhookAttempts ?? 3,

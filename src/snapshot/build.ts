@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
 import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
-import type { EventSink } from '../events/index.ts'
+import { actionPathProblems, type EventSink } from '../events/index.ts'
 import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
 import { compileLogFormat, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
@@ -115,6 +115,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     )
   }
   const healthPlan = buildHealthPlan(config, problems)
+  problems.push(...actionPathProblems(config.objects, config.dir))
   const placed = warnings.map((w) => withFile(w, config))
   if (deps.onWarning !== undefined) for (const w of placed) deps.onWarning(w)
   if (problems.length > 0) {

@@ -31,11 +31,11 @@ test('Basic authentication, roles, and who is audited', async (t) => {
   assert.ok((await saveUser(file, { name: 'rob', role: 'readonly', passwordHash: await hashPassword('rob-secret') })).ok)
   const doc = { properties: { basic: { note: 'hello' } } }
 
-  const anonymous = await h.call('GET', POOL)
+  const anonymous = await h.call('GET', POOL, undefined, { auth: null })
   assert.equal(anonymous.status, 401)
   assert.equal(anonymous.headers.get('www-authenticate'), 'Basic realm="sluice"')
   assert.equal(pick(anonymous.body, 'error', 'error_id'), 'auth.unauthorized')
-  assert.equal((await h.call('GET', '/metrics')).status, 401, 'metrics need credentials too')
+  assert.equal((await h.call('GET', '/metrics', undefined, { auth: null })).status, 401, 'metrics need credentials too')
   assert.equal((await h.call('PUT', POOL, doc, { auth: basic('ann', 'wrong') })).status, 401)
   assert.equal((await h.call('PUT', POOL, doc, { auth: basic('nobody', 'ann-secret') })).status, 401)
   assert.equal((await h.call('PUT', POOL, doc, { auth: 'Bearer abc' })).status, 401)

@@ -1,6 +1,7 @@
 /**
- * `sluice start --api HOST:PORT`: the real command serves the API, a change made through it is
- * live and on disk, and the directory watcher does not apply it a second time.
+ * `sluice start --api HOST:PORT`: the real command creates the first admin and prints its
+ * password once, serves the API, a change made through it is live and on disk, and the
+ * directory watcher does not apply it a second time.
  */
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
@@ -10,7 +11,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort, startSluice } from '../e2e/cli-harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { pick, vsDoc, writeConfigDir } from './harness.ts'
+import { basic, pick, vsDoc, writeConfigDir } from './harness.ts'
 
 test('sluice start --api serves the API; changes are live, written, and applied once', async (t) => {
   const node = await startHttpNode(t, 'n1')
@@ -21,17 +22,26 @@ test('sluice start --api serves the API; changes are live, written, and applied 
   })
   const sluice = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
   t.after(() => sluice.stop())
+  const created = await sluice.waitFor(/REST API: created user "admin" with password (\S+)/)
+  const auth = basic('admin', /with password (\S+)/.exec(created)?.[1] ?? '')
   const line = await sluice.waitFor(/REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//)
   const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}`
   await sluice.waitFor(/press Ctrl-C/)
+  const users = await readFile(join(dir, '.sluice', 'users.json'), 'utf8')
+  assert.doesNotMatch(users, new RegExp(/with password (\S+)/.exec(created)?.[1] ?? 'x'), 'only the hash is stored')
+
+  const body = JSON.stringify({ properties: { basic: { nodes_table: [{ node: node.address }] } } })
+  const anonymous = await fetch(`${api}/api/tm/8.3/config/active/pools/web`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body })
+  assert.equal(anonymous.status, 401, 'no anonymous changes, even from loopback')
+  await anonymous.text()
 
   const before = await fetch(`http://127.0.0.1:${String(vsPort)}/`)
   assert.equal(before.status, 503, 'no usable node yet')
   await before.text()
   const put = await fetch(`${api}/api/tm/8.3/config/active/pools/web`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ properties: { basic: { nodes_table: [{ node: node.address }] } } }),
+    headers: { 'content-type': 'application/json', authorization: auth },
+    body,
   })
   assert.equal(put.status, 200, await put.text())
   const after = await fetch(`http://127.0.0.1:${String(vsPort)}/`)
@@ -40,7 +50,9 @@ test('sluice start --api serves the API; changes are live, written, and applied 
   assert.deepEqual(pick(disk, 'properties', 'basic', 'nodes_table'), [{ node: node.address }], 'only the keys given are stored')
   // The watcher sees the write (debounced 150 ms) and finds the configuration already applied.
   await sleep(600)
-  const events = (await (await fetch(`${api}/api/tm/8.3/status/local_tm/events?category=config`)).json()) as { events: { name: string }[] }
+  const events = (await (await fetch(`${api}/api/tm/8.3/status/local_tm/events?category=config`, { headers: { authorization: auth } })).json()) as {
+    events: { name: string }[]
+  }
   assert.deepEqual(events.events.map((e) => e.name), ['confmod'])
 })
 
@@ -51,4 +63,21 @@ test('sluice start refuses a non-loopback --api without TLS', async (t) => {
   await sluice.waitFor(/not starting: API: .*needs a TLS certificate/)
   const exited = sluice.child.exitCode === null ? ((await once(sluice.child, 'exit')) as [number | null])[0] : sluice.child.exitCode
   assert.equal(exited, 1)
+})
+
+test('a restart keeps the first admin and prints no password again', async (t) => {
+  const dir = await writeConfigDir(t, { 'pools/web': { properties: { basic: { nodes_table: [] } } } })
+  const first = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
+  const created = await first.waitFor(/created user "admin" with password (\S+)/)
+  await first.waitFor(/press Ctrl-C/)
+  assert.equal(await first.stop(), 0)
+  const second = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
+  t.after(() => second.stop())
+  const line = await second.waitFor(/REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//)
+  await second.waitFor(/press Ctrl-C/)
+  assert.doesNotMatch(second.output(), /password/)
+  const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}`
+  const password = /with password (\S+)/.exec(created)?.[1] ?? ''
+  const res = await fetch(`${api}/api/tm/8.3/config/active/pools/web`, { headers: { authorization: basic('admin', password) } })
+  assert.equal(res.status, 200, await res.text())
 })

@@ -33,7 +33,7 @@ test('webhook-driven replacement and a drain/undrain loop with zero failed reque
   const launched: { address: string; close(): Promise<void> }[] = []
   const log: string[] = []
   const manager = new UtilityManager({
-    api: new ApiClient(h.apiUrl),
+    api: new ApiClient(h.apiUrl, h.admin.user, h.admin.password),
     log: (line) => log.push(line),
     pollMs: 10,
     launch: async () => {
@@ -47,7 +47,7 @@ test('webhook-driven replacement and a drain/undrain loop with zero failed reque
     await manager.close()
     for (const n of launched) await n.close()
   })
-  const runner = new ActionRunner({ logger: createLogger('error'), objects: () => h.app.snapshot?.config.objects, programDir: h.dir, retryDelayMs: 20 })
+  const runner = new ActionRunner({ logger: createLogger('error'), objects: () => h.app.snapshot?.config.objects, configDir: h.dir, retryDelayMs: 20 })
   onCleanup(t, runner.attach(h.app.events))
 
   const hook = { properties: { basic: { type: 'webhook', timeout: 5 }, webhook: { url: `http://127.0.0.1:${String(hookPort)}/events` } } }

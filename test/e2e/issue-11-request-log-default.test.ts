@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { writeConfigDir } from '../api/harness.ts'
+import { basic, writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { freePort, runSluice, startSluice } from './cli-harness.ts'
 
@@ -40,6 +40,8 @@ test('a request log with the default file name leaves reload, API changes and re
   t.after(() => first.stop('SIGKILL'))
   const line = await first.waitFor(/REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//)
   const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}/api/tm/8.3/config/active`
+  const created = await first.waitFor(/created user "admin" with password (\S+)/)
+  const authorization = basic('admin', /with password (\S+)/.exec(created)?.[1] ?? '')
   await first.waitFor(/press Ctrl-C/)
   assert.equal(await (await fetch(`http://127.0.0.1:${String(port)}/first`)).text(), 'n1')
   const log = join(dir, '.sluice', 'logs', 'web.log')
@@ -54,7 +56,7 @@ test('a request log with the default file name leaves reload, API changes and re
   // A change through the API is accepted.
   const put = await fetch(`${api}/pools/p`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { authorization, 'content-type': 'application/json' },
     body: JSON.stringify({ properties: { basic: { note: 'through the API' } } }),
   })
   assert.equal(put.status, 200, await put.text())

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pick, writeConfigDir } from '../api/harness.ts'
+import { basic, pick, writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { freePort, runSluice, startSluice } from './cli-harness.ts'
 
@@ -41,11 +41,13 @@ test('check, start and the API give the same warnings for the same configuration
   t.after(() => sluice.stop('SIGKILL'))
   const line = await sluice.waitFor(/REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//)
   const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}/api/tm/8.3/config/active`
+  const created = await sluice.waitFor(/created user "admin" with password (\S+)/)
+  const authorization = basic('admin', /with password (\S+)/.exec(created)?.[1] ?? '')
   await sluice.waitFor(/press Ctrl-C/)
   assert.deepEqual(warningLines(sluice.output()), fromCheck, 'start prints what check prints')
 
   // The API: a raw rule answers with the warnings instead of an empty body; so does a typed object.
-  const rule = await fetch(`${api}/rules/route`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: RULE })
+  const rule = await fetch(`${api}/rules/route`, { method: 'PUT', headers: { authorization, 'content-type': 'application/octet-stream' }, body: RULE })
   assert.equal(rule.status, 200)
   const ruleBody = (await rule.json())
   const reasons = (pick(ruleBody, 'warnings') as { object_type: string; key?: string; reason: string }[]).map((w) =>
@@ -55,7 +57,7 @@ test('check, start and the API give the same warnings for the same configuration
     'rule route: line 1, column 1: warning: http.getheadernames is deprecated, please use http.listHeaderNames instead',
     'virtual_servers gzip.enabled: not supported yet: it is accepted but has no effect (set to true)',
   ])
-  const pool = await fetch(`${api}/pools/p`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ properties: { basic: { note: 'x' } } }) })
+  const pool = await fetch(`${api}/pools/p`, { method: 'PUT', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ properties: { basic: { note: 'x' } } }) })
   assert.equal(pool.status, 200)
   const poolBody = (await pool.json())
   assert.equal(pick(poolBody, 'properties', 'basic', 'note'), 'x')
