@@ -7,9 +7,9 @@ import type { RemoteInfo, Socket as DgramSocket } from 'node:dgram'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
-import { err, ok } from './core/index.ts'
+import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { ClientConnection, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
@@ -254,7 +254,7 @@ export class App {
       return
     }
     if (entry.stream !== null) {
-      const deps = { clock: this.#deps.clock, closeLingerMs: this.#engine.closeLingerMs, counters: this.stats.virtualServer(entry.name) }
+      const deps = { clock: this.#deps.clock, sweeper: this.#sweeper, closeLingerMs: this.#engine.closeLingerMs, counters: this.stats.virtualServer(entry.name) }
       const stream = new StreamConnection(socket, entry.stream, deps, serverName)
       this.#streams.add(stream)
       socket.once('close', () => this.#streams.delete(stream))

@@ -15,7 +15,7 @@ import { isHeadError, parseRequestHead, type RequestHead } from './request-head.
 import { NO_RULES } from './rule-runner.ts'
 import { RuleSession } from './rule-session.ts'
 import { ResponseSide } from './response-side.ts'
-import type { HasDeadline } from './timeout-sweeper.ts'
+import type { HasDeadline } from '../core/index.ts'
 import {
   S_CLOSED,
   S_CONNECTING,

@@ -11,7 +11,7 @@ import type { HttpRules } from './rule-runner.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { ForwardingSettings } from './outgoing-head.ts'
 import type { HeadLimits, RequestHead } from './request-head.ts'
-import type { TimeoutSweeper } from './timeout-sweeper.ts'
+import type { TimeoutSweeper } from '../core/index.ts'
 
 /** One finished HTTP transaction, handed to the request log and statistics. */
 export interface TransactionRecord {
