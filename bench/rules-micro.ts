@@ -118,7 +118,8 @@ function httpSessionCase(): void {
     maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined),
     counters: null,
     onTransactionEnd: null, persistence: NO_PERSISTENCE,
-    rules: { request: bindings, response: [], completion: [] }, ruleServices: services, maxInstructions: 100_000,
+    rules: { request: bindings, response: [], completion: [] }, phases: { request: ['request-rules', 'routing'], response: [] },
+    ruleServices: services, maxInstructions: 100_000,
   }
   // What wrk sends for every request of the benchmark.
   const buf = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n', 'latin1')

@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { ClientConnection, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { Http1ServerCodec, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, type BoundAddress } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
@@ -62,7 +62,7 @@ export class App {
   readonly #engine: HttpEngineDeps
   readonly #sources = new Map<string, ServiceSource>()
   readonly #connections = new Map<string, number>()
-  readonly #clients = new Set<ClientConnection>()
+  readonly #clients = new Set<Http1ServerCodec>()
   readonly #streams = new Set<StreamConnection>()
   /** Raw sockets still in their TLS handshake. */
   readonly #handshaking = new Set<Socket>()
@@ -248,7 +248,7 @@ export class App {
   /** Hands a (plain or decrypted) client socket to its engine. */
   #start(socket: Socket, entry: VirtualServerEntry, serverName: string, reads: OwnedReads | null = null): void {
     if (entry.http !== null) {
-      const client = new ClientConnection(socket, this.#engine, this.#sourceFor(entry.name), reads)
+      const client = new Http1ServerCodec(socket, this.#engine, this.#sourceFor(entry.name), reads)
       this.#clients.add(client)
       socket.once('close', () => this.#clients.delete(client))
       return

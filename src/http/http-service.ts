@@ -8,6 +8,7 @@ import type { RuleServices } from '../rules/index.ts'
 import type { NodeTlsSettings } from '../tls/index.ts'
 import type { PersistenceClasses } from '../persist/index.ts'
 import type { HttpRules } from './rule-runner.ts'
+import type { HttpPhases } from './phase-list.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { ForwardingSettings } from './outgoing-head.ts'
 import type { HeadLimits, RequestHead } from './request-head.ts'
@@ -57,6 +58,8 @@ export interface HttpService {
   readonly persistence: PersistenceClasses
   /** TrafficScript rules by phase (NO_RULES when none). */
   readonly rules: HttpRules
+  /** The request and response phases this virtual server runs, in order. */
+  readonly phases: HttpPhases
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */

@@ -5,6 +5,7 @@ import { checkRules } from '../rules/index.ts'
 import { FakeServices } from '../rules/testing/index.ts'
 import { buildErrorResponses } from './error-pages.ts'
 import type { HttpService } from './http-service.ts'
+import { compileHttpPhases } from './phase-list.ts'
 import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
 import type { RequestHead } from './request-head.ts'
 import { parseResponseHead } from './response-head.ts'
@@ -32,7 +33,8 @@ function service(services: FakeServices, request: RuleBinding[], response: RuleB
     forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
     scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0, maxClientBufferBytes: 65536,
     headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined), counters: null, onTransactionEnd: null, persistence: NO_PERSISTENCE,
-    rules: { request, response, completion: [] }, ruleServices: services, maxInstructions: 100_000,
+    rules: { request, response, completion: [] }, phases: compileHttpPhases({ request, response, completion: [] }),
+    ruleServices: services, maxInstructions: 100_000,
   }
 }
 

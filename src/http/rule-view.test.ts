@@ -2,6 +2,7 @@ import { runTransactionViewContract, type FakeRequest } from '../rules/testing/i
 import { NO_PERSISTENCE } from '../persist/index.ts'
 import { buildErrorResponses } from './error-pages.ts'
 import type { HttpService } from './http-service.ts'
+import { compileHttpPhases } from './phase-list.ts'
 import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
 import { parseResponseHead } from './response-head.ts'
 import { NO_RULES } from './rule-runner.ts'
@@ -27,6 +28,7 @@ const service: HttpService = {
   counters: null, onTransactionEnd: null,
   persistence: NO_PERSISTENCE,
   rules: NO_RULES,
+  phases: compileHttpPhases(NO_RULES),
   ruleServices: null,
   maxInstructions: 100000,
 }

@@ -8,7 +8,7 @@
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
+import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, compileHttpPhases, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import { actionPathProblems, type EventSink } from '../events/index.ts'
 import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
@@ -184,6 +184,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
+    phases: compileHttpPhases(rules),
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })
