@@ -31,9 +31,10 @@ export class EventLog {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')
     const line = `event ${event.category}/${event.name} [${event.severity}] ${objects}: ${event.message}`
-    if (event.severity === 'info') this.#logger.info(line)
-    else if (event.severity === 'warn') this.#logger.warn(line)
-    else this.#logger.error(line)
+    const fields = { event: `${event.category}/${event.name}`, severity: event.severity, objects: event.objects, event_id: event.id }
+    if (event.severity === 'info') this.#logger.info(line, fields)
+    else if (event.severity === 'warn') this.#logger.warn(line, fields)
+    else this.#logger.error(line, fields)
     for (const listener of this.#listeners) {
       queueMicrotask(() => {
         try {
