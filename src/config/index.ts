@@ -29,3 +29,5 @@ export {
   defaultValue,
 } from './schema/index.ts'
 export type * from './schema/index.ts'
+export { diffConfigs, describeConfigDiff } from './diff.ts'
+export type { ConfigDiff } from './diff.ts'
