@@ -13,6 +13,7 @@ import { ActionRunner } from '../events/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { logReport } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
+import { serviceNotifier } from './service-notify.ts'
 import { ReloadQueue, watchConfigDir } from './watch.ts'
 
 export interface StartOptions {
@@ -174,6 +175,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   for (const [level, line] of listenerNotes(config, app.bound().length)) logger[level](line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
 
+  const notifier = serviceNotifier(process.env, logger, process.pid)
   const reloadNow = async (why: string) => {
     const next = await diagnoseConfigDir(opts.configDir)
     // An API change is written and applied before this runs (see reload), so it is found live.
@@ -186,6 +188,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
     const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
     if (result.ok) {
+      notifier.status(`configuration version ${String(result.value.version)} applied (${why})`)
       app.events.emit({
         severity: next.warnings.length === 0 ? 'info' : 'warn',
         category: 'config',
@@ -222,6 +225,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     const stop = (signal: string) => {
       if (stopping) return
       stopping = true
+      notifier.stopping()
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
         watcher.close()
@@ -244,6 +248,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     })
     // Only now: a script that stops Sluice as soon as it reads this line must find the handlers.
     out('press Ctrl-C to stop')
+    notifier.ready(`${String(app.bound().length)} listener(s), configuration version ${String(app.snapshot?.version ?? 0)}`)
   })
 }
 
