@@ -31,3 +31,4 @@ export {
 export type * from './schema/index.ts'
 export { diffConfigs, describeConfigDiff } from './diff.ts'
 export type { ConfigDiff } from './diff.ts'
+export { keyProblemAt, MAX_KEY_FILE_BYTES } from './file-keys.ts'
