@@ -79,8 +79,8 @@ test('statistics and metrics count exactly the traffic sent', async (t) => {
   assert.equal(m.get(`sluice_pool_node_up{pool="web",node="${node.address}"}`), 1)
   assert.equal(m.get('sluice_pool_node_state{pool="web",node="127.0.0.1:1",state="disabled"}'), 1)
   assert.equal(m.get('sluice_pool_nodes{pool="web"}'), 2)
-  assert.match(metrics.text, /# TYPE sluice_virtual_server_response_time_seconds summary/)
-  for (const name of new Set([...m.keys()].map((k) => k.replace(/\{.*$/, '').replace(/_(sum|count)$/, '')))) {
+  assert.match(metrics.text, /# TYPE sluice_virtual_server_response_time_seconds histogram/)
+  for (const name of new Set([...m.keys()].map((k) => k.replace(/\{.*$/, '').replace(/_(sum|count|bucket)$/, '')))) {
     assert.match(metrics.text, new RegExp(`# TYPE ${name} `), `${name} is declared`)
     assert.match(name, /^sluice_[a-z_]+$/)
   }
