@@ -9,7 +9,7 @@ import { App } from '../app.ts'
 import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, ensureFirstAdmin, parseApiAddress, sluiceStateDir } from '../api/index.ts'
 import { describeConfigDiff, diffConfigs, formatDiagnostic, type ValidConfig } from '../config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
-import { ActionRunner } from '../events/index.ts'
+import { ActionRunner, keepEventsIn } from '../events/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { logReport } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
@@ -123,10 +123,14 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     logger,
     programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
   })
+  // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
+  // built-in configuration, which lives among the program's files).
+  const closeEvents = opts.withDemoNodes ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
   const applied = await app.apply(config)
   if (!applied.ok) {
     for (const d of applied.error) logger.error(formatDiagnostic(d))
     await app.stop(0)
+    await closeEvents()
     await Promise.all(demo.map((d) => d.close()))
     return 1
   }
@@ -235,6 +239,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
         detachActions()
         await app.stop(opts.drainMs)
         await actions.idle()
+        await closeEvents()
         await Promise.all(demo.map((d) => d.close()))
         out('stopped')
         resolveExit(0)

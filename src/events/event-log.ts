@@ -46,6 +46,23 @@ export class EventLog {
     }
   }
 
+  /** How many events are kept in memory. */
+  get capacity(): number {
+    return this.#capacity
+  }
+
+  /**
+   * Puts events of an earlier run (oldest first) before the ones of this run, and numbers new
+   * events after them, so ids stay unique across restarts. They are not logged or sent again.
+   */
+  restore(earlier: readonly SluiceEvent[]): void {
+    const lastId = earlier.reduce((max, e) => Math.max(max, e.id), 0)
+    const renumbered = this.#events.map((e) => Object.freeze({ ...e, id: e.id + lastId }))
+    this.#events.splice(0, this.#events.length, ...earlier.map((e) => Object.freeze({ ...e })), ...renumbered)
+    if (this.#events.length > this.#capacity) this.#events.splice(0, this.#events.length - this.#capacity)
+    this.#nextId = Math.max(this.#nextId + lastId, lastId + 1)
+  }
+
   /** Recent events, oldest first, optionally only those after `afterId`. */
   list(afterId = 0): readonly SluiceEvent[] {
     return afterId === 0 ? [...this.#events] : this.#events.filter((e) => e.id > afterId)
