@@ -3,16 +3,15 @@
  * @module
  */
 import { resolve } from 'node:path'
-import { hashPassword, saveUser, usersFilePath } from '../api/index.ts'
 import { LOG_FORMATS, LOG_LEVELS, createLogger, errorMessage, type Logger } from '../core/index.ts'
 import { parseArgs, type ParsedArgs } from './args.ts'
-import { checkConfig } from './check.ts'
 import { EXIT_USAGE, findCommand, type CommandHelp } from './commands.ts'
 import { commandHelp, overviewHelp } from './help.ts'
 import { parseRuleTestArgs } from './rule-test-args.ts'
-import { ruleTestCommand } from './rule-test.ts'
-import { startCommand } from './start.ts'
 import { QUICKSTART_CONFIG_DIR, sluiceVersion, versionLine } from './version.ts'
+
+// The commands load the traffic manager (or the rules engine) only when they run, so
+// `sluice --version` and `sluice help` answer at once.
 
 function usageError(message: string, command?: CommandHelp): number {
   const hint = command === undefined ? "run 'sluice help' for the commands" : `run 'sluice help ${command.name}' for its options`
@@ -60,6 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
       if (dir === undefined) return usageError('--config DIR is required', command)
       const stdout = (line: string) => process.stdout.write(line + '\n')
       const stderr = (line: string) => process.stderr.write(line + '\n')
+      const { checkConfig } = await import('./check.ts')
       return checkConfig(resolve(dir), stdout, flags.has('effective') ? { printEffective: stdout, report: stderr } : undefined)
     }
     case 'user add':
@@ -81,6 +81,7 @@ async function start(command: CommandHelp, options: ReadonlyMap<string, string>)
   const logger = createLogger(level, undefined, { format })
   crashLog = logger
   const dir = options.get('config')
+  const { startCommand } = await import('./start.ts')
   return startCommand({
     configDir: dir === undefined ? QUICKSTART_CONFIG_DIR : resolve(dir),
     withDemoNodes: dir === undefined,
@@ -111,6 +112,7 @@ async function ruleCommand(words: readonly string[]): Promise<number> {
   if (!parsed.ok) {
     return usageError(parsed.error, command)
   }
+  const { ruleTestCommand } = await import('./rule-test.ts')
   return ruleTestCommand(parsed.value, (line) => process.stdout.write(line + '\n'), (line) => process.stderr.write(line + '\n'))
 }
 
@@ -140,6 +142,7 @@ async function userCommand(words: readonly string[], role: string, dir: string |
     process.stderr.write('sluice user: the password (first line of standard input) must have at least 8 characters\n')
     return EXIT_USAGE
   }
+  const { hashPassword, saveUser, usersFilePath } = await import('../api/index.ts')
   const file = usersFilePath(resolve(dir))
   const saved = await saveUser(file, { name, role, passwordHash: await hashPassword(password) })
   if (!saved.ok) {

@@ -36,7 +36,7 @@ async function replaceFile(path: string, content: string): Promise<void> {
 }
 
 test('sluice check reads certificates from files and names the file and the key in every problem', { skip }, async (t) => {
-  const { server } = pki as Pki
+  const server = (names: readonly string[]) => (pki as Pki).server(names)
   const a = server(['a.test'])
   const b = server(['b.test'])
   const port = await freePort()
@@ -68,7 +68,8 @@ test('sluice check reads certificates from files and names the file and the key 
 })
 
 test('a certificate renewed in its file is served after SIGHUP; a CA may be a link to its file', { skip }, async (t) => {
-  const { server, ca } = pki as Pki
+  const server = (names: readonly string[]) => (pki as Pki).server(names)
+  const ca = (pki as Pki).ca
   const first = server(['first.test'])
   const renewed = server(['renewed.test'])
   const node = await startHttpNode(t, 'n1')
