@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { RESPONSE_TIME_BUCKETS_MS } from '../../src/core/index.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
+import { samples } from '../helpers/prometheus.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { pick, startApi } from './harness.ts'
 
@@ -13,15 +14,6 @@ const S = '/api/tm/8.3/status/local_tm'
 /** How long the slow node waits before it answers. */
 const SLOW_MS = 60
 
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const at = line.lastIndexOf(' ')
-    out.set(line.slice(0, at), Number(line.slice(at + 1)))
-  }
-  return out
-}
 
 /** The `le` buckets of one histogram series, in order: [bound, cumulative count]. */
 function buckets(m: Map<string, number>, name: string, labels: string): [string, number][] {
