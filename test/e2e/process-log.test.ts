@@ -140,3 +140,25 @@ test("a rule's log line names the rule once, and each message is logged once", a
     assert.equal(found[0]?.split('greeter').length, 2, `the rule is named once: ${found[0] ?? ''}`)
   }
 })
+
+test('--log-level warn leaves out the info lines and keeps the warnings', async (t) => {
+  const node = await startHttpNode(t, 'n1')
+  const port = await freePort()
+  const dir = await writeConfigDir(t, {
+    'virtual_servers/web': vs(port, 'http', 'p', { gzip: { enabled: true } }),
+    'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
+  })
+  const sluice = startSluice(['start', '--config', dir, '--api', 'off', '--log-level', 'warn'])
+  t.after(() => sluice.stop('SIGKILL'))
+  await sluice.waitFor(/WARN .*gzip\.enabled: warning: not supported yet/)
+  // Nothing at info says when start is done; an answer through the listener shows it is.
+  for (let i = 0; i < 50; i++) {
+    const answer = await fetch(`http://127.0.0.1:${String(port)}/`).then((r) => r.text(), () => '')
+    if (answer === 'n1') break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  assert.equal(await sluice.stop('SIGTERM'), 0)
+  const lines = logLines(sluice.output())
+  assert.ok(lines.length > 0)
+  for (const line of lines) assert.match(line, /^\S+ (WARN|ERROR) /)
+})
