@@ -71,6 +71,8 @@ export class Dialer implements QueueWaiter, HasDeadline {
   #pools: ReadonlyMap<string, Pool> = new Map()
   #session: SessionChooser | null = null
   #queuedSinceMs = 0
+  /** When the current attempt began (monotonic ms), for the node's connect-time histogram. */
+  #attemptSinceMs = 0
   #deadline = D_NONE
   #isMember = false
   /** The pool in use (after failover), once dialling has started. */
@@ -150,6 +152,7 @@ export class Dialer implements QueueWaiter, HasDeadline {
     this.attempts++
     this.node = choice
     pool.acquire(choice)
+    this.#attemptSinceMs = this.#clock.monoMs()
     this.#arm(D_CONNECT, pool.settings.maxConnectTimeMs)
     this.#owner.openConnection(choice, pool)
   }
@@ -165,6 +168,7 @@ export class Dialer implements QueueWaiter, HasDeadline {
     this.#disarm()
     const node = this.node
     if (node === null) return
+    node.status.recordConnectTime(this.#clock.monoMs() - this.#attemptSinceMs)
     this.pool?.noteConnectSuccess(node)
     this.#session?.record(node)
   }
