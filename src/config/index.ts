@@ -29,3 +29,4 @@ export {
   defaultValue,
 } from './schema/index.ts'
 export type * from './schema/index.ts'
+export { keyHelp } from './key-help.ts'
