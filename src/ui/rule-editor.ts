@@ -81,7 +81,8 @@ export function showRuleEditor(el: HTMLElement, name: string, editable: boolean)
     const r = await call('PUT', `${API}/config/active/rules/${seg(target)}`, text.value)
     showDiagnostics(r)
     status.textContent = r.ok ? `Saved and applied rules/${target}.` : `Not saved: ${String(diagnosticsOf(r).length)} problem(s); see the markers.`
-    if (r.ok && isNew) location.hash = `#/rules/${seg(target)}`
+    // The address names the new rule without leaving the page, so the status stays in view.
+    if (r.ok && isNew) history.replaceState(null, '', `#/rules/${seg(target)}`)
   }
 
   text.addEventListener('input', () => {

@@ -1,0 +1,172 @@
+/**
+ * The web UI in a real headless Chromium, against a real App and API on 127.0.0.1:0: log in;
+ * watch a virtual server's request counter move under traffic; drain a node and see traffic
+ * stop reaching it; create a pool with an invalid value and see the API's words next to the
+ * field; save a rule with a syntax error, see the marker, fix it and apply it; log out and be
+ * refused. Screenshots of each page go to test-artifacts/ui/.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Page } from 'playwright-core'
+import { ruleTesterFor } from '../../src/cli/rule-test-api.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
+import { ADMIN, pick, startApi } from '../api/harness.ts'
+import { browserMissing, launchBrowser, screenshot, unnamedControls } from './browser.ts'
+
+const skip = browserMissing()
+
+/** Sends requests to the virtual server one after another until stopped (at most 20 s or 5000). */
+function trafficTo(port: number): { stop: () => Promise<void> } {
+  const state = { stopped: false }
+  const started = Date.now()
+  const loop = (async () => {
+    for (let i = 0; i < 5000 && !state.stopped && Date.now() - started < 20_000; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${String(port)}/`)
+        await res.arrayBuffer()
+      } catch {
+        // A request cut by a configuration change is retried by the next round.
+      }
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  })()
+  return {
+    stop: async () => {
+      state.stopped = true
+      await loop
+    },
+  }
+}
+
+async function totalRequests(page: Page): Promise<number> {
+  const text = await page.locator('tr[data-name="vs"] td.total-requests').textContent({ timeout: 5000 })
+  return Number((text ?? '').replace(/,/g, ''))
+}
+
+async function expectNamedControls(page: Page, where: string): Promise<void> {
+  assert.deepEqual(await unnamedControls(page), [], `every control on the ${where} page has an accessible name`)
+}
+
+test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
+  const a = await startHttpNode(t, 'a')
+  const b = await startHttpNode(t, 'b')
+  const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: a.address }, { node: b.address }], passive_monitoring: false } } } }
+  let dir = ''
+  const api = await startApi(t, files, 'web', { api: { ruleTester: (input) => ruleTesterFor(dir)(input) } })
+  dir = api.dir
+  const browser = await launchBrowser(t)
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(8000)
+  const traffic = trafficTo(api.vsPort)
+  t.after(() => traffic.stop())
+
+  await t.test('log in', async () => {
+    await page.goto(`${api.apiUrl}/`)
+    await page.getByLabel('Username').fill(ADMIN.user)
+    await page.getByLabel('Password').fill('wrong password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText('unknown user or wrong password').waitFor()
+    await expectNamedControls(page, 'login')
+    await screenshot(page, '01-login')
+    await page.getByLabel('Password').fill(ADMIN.password)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
+    const cookie = (await context.cookies()).find((c) => c.name === 'sluice_session')
+    assert.ok(cookie !== undefined)
+    assert.equal(cookie.httpOnly, true)
+    assert.equal(cookie.sameSite, 'Strict')
+    assert.doesNotMatch(page.url(), /password|wrong/i, 'no secrets in the URL')
+  })
+
+  await t.test('the request counter moves while traffic flows', async () => {
+    const first = await totalRequests(page)
+    let now = first
+    for (const until = Date.now() + 8000; now <= first && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 200))
+      now = await totalRequests(page)
+    }
+    assert.ok(now > first, `the counter moved from ${String(first)} (now ${String(now)}) without reloading the page`)
+    await page.locator('li.node[data-node]').first().waitFor()
+    await expectNamedControls(page, 'dashboard')
+    await screenshot(page, '02-dashboard')
+  })
+
+  await t.test('drain a node and traffic stops reaching it', async () => {
+    await page.goto(`${api.apiUrl}/#/pools/web`)
+    const row = page.locator(`tr[data-node="${a.address}"]`)
+    await row.locator('td.active-connections').waitFor()
+    await expectNamedControls(page, 'pool')
+    await row.getByRole('button', { name: 'Drain' }).click()
+    await page.getByRole('status').filter({ hasText: `${a.address} is now draining` }).waitFor()
+    await row.locator('td.state', { hasText: 'draining' }).waitFor()
+    // Requests already on their way may still finish at the node; then nothing more arrives.
+    await new Promise((r) => setTimeout(r, 300))
+    const aBefore = a.requests
+    const bBefore = b.requests
+    await new Promise((r) => setTimeout(r, 1200))
+    assert.equal(a.requests, aBefore, 'the drained node gets no new requests')
+    assert.ok(b.requests > bBefore, 'the other node takes the traffic')
+    await screenshot(page, '03-pool')
+  })
+
+  await t.test('an invalid value shows the API\u2019s error next to its field', async () => {
+    await page.goto(`${api.apiUrl}/#/config/pools/+new`)
+    await page.getByLabel('Name', { exact: true }).fill('bad-pool')
+    await page.getByLabel('max_connection_attempts', { exact: true }).fill('-5')
+    await page.getByRole('button', { name: 'Review changes' }).click()
+    const error = page.locator('[data-key="basic.max_connection_attempts"] .field-error')
+    await error.waitFor()
+    const direct = await api.call('PUT', '/api/tm/8.3/config/active/pools/bad-pool?dry_run=true', { properties: { basic: { max_connection_attempts: -5 } } })
+    const diagnostics = pick(direct.body, 'error', 'error_info', 'diagnostics') as { key: string; reason: string }[]
+    const reason = diagnostics.find((d) => d.key === 'basic.max_connection_attempts')?.reason
+    assert.ok(reason !== undefined)
+    assert.equal(await error.textContent(), reason, 'the same words as the API (and sluice check)')
+    assert.equal(await page.getByLabel('max_connection_attempts', { exact: true }).getAttribute('aria-invalid'), 'true')
+    assert.equal((await api.call('GET', '/api/tm/8.3/config/active/pools/bad-pool')).status, 404, 'nothing was applied')
+    await expectNamedControls(page, 'configuration form')
+    await screenshot(page, '04-config-error')
+  })
+
+  await t.test('a rule with a syntax error shows its marker; fixed, it applies', async () => {
+    await page.goto(`${api.apiUrl}/#/rules/`)
+    await page.getByLabel('Name', { exact: true }).fill('route')
+    const text = page.getByLabel('Rule text (TrafficScript)')
+    await text.fill('http.setHeader("X-UI", "yes")\nif ( {\n')
+    await page.locator('.line-no.error').first().waitFor()
+    await page.locator('#rule-problems li.error').first().waitFor()
+    assert.match((await page.locator('#rule-problems').textContent()) ?? '', /line \d+, column \d+/)
+    await screenshot(page, '05-rule-error')
+    await page.getByRole('button', { name: 'Save rule' }).click()
+    await page.getByRole('status').filter({ hasText: 'Not saved' }).waitFor()
+    assert.equal((await api.call('GET', '/api/tm/8.3/config/active/rules/route')).status, 404)
+    await text.fill('http.setHeader("X-UI", "yes");\n')
+    await page.locator('.line-no.error').first().waitFor({ state: 'detached' })
+    await page.getByRole('button', { name: 'Save rule' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved and applied rules/route' }).waitFor()
+    const saved = await api.call('GET', '/api/tm/8.3/config/active/rules/route')
+    assert.equal(saved.text, 'http.setHeader("X-UI", "yes");\n')
+    await page.getByRole('button', { name: 'Run test' }).click()
+    await page.locator('.test-output', { hasText: 'X-UI' }).waitFor()
+    await expectNamedControls(page, 'rule editor')
+    await screenshot(page, '06-rule-test')
+  })
+
+  await t.test('changes are audited under the logged-in user', async () => {
+    const audit = await api.call('GET', '/api/tm/8.3/status/local_tm/audit')
+    const entries = pick(audit.body, 'audit') as { user: string; action: string; objectType: string; objectName: string }[]
+    assert.deepEqual(entries.map((e) => `${e.user} ${e.action} ${e.objectType}/${e.objectName}`), ['admin update pools/web', 'admin create rules/route'])
+  })
+
+  await t.test('log out, and the session is refused', async () => {
+    const cookie = (await context.cookies()).find((c) => c.name === 'sluice_session')
+    assert.ok(cookie !== undefined)
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByRole('heading', { name: 'Log in to Sluice' }).waitFor()
+    await screenshot(page, '07-logged-out')
+    const refused = await api.call('GET', '/api/tm/8.3/config/active/pools/', undefined, { auth: null, headers: { cookie: `sluice_session=${cookie.value}` } })
+    assert.equal(refused.status, 401)
+    const fromPage = await page.evaluate(`fetch('/api/tm/8.3/config/active/pools/', { headers: { 'x-requested-with': 'XMLHttpRequest' } }).then((r) => r.status)`)
+    assert.equal(fromPage, 401)
+  })
+})
