@@ -3,6 +3,10 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { gzipSync } from 'node:zlib'
+
+/** JSON answers larger than this are gzipped for clients that accept it (the OpenAPI document is ~0.5 MB). */
+const GZIP_ABOVE_BYTES = 16 * 1024
 
 /** The largest request body the API reads (rules and extra files included). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -127,6 +131,12 @@ export function send(res: ServerResponse, reply: ApiReply): void {
   switch (reply.kind) {
     case 'json': {
       const text = `${JSON.stringify(reply.body, null, 2)}\n`
+      if (text.length > GZIP_ABOVE_BYTES && /\bgzip\b/.test(res.req.headers['accept-encoding'] ?? '')) {
+        const zipped = gzipSync(text)
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': zipped.length })
+        res.end(zipped)
+        return
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
       res.end(text)
       return

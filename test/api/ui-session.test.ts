@@ -142,6 +142,9 @@ test('the UI is served with a Content-Security-Policy and no inline scripts', as
     assert.doesNotMatch(r.text, /loadUsers/)
   }
   assert.equal((await h.call('GET', '/ui/vendor/uplot.js', undefined, { auth: null })).status, 200)
+  const schema = await h.call('GET', '/api/tm/8.3/openapi.json', undefined, { headers: { 'accept-encoding': 'gzip' } })
+  assert.equal(schema.headers.get('content-encoding'), 'gzip', 'the forms\u2019 schema travels compressed')
+  assert.equal(pick(schema.body, 'components', 'schemas', 'pool', 'properties', 'properties', 'properties', 'load_balancing', 'properties', 'algorithm', 'description'), 'How the next node is chosen.')
   const scripts = await h.call('GET', '/', undefined, { headers: { accept: 'application/json' } })
   assert.deepEqual(pick(scripts.body, 'children', 0, 'name'), 'api', 'scripts still get the resource list')
 })
