@@ -69,10 +69,11 @@ export class LiveChart {
     return {
       width: this.#width(),
       height: 160,
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      // The last five minutes, whatever has been seen so far, so the time axis always reads as clock time.
+      scales: { x: { time: true, range: (_u, _min, max) => [max - KEEP, max] }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       series: [{ label: 'time' }, ...this.#names.map((name, i) => ({ label: name, stroke: COLOURS[i % COLOURS.length] ?? '#000', width: 2, spanGaps: true }))],
       axes: [{}, { size: 56 }],
-      legend: { show: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
     }
   }

@@ -7,7 +7,7 @@ import { currentSession, seg } from './api.ts'
 import { LiveChart, rate } from './charts.ts'
 import { formatBytes, formatNumber, h, replace } from './dom.ts'
 import { showEvents } from './events-panel.ts'
-import { fetchOverview, poll, type Overview, type PoolFigures, type VirtualServerFigures } from './overview.ts'
+import { fetchOverview, poll, recentOverviews, type Overview, type PoolFigures, type VirtualServerFigures } from './overview.ts'
 
 type Measure<T> = (now: T, before: T | undefined, seconds: number) => number | null
 
@@ -138,16 +138,25 @@ export function showDashboard(el: HTMLElement): () => void {
     events)
   const stopEvents = currentSession().user === null ? (events.append(h('p', {}, 'Log in to see the event log.')), () => undefined) : showEvents(events)
   let before: Overview | undefined
+  const plot = (o: Overview) => {
+    const seconds = before === undefined ? 0 : (o.time_ms - before.time_ms) / 1000
+    const timeS = o.time_ms / 1000
+    vsCharts.push(timeS, o.virtual_servers, before?.virtual_servers, seconds)
+    poolCharts.push(timeS, o.pools, before?.pools, seconds)
+    return seconds
+  }
+  // What was read while another page was open is drawn too, so the charts keep their minutes.
+  for (const o of recentOverviews()) {
+    plot(o)
+    before = o
+  }
   const stop = poll(1000, async () => {
     const o = await fetchOverview()
     if (o === undefined) {
       updated.textContent = 'The figures could not be read; trying again.'
       return
     }
-    const seconds = before === undefined ? 0 : (o.time_ms - before.time_ms) / 1000
-    const timeS = o.time_ms / 1000
-    vsCharts.push(timeS, o.virtual_servers, before?.virtual_servers, seconds)
-    poolCharts.push(timeS, o.pools, before?.pools, seconds)
+    const seconds = plot(o)
     replace(vsFigures, vsTable(o, before, seconds))
     replace(map, nodeMap(o))
     replace(more, capabilities(o))

@@ -48,11 +48,24 @@ export interface Overview {
   readonly capabilities: Readonly<Record<string, unknown>>
 }
 
+/** Readings kept for the charts: five minutes at one a second, from any page that reads. */
+const KEEP = 300
+const history: Overview[] = []
+
+/** The readings of the last minutes, oldest first (the dashboard draws them when it opens). */
+export function recentOverviews(): readonly Overview[] {
+  return history
+}
+
 /** Reads the overview; undefined when the API refused or failed. */
 export async function fetchOverview(): Promise<Overview | undefined> {
   const r = await call('GET', `${API}/status/local_tm/overview`)
   if (!r.ok || !isRecord(r.body) || !isRecord(field(r.body, 'pools'))) return undefined
-  return r.body as unknown as Overview
+  const o = r.body as unknown as Overview
+  const last = history.at(-1)
+  if (last === undefined || o.time_ms - last.time_ms >= 500) history.push(o)
+  if (history.length > KEEP) history.shift()
+  return o
 }
 
 /**

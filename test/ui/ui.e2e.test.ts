@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { ruleTesterFor } from '../../src/cli/rule-test-api.ts'
-import { startHttpNode } from '../helpers/nodes.ts'
+import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, pick, startApi } from '../api/harness.ts'
 import { browserMissing, launchBrowser, screenshot, unnamedControls } from './browser.ts'
 
@@ -50,7 +50,12 @@ async function expectNamedControls(page: Page, where: string): Promise<void> {
 test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
   const a = await startHttpNode(t, 'a')
   const b = await startHttpNode(t, 'b')
-  const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: a.address }, { node: b.address }], passive_monitoring: false } } } }
+  const files = {
+    'pools/web': { properties: { basic: { nodes_table: [{ node: a.address }, { node: b.address }], passive_monitoring: false } } },
+    // A pool no traffic uses, whose only node is down: the node map shows it dead, with the monitor's reason.
+    'monitors/connect': { properties: { basic: { type: 'connect', delay: 1, timeout: 1, failures: 1 } } },
+    'pools/spare': { properties: { basic: { monitors: ['connect'], nodes_table: [{ node: `127.0.0.1:${String(await freePort())}` }] } } },
+  }
   let dir = ''
   const api = await startApi(t, files, 'web', { api: { ruleTester: (input) => ruleTesterFor(dir)(input) } })
   dir = api.dir
@@ -69,8 +74,13 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     await page.getByText('unknown user or wrong password').waitFor()
     await expectNamedControls(page, 'login')
     await screenshot(page, '01-login')
-    await page.getByLabel('Password').fill(ADMIN.password)
-    await page.getByRole('button', { name: 'Log in' }).click()
+    // The keyboard alone: the user name field has focus, Tab moves on, Enter logs in.
+    await page.getByLabel('Username').focus()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type(ADMIN.user)
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(ADMIN.password)
+    await page.keyboard.press('Enter')
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
     const cookie = (await context.cookies()).find((c) => c.name === 'sluice_session')
     assert.ok(cookie !== undefined)
@@ -108,6 +118,30 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     assert.equal(a.requests, aBefore, 'the drained node gets no new requests')
     assert.ok(b.requests > bBefore, 'the other node takes the traffic')
     await screenshot(page, '03-pool')
+  })
+
+  await t.test('the dashboard shows the drained node, the dead one and the change in the event log', async () => {
+    await page.goto(`${api.apiUrl}/#/`)
+    await page.locator(`li.node.draining[data-node="${a.address}"]`).waitFor()
+    const dead = page.locator('li.node.dead')
+    await dead.waitFor()
+    assert.notEqual(((await dead.locator('.node-reason').textContent()) ?? '').trim(), '', 'a dead node shows why')
+    const change = page.locator('li.event', { hasText: 'config/confmod' })
+    await change.waitFor()
+    assert.match((await change.textContent()) ?? '', /admin/)
+    await page.getByLabel('Severity').selectOption('warn')
+    await change.waitFor({ state: 'detached' })
+    await page.getByLabel('Severity').selectOption('info')
+    await page.getByLabel('Object').fill('spare')
+    await change.waitFor({ state: 'detached' })
+    await page.getByLabel('Object').fill('')
+    await screenshot(page, '08-dashboard-later')
+    await page.setViewportSize({ width: 768, height: 1024 })
+    await new Promise((r) => setTimeout(r, 300))
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
+    assert.equal(overflow, 0, 'nothing sticks out sideways at tablet width')
+    await screenshot(page, '09-dashboard-tablet')
+    await page.setViewportSize({ width: 1280, height: 860 })
   })
 
   await t.test('an invalid value shows the API\u2019s error next to its field', async () => {
@@ -169,4 +203,18 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     const fromPage = await page.evaluate(`fetch('/api/tm/8.3/config/active/pools/', { headers: { 'x-requested-with': 'XMLHttpRequest' } }).then((r) => r.status)`)
     assert.equal(fromPage, 401)
   })
+})
+
+test('the quick start (no users): a read-only dashboard without logging in', { skip, timeout: 30_000 }, async (t) => {
+  const node = await startHttpNode(t, 'n')
+  const api = await startApi(t, { 'pools/web': { properties: { basic: { nodes_table: [{ node: node.address }] } } } }, 'web', { noUsers: true })
+  const browser = await launchBrowser(t)
+  const page = await browser.newPage()
+  page.setDefaultTimeout(8000)
+  await page.goto(`${api.apiUrl}/`)
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor()
+  await page.getByText('no API users exist yet').waitFor()
+  await page.locator(`li.node[data-node="${node.address}"]`).waitFor()
+  assert.equal(await page.getByRole('link', { name: 'Configuration' }).count(), 0)
+  await screenshot(page, '10-quick-start')
 })
