@@ -9,6 +9,9 @@ import { h } from './dom.ts'
 /** How many samples a chart keeps: five minutes at one a second. */
 const KEEP = 300
 
+/** Axis numbers in a few characters: 1.5K, 20M. */
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 })
+
 /** Line colours with good contrast on white, told apart by more than hue alone. */
 const COLOURS = ['#1f5fbf', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#be185d']
 
@@ -72,7 +75,7 @@ export class LiveChart {
       // The last five minutes, whatever has been seen so far, so the time axis always reads as clock time.
       scales: { x: { time: true, range: (_u, _min, max) => [max - KEEP, max] }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
       series: [{ label: 'time' }, ...this.#names.map((name, i) => ({ label: name, stroke: COLOURS[i % COLOURS.length] ?? '#000', width: 2, spanGaps: true }))],
-      axes: [{}, { size: 56 }],
+      axes: [{}, { size: 50, values: (_u, splits) => splits.map((v) => COMPACT.format(v)) }],
       legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
     }

@@ -89,7 +89,7 @@ function vsTable(o: Overview, before: Overview | undefined, seconds: number): HT
       h('td', { class: 'num' }, `${formatNumber(v.response_mean, 1)} ms`))
   })
   return h('table', { class: 'figures' },
-    h('caption', {}, 'Virtual servers'),
+    h('caption', { class: 'visually-hidden' }, 'Virtual servers'),
     h('thead', {}, h('tr', {}, ['Name', 'Protocol and port', 'Requests/s', 'Requests', 'Connections', 'Errors', 'Bytes in / out', 'Mean response'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: 8 }, 'No virtual servers.')) : rows))
 }
