@@ -5,7 +5,7 @@
  */
 import { currentSession, seg } from './api.ts'
 import { LiveChart, rate } from './charts.ts'
-import { formatBytes, formatNumber, h, replace } from './dom.ts'
+import { formatBytes, formatNumber, h, keepingFocus, replace } from './dom.ts'
 import { showEvents } from './events-panel.ts'
 import { fetchOverview, poll, recentOverviews, type Overview, type PoolFigures, type VirtualServerFigures } from './overview.ts'
 
@@ -94,6 +94,25 @@ function vsTable(o: Overview, before: Overview | undefined, seconds: number): HT
     h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: 8 }, 'No virtual servers.')) : rows))
 }
 
+function poolTable(o: Overview, before: Overview | undefined, seconds: number): HTMLElement {
+  const rows = Object.entries(o.pools).map(([name, p]) => {
+    const rps = rate(p.total_conn, before?.pools[name]?.total_conn, seconds)
+    const failed = p.nodes_table.filter((n) => n.state === 'dead').length
+    return h('tr', { 'data-name': name },
+      h('th', { scope: 'row' }, h('a', { href: `#/pools/${seg(name)}` }, name)),
+      h('td', {}, p.state),
+      h('td', {}, `${String(p.nodes_table.length)} (${String(failed)} dead)`),
+      h('td', { class: 'num' }, rps === null ? '–' : formatNumber(rps, 1)),
+      h('td', { class: 'num' }, formatNumber(sum(p, (n) => n.current_conn))),
+      h('td', { class: 'num' }, formatNumber(sum(p, (n) => n.failures))),
+      h('td', { class: 'num' }, `${formatBytes(p.bytes_in)} / ${formatBytes(p.bytes_out)}`))
+  })
+  return h('table', { class: 'figures' },
+    h('caption', { class: 'visually-hidden' }, 'Pools'),
+    h('thead', {}, h('tr', {}, ['Name', 'State', 'Nodes', 'Requests/s', 'Connections', 'Node failures', 'Bytes from / to nodes'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows.length === 0 ? h('tr', {}, h('td', { colspan: 7 }, 'No pools.')) : rows))
+}
+
 function nodeMap(o: Overview): HTMLElement {
   const pools = Object.entries(o.pools).map(([name, p]) =>
     h('section', { class: 'pool-map', 'aria-label': `Pool ${name}` },
@@ -122,6 +141,7 @@ export function showDashboard(el: HTMLElement): () => void {
   const poolCharts = new ChartGroup(POOL_CHARTS)
   const updated = h('p', { class: 'updated' }, 'Waiting for the first figures…')
   const vsFigures = h('div')
+  const poolFigures = h('div')
   const map = h('div')
   const more = h('div')
   const events = h('section', { 'aria-labelledby': 'events-h' }, h('h2', { id: 'events-h' }, 'Events'))
@@ -132,7 +152,7 @@ export function showDashboard(el: HTMLElement): () => void {
       : null,
     updated,
     h('section', { 'aria-labelledby': 'vs-h' }, h('h2', { id: 'vs-h' }, 'Virtual servers'), vsFigures, vsCharts.element),
-    h('section', { 'aria-labelledby': 'pools-h' }, h('h2', { id: 'pools-h' }, 'Pools'), poolCharts.element),
+    h('section', { 'aria-labelledby': 'pools-h' }, h('h2', { id: 'pools-h' }, 'Pools'), poolFigures, poolCharts.element),
     h('section', { 'aria-labelledby': 'nodes-h' }, h('h2', { id: 'nodes-h' }, 'Node map'), map),
     more,
     events)
@@ -157,8 +177,9 @@ export function showDashboard(el: HTMLElement): () => void {
       return
     }
     const seconds = plot(o)
-    replace(vsFigures, vsTable(o, before, seconds))
-    replace(map, nodeMap(o))
+    keepingFocus(vsFigures, () => { replace(vsFigures, vsTable(o, before, seconds)) })
+    keepingFocus(poolFigures, () => { replace(poolFigures, poolTable(o, before, seconds)) })
+    keepingFocus(map, () => { replace(map, nodeMap(o)) })
     replace(more, capabilities(o))
     updated.textContent = `Updated ${new Date(o.time_ms).toLocaleTimeString()}`
     before = o

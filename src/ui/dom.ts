@@ -38,6 +38,21 @@ export function replace(parent: Node, ...children: (Child | readonly Child[])[])
   append(parent, children)
 }
 
+/**
+ * Runs `redraw` (which rebuilds the children of `container`) and gives keyboard focus back to
+ * the link or button that had it, found again by its target and text, so live updates never
+ * pull the focus away from someone using the keyboard.
+ */
+export function keepingFocus(container: HTMLElement, redraw: () => void): void {
+  const active = document.activeElement
+  const wasInside = active instanceof HTMLElement && container.contains(active)
+  const key = wasInside ? `${active.getAttribute('href') ?? ''}|${active.textContent}` : undefined
+  redraw()
+  if (key === undefined) return
+  const again = [...container.querySelectorAll<HTMLElement>('a, button')].find((el) => `${el.getAttribute('href') ?? ''}|${el.textContent}` === key)
+  again?.focus()
+}
+
 let uniqueId = 0
 
 /** A fresh element id with a readable prefix. */

@@ -24,7 +24,9 @@ const KEEP = 500
 export function showEvents(section: HTMLElement): () => void {
   const severity = h('select', { id: 'events-severity' }, SEVERITIES.map((s) => h('option', { value: s }, s === 'info' ? 'info and above (all)' : `${s} and above`)))
   const object = h('input', { id: 'events-object', type: 'search', placeholder: 'pool, node, virtual server…' })
-  const list = h('ol', { class: 'events', 'aria-live': 'polite', 'aria-relevant': 'additions' })
+  const list = h('ol', { class: 'events', 'aria-label': 'Events, newest first' })
+  // Announces how many events arrived, rather than reading the whole list out again.
+  const arrived = h('p', { class: 'visually-hidden', role: 'status' })
   let events: LoggedEvent[] = []
   let lastId = 0
   const draw = () => {
@@ -49,7 +51,9 @@ export function showEvents(section: HTMLElement): () => void {
     h('div', { class: 'filters' },
       h('label', { for: 'events-severity' }, 'Severity'), severity,
       h('label', { for: 'events-object' }, 'Object'), object),
+    arrived,
     list)
+  let isFirst = true
   return poll(2000, async () => {
     const r = await call('GET', `${API}/status/local_tm/events?since=${String(lastId)}`)
     const fresh = field(r.body, 'events')
@@ -57,6 +61,8 @@ export function showEvents(section: HTMLElement): () => void {
     if (fresh.length === 0 && events.length > 0) return
     events = [...events, ...(fresh as LoggedEvent[])].slice(-KEEP)
     lastId = events.at(-1)?.id ?? lastId
+    if (!isFirst) arrived.textContent = `${String(fresh.length)} new event${fresh.length === 1 ? '' : 's'}`
+    isFirst = false
     draw()
   })
 }

@@ -28,7 +28,7 @@ function drawHeader(): void {
   replace(
     top,
     h('span', { class: 'brand' }, 'Sluice'),
-    h('nav', { 'aria-label': 'Main' }, link('#/', 'Dashboard'), s.user === null ? null : link('#/config', 'Configuration'), s.user === null ? null : link('#/rules/', 'Rules')),
+    h('nav', { 'aria-label': 'Main' }, link('#/', 'Dashboard'), s.user === null ? null : link('#/config', 'Configuration'), s.user === null ? null : link('#/config/rules', 'Rules')),
     h('span', { class: 'who' },
       s.user === null ? null : `${s.user} (${s.role ?? ''}${s.read_only ? ', read-only configuration' : ''})`,
       s.user === null ? (s.users_exist === false ? null : h('a', { href: '#/login' }, 'Log in')) : h('button', { type: 'button', onclick: () => void doLogOut() }, 'Log out')),
@@ -48,7 +48,7 @@ function route(notice?: string): void {
   drawHeader()
   const el = main()
   const s = currentSession()
-  const path = decodeURI(location.hash.replace(/^#/, '')) || '/'
+  const path = location.hash.replace(/^#/, '') || '/'
   if (path === '/login' || (s.user === null && s.users_exist !== false)) {
     showLogin(el, notice, () => {
       if (path === '/login') location.hash = '#/'
@@ -61,7 +61,13 @@ function route(notice?: string): void {
     return
   }
   const parts = path.split('/').filter((p, i) => i > 0 && (p !== '' || i === 1))
-  const [area, ...rest] = parts.map(decodeURIComponent)
+  let decoded: string[]
+  try {
+    decoded = parts.map(decodeURIComponent)
+  } catch {
+    decoded = ['not-found']
+  }
+  const [area, ...rest] = decoded
   if (area === 'config') {
     if (rest.length === 0) void showConfigTypes(el)
     else void showConfigObjectOrList(el, rest)
