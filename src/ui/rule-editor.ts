@@ -57,7 +57,8 @@ export function showRuleEditor(el: HTMLElement, name: string, editable: boolean)
     replace(problems,
       marks.map((m) => h('li', { class: m.severity }, h('button', { type: 'button', class: 'link', onclick: () => { goTo(m) } }, `line ${String(m.line)}, column ${String(m.col)}`), `: ${m.severity === 'warning' ? 'warning: ' : ''}${m.message}`)),
       other.map((d) => h('li', {}, diagnosticLine(d))),
-      !r.ok && list.length === 0 ? h('li', {}, errorText(r)) : null)
+      !r.ok && list.length === 0 ? h('li', {}, errorText(r)) : null,
+      r.ok && list.length === 0 ? h('li', {}, 'No problems.') : null)
     draw()
   }
 
