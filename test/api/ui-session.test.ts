@@ -166,3 +166,21 @@ test('a dry run answers like a change would and changes nothing', async (t) => {
   const audit = pick((await h.call('GET', '/api/tm/8.3/status/local_tm/audit')).body, 'audit') as unknown[]
   assert.equal(audit.length, 0)
 })
+
+test('at most maxSessions sessions: the least recently used ends first', async (t) => {
+  const h = await startApi(t, {}, undefined, { api: { sessions: { maxSessions: 2 } } })
+  const first = await logIn(h)
+  const second = await logIn(h)
+  assert.equal((await h.call('GET', POOLS, undefined, withSession(first, false))).status, 200, 'first is now the most recently used')
+  const third = await logIn(h)
+  assert.equal((await h.call('GET', POOLS, undefined, withSession(second, false))).status, 401, 'second was the least recently used')
+  assert.equal((await h.call('GET', POOLS, undefined, withSession(first, false))).status, 200)
+  assert.equal((await h.call('GET', POOLS, undefined, withSession(third, false))).status, 200)
+})
+
+test('a login body over 4 KiB is refused unread', async (t) => {
+  const h = await startApi(t, {})
+  const r = await h.call('POST', '/api/session', { username: 'admin', password: 'x'.repeat(5000) }, { auth: null })
+  assert.equal(r.status, 413)
+  assert.equal(r.headers.get('set-cookie'), null)
+})
