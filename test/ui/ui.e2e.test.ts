@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Page } from 'playwright-core'
+import type { Page, Response } from 'playwright-core'
 import { ruleTesterFor } from '../../src/cli/rule-test-api.ts'
 import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, pick, startApi } from '../api/harness.ts'
@@ -67,7 +67,16 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
   t.after(() => traffic.stop())
 
   await t.test('log in', async () => {
+    const loads: Promise<number>[] = []
+    const count = (r: Response) => {
+      if (new URL(r.url()).pathname.startsWith('/ui/') || new URL(r.url()).pathname === '/') loads.push(r.request().sizes().then((s) => s.responseBodySize))
+    }
+    page.on('response', count)
     await page.goto(`${api.apiUrl}/`)
+    await page.getByLabel('Username').waitFor()
+    page.off('response', count)
+    const downloaded = (await Promise.all(loads)).reduce((a, b) => a + b, 0)
+    assert.ok(downloaded > 20_000 && downloaded < 80_000, `the UI downloads ${String(downloaded)} bytes compressed (docs/ui.md says about 53 KB)`)
     await page.getByLabel('Username').fill(ADMIN.user)
     await page.getByLabel('Password').fill('wrong password')
     await page.getByRole('button', { name: 'Log in' }).click()
