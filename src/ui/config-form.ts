@@ -56,7 +56,8 @@ export async function showObjectForm(el: HTMLElement, schema: Schema, type: Obje
       const value = isNew ? defaultOf(s) : stored[section]?.[key]
       const f = makeField(section, key, s, value, editable)
       fields.set(`${section}.${key}`, f)
-      initial.set(`${section}.${key}`, isNew ? defaultOf(s) : value)
+      // What the control reads back before any edit, so a key nobody touched is never sent.
+      initial.set(`${section}.${key}`, f.value())
       return f.element
     })
     return h('details', { class: 'section', open: section === 'basic', 'data-section': section }, h('summary', {}, section), h('div', { class: 'fields' }, controls))

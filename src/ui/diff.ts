@@ -37,12 +37,13 @@ export function diffLines(before: string, after: string): Line[] {
       out.push({ kind: ' ', text: a[i] ?? '' })
       i++
       j++
-    } else if (j < m && (i >= n || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      out.push({ kind: '+', text: b[j] ?? '' })
-      j++
-    } else {
+    } else if (i < n && (j >= m || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
+      // Removed lines come before the added ones that replace them.
       out.push({ kind: '-', text: a[i] ?? '' })
       i++
+    } else {
+      out.push({ kind: '+', text: b[j] ?? '' })
+      j++
     }
   }
   return out

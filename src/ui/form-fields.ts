@@ -23,6 +23,24 @@ function numberOrText(text: string): unknown {
   return /^-?\d+(?:\.\d+)?$/.test(t) ? Number(t) : t
 }
 
+/** A list entry as one line: text as it is; a rule entry with the usual options by its name. */
+function lineOf(v: unknown): string {
+  if (typeof v === 'string') return v
+  const e = v as { name?: unknown; enabled?: unknown; run_frequency?: unknown }
+  if (typeof e.name === 'string' && e.enabled === true && e.run_frequency === 'run_every') return e.name
+  return JSON.stringify(v)
+}
+
+/** One line of a list: a JSON object as written (a rule entry with its options), else the text. */
+function entry(line: string): unknown {
+  if (!line.startsWith('{')) return line
+  try {
+    return JSON.parse(line) as unknown
+  } catch {
+    return line
+  }
+}
+
 function input(s: ValueSchema, value: unknown, id: string, label: string | undefined, editable: boolean): { el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement; read: () => unknown } {
   const common = { id, 'aria-label': label, disabled: !editable }
   if (s.type === 'boolean') {
@@ -39,8 +57,8 @@ function input(s: ValueSchema, value: unknown, id: string, label: string | undef
   }
   if (s.type === 'array') {
     const el = h('textarea', { ...common, rows: 3, spellcheck: false })
-    el.value = Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join('\n') : ''
-    return { el, read: () => el.value.split('\n').map((l) => l.trim()).filter((l) => l !== '') }
+    el.value = Array.isArray(value) ? value.map(lineOf).join('\n') : ''
+    return { el, read: () => el.value.split('\n').map((l) => l.trim()).filter((l) => l !== '').map(entry) }
   }
   const isNumber = s.type === 'integer' || s.type === 'number'
   const el = h('input', { ...common, type: s.writeOnly === true ? 'password' : 'text', inputmode: isNumber ? 'decimal' : undefined, autocomplete: 'off', spellcheck: false })

@@ -148,12 +148,12 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     await link.focus()
     await new Promise((r) => setTimeout(r, 1500))
     assert.equal(await page.evaluate('document.activeElement?.closest("tr")?.getAttribute("data-name")'), 'vs', 'live updates leave the keyboard focus where it was')
-    await screenshot(page, '08-dashboard-later')
+    await screenshot(page, '03b-dashboard-later')
     await page.setViewportSize({ width: 768, height: 1024 })
     await new Promise((r) => setTimeout(r, 300))
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
     assert.equal(overflow, 0, 'nothing sticks out sideways at tablet width')
-    await screenshot(page, '09-dashboard-tablet')
+    await screenshot(page, '03c-dashboard-tablet')
     await page.setViewportSize({ width: 1280, height: 860 })
   })
 
@@ -199,10 +199,31 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     await screenshot(page, '06-rule-test')
   })
 
+  await t.test('edit a virtual server: review the diff, apply, and traffic runs the rule', async () => {
+    await page.goto(`${api.apiUrl}/#/config/virtual_servers/vs`)
+    await page.getByLabel('request_rules', { exact: true }).fill('route')
+    await page.getByRole('button', { name: 'Review changes' }).click()
+    const diff = page.locator('.diff pre')
+    await diff.waitFor()
+    assert.match((await diff.textContent()) ?? '', /\+\s+"request_rules": \[/)
+    await screenshot(page, '07-config-diff')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await page.getByRole('status').filter({ hasText: 'Saved virtual_servers/vs' }).waitFor()
+    const stored = await api.call('GET', '/api/tm/8.3/config/active/virtual_servers/vs')
+    assert.deepEqual((pick(stored.body, 'properties', 'basic', 'request_rules') as { name: string }[]).map((r) => r.name), ['route'])
+    const seenBefore = b.seen.length
+    for (let i = 0; i < 50 && !b.seen.slice(seenBefore).some((r) => r.headers['x-ui'] === 'yes'); i++) await new Promise((r) => setTimeout(r, 100))
+    assert.ok(b.seen.slice(seenBefore).some((r) => r.headers['x-ui'] === 'yes'), 'the rule now runs on the traffic')
+    await page.getByRole('button', { name: 'Review changes' }).click()
+    await page.getByText('Nothing changes.').waitFor()
+    await page.getByRole('button', { name: 'Show JSON' }).click()
+    assert.match((await page.getByLabel('JSON of the object').textContent()) ?? '', /"request_rules"/)
+  })
+
   await t.test('changes are audited under the logged-in user', async () => {
     const audit = await api.call('GET', '/api/tm/8.3/status/local_tm/audit')
     const entries = pick(audit.body, 'audit') as { user: string; action: string; objectType: string; objectName: string }[]
-    assert.deepEqual(entries.map((e) => `${e.user} ${e.action} ${e.objectType}/${e.objectName}`), ['admin update pools/web', 'admin create rules/route'])
+    assert.deepEqual(entries.map((e) => `${e.user} ${e.action} ${e.objectType}/${e.objectName}`), ['admin update pools/web', 'admin create rules/route', 'admin update virtual_servers/vs'])
   })
 
   await t.test('log out, and the session is refused', async () => {
@@ -210,7 +231,7 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     assert.ok(cookie !== undefined)
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.getByRole('heading', { name: 'Log in to Sluice' }).waitFor()
-    await screenshot(page, '07-logged-out')
+    await screenshot(page, '08-logged-out')
     const refused = await api.call('GET', '/api/tm/8.3/config/active/pools/', undefined, { auth: null, headers: { cookie: `sluice_session=${cookie.value}` } })
     assert.equal(refused.status, 401)
     const fromPage = await page.evaluate(`fetch('/api/tm/8.3/config/active/pools/', { headers: { 'x-requested-with': 'XMLHttpRequest' } }).then((r) => r.status)`)
