@@ -35,7 +35,14 @@ module.exports = {
       comment: "A module's files are its own: other modules, tests, benchmarks and scripts import its index.ts.",
       severity: 'error',
       from: { path: '^(src/([^/]+)/|test/|bench/|scripts/|examples/)' },
-      to: { path: '^src/[^/]+/', pathNot: ['^src/$2/', '^src/[^/]+/index\\.ts$'] },
+      to: { path: '^src/[^/]+/', pathNot: ['^src/$2/', '^src/[^/]+/index\\.ts$', '^src/[^/]+/testing/index\\.ts$', '^src/config/schema/types\\.ts$'] },
+    },
+    {
+      name: 'testing-faces-for-tests',
+      comment: "A module's testing/ face (fakes for its contract) is for tests and benchmarks only.",
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['\\.test\\.ts$', '^src/[^/]+/testing/'] },
+      to: { path: '^src/[^/]+/testing/' },
     },
     {
       name: 'no-composition-below-cli',
@@ -54,6 +61,8 @@ module.exports = {
   allowed: [
     ...allowed,
     { comment: 'the composition root and the command line may import every module', from: { path: '^src/(app|server)\\.ts$|^src/cli/' }, to: { path: '^src/' } },
+    { comment: 'unit tests may use the fakes of the modules their own may import', from: { path: '\\.test\\.ts$' }, to: { path: '^src/[^/]+/testing/index\\.ts$' } },
+    { comment: 'the schema generator writes config/schema and reads its types', from: { path: '^scripts/gen-config-schema\\.ts$' }, to: { path: '^src/config/schema/types\\.ts$' } },
     { comment: 'node builtins and npm packages', from: {}, to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] } },
     { comment: 'tests, benchmarks, scripts and examples use the modules through their index', from: { path: '^(test|bench|scripts|examples)/' }, to: {} },
   ],

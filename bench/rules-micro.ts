@@ -14,11 +14,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { systemClock } from '../src/core/index.ts'
-import { DEFAULT_HEAD_LIMITS, buildErrorResponses, isHeadError, parseRequestHead } from '../src/http/index.ts'
-import type { HttpService, RuleBinding } from '../src/http/index.ts'
+import { isHeadError, parseRequestHead } from '../src/http/index.ts'
+import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService } from '../src/snapshot/index.ts'
+import type { RuleBinding } from '../src/rules/index.ts'
 // The session is the HTTP engine's own per-request object and not part of its public face.
-import { RuleSession } from '../src/http/rule-session.ts'
-import type { RuleSessionHost } from '../src/http/rule-session.ts'
+import { RuleSession } from '../src/http/index.ts'
+import type { RuleSessionHost } from '../src/http/index.ts'
 import { NO_PERSISTENCE } from '../src/persist/index.ts'
 import { Decision, checkRules, runRule } from '../src/rules/index.ts'
 import type { CompiledRule } from '../src/rules/index.ts'

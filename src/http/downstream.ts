@@ -6,7 +6,7 @@
  * the end of the stream), so the exchange, its phases and the dialer serve both unchanged.
  * @module
  */
-import type { HttpService } from './http-service.ts'
+import type { HttpService } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import type { RuleConnectionInfo } from './rule-view.ts'

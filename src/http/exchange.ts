@@ -9,11 +9,12 @@
  */
 import type { HasDeadline } from '../core/index.ts'
 import { Dialer, resolveFailover, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
-import type { GeneratedResponse } from '../rules/index.ts'
+import { NO_RULES, type GeneratedResponse } from '../rules/index.ts'
 import type { BodyTransform } from './body-transform.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
-import type { ErrorStatus } from './error-pages.ts'
-import type { HttpEngineDeps, HttpService } from './http-service.ts'
+import type { ErrorStatus } from '../snapshot/index.ts'
+import type { HttpEngineDeps } from './http-service.ts'
+import type { HttpService } from '../snapshot/index.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
 import type { NodeConnection } from './node-connection.ts'
@@ -24,7 +25,6 @@ import { TransformedBody } from './transformed-body.ts'
 import { runRequestPhase, runResponsePhase } from './phase-list.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
-import { NO_RULES } from './rule-runner.ts'
 import { RuleSession, completeBody } from './rule-session.ts'
 
 /**

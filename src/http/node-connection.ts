@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { nodeTlsOptions, type NodeTlsSettings } from '../tls/index.ts'
 import type { IdleConnection, NodeStatus } from '../pool/index.ts'
-import { ReadBuffer } from './read-buffer.ts'
+import { ReadBuffer } from '../net/index.ts'
 
 /** The side that owns a node connection while a transaction uses it. */
 export interface NodeConnectionOwner {

@@ -3,20 +3,13 @@
  * (no hop-by-hop fields, nothing to strip) reuses the received head text untouched.
  * @module
  */
+import type { ForwardingSettings } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { TLS_HEADER_NAMES } from '../tls/index.ts'
 import { bytesEqualLower, equalsLower, equalsLowerDashed } from './syntax.ts'
 
 const NO_FIELDS: readonly string[] = []
-
-/** What the virtual server adds to requests (vTM section `http`). */
-export interface ForwardingSettings {
-  readonly addClusterIp: boolean
-  readonly addXForwardedFor: boolean
-  readonly addXForwardedProto: boolean
-  readonly stripXForwardedProto: boolean
-}
 
 /** RFC 9110 §7.6.1: fields that describe one connection and are never forwarded. */
 function isHopByHop(name: string): boolean {

@@ -12,6 +12,7 @@
  * adding one is adding an implementation, not another path through the exchange.
  * @module
  */
+import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
 import type { ResponseHead } from './response-head.ts'
 
 /** The phase is done; the next one runs. */
@@ -21,14 +22,6 @@ export const RESPOND = 1
 /** The phase goes on asynchronously and resumes the exchange when it is done. */
 export const WAIT = 2
 export type PhaseResult = typeof CONTINUE | typeof RESPOND | typeof WAIT
-
-/** Request phases, in the order they run. */
-export const REQUEST_PHASES = ['protection', 'request-rules', 'cache-lookup', 'routing'] as const
-export type RequestPhaseName = (typeof REQUEST_PHASES)[number]
-
-/** Response phases, in the order they run. */
-export const RESPONSE_PHASES = ['response-rules', 'compression', 'cache-store'] as const
-export type ResponsePhaseName = (typeof RESPONSE_PHASES)[number]
 
 /**
  * What a phase may do to the exchange it runs in. Phases see this narrow face, not the

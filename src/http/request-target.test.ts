@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { DEFAULT_HEAD_LIMITS } from '../snapshot/index.ts'
 import { isValidHost } from './syntax.ts'
 
 test('Host syntax: reg-names, IPv4, IP literals and ports', () => {

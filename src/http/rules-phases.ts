@@ -5,7 +5,7 @@
  */
 import { ReplaceBody } from './body-transform.ts'
 import type { Exchange } from './exchange.ts'
-import type { HttpService } from './http-service.ts'
+import type { HttpService } from '../snapshot/index.ts'
 import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import type { RuleSession } from './rule-session.ts'

@@ -7,7 +7,7 @@
 import type { BodySink, BodyTransform } from './body-transform.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { Exchange } from './exchange.ts'
-import type { HttpService } from './http-service.ts'
+import type { HttpService } from '../snapshot/index.ts'
 import { BODY_CHUNKED } from './message-body.ts'
 import { CLIENT_CLOSE } from './outgoing-head.ts'
 import type { RequestHead } from './request-head.ts'

@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net'
 import type { Pool, PoolNode } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
 import type { StreamRuleSession } from './stream-rules.ts'
-import type { StreamService } from './stream-service.ts'
+import type { StreamService } from '../snapshot/index.ts'
 import { destroyAfterLinger } from './close-linger.ts'
 import { EMPTY, S_CLOSED, S_CONNECTING, S_RELAYING, S_ROUTING, S_WAITING, StreamState, type StreamConnectionDeps } from './stream-state.ts'
 

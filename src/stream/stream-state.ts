@@ -13,7 +13,7 @@ import { tlsInfoOf } from '../tls/index.ts'
 import type { LingerCounters } from './close-linger.ts'
 import { StreamRuleSession } from './stream-rules.ts'
 import { passThroughTlsFacts, type StreamRuleHost } from './stream-rule-view.ts'
-import type { StreamService, StreamTransaction } from './stream-service.ts'
+import type { StreamService, StreamTransaction } from '../snapshot/index.ts'
 
 /** Process-wide dependencies of stream transactions. */
 export interface StreamDeps {

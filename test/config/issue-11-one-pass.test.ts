@@ -6,7 +6,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { checkConfig } from '../../src/cli/check.ts'
+import { checkConfig } from '../../src/cli/index.ts'
 import { writeConfigDir } from '../api/harness.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
 

@@ -7,7 +7,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs'
 import type { Logger } from '../core/index.ts'
-import { isIgnoredPath } from '../config/index.ts'
+import { isIgnoredPath } from './paths.ts'
 
 /** Quiet time that ends a burst of changes. */
 const DEBOUNCE_MS = 150
