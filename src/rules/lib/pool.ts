@@ -8,7 +8,7 @@ import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { asStr, intArg, str } from './args.ts'
 
-/** The built-in pseudo-pool that drops the connection. */
+/** The name rules give to drop the connection instead of using a real pool. */
 export const DISCARD_POOL = 'discard'
 
 function choose(s: RunState, name: string, host: string | null, port: number | null, ends: boolean): Value {
