@@ -7,9 +7,10 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { App } from '../app.ts'
 import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, ensureFirstAdmin, parseApiAddress, sluiceStateDir } from '../api/index.ts'
-import { formatDiagnostic, type ValidConfig } from '../config/index.ts'
+import { formatDiagnostic, type ValidConfig, type VirtualServerProperties } from '../config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
 import { ActionRunner } from '../events/index.ts'
+import type { BoundAddress } from '../net/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { reportLines } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
@@ -75,15 +76,38 @@ const DEMO_NODES: readonly [string, number][] = [
 const KEEP_ALIVE_MS = 3_600_000
 
 /**
- * Says which virtual servers are disabled, and plainly when nothing listens for traffic, so a
- * start with every virtual server disabled is not mistaken for a working one.
+ * Says which virtual servers are disabled or enabled but not listening (a protocol Sluice does
+ * not run yet), and plainly when nothing listens for traffic, so a start with no working
+ * virtual server is not mistaken for a working one.
  */
-function listenerNotes(config: ValidConfig, boundCount: number): string[] {
-  const disabled = [...config.virtualServers].filter(([, vs]) => !vs.basic.enabled).map(([name]) => `"${name}"`)
-  const which = disabled.length === 0 ? '' : `disabled virtual server${disabled.length === 1 ? '' : 's'}: ${disabled.join(', ')}`
-  if (boundCount > 0) return which === '' ? [] : [which]
-  const why = config.virtualServers.size === 0 ? 'the configuration has no virtual server' : `every virtual server is disabled (${which})`
-  return [`warning: no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]
+function listenerNotes(config: ValidConfig, bound: readonly BoundAddress[]): string[] {
+  const listening = new Set(bound.map((b) => b.virtualServer))
+  const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ')
+  const all = [...config.virtualServers]
+  const disabled = all.filter(([, vs]) => !vs.basic.enabled).map(([name]) => name)
+  const idle = all.filter(([name, vs]) => vs.basic.enabled && !listening.has(name))
+  const notes: string[] = []
+  for (const [name, vs] of idle) notes.push(`virtual server "${name}" does not listen: ${whyNotListening(vs)}`)
+  if (disabled.length > 0) notes.push(`disabled virtual server${disabled.length === 1 ? '' : 's'}: ${quoted(disabled)}`)
+  if (listening.size > 0) return notes
+  if (all.length === 0) return ['warning: no virtual server is listening: the configuration has no virtual server; add one and the change is applied']
+  if (idle.length > 0) return [`warning: no virtual server is listening: ${notes.join('; ')}`]
+  return [`warning: no virtual server is listening: every virtual server is disabled (${notes.join('; ')}); set basic.enabled to true and the change is applied`]
+}
+
+/** Why an enabled virtual server has no listener. */
+function whyNotListening(vs: VirtualServerProperties): string {
+  if (!vs.basic.listen_on_any && vs.basic.listen_on_hosts.length === 0) return 'listen_on_any is false and listen_on_hosts is empty'
+  return `protocol ${vs.basic.protocol} is not supported yet`
+}
+
+/** A listener as users reach it: a URL for HTTP virtual servers, the transport and protocol otherwise. */
+function describeListener(b: BoundAddress, vs: VirtualServerProperties | undefined): string {
+  const at = `${b.host.includes(':') ? `[${b.host}]` : b.host}:${String(b.port)}`
+  const protocol = vs?.basic.protocol ?? 'http'
+  const decrypts = vs?.basic.ssl_decrypt === true
+  if (protocol === 'http' || (protocol === 'https' && decrypts)) return `${decrypts ? 'https' : 'http'}://${at}/`
+  return `${b.transport}://${at} (${protocol}${decrypts ? ', TLS decrypted' : ''})`
 }
 
 export async function startCommand(opts: StartOptions): Promise<number> {
@@ -170,11 +194,9 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
-  for (const b of app.bound()) {
-    const host = b.host.includes(':') ? `[${b.host}]` : b.host
-    out(`listening: virtual server "${b.virtualServer}" on http://${host}:${String(b.port)}/`)
-  }
-  for (const line of listenerNotes(config, app.bound().length)) out(line)
+  const bound = app.bound()
+  for (const b of bound) out(`listening: virtual server "${b.virtualServer}" on ${describeListener(b, config.virtualServers.get(b.virtualServer))}`)
+  for (const line of listenerNotes(config, bound)) out(line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
 
   const reloadNow = async (why: string) => {
