@@ -5,7 +5,7 @@
  * orchestrators, editors, `git checkout` and the REST API do) are both seen, and so are
  * directories created after start.
  */
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -29,15 +29,21 @@ const atomically: Write = async (path, text) => {
   await rename(tmp, path)
 }
 
+/** A new configuration directory with empty `virtual_servers/` and `pools/`, removed after the test. */
+async function emptyConfigDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-watch-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, 'virtual_servers'))
+  await mkdir(join(dir, 'pools'))
+  return dir
+}
+
 for (const [how, write] of [['in place', inPlace], ['atomically (renamed over)', atomically]] as const) {
   test(`changes written ${how} are applied within 1 s while the directory is rewritten every 60 ms`, async (t) => {
     const a = await startHttpNode(t, 'a')
     const b = await startHttpNode(t, 'b')
-    const dir = await mkdtemp(join(tmpdir(), 'sluice-churn-'))
-    t.after(() => rm(dir, { recursive: true, force: true }))
+    const dir = await emptyConfigDir(t)
     const port = await freePort()
-    await mkdir(join(dir, 'virtual_servers'))
-    await mkdir(join(dir, 'pools'))
     const vs = { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } }
     await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: vs }))
     await writeFile(join(dir, 'pools', 'p'), poolDoc(a.address, 0))
@@ -86,11 +92,8 @@ for (const [how, write] of [['in place', inPlace], ['atomically (renamed over)',
 
 test('a directory created after start is watched too: a later edit of a file in it is applied', async (t) => {
   const a = await startHttpNode(t, 'a')
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-newdir-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  const dir = await emptyConfigDir(t)
   const port = await freePort()
-  await mkdir(join(dir, 'virtual_servers'))
-  await mkdir(join(dir, 'pools'))
   const vs = (rules: string[]) =>
     JSON.stringify({
       properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', request_rules: rules, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } },
