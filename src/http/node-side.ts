@@ -10,7 +10,7 @@ import type { ErrorStatus } from './error-pages.ts'
 import { BODY_NONE, BODY_UNTIL_CLOSE } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
 import { NodeConnection, type NodeConnectionOwner } from './node-connection.ts'
-import { CLIENT_CLOSE, CLIENT_KEEP, buildClientResponseHead, buildNodeRequestHead } from './outgoing-head.ts'
+import { CLIENT_CLOSE, buildInterimResponseHead, buildNodeRequestHead } from './outgoing-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { S_CONNECTING, S_EXCHANGE, S_TUNNEL, T_CONNECT, T_IDLE, T_QUEUE, T_REPLY, TransactionBase } from './transaction-base.ts'
 
@@ -251,8 +251,8 @@ export abstract class NodeSide extends TransactionBase implements NodeConnection
 
   onInterim(head: ResponseHead): void {
     // Interim responses (100 Continue, 103 Early Hints) pass on to HTTP/1.1 clients, without
-    // their hop-by-hop fields.
-    if (this.req?.versionMinor === 1) this.socket.write(buildClientResponseHead(head, CLIENT_KEEP), 'latin1')
+    // their hop-by-hop and framing fields.
+    if (this.req?.versionMinor === 1) this.socket.write(buildInterimResponseHead(head), 'latin1')
   }
 
   onInvalid(): void {

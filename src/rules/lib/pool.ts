@@ -26,7 +26,7 @@ function choose(s: RunState, name: string, host: string | null, port: number | n
   if (!s.services.pools.exists(name)) {
     // An unknown pool falls back to the virtual server's default pool, with a warning.
     s.services.log('warn', s.ruleName, `line ${s.line}: pool "${name}" does not exist; using the default pool`)
-    s.services.emitEvent('rules_pooluseunknown', `rule ${s.ruleName} chose unknown pool "${name}"`)
+    s.services.emitEvent('rules_pooluseunknown', `rule ${s.ruleName} chose unknown pool "${name}"`, s.ruleName)
     d.pool = null
   } else {
     d.pool = name
