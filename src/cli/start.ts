@@ -7,9 +7,10 @@
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { DEFAULT_API_ADDRESS, parseApiAddress, sluiceStateDir } from '../api/index.ts'
-import { formatDiagnostic, type ValidConfig } from '../config/index.ts'
+import { formatDiagnostic, type ValidConfig, type VirtualServerProperties } from '../config/index.ts'
 import { err, errorMessage, ok, type Logger, type Result } from '../core/index.ts'
 import { SluiceServer, type ApiPlan } from '../server.ts'
+import type { BoundAddress } from '../net/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { logReport } from './check.ts'
 import { ruleTesterFor } from './rule-test-api.ts'
@@ -76,15 +77,29 @@ const DEMO_NODES: readonly [string, number][] = [
 const KEEP_ALIVE_MS = 3_600_000
 
 /**
- * Says which virtual servers are disabled, and plainly when nothing listens for traffic, so a
- * start with every virtual server disabled is not mistaken for a working one.
+ * Says which virtual servers are disabled or enabled but not listening (a protocol Sluice does
+ * not run yet), and plainly when nothing listens for traffic, so a start with no working
+ * virtual server is not mistaken for a working one.
  */
-function listenerNotes(config: ValidConfig, boundCount: number): (readonly ['info' | 'warn', string])[] {
-  const disabled = [...config.virtualServers].filter(([, vs]) => !vs.basic.enabled).map(([name]) => `"${name}"`)
-  const which = disabled.length === 0 ? '' : `disabled virtual server${disabled.length === 1 ? '' : 's'}: ${disabled.join(', ')}`
-  if (boundCount > 0) return which === '' ? [] : [['info', which]]
-  const why = config.virtualServers.size === 0 ? 'the configuration has no virtual server' : `every virtual server is disabled (${which})`
-  return [['warn', `no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]]
+function listenerNotes(config: ValidConfig, bound: readonly BoundAddress[]): (readonly ['info' | 'warn', string])[] {
+  const listening = new Set(bound.map((b) => b.virtualServer))
+  const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ')
+  const all = [...config.virtualServers]
+  const disabled = all.filter(([, vs]) => !vs.basic.enabled).map(([name]) => name)
+  const idle = all.filter(([name, vs]) => vs.basic.enabled && !listening.has(name))
+  const notes: string[] = []
+  for (const [name, vs] of idle) notes.push(`virtual server "${name}" does not listen: ${whyNotListening(vs)}`)
+  if (disabled.length > 0) notes.push(`disabled virtual server${disabled.length === 1 ? '' : 's'}: ${quoted(disabled)}`)
+  if (listening.size > 0) return notes.map((n) => ['info', n] as const)
+  if (all.length === 0) return [['warn', 'no virtual server is listening: the configuration has no virtual server; add one and the change is applied']]
+  if (idle.length > 0) return [['warn', `no virtual server is listening: ${notes.join('; ')}`]]
+  return [['warn', `no virtual server is listening: every virtual server is disabled (${notes.join('; ')}); set basic.enabled to true and the change is applied`]]
+}
+
+/** Why an enabled virtual server has no listener. */
+function whyNotListening(vs: VirtualServerProperties): string {
+  if (!vs.basic.listen_on_any && vs.basic.listen_on_hosts.length === 0) return 'listen_on_any is false and listen_on_hosts is empty'
+  return `protocol ${vs.basic.protocol} is not supported yet`
 }
 
 export async function startCommand(opts: StartOptions): Promise<number> {
@@ -149,7 +164,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
   for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}`)
-  for (const [level, line] of listenerNotes(config, server.app.bound().length)) logger[level](line)
+  for (const [level, line] of listenerNotes(config, server.app.bound())) logger[level](line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
   process.on('SIGHUP', () => {
     server.reload('SIGHUP')

@@ -1,11 +1,13 @@
 /**
- * Re-reading the configuration directory when it changes: a recursive watch, debounced so an
- * editor's burst of writes (or `git checkout`) becomes one reload, and reloads never overlap.
+ * Re-reading the configuration directory when it changes: a watch on each of its directories,
+ * debounced so an editor's burst of writes (or `git checkout`) becomes one reload, and reloads
+ * never overlap.
  * The debounce is bounded: a directory that changes without pause (an orchestrator rewriting
  * node lists every few tens of milliseconds) is still reloaded at least every MAX_DELAY_MS.
  * @module
  */
-import { watch, type FSWatcher } from 'node:fs'
+import { readdirSync, statSync, watch, type Dirent, type FSWatcher } from 'node:fs'
+import { join } from 'node:path'
 import type { Logger } from '../core/index.ts'
 import { isIgnoredPath } from './paths.ts'
 
@@ -64,27 +66,84 @@ export class ReloadQueue {
   }
 }
 
+/** How deep below the configuration directory directories are watched (`ssl/server_keys` is two). */
+const MAX_WATCH_DEPTH = 8
+
 /**
  * Calls `onChange` for any change below `dir` that the loader would see: hidden paths (the
  * `.sluice` state directory with its request and audit logs) and editor backups are skipped.
- * A watch that cannot start is logged, not fatal.
+ * Each directory gets its own watch, not one recursive watch: on Linux a recursive watch
+ * follows every file by itself, so a file replaced by a rename (an atomic write by an
+ * orchestrator, an editor, `git checkout` or the REST API) would never be seen again. A
+ * directory watch reports whatever happens to the names in it; directories that appear or are
+ * replaced are picked up on the next change. A watch that cannot start is logged, not fatal.
  */
 export function watchConfigDir(dir: string, onChange: () => void, logger: Logger): { close(): void } {
-  let watcher: FSWatcher | null = null
-  try {
-    watcher = watch(dir, { recursive: true, persistent: false }, (_event, filename) => {
-      if (filename !== null && isIgnoredPath(filename)) return
-      onChange()
-    })
-    watcher.on('error', (e: Error) => {
-      logger.warn(`watching ${dir} failed (${e.message}); send SIGHUP to reload`)
-    })
-  } catch (e: unknown) {
-    logger.warn(`cannot watch ${dir} (${e instanceof Error ? e.message : String(e)}); send SIGHUP to reload`)
+  const watchers = new Map<string, { readonly watcher: FSWatcher; readonly ino: number }>()
+  let closed = false
+  let failed = false
+  const warn = (why: string) => {
+    if (failed) return
+    failed = true
+    logger.warn(`watching ${dir} failed (${why}); send SIGHUP to reload`)
   }
+  const onEvent = (event: string, filename: string | null) => {
+    if (closed || (filename !== null && isIgnoredPath(filename))) return
+    // A new or replaced directory shows as a rename of its name; watch what is there now.
+    if (event === 'rename') sync()
+    onChange()
+  }
+  const watchOne = (rel: string, abs: string, ino: number) => {
+    try {
+      const watcher = watch(abs, { persistent: false }, onEvent)
+      watcher.on('error', (e: Error) => {
+        // A directory that went away; the next sync drops it or watches its replacement.
+        if (rel === '') warn(e.message)
+      })
+      watchers.set(rel, { watcher, ino })
+    } catch (e: unknown) {
+      if (rel === '') warn(e instanceof Error ? e.message : String(e))
+    }
+  }
+  const sync = () => {
+    const seen = new Set<string>()
+    const visit = (rel: string, depth: number) => {
+      const abs = rel === '' ? dir : join(dir, rel)
+      let ino: number
+      let entries: Dirent[]
+      try {
+        const st = statSync(abs)
+        if (!st.isDirectory()) return
+        ino = st.ino
+        entries = readdirSync(abs, { withFileTypes: true })
+      } catch {
+        return
+      }
+      seen.add(rel)
+      const known = watchers.get(rel)
+      if (known?.ino !== ino) {
+        known?.watcher.close()
+        watchOne(rel, abs, ino)
+      }
+      if (depth >= MAX_WATCH_DEPTH) return
+      for (const e of entries) {
+        if ((e.isDirectory() || e.isSymbolicLink()) && !isIgnoredPath(e.name)) visit(rel === '' ? e.name : `${rel}/${e.name}`, depth + 1)
+      }
+    }
+    visit('', 0)
+    for (const [rel, w] of watchers) {
+      if (seen.has(rel)) continue
+      w.watcher.close()
+      watchers.delete(rel)
+    }
+  }
+  sync()
+  if (!watchers.has('')) warn('the directory cannot be read')
   return {
     close() {
-      watcher?.close()
+      closed = true
+      for (const w of watchers.values()) w.watcher.close()
+      watchers.clear()
     },
   }
 }

@@ -16,7 +16,7 @@ import { spliceHeadInPlace } from './head-splice.ts'
 import type { HttpEngineDeps } from './http-service.ts'
 import type { HttpService } from '../snapshot/index.ts'
 import { BODY_NONE } from './message-body.ts'
-import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, isDroppedForKeptClient } from './outgoing-head.ts'
+import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, buildInterimResponseHead, isDroppedForKeptClient } from './outgoing-head.ts'
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { reframe } from './rule-session.ts'
@@ -313,8 +313,8 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
   }
 
   sendInterim(head: ResponseHead): void {
-    // Interim responses go on without their hop-by-hop fields.
-    this.#socket.write(buildClientResponseHead(head, CLIENT_KEEP), 'latin1')
+    // Interim responses go on without their hop-by-hop and framing fields.
+    this.#socket.write(buildInterimResponseHead(head), 'latin1')
   }
 
   sendNodeHead(res: ResponseHead, mode: number, buf: Buffer, headStart: number, bodyStart: number, rewritten: boolean, body: BodyPusher): void {

@@ -122,6 +122,23 @@ export function isDroppedForKeptClient(res: ResponseHead, buf: Buffer, start: nu
   return false
 }
 
+/**
+ * An interim (1xx) response head for an HTTP/1.1 client: without hop-by-hop fields, Upgrade, and
+ * the framing fields a 1xx must not carry (RFC 9110 §8.6, RFC 9112 §6.1), since it has no
+ * content and a client that believed them would read the next response as its body.
+ */
+export function buildInterimResponseHead(res: ResponseHead): string {
+  let out = 'HTTP/1.1 ' + String(res.status) + ' ' + res.reason + '\r\n'
+  const h = res.headers
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i] ?? ''
+    if (isHopByHop(name) || namedByConnection(name, res.connection) || equalsLower(name, 'upgrade')) continue
+    if (equalsLower(name, 'transfer-encoding') || equalsLower(name, 'content-length')) continue
+    out += name + ': ' + (h[i + 1] ?? '') + '\r\n'
+  }
+  return out + '\r\n'
+}
+
 /** The response head for the client. */
 export function buildClientResponseHead(res: ResponseHead, mode: number): string {
   if (!res.needsRewrite && mode === CLIENT_KEEP && res.versionMinor === 1) return res.raw

@@ -118,6 +118,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
       }),
     )
   }
+  catalog.checkUnused()
   const healthPlan = buildHealthPlan(config, problems)
   problems.push(...actionPathProblems(config.objects, config.dir))
   const placed = warnings.map((w) => withFile(w, config))

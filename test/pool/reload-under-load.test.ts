@@ -85,6 +85,14 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
     }
   })
 
+  // Whatever fails, the clients stop, the agent and the traffic manager close: a failed
+  // assertion must not leave a listener that keeps this test file's process alive.
+  t.after(async () => {
+    done = true
+    await Promise.all(clients)
+    agent.destroy()
+    await app.stop(1000)
+  })
   for (let i = 1; i <= CHANGES; i++) {
     await writeGeneration(i)
     const loaded = await loadAndCheck(dir)
