@@ -96,6 +96,11 @@ function listenerNotes(config: ValidConfig, bound: readonly BoundAddress[]): (re
   return [['warn', `no virtual server is listening: every virtual server is disabled (${notes.join('; ')}); set basic.enabled to true and the change is applied`]]
 }
 
+/** For a listener that is not HTTP, which protocol it speaks: ` (server_first)`, ` (dns)`. */
+function protocolNote(url: string, vs: VirtualServerProperties | undefined): string {
+  return url.startsWith('http') || vs === undefined ? '' : ` (${vs.basic.protocol})`
+}
+
 /** Why an enabled virtual server has no listener. */
 function whyNotListening(vs: VirtualServerProperties): string {
   if (!vs.basic.listen_on_any && vs.basic.listen_on_hosts.length === 0) return 'listen_on_any is false and listen_on_hosts is empty'
@@ -163,7 +168,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
-  for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}`)
+  for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}${protocolNote(l.url, config.virtualServers.get(l.virtualServer))}`)
   for (const [level, line] of listenerNotes(config, server.app.bound())) logger[level](line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
   process.on('SIGHUP', () => {

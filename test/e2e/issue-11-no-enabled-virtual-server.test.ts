@@ -53,7 +53,7 @@ test('an enabled virtual server that cannot listen is named with its reason, not
   t.after(() => sluice.stop('SIGKILL'))
   await sluice.waitFor(/press Ctrl-C/)
   const out = sluice.output()
-  assert.match(out, /warning: no virtual server is listening: virtual server "files" does not listen: protocol ftp is not supported yet; disabled virtual server: "off"/)
+  assert.match(out, /WARN no virtual server is listening: virtual server "files" does not listen: protocol ftp is not supported yet; disabled virtual server: "off"/)
   assert.doesNotMatch(out, /every virtual server is disabled/)
   assert.equal(await sluice.stop('SIGTERM'), 0)
 })
