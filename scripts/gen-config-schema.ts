@@ -95,6 +95,8 @@ const EXTRA_KEYS: Record<string, KeySchema> = {
   'actions/webhook.password': { type: 'string', sluiceOnly: true },
   'actions/webhook.attempts': { type: 'int', default: 3, min: 1, max: 10, sluiceOnly: true },
   'actions/webhook.additional_data': { type: 'string', sluiceOnly: true },
+  // The largest message body (and inline stylesheet or schema) xml.* functions parse, in bytes.
+  'global_settings/trafficscript.xml_max_size': { type: 'int', default: 1048576, min: 1024, max: 67108864, sluiceOnly: true },
 }
 
 const TYPE_HEADING = /^### `([a-z0-9_]+)` — `\/api\/tm\/[0-9.]+\/config\/active\/([^`]+)`/

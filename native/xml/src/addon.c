@@ -127,6 +127,20 @@ static napi_value xpath_nodeset(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* checkXPath(xpath) -> true, or false when it does not compile. */
+static napi_value check_xpath(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (get_args(env, info, 1, argv) != 0) return NULL;
+  text expr = {0};
+  int r = read_text(env, argv[0], SX_SMALL_MAX, "the XPath expression", &expr);
+  int ok = r == 0 && sx_xpath_check(expr.data);
+  free_text(&expr);
+  if (r < 0) return NULL;
+  napi_value v;
+  CALL(env, napi_get_boolean(env, ok, &v));
+  return v;
+}
+
 /* Reads [names, texts] into a catalog; the strings are copied and freed by free_catalog. */
 static int read_catalog(napi_env env, napi_value names, napi_value texts, sx_catalog *c) {
   uint32_t n = 0, m = 0;
@@ -290,6 +304,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
     {"xpathCount", NULL, xpath_count, NULL, NULL, NULL, napi_enumerable, NULL},
     {"xpathNodeSet", NULL, xpath_nodeset, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"checkXPath", NULL, check_xpath, NULL, NULL, NULL, napi_enumerable, NULL},
     {"compileXslt", NULL, compile_xslt, NULL, NULL, NULL, napi_enumerable, NULL},
     {"compileXsd", NULL, compile_xsd, NULL, NULL, NULL, napi_enumerable, NULL},
     {"compileDtd", NULL, compile_dtd, NULL, NULL, NULL, napi_enumerable, NULL},

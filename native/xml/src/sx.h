@@ -73,6 +73,8 @@ void sx_buf_append(sx_buf *b, const char *data, size_t len);
 void sx_buf_free(sx_buf *b);
 
 /* The operations (xpath.c, xslt.c, validate.c). Each parses the body itself and frees it. */
+/* 1 when the expression compiles (prefixes are bound only when it runs), else 0. */
+int sx_xpath_check(const char *expr);
 long sx_xpath_count(const char *doc, size_t len, char *nsmap, const char *expr, unsigned long op_limit);
 int sx_xpath_nodeset(const char *doc, size_t len, char *nsmap, const char *expr, unsigned long op_limit, sx_buf *out);
 xsltStylesheetPtr sx_xslt_compile(const char *text, size_t len, const sx_catalog *catalog);

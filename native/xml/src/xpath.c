@@ -109,3 +109,13 @@ int sx_xpath_nodeset(const char *doc_text, size_t doc_len, char *nsmap, const ch
   xmlFreeDoc(doc);
   return rc;
 }
+
+int sx_xpath_check(const char *expr) {
+  xmlXPathCompExprPtr c = xmlXPathCompile((const xmlChar *)expr);
+  if (c == NULL) {
+    sx_err_set("XPath expression \"%.80s\" is not valid", expr);
+    return 0;
+  }
+  xmlXPathFreeCompExpr(c);
+  return 1;
+}
