@@ -13,12 +13,15 @@
 
 static _Thread_local char err_text[SX_ERR_MAX];
 static _Thread_local int err_set;
+/* The error is one of our refusals (a load or read that policy forbids), not a library's. */
+static _Thread_local int err_is_policy;
 /* libxslt prints compile errors in fragments through its generic callback. */
 static _Thread_local char generic_text[SX_ERR_MAX];
 static _Thread_local size_t generic_len;
 
 void sx_err_reset(void) {
   err_set = 0;
+  err_is_policy = 0;
   err_text[0] = '\0';
   generic_len = 0;
   generic_text[0] = '\0';
@@ -56,6 +59,17 @@ void sx_err_set(const char *fmt, ...) {
   err_set = 1;
 }
 
+void sx_err_policy(const char *fmt, ...) {
+  if (err_set) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err_text, sizeof err_text, fmt, ap);
+  va_end(ap);
+  tidy(err_text);
+  err_set = 1;
+  err_is_policy = 1;
+}
+
 void sx_err_from_xml(const xmlError *e) {
   if (e == NULL || e->code == XML_ERR_OK) return;
   const char *msg = e->message != NULL ? e->message : "error";
@@ -66,10 +80,31 @@ void sx_err_from_xml(const xmlError *e) {
 void sx_err_take_generic(void) {
   if (generic_len == 0) return;
   tidy(generic_text);
-  /* libxslt names the file; memory documents have none. */
-  char *noise = strstr(generic_text, "file (null) ");
-  if (noise != NULL) memmove(noise, noise + 12, strlen(noise + 12) + 1);
-  sx_err_set("%s", generic_text);
+  /* libxslt names the file: the main stylesheet's name is ours, not the user's. */
+  static const char main_file[] = "file " SX_STYLESHEET_URL " ";
+  char *noise = strstr(generic_text, main_file);
+  if (noise != NULL) memmove(noise, noise + sizeof main_file - 1, strlen(noise + sizeof main_file - 1) + 1);
+  /* A refusal of ours says it best; libxslt's report adds where. */
+  const char *line = strstr(generic_text, "line ");
+  if (err_set && err_is_policy) {
+    if (line != NULL && strncmp(err_text, "line ", 5) != 0) {
+      char earlier[SX_ERR_MAX];
+      snprintf(earlier, sizeof earlier, "%s", err_text);
+      int n = (int)strcspn(line, " ");
+      n += (int)strcspn(line + n + 1, " ") + 1;
+      snprintf(err_text, sizeof err_text, "%.*s: %s", n, line, earlier);
+    }
+    return;
+  }
+  /* libxslt's own report says where (line, element); an XPath error before it only says what. */
+  if (err_set && strstr(generic_text, err_text) == NULL) {
+    char earlier[SX_ERR_MAX];
+    snprintf(earlier, sizeof earlier, "%s", err_text);
+    err_set = 0;
+    sx_err_set("%s (%s)", generic_text, earlier);
+  } else {
+    sx_err_set("%s", generic_text);
+  }
 }
 
 static void capture_structured(void *ctx, xmlErrorPtr e) {

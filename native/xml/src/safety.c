@@ -49,8 +49,8 @@ static xmlParserInputPtr load_entity(const char *url, const char *id, xmlParserC
     return stream;
   }
   const char *what = url != NULL ? url : id != NULL ? id : "(unnamed)";
-  if (active_catalog != NULL) sx_err_set("\"%s\" is not a file of the configuration (extra_files/); nothing else may be loaded", what);
-  else sx_err_set("loading \"%s\" is not allowed: no file or network access from XML", what);
+  if (active_catalog != NULL) sx_err_policy("\"%s\" is not a file of the configuration (extra_files/); nothing else may be loaded", what);
+  else sx_err_policy("loading \"%s\" is not allowed: no file or network access from XML", what);
   return NULL;
 }
 
@@ -58,14 +58,16 @@ static xmlParserInputPtr load_entity(const char *url, const char *id, xmlParserC
 static int check_read(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt, const char *value) {
   (void)sec;
   if (ctxt == NULL && catalog_find(value) != NULL) return 1;
-  sx_err_set("the stylesheet may not read \"%s\": no file or network access (document() is refused)", value != NULL ? value : "");
+  const char *what = value != NULL ? value : "";
+  if (ctxt != NULL) sx_err_policy("document(\"%s\") is refused: no file or network access while transforming", what);
+  else sx_err_policy("the stylesheet may not include or import \"%s\": only files of extra_files/ may be", what);
   return 0;
 }
 
 static int check_deny(xsltSecurityPrefsPtr sec, xsltTransformContextPtr ctxt, const char *value) {
   (void)sec;
   (void)ctxt;
-  sx_err_set("the stylesheet may not write or reach \"%s\": no file or network access", value != NULL ? value : "");
+  sx_err_policy("the stylesheet may not write or reach \"%s\": no file or network access", value != NULL ? value : "");
   return 0;
 }
 

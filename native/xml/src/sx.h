@@ -18,6 +18,9 @@
 /* Parse options for stylesheets and DTD-free configuration documents (trusted text, still no I/O). */
 #define SX_CONFIG_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOENT | XML_PARSE_NOCDATA | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
+/* The URL a stylesheet compiled from memory is given (errors then carry lines). */
+#define SX_STYLESHEET_URL "stylesheet"
+
 /* Result codes of the operations below. */
 #define SX_ERROR (-1)
 
@@ -48,6 +51,8 @@ void sx_catalog_deactivate(void);
 /* The first error of the current call, as "line L: message" when the line is known. */
 void sx_err_reset(void);
 void sx_err_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, for a refusal of ours (it wins over the library's own report of it). */
+void sx_err_policy(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sx_err_from_xml(const xmlError *e);
 int sx_err_isset(void);
 const char *sx_err_text(void);

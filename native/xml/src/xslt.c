@@ -14,7 +14,8 @@ xsltStylesheetPtr sx_xslt_compile(const char *text, size_t len, const sx_catalog
     sx_err_set("stylesheet too large");
     return NULL;
   }
-  xmlDocPtr doc = xmlReadMemory(text, (int)len, NULL, NULL, SX_CONFIG_OPTIONS);
+  /* A URL makes libxslt report lines; includes resolve beside it, to catalog names. */
+  xmlDocPtr doc = xmlReadMemory(text, (int)len, SX_STYLESHEET_URL, NULL, SX_CONFIG_OPTIONS);
   if (doc == NULL) {
     sx_err_set("the stylesheet is not well-formed XML");
     return NULL;
