@@ -4,6 +4,7 @@
  * may name other catalog files and nothing else.
  * @module
  */
+import type { XmlSource } from './xml-jobs.ts'
 import type { XmlHandle, XmlSupport } from './xml-native.ts'
 
 export type XmlKind = 'xslt' | 'xsd' | 'dtd'
@@ -99,6 +100,12 @@ export class XmlCatalog {
   /** The compiled form of a catalog file or of inline text. */
   get(kind: XmlKind, nameOrText: string): XmlCompiled {
     return isInlineXml(nameOrText) ? this.inline(kind, nameOrText) : this.named(kind, nameOrText)
+  }
+
+  /** What a worker needs to compile the same thing itself (handles stay on their thread). */
+  source(kind: XmlKind, nameOrText: string): XmlSource {
+    if (isInlineXml(nameOrText)) return { kind, text: nameOrText, names: [], texts: [] }
+    return { kind, text: this.#files.get(nameOrText)?.text ?? '', names: this.#names, texts: this.#texts }
   }
 
   named(kind: XmlKind, name: string): XmlCompiled {
