@@ -141,7 +141,7 @@ static napi_value check_xpath(napi_env env, napi_callback_info info) {
   return v;
 }
 
-/* Reads [names, texts] into a catalog; the strings are copied and freed by free_catalog. */
+/* Reads [names, texts] into a catalog (copies, freed by free_catalog); returns as read_text does. */
 static int read_catalog(napi_env env, napi_value names, napi_value texts, sx_catalog *c) {
   uint32_t n = 0, m = 0;
   if (napi_get_array_length(env, names, &n) != napi_ok || napi_get_array_length(env, texts, &m) != napi_ok || n != m) {
@@ -150,16 +150,24 @@ static int read_catalog(napi_env env, napi_value names, napi_value texts, sx_cat
   }
   c->entries = calloc(n == 0 ? 1 : n, sizeof(sx_entry));
   c->count = 0;
-  if (c->entries == NULL) return -1;
+  if (c->entries == NULL) {
+    sx_err_set("out of memory");
+    return 1;
+  }
   for (uint32_t i = 0; i < n; i++) {
     napi_value name, body;
     text tn = {0}, tb = {0};
-    if (napi_get_element(env, names, i, &name) != napi_ok || napi_get_element(env, texts, i, &body) != napi_ok) return -1;
-    if (read_text(env, name, 4096, "a catalog name", &tn) != 0) return -1;
-    if (read_text(env, body, (size_t)1 << 30, "a catalog file", &tb) != 0) {
-      free_text(&tn);
+    if (napi_get_element(env, names, i, &name) != napi_ok || napi_get_element(env, texts, i, &body) != napi_ok) {
+      napi_throw_error(env, NULL, "sluice-xml: cannot read the catalog");
       return -1;
     }
+    int r = read_text(env, name, 4096, "a catalog name", &tn);
+    if (r == 0) {
+      r = read_text(env, body, (size_t)1 << 30, "a catalog file", &tb);
+      if (r != 0) free_text(&tn);
+    }
+    /* 1: too large (the error is set, the call fails with it); -1: a JS exception is pending. */
+    if (r != 0) return r;
     c->entries[c->count++] = (sx_entry){tn.data, tb.data, tb.len};
   }
   return 0;
