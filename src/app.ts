@@ -10,7 +10,7 @@ import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
-import { ListenerSet, OwnedReads, adoptWithOwnedReads, type BoundAddress } from './net/index.ts'
+import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
@@ -159,6 +159,7 @@ export class App {
     if (!built.ok) return built
     const next = built.value
     const previous = this.#snapshot
+    const listenersBefore = previous === null ? null : this.listeners()
     this.#snapshot = next
     const bound = await this.#listeners.apply(next)
     if (!bound.ok) {
@@ -170,7 +171,15 @@ export class App {
     this.#retainStatuses(next)
     for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
+    if (listenersBefore !== null) this.#logListenerChanges(listenersBefore)
     return ok(next)
+  }
+
+  /** After a change (not at start, which prints its own list): which listeners opened or closed. */
+  #logListenerChanges(before: readonly ListenerLabel[]): void {
+    const { opened, closed } = listenerChanges(before, this.listeners())
+    for (const l of opened) this.#deps.logger.info(`listening: virtual server "${l.virtualServer}" on ${l.url}`, { listener: 'opened', ...l })
+    for (const l of closed) this.#deps.logger.info(`stopped listening: virtual server "${l.virtualServer}" on ${l.url}`, { listener: 'closed', ...l })
   }
 
   #retainStatuses(snapshot: Snapshot): void {
@@ -273,6 +282,11 @@ export class App {
 
   bound(): BoundAddress[] {
     return this.#listeners.bound()
+  }
+
+  /** Every bound address as a URL with its scheme (`https://`, `tcp://`, `udp://`, ...). */
+  listeners(): ListenerLabel[] {
+    return this.bound().map((b) => ({ url: listenerUrl(b, this.#snapshot?.virtualServers.get(b.virtualServer)), virtualServer: b.virtualServer }))
   }
 
   /** Open client connections across all virtual servers. */

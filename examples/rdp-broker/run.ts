@@ -3,7 +3,7 @@
  * directory service (127.0.0.1:8500, as the rule expects) and Sluice with this example's
  * configuration, its RDP virtual server on `--port` (default 3389).
  *
- *   node examples/rdp-broker/run.ts [--port 3389] [--demo]
+ *   npx node examples/rdp-broker/run.ts [--port 3389] [--demo]
  *
  * With `--demo` it connects as alice, bob, carol and mallory (unknown) twice each, prints where
  * every connection landed, and stops; otherwise it runs until Ctrl-C.
@@ -57,11 +57,12 @@ async function main(): Promise<void> {
   vs.properties.basic.port = port
   await writeFile(vsFile, JSON.stringify(vs, null, 2))
   const sluice = spawn(process.execPath, [join(repo, 'src', 'cli', 'main.ts'), 'start', '--config', configDir, '--api', 'off'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
   })
+  // Sluice's process log (its banner included) is on standard error.
   await new Promise<void>((resolve, reject) => {
-    sluice.stdout.on('data', (c: Buffer) => {
-      process.stdout.write(c)
+    sluice.stderr.on('data', (c: Buffer) => {
+      process.stderr.write(c)
       if (c.toString().includes('press Ctrl-C')) resolve()
     })
     sluice.once('exit', (code) => {

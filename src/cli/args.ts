@@ -8,12 +8,15 @@ export interface ParsedArgs {
   readonly command: string
   readonly options: ReadonlyMap<string, string>
   readonly flags: ReadonlySet<string>
-  /** Words after the command (`user add NAME`). */
+  /** Words after the command (`user add NAME`, `help start`). */
   readonly positionals: readonly string[]
 }
 
 /** Options that take a value; everything else starting with `--` is a flag. */
-const VALUED = new Set(['config', 'log-level', 'drain-seconds', 'api', 'role'])
+const VALUED = new Set(['config', 'log-level', 'log-format', 'drain-seconds', 'api', 'role'])
+
+/** Commands that take words after their name (`user add NAME`, `help start`). */
+const WITH_WORDS = new Set(['user', 'help'])
 
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs, string> {
   let command = ''
@@ -34,9 +37,11 @@ export function parseArgs(argv: readonly string[]): Result<ParsedArgs, string> {
       }
     } else if (arg === '-h') {
       flags.add('help')
+    } else if (arg === '-V') {
+      flags.add('version')
     } else if (command === '') {
       command = arg
-    } else if (command === 'user') {
+    } else if (WITH_WORDS.has(command)) {
       positionals.push(arg)
     } else {
       return err(`unexpected argument "${arg}"`)

@@ -7,12 +7,13 @@ import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { App } from '../app.ts'
 import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, ensureFirstAdmin, parseApiAddress, sluiceStateDir } from '../api/index.ts'
-import { formatDiagnostic, type ValidConfig } from '../config/index.ts'
+import { describeConfigDiff, diffConfigs, formatDiagnostic, type ValidConfig } from '../config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
-import { ActionRunner } from '../events/index.ts'
+import { ActionRunner, keepEventsIn } from '../events/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
-import { reportLines } from './check.ts'
+import { logReport } from './check.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
+import { serviceNotifier } from './service-notify.ts'
 import { ReloadQueue, watchConfigDir } from './watch.ts'
 
 export interface StartOptions {
@@ -78,32 +79,32 @@ const KEEP_ALIVE_MS = 3_600_000
  * Says which virtual servers are disabled, and plainly when nothing listens for traffic, so a
  * start with every virtual server disabled is not mistaken for a working one.
  */
-function listenerNotes(config: ValidConfig, boundCount: number): string[] {
+function listenerNotes(config: ValidConfig, boundCount: number): (readonly ['info' | 'warn', string])[] {
   const disabled = [...config.virtualServers].filter(([, vs]) => !vs.basic.enabled).map(([name]) => `"${name}"`)
   const which = disabled.length === 0 ? '' : `disabled virtual server${disabled.length === 1 ? '' : 's'}: ${disabled.join(', ')}`
-  if (boundCount > 0) return which === '' ? [] : [which]
+  if (boundCount > 0) return which === '' ? [] : [['info', which]]
   const why = config.virtualServers.size === 0 ? 'the configuration has no virtual server' : `every virtual server is disabled (${which})`
-  return [`warning: no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]
+  return [['warn', `no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]]
 }
 
 export async function startCommand(opts: StartOptions): Promise<number> {
   const { logger, out } = opts
   const report = await diagnoseConfigDir(opts.configDir)
   if (report.config === null) {
-    for (const line of reportLines(report)) out(line)
-    out(`sluice: not starting: ${String(report.errors.length)} problem(s) in ${opts.configDir}`)
+    logReport(report, logger)
+    logger.error(`not starting: ${String(report.errors.length)} problem(s) in ${opts.configDir}`)
     return 1
   }
   const config = report.config
-  for (const line of reportLines(report)) out(line)
+  logReport(report, logger)
   const apiSettings = await readApiSettings(opts.configDir, opts.api)
   if (!apiSettings.ok) {
-    out(`sluice: not starting: ${apiSettings.error}`)
+    logger.error(`not starting: ${apiSettings.error}`)
     return 1
   }
   const apiAddress = apiSettings.value === null ? null : parseApiAddress(apiSettings.value.listen)
   if (apiAddress !== null && !apiAddress.ok) {
-    out(`sluice: not starting: --api: ${apiAddress.error}`)
+    logger.error(`not starting: --api: ${apiAddress.error}`)
     return 1
   }
   const demo: DemoNode[] = []
@@ -111,7 +112,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     try {
       for (const [name, port] of DEMO_NODES) demo.push(await startDemoNode(name, port))
     } catch (e: unknown) {
-      out(`sluice: cannot start the demo nodes on 127.0.0.1:9001-9003: ${errorMessage(e)}`)
+      logger.error(`cannot start the demo nodes on 127.0.0.1:9001-9003: ${errorMessage(e)}`)
       await Promise.all(demo.map((d) => d.close()))
       return 1
     }
@@ -122,10 +123,14 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     logger,
     programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
   })
+  // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
+  // built-in configuration, which lives among the program's files).
+  const closeEvents = opts.withDemoNodes ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
   const applied = await app.apply(config)
   if (!applied.ok) {
-    for (const d of applied.error) out(formatDiagnostic(d))
+    for (const d of applied.error) logger.error(formatDiagnostic(d))
     await app.stop(0)
+    await closeEvents()
     await Promise.all(demo.map((d) => d.close()))
     return 1
   }
@@ -140,7 +145,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   if (apiSettings.value !== null && apiAddress?.ok === true) {
     const { tls, isExplicit, hostNames } = apiSettings.value
     // The built-in configuration is read-only and lives in the source tree: no user is made there.
-    if (!opts.withDemoNodes) await announceFirstAdmin(opts.configDir, out)
+    if (!opts.withDemoNodes) await announceFirstAdmin(opts.configDir, logger)
     api = new ApiServer({
       app,
       configDir: opts.configDir,
@@ -156,13 +161,13 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     if (!started.ok) {
       api = null
       if (isExplicit) {
-        out(`sluice: not starting: API: ${started.error}`)
+        logger.error(`not starting: API: ${started.error}`)
         detachActions()
         await app.stop(0)
         await Promise.all(demo.map((d) => d.close()))
         return 1
       }
-      out(`warning: the REST API is not running: ${started.error}`)
+      logger.warn(`the REST API is not running: ${started.error}`)
     } else {
       const h = started.value.host.includes(':') ? `[${started.value.host}]` : started.value.host
       out(`REST API: ${tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}/api/tm/`)
@@ -170,27 +175,30 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
-  for (const b of app.bound()) {
-    const host = b.host.includes(':') ? `[${b.host}]` : b.host
-    out(`listening: virtual server "${b.virtualServer}" on http://${host}:${String(b.port)}/`)
-  }
-  for (const line of listenerNotes(config, app.bound().length)) out(line)
+  for (const l of app.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}`)
+  for (const [level, line] of listenerNotes(config, app.bound().length)) logger[level](line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
 
+  const notifier = serviceNotifier(process.env, logger, process.pid)
   const reloadNow = async (why: string) => {
     const next = await diagnoseConfigDir(opts.configDir)
     // An API change is written and applied before this runs (see reload), so it is found live.
     const current = app.snapshot?.config
-    if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) return
+    if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) {
+      if (why === 'SIGHUP') logger.info('SIGHUP: the configuration has not changed')
+      return
+    }
+    const changes = next.config !== null && current !== undefined ? `: ${describeConfigDiff(diffConfigs(current, next.config))}` : ''
     const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
     const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
     if (result.ok) {
+      notifier.status(`configuration version ${String(result.value.version)} applied (${why})`)
       app.events.emit({
         severity: next.warnings.length === 0 ? 'info' : 'warn',
         category: 'config',
         name: 'confok',
         objects: { directory: opts.configDir },
-        message: `configuration applied (version ${String(result.value.version)}, ${why})${warnings}`,
+        message: `configuration applied (version ${String(result.value.version)}, ${why})${changes}${warnings}`,
       })
       return
     }
@@ -221,6 +229,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     const stop = (signal: string) => {
       if (stopping) return
       stopping = true
+      notifier.stopping()
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
         watcher.close()
@@ -230,6 +239,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
         detachActions()
         await app.stop(opts.drainMs)
         await actions.idle()
+        await closeEvents()
         await Promise.all(demo.map((d) => d.close()))
         out('stopped')
         resolveExit(0)
@@ -243,18 +253,19 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     })
     // Only now: a script that stops Sluice as soon as it reads this line must find the handlers.
     out('press Ctrl-C to stop')
+    notifier.ready(`${String(app.bound().length)} listener(s), configuration version ${String(app.snapshot?.version ?? 0)}`)
   })
 }
 
 /** Creates the first API user of a configuration, if it has none, and prints its password once. */
-async function announceFirstAdmin(configDir: string, out: (line: string) => void): Promise<void> {
+async function announceFirstAdmin(configDir: string, logger: Logger): Promise<void> {
   const first = await ensureFirstAdmin(configDir)
   if (!first.ok) {
-    out(`warning: no API user could be created (${first.error}); the API serves statistics only until one exists (sluice user add)`)
+    logger.warn(`no API user could be created (${first.error}); the API serves statistics only until one exists (sluice user add)`)
     return
   }
   if (first.value === null) return
-  out(`REST API: created user "${first.value.user}" with password ${first.value.password}`)
-  out(`  This is shown only now. Only its hash is kept (${first.value.file});`)
-  out(`  to choose another: sluice user add ${first.value.user} --config ${configDir}`)
+  logger.info(`REST API: created user "${first.value.user}" with password ${first.value.password}`)
+  logger.info(`  This is shown only now. Only its hash is kept (${first.value.file});`)
+  logger.info(`  to choose another: sluice user add ${first.value.user} --config ${configDir}`)
 }

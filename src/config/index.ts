@@ -29,3 +29,8 @@ export {
   defaultValue,
 } from './schema/index.ts'
 export type * from './schema/index.ts'
+export { diffConfigs, describeConfigDiff } from './diff.ts'
+export type { ConfigDiff } from './diff.ts'
+export { keyProblemAt, MAX_KEY_FILE_BYTES } from './file-keys.ts'
+export { keySupport, typeSupport } from './support.ts'
+export type { Support, SupportLevel } from './support.ts'

@@ -28,7 +28,7 @@ export interface NotApplied {
 }
 
 // Keys that describe an object and never had an effect of their own, in vTM either.
-const DESCRIPTIVE_KEYS: ReadonlySet<string> = new Set(['note', 'built_in', 'factory', 'editable_keys', 'can_edit_ssl', 'can_use_ssl'])
+export const DESCRIPTIVE_KEYS: ReadonlySet<string> = new Set(['note', 'built_in', 'factory', 'editable_keys', 'can_edit_ssl', 'can_use_ssl'])
 
 /** Every accepted key that has no effect yet. Audited against what src/ reads. */
 export const NOT_APPLIED: readonly NotApplied[] = [

@@ -4,6 +4,7 @@
  */
 
 import { describeValue } from './diagnostic.ts'
+import { unknownKeyHint, unknownSectionHint } from './key-hint.ts'
 import { reservedNameReason } from './reserved-names.ts'
 import { defaultValue } from './schema/index.ts'
 import type { ObjectTypeSchema } from './schema/index.ts'
@@ -42,12 +43,11 @@ export function checkObjectDocument(type: ObjectTypeSchema, doc: unknown): Check
 /** Checks a properties object (sections of keys) against a type; never throws. */
 export function checkProperties(type: ObjectTypeSchema, given: Record<string, unknown>): CheckedObject {
   const problems: ValueProblem[] = []
-  const sectionNames = Object.keys(type.sections)
   for (const section of Object.keys(given)) {
     const reserved = reservedNameReason(section)
     if (reserved !== undefined) problems.push({ key: section, reason: `unknown section: ${reserved}` })
     else if (!Object.hasOwn(type.sections, section)) {
-      problems.push({ key: section, reason: `unknown section${suggest(section, sectionNames)}` })
+      problems.push({ key: section, reason: `unknown section${unknownSectionHint(type, section)}` })
     }
   }
   const properties: FilledProperties = {}
@@ -58,12 +58,11 @@ export function checkProperties(type: ObjectTypeSchema, given: Record<string, un
     else if (rawSection !== undefined) {
       problems.push({ key: section, reason: `must be an object of keys, got ${describeValue(rawSection)}` })
     }
-    const keyNames = Object.keys(keys)
     for (const key of Object.keys(values)) {
       const reserved = reservedNameReason(key)
       if (reserved !== undefined) problems.push({ key: `${section}.${key}`, reason: `unknown key: ${reserved}` })
       else if (!Object.hasOwn(keys, key)) {
-        problems.push({ key: `${section}.${key}`, reason: `unknown key${suggest(key, keyNames)}` })
+        problems.push({ key: `${section}.${key}`, reason: `unknown key${unknownKeyHint(type, section, key)}` })
       }
     }
     const filled: Record<string, unknown> = {}
@@ -86,31 +85,4 @@ export function checkProperties(type: ObjectTypeSchema, given: Record<string, un
 
 function copyDefault(value: unknown): unknown {
   return Array.isArray(value) ? [...(value as unknown[])] : value
-}
-
-/** `; did you mean "x"?` when a known name is within two edits, else nothing. */
-function suggest(name: string, known: readonly string[]): string {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const candidate of known) {
-    const d = editDistance(name, candidate)
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best === undefined ? '' : `; did you mean "${best}"?`
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost)
-    }
-    prev = cur
-  }
-  return prev[b.length] ?? 0
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { ok, err } from '../core/index.ts'
 import type { Result } from '../core/index.ts'
 import { crossCheck } from './cross-check.ts'
+import { readFileKeys } from './file-keys.ts'
 import type { PlacedObject } from './cross-check.ts'
 import type { Diagnostic } from './diagnostic.ts'
 import { parseConfigText } from './parse-file.ts'
@@ -109,7 +110,7 @@ export function validateConfigAll(raw: RawConfig): ConfigValidation {
         continue
       }
       const checked = checkObjectDocument(type, parsed.value)
-      for (const p of checked.problems) {
+      for (const p of [...checked.problems, ...readFileKeys(uri, checked.properties, raw.dir)]) {
         problems.push({ ...where(first.file), objectType: uri, objectName, ...(p.key === '' ? {} : { key: p.key }), reason: p.reason })
       }
       objects.get(uri)?.set(name, { properties: checked.properties, file: first.file })

@@ -31,9 +31,10 @@ export class EventLog {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')
     const line = `event ${event.category}/${event.name} [${event.severity}] ${objects}: ${event.message}`
-    if (event.severity === 'info') this.#logger.info(line)
-    else if (event.severity === 'warn') this.#logger.warn(line)
-    else this.#logger.error(line)
+    const fields = { event: `${event.category}/${event.name}`, severity: event.severity, objects: event.objects, event_id: event.id }
+    if (event.severity === 'info') this.#logger.info(line, fields)
+    else if (event.severity === 'warn') this.#logger.warn(line, fields)
+    else this.#logger.error(line, fields)
     for (const listener of this.#listeners) {
       queueMicrotask(() => {
         try {
@@ -43,6 +44,23 @@ export class EventLog {
         }
       })
     }
+  }
+
+  /** How many events are kept in memory. */
+  get capacity(): number {
+    return this.#capacity
+  }
+
+  /**
+   * Puts events of an earlier run (oldest first) before the ones of this run, and numbers new
+   * events after them, so ids stay unique across restarts. They are not logged or sent again.
+   */
+  restore(earlier: readonly SluiceEvent[]): void {
+    const lastId = earlier.reduce((max, e) => Math.max(max, e.id), 0)
+    const renumbered = this.#events.map((e) => Object.freeze({ ...e, id: e.id + lastId }))
+    this.#events.splice(0, this.#events.length, ...earlier.map((e) => Object.freeze({ ...e })), ...renumbered)
+    if (this.#events.length > this.#capacity) this.#events.splice(0, this.#events.length - this.#capacity)
+    this.#nextId = Math.max(this.#nextId + lastId, lastId + 1)
   }
 
   /** Recent events, oldest first, optionally only those after `afterId`. */

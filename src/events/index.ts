@@ -8,3 +8,4 @@ export type { ActionRunnerDeps, ActionOutcome, ConfigObjects } from './actions.t
 export { eventDocument, syslogMessage } from './actions-deliver.ts'
 export type { ActionProperties } from './actions-deliver.ts'
 export { actionPathProblems } from './action-paths.ts'
+export { EventFile, keepEventsIn, DEFAULT_EVENT_FILE_BYTES } from './event-file.ts'

@@ -32,6 +32,8 @@ export class NodeConnection implements IdleConnection {
    * stream bookkeeping (see read-buffer.ts).
    */
   readonly #reads = new ReadBuffer()
+  /** When the connection was opened (monotonic ms), for the node's connect-time histogram. */
+  readonly #openedMs = performance.now()
 
   constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
     this.status = status
@@ -96,6 +98,7 @@ export class NodeConnection implements IdleConnection {
 
   #connected(): void {
     this.isConnected = true
+    this.status.recordConnectTime(performance.now() - this.#openedMs)
     this.owner?.onNodeConnect(this)
   }
 

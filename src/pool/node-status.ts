@@ -3,6 +3,7 @@
  * so health, connection counts and idle connections survive configuration changes.
  * @module
  */
+import { CONNECT_TIME_BUCKETS_MS, Histogram, RESPONSE_TIME_BUCKETS_MS } from '../core/index.ts'
 
 /** A pooled connection to a node, waiting for its next transaction. */
 export interface IdleConnection {
@@ -80,7 +81,16 @@ export class NodeStatus {
   responseTimeMinMs = 0
   responseTimeMaxMs = 0
 
+  /** Response and connect times for Prometheus histograms. */
+  readonly responseTimes = new Histogram(RESPONSE_TIME_BUCKETS_MS)
+  readonly connectTimes = new Histogram(CONNECT_TIME_BUCKETS_MS)
+
+  recordConnectTime(ms: number): void {
+    this.connectTimes.record(ms)
+  }
+
   recordResponseTime(ms: number): void {
+    this.responseTimes.record(ms)
     if (this.responseTimeMinMs === 0 || ms < this.responseTimeMinMs) this.responseTimeMinMs = ms
     if (ms > this.responseTimeMaxMs) this.responseTimeMaxMs = ms
     this.responseTimeMs =

@@ -234,7 +234,8 @@ test('a defect in a library function becomes an aborted outcome, sync or async',
   assert.deepEqual(a, { kind: 'aborted', rule: 'a', reason: 'error', line: 2, message: 'internal error: boom' })
   const b = await runRule(set.value.rules.get('b')!, env)
   assert.deepEqual(b, { kind: 'aborted', rule: 'b', reason: 'error', line: 1, message: 'test.reject failed: nope' })
-  assert.deepEqual(services.logs, ['info: a', 'error: rule a: line 2: internal error: boom; rule aborted', 'error: rule b: line 1: test.reject failed: nope; rule aborted'])
+  assert.deepEqual(services.logs, ['info: a'], 'an abort is one event, not also a log line')
+  assert.deepEqual(services.events, ['rules_ruleabort: rule a: line 2: internal error: boom; rule aborted', 'rules_ruleabort: rule b: line 1: test.reject failed: nope; rule aborted'])
 })
 
 test('runRules continues after a suspended rule and stops at a final decision', async () => {

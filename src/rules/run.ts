@@ -48,9 +48,9 @@ function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): Run
   if (s.halt === HALT_ABORT) {
     const o: RunOutcome = { kind: 'aborted', rule: rule.name, reason: s.abortReason, line: s.errorLine, message: s.errorMessage }
     env.decision.noteAborted(rule.name)
+    // One event names the rule once; a log.error line beside it would say the same again.
     const text = `rule ${rule.name}: line ${s.errorLine}: ${s.errorMessage}; rule aborted`
     try {
-      env.services.log('error', rule.name, text)
       env.services.emitEvent('rules_ruleabort', text)
     } catch {
       // Reporting must not turn an aborted rule into a crash; the outcome still says what happened.

@@ -75,10 +75,7 @@ export function createRuleServices(host: RuleHost, pools: ReadonlyMap<string, Po
     clock: host.clock,
     random: host.random,
     log(level, rule, message) {
-      const text = `rule ${rule}: ${message}`
-      if (level === 'info') host.logger.info(text)
-      else if (level === 'warn') host.logger.warn(text)
-      else host.logger.error(text)
+      // The event log writes the process-log line, naming the rule once (rule=NAME).
       const e = LOG_EVENT[level]
       host.events({ severity: e.severity, category: 'rules', name: e.name, objects: { rule }, message })
     },

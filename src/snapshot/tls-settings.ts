@@ -8,7 +8,7 @@ import { constants } from 'node:crypto'
 import type { SecureVersion } from 'node:tls'
 import { errorMessage } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { getObjects } from '../config/index.ts'
+import { getObjects, keyProblemAt } from '../config/index.ts'
 import {
   TlsTerminator,
   isValidHostPattern,
@@ -44,7 +44,7 @@ export class TlsCatalog {
     const parsed = parseServerKey(name, props.basic.public, props.basic.private)
     let cert: ServerCertificate | null = null
     if (parsed.ok) cert = parsed.value
-    else this.#problems.push({ objectType: 'ssl/server_keys', objectName: name, key: parsed.error.key, reason: parsed.error.reason })
+    else this.#problems.push({ objectType: 'ssl/server_keys', objectName: name, ...keyProblemAt('ssl/server_keys', parsed.error, props, this.#config.dir) })
     this.#certs.set(name, cert)
     return cert
   }

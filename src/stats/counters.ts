@@ -3,6 +3,7 @@
  * objects, keyed by stable names so they survive configuration changes.
  * @module
  */
+import { Histogram, RESPONSE_TIME_BUCKETS_MS } from '../core/index.ts'
 
 /** Per virtual server (vTM statistics `virtual_servers/<name>`). */
 export class VirtualServerCounters {
@@ -27,6 +28,8 @@ export class VirtualServerCounters {
   responseTimeMinMs = 0
   responseTimeMaxMs = 0
   responseTimeTotalMs = 0
+  /** The same response times, by bucket, for Prometheus. */
+  readonly responseTimes = new Histogram(RESPONSE_TIME_BUCKETS_MS)
 
   constructor(name: string) {
     this.name = name
@@ -44,6 +47,7 @@ export class VirtualServerCounters {
     if (this.totalRequests === 1 || durationMs < this.responseTimeMinMs) this.responseTimeMinMs = durationMs
     if (durationMs > this.responseTimeMaxMs) this.responseTimeMaxMs = durationMs
     this.responseTimeTotalMs += durationMs
+    this.responseTimes.record(durationMs)
   }
 
   connectionOpened(): void {

@@ -3,12 +3,13 @@
  * Names follow `sluice_<subsystem>_<what>_<unit>`; every name is declared in METRICS below.
  * @module
  */
+import type { Histogram } from '../core/index.ts'
 import {
   nodeHealth,
   type StatisticsSource,
 } from './statistics.ts'
 
-type MetricType = 'counter' | 'gauge' | 'summary'
+type MetricType = 'counter' | 'gauge' | 'histogram'
 
 /** Every metric Sluice exports: name, type and help text. */
 export const METRICS = {
@@ -22,7 +23,7 @@ export const METRICS = {
   sluice_virtual_server_sent_bytes_total: ['counter', 'Bytes sent to clients.'],
   sluice_virtual_server_connection_errors_total: ['counter', 'Responses Sluice generated because a transaction failed.'],
   sluice_virtual_server_linger_timeouts_total: ['counter', 'Connections Sluice ended and closed by force because the client did not close in time.'],
-  sluice_virtual_server_response_time_seconds: ['summary', 'Response times (sum and count).'],
+  sluice_virtual_server_response_time_seconds: ['histogram', 'Response times, from the request to the end of the response.'],
   sluice_virtual_server_response_time_min_seconds: ['gauge', 'Shortest response time.'],
   sluice_virtual_server_response_time_max_seconds: ['gauge', 'Longest response time.'],
   sluice_pool_nodes: ['gauge', 'Nodes configured in the pool.'],
@@ -37,6 +38,8 @@ export const METRICS = {
   sluice_pool_node_sent_bytes_total: ['counter', 'Bytes sent to the node.'],
   sluice_pool_node_received_bytes_total: ['counter', 'Bytes received from the node.'],
   sluice_pool_node_response_time_seconds: ['gauge', 'Moving average of the node\'s response time.'],
+  sluice_pool_node_response_duration_seconds: ['histogram', 'The node\'s response times, from sending the request to its complete response.'],
+  sluice_pool_node_connect_duration_seconds: ['histogram', 'Times to open a connection to the node (with the TLS handshake when the pool encrypts).'],
 } as const satisfies Record<string, readonly [MetricType, string]>
 
 type MetricName = keyof typeof METRICS
@@ -53,6 +56,16 @@ export function renderPrometheus(source: StatisticsSource): string {
     const text = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')
     list.push(`${name}${suffix}${text === '' ? '' : `{${text}}`} ${formatNumber(value)}`)
   }
+  // `_bucket` per bound (cumulative, `le` in seconds), then `_sum` (seconds) and `_count`.
+  const addHistogram = (name: MetricName, labels: Readonly<Record<string, string>>, h: Histogram) => {
+    const cumulative = h.cumulative()
+    for (const [i, n] of cumulative.entries()) {
+      const bound = h.boundsMs[i]
+      add(name, { ...labels, le: bound === undefined ? '+Inf' : String(bound / 1000) }, n, '_bucket')
+    }
+    add(name, labels, h.sumMs / 1000, '_sum')
+    add(name, labels, h.count, '_count')
+  }
   add('sluice_uptime_seconds', {}, Math.max(0, (source.nowMs - source.registry.startedWallMs) / 1000))
   for (const c of source.registry.virtualServers()) {
     const l = { virtual_server: c.name }
@@ -66,8 +79,7 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_virtual_server_sent_bytes_total', l, c.bytesOut)
     add('sluice_virtual_server_connection_errors_total', l, c.connectionErrors)
     add('sluice_virtual_server_linger_timeouts_total', l, c.lingerTimeouts)
-    add('sluice_virtual_server_response_time_seconds', l, c.responseTimeTotalMs / 1000, '_sum')
-    add('sluice_virtual_server_response_time_seconds', l, c.totalRequests, '_count')
+    addHistogram('sluice_virtual_server_response_time_seconds', l, c.responseTimes)
     add('sluice_virtual_server_response_time_min_seconds', l, c.responseTimeMinMs / 1000)
     add('sluice_virtual_server_response_time_max_seconds', l, c.responseTimeMaxMs / 1000)
   }
@@ -87,6 +99,8 @@ export function renderPrometheus(source: StatisticsSource): string {
       add('sluice_pool_node_sent_bytes_total', nl, n.status.bytesToNode)
       add('sluice_pool_node_received_bytes_total', nl, n.status.bytesFromNode)
       add('sluice_pool_node_response_time_seconds', nl, n.status.responseTimeMs / 1000)
+      addHistogram('sluice_pool_node_response_duration_seconds', nl, n.status.responseTimes)
+      addHistogram('sluice_pool_node_connect_duration_seconds', nl, n.status.connectTimes)
     }
   }
   const out: string[] = []

@@ -4,6 +4,7 @@
  * snapshot's pools. Reading allocates; counting (on the data plane) does not.
  * @module
  */
+import type { Histogram } from '../core/index.ts'
 import type { StatsRegistry, VirtualServerCounters } from './counters.ts'
 
 /** What statistics read from a pool's node (structurally the pool module's PoolNode). */
@@ -22,6 +23,8 @@ export interface StatsNodeView {
     readonly responseTimeMinMs: number
     readonly responseTimeMaxMs: number
     readonly idle: readonly unknown[]
+    readonly responseTimes: Histogram
+    readonly connectTimes: Histogram
   }
 }
 
@@ -53,6 +56,14 @@ export interface StatisticsSource {
 /** A flat set of named values, as vTM returns them under `statistics`. */
 export type StatValues = Readonly<Record<string, number | string>>
 
+/**
+ * A time in milliseconds as statistics show it: to the hundredth of a millisecond (10 µs), which
+ * keeps sub-millisecond local answers visible without the clock's meaningless last digits.
+ */
+function ms(value: number): number {
+  return Math.round(value * 100) / 100
+}
+
 /** vTM node health words. */
 export function nodeHealth(node: StatsNodeView): 'alive' | 'dead' {
   return node.status.isAlive && !node.status.isPassiveFailed ? 'alive' : 'dead'
@@ -77,9 +88,9 @@ export function virtualServerStatistics(c: VirtualServerCounters): StatValues {
     http_server5xx: c.http5xx,
     connection_errors: c.connectionErrors,
     linger_timed_out: c.lingerTimeouts,
-    response_min: c.responseTimeMinMs,
-    response_mean: c.totalRequests === 0 ? 0 : c.responseTimeTotalMs / c.totalRequests,
-    response_max: c.responseTimeMaxMs,
+    response_min: ms(c.responseTimeMinMs),
+    response_mean: ms(c.totalRequests === 0 ? 0 : c.responseTimeTotalMs / c.totalRequests),
+    response_max: ms(c.responseTimeMaxMs),
   }
 }
 
@@ -108,9 +119,9 @@ export function poolStatistics(pool: StatsPoolView): StatValues {
     total_queued: r.totalQueued,
     queue_timeouts: r.queueTimeouts,
     queue_full: r.queueFull,
-    min_queue_time: r.minQueueMs,
-    mean_queue_time: r.totalQueued === 0 ? 0 : r.totalQueueMs / r.totalQueued,
-    max_queue_time: r.maxQueueMs,
+    min_queue_time: ms(r.minQueueMs),
+    mean_queue_time: ms(r.totalQueued === 0 ? 0 : r.totalQueueMs / r.totalQueued),
+    max_queue_time: ms(r.maxQueueMs),
     disabled,
     draining,
     nodes: pool.nodes.length,
@@ -132,9 +143,9 @@ export function perPoolNodeStatistics(node: StatsNodeView): StatValues {
     failures: s.failures,
     idle_conns: s.idle.length,
     pooled_conn: s.idle.length,
-    response_min: s.responseTimeMinMs,
-    response_mean: s.responseTimeMs,
-    response_max: s.responseTimeMaxMs,
+    response_min: ms(s.responseTimeMinMs),
+    response_mean: ms(s.responseTimeMs),
+    response_max: ms(s.responseTimeMaxMs),
     state: nodeHealth(node),
     node_state: node.config.state,
     total_conn: s.requests,

@@ -83,6 +83,7 @@ export class StreamDialer implements QueueWaiter {
     this.#attempts++
     this.#node = node
     pool.acquire(node)
+    const openedMs = this.#clock.monoMs()
     const socket = connect({ host: node.status.host, port: node.status.port, allowHalfOpen: true, noDelay: !pool.settings.nagle })
     this.#socket = socket
     const connectTimeoutMs = pool.settings.maxConnectTimeMs
@@ -108,6 +109,7 @@ export class StreamDialer implements QueueWaiter {
         socket.destroy()
         return
       }
+      node.status.recordConnectTime(this.#clock.monoMs() - openedMs)
       pool.noteConnectSuccess(node)
       session?.record(node)
       this.#owner.onConnected(socket)

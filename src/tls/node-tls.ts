@@ -8,7 +8,7 @@ import { isIP } from 'node:net'
 import { checkServerIdentity, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls'
 import { errorMessage } from '../core/index.ts'
 import type { Diagnostic, PoolProperties, ValidConfig } from '../config/index.ts'
-import { getObjects } from '../config/index.ts'
+import { getObjects, keyProblemAt } from '../config/index.ts'
 import { parseCaBundle, parseServerKey } from './certificate.ts'
 
 export interface NodeTlsSettings {
@@ -45,7 +45,8 @@ export function buildNodeTls(pool: string, props: PoolProperties, config: ValidC
         cert = parsed.value.certPem
         key = parsed.value.keyPem
       } else {
-        problem('ssl.ssl_fixed_client_certificate', `ssl/client_keys/${fixed}: ${parsed.error.key}: ${parsed.error.reason}`)
+        const at = keyProblemAt('ssl/client_keys', parsed.error, entry, config.dir)
+        problem('ssl.ssl_fixed_client_certificate', `ssl/client_keys/${fixed}: ${at.key}: ${at.reason}`)
       }
     }
   }

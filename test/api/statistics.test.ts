@@ -4,21 +4,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startHttpNode } from '../helpers/nodes.ts'
+import { samples } from '../helpers/prometheus.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { pick, startApi } from './harness.ts'
 
 const S = '/api/tm/8.3/status/local_tm'
 
-/** `name{labels} value` lines of an exposition, by name and labels. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>()
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue
-    const at = line.lastIndexOf(' ')
-    out.set(line.slice(0, at), Number(line.slice(at + 1)))
-  }
-  return out
-}
 
 test('statistics and metrics count exactly the traffic sent', async (t) => {
   const node = await startHttpNode(t, 'n1', (req, res) => {
@@ -79,8 +70,8 @@ test('statistics and metrics count exactly the traffic sent', async (t) => {
   assert.equal(m.get(`sluice_pool_node_up{pool="web",node="${node.address}"}`), 1)
   assert.equal(m.get('sluice_pool_node_state{pool="web",node="127.0.0.1:1",state="disabled"}'), 1)
   assert.equal(m.get('sluice_pool_nodes{pool="web"}'), 2)
-  assert.match(metrics.text, /# TYPE sluice_virtual_server_response_time_seconds summary/)
-  for (const name of new Set([...m.keys()].map((k) => k.replace(/\{.*$/, '').replace(/_(sum|count)$/, '')))) {
+  assert.match(metrics.text, /# TYPE sluice_virtual_server_response_time_seconds histogram/)
+  for (const name of new Set([...m.keys()].map((k) => k.replace(/\{.*$/, '').replace(/_(sum|count|bucket)$/, '')))) {
     assert.match(metrics.text, new RegExp(`# TYPE ${name} `), `${name} is declared`)
     assert.match(name, /^sluice_[a-z_]+$/)
   }

@@ -19,8 +19,9 @@ export interface RunningSluice {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-export function startSluice(args: readonly string[]): RunningSluice {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+/** Starts `sluice ARGS`, with `env` added to this process's environment. */
+export function startSluice(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningSluice {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let out = ''
   const waiters: { re: RegExp; resolve: (line: string) => void }[] = []
   const onText = (chunk: Buffer) => {

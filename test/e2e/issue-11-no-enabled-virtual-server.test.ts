@@ -28,7 +28,7 @@ for (const api of ['off', '127.0.0.1:0']) {
     const sluice = startSluice(['start', '--config', dir, '--api', api])
     t.after(() => sluice.stop('SIGKILL'))
     await sluice.waitFor(/press Ctrl-C/)
-    assert.match(sluice.output(), /warning: no virtual server is listening: every virtual server is disabled \(disabled virtual servers: "other", "web"\)/)
+    assert.match(sluice.output(), /WARN no virtual server is listening: every virtual server is disabled \(disabled virtual servers: "other", "web"\)/)
     await sleep(300)
     assert.equal(sluice.child.exitCode, null, `still running; output:\n${sluice.output()}`)
 

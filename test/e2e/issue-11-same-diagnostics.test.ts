@@ -10,9 +10,12 @@ import { freePort, runSluice, startSluice } from './cli-harness.ts'
 
 const RULE = 'http.getheadernames();\npool.use("p");\n'
 
-/** The warning lines of a command's output (a rule warning spans three lines: text, source, caret). */
+/**
+ * The warning lines of a command's output (a rule warning spans three lines: text, source, caret),
+ * without the timestamp and level of start's process log.
+ */
 function warningLines(output: string): string[] {
-  return output.split('\n').filter((l) => l.includes('warning: ')).sort()
+  return output.split('\n').filter((l) => l.includes('warning: ')).map((l) => l.replace(/^\S+ WARN /, '')).sort()
 }
 
 test('check, start and the API give the same warnings for the same configuration', async (t) => {

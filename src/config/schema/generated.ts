@@ -452,7 +452,9 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
     basic: {
       note: { type: 'string' },
       private: { type: 'string' },
+      private_file: { type: 'string', sluiceOnly: true },
       public: { type: 'string' },
+      public_file: { type: 'string', sluiceOnly: true },
       request: { type: 'string' },
     },
   } },
@@ -460,7 +462,9 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
     basic: {
       note: { type: 'string' },
       private: { type: 'string' },
+      private_file: { type: 'string', sluiceOnly: true },
       public: { type: 'string' },
+      public_file: { type: 'string', sluiceOnly: true },
       request: { type: 'string' },
     },
   } },
@@ -1605,7 +1609,9 @@ export interface SslClientKeyProperties {
   readonly basic: {
     readonly note: string
     readonly private: string
+    readonly private_file: string
     readonly public: string
+    readonly public_file: string
     readonly request: string
   }
 }
@@ -1615,7 +1621,9 @@ export interface SslServerKeyProperties {
   readonly basic: {
     readonly note: string
     readonly private: string
+    readonly private_file: string
     readonly public: string
+    readonly public_file: string
     readonly request: string
   }
 }

@@ -77,7 +77,7 @@ test('rule lists are the Sluice rule-list type', () => {
   }
 })
 
-test('the committed generated.ts matches the generator output', { skip: !existsSync(SPEC) }, async (t) => {
+test('the committed generated.ts and descriptions.ts match the generator output', { skip: !existsSync(SPEC) }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-gen-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   const out = join(dir, 'generated.ts')
@@ -87,7 +87,9 @@ test('the committed generated.ts matches the generator output', { skip: !existsS
       else reject(new Error('the generator failed', { cause: e }))
     })
   })
-  const fresh = await readFile(out, 'utf8')
-  const committed = await readFile(join(ROOT, 'src', 'config', 'schema', 'generated.ts'), 'utf8')
-  assert.equal(fresh, committed)
+  for (const file of ['generated.ts', 'descriptions.ts']) {
+    const fresh = await readFile(join(dir, file), 'utf8')
+    const committed = await readFile(join(ROOT, 'src', 'config', 'schema', file), 'utf8')
+    assert.equal(fresh, committed, file)
+  }
 })

@@ -47,7 +47,7 @@ function deserialize(s: RunState, text: string): Value {
   try {
     return fromJson(JSON.parse(utf8Text(text)) as unknown, 0)
   } catch (e: unknown) {
-    s.services.log('warn', s.ruleName, `rule ${s.ruleName}: line ${s.line}: json.deserialize: ${e instanceof Error ? e.message : String(e)}`)
+    s.services.log('warn', s.ruleName, `line ${s.line}: json.deserialize: ${e instanceof Error ? e.message : String(e)}`)
     return new Map()
   }
 }

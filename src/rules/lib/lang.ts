@@ -36,14 +36,14 @@ export const langModule: LibraryModule = {
       fn: (s, a) => {
         if (truthy(arg(a, 0))) return 1
         const msg = a.length > 1 ? str(a, 1) : 'assertion failed'
-        s.services.log('warn', s.ruleName, `rule ${s.ruleName}: line ${s.line}: ${msg}`)
+        s.services.log('warn', s.ruleName, `line ${s.line}: ${msg}`)
         return s.fail(`assertion failed: ${msg}`, 'assert')
       },
     },
     'lang.warn': {
       min: 1, max: 1,
       fn: (s, a) => {
-        s.services.log('warn', s.ruleName, `rule ${s.ruleName}: line ${s.line}: ${str(a, 0)}`)
+        s.services.log('warn', s.ruleName, `line ${s.line}: ${str(a, 0)}`)
         return ''
       },
     },

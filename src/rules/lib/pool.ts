@@ -20,12 +20,12 @@ function choose(s: RunState, name: string, host: string | null, port: number | n
     return ''
   }
   if (s.phase !== 'REQUEST') {
-    s.services.log('warn', s.ruleName, `rule ${s.ruleName}: line ${s.line}: pool.${ends ? 'use' : 'select'} has no effect in ${s.phase.toLowerCase()} rules`)
+    s.services.log('warn', s.ruleName, `line ${s.line}: pool.${ends ? 'use' : 'select'} has no effect in ${s.phase.toLowerCase()} rules`)
     return ''
   }
   if (!s.services.pools.exists(name)) {
     // An unknown pool falls back to the virtual server's default pool, with a warning.
-    s.services.log('warn', s.ruleName, `rule ${s.ruleName}: line ${s.line}: pool "${name}" does not exist; using the default pool`)
+    s.services.log('warn', s.ruleName, `line ${s.line}: pool "${name}" does not exist; using the default pool`)
     s.services.emitEvent('rules_pooluseunknown', `rule ${s.ruleName} chose unknown pool "${name}"`)
     d.pool = null
   } else {

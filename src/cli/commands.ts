@@ -1,0 +1,160 @@
+/**
+ * Every `sluice` command with its options, an example and its exit codes: the one table that
+ * `sluice help`, `--help` on each command, the option check and docs/reference/cli.md read.
+ * @module
+ */
+
+/** One option of a command. */
+export interface OptionHelp {
+  /** `--config`; the value placeholder goes in `value`. */
+  readonly name: string
+  /** `DIR`, `N`, ...; absent for a flag. */
+  readonly value?: string
+  readonly text: string
+  /** The option may be given more than once. */
+  readonly repeats?: boolean
+}
+
+/** One command. */
+export interface CommandHelp {
+  /** The words that name it: `start`, `rule test`. */
+  readonly name: string
+  readonly usage: string
+  readonly summary: string
+  /** More lines after the summary. */
+  readonly details: readonly string[]
+  readonly options: readonly OptionHelp[]
+  readonly examples: readonly string[]
+  readonly exitCodes: readonly (readonly [number, string])[]
+}
+
+/** Exit status of a command that was used wrongly (unknown option, missing value). */
+export const EXIT_USAGE = 2
+
+const USAGE_EXIT: readonly [number, string] = [EXIT_USAGE, 'wrong usage: an unknown command or option, or a missing value']
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: readonly OptionHelp[] = [
+  { name: '--help', text: 'show the help of the command (also -h)' },
+  { name: '--version', text: 'print the version and exit 0 (also -V)' },
+]
+
+const RULE_TEST_OPTIONS: readonly OptionHelp[] = [
+  { name: '--config', value: 'DIR', text: "take rules by name from DIR/rules; pool.* sees DIR's pools" },
+  { name: '--method', value: 'M', text: 'request method (default GET)' },
+  { name: '--url', value: 'URL', text: 'a path or an absolute URL (default /)' },
+  { name: '--header', value: "'Name: value'", text: 'a request header', repeats: true },
+  { name: '--body', value: 'TEXT', text: 'the request body' },
+  { name: '--body-file', value: 'FILE', text: 'the request body, from a file' },
+  { name: '--client', value: 'IP', text: "the client's address (default 127.0.0.1)" },
+  { name: '--tls', text: 'the request came over TLS' },
+  { name: '--node', value: 'HOST:PORT', text: 'the node chosen, for response and completion rules' },
+  { name: '--phase', value: 'PHASE', text: 'request, response or completion (default request)' },
+  { name: '--response-status', value: 'N', text: "the node's response status" },
+  { name: '--response-header', value: "'Name: value'", text: "a header of the node's response", repeats: true },
+  { name: '--response-body', value: 'TEXT', text: "the node's response body" },
+  { name: '--response-body-file', value: 'FILE', text: "the node's response body, from a file" },
+  { name: '--http-response', value: 'URL=STATUS:BODY', text: 'the answer http.request.* gets for URL (others fail)', repeats: true },
+  { name: '--max-instr', value: 'N', text: 'instruction budget per rule run' },
+  { name: '--variable-pool-use', text: 'allow pool names chosen at run time' },
+  { name: '--json', text: 'print the report as JSON' },
+]
+
+/** Every command, in the order `sluice help` lists them. */
+export const COMMANDS: readonly CommandHelp[] = [
+  {
+    name: 'start',
+    usage: 'sluice start [--config DIR] [--log-level LEVEL] [--log-format text|json] [--drain-seconds N] [--api HOST:PORT|off]',
+    summary: 'Run the traffic manager.',
+    details: [
+      'Without --config it runs the built-in quick-start configuration with three demo nodes on',
+      '127.0.0.1:9001-9003. SIGHUP (and any change to the directory) re-reads the configuration;',
+      'SIGTERM or SIGINT stops accepting, lets open requests finish and exits 0. The process log',
+      'goes to standard error, one line per message, with a timestamp and a level.',
+    ],
+    options: [
+      { name: '--config', value: 'DIR', text: 'configuration directory (default: the built-in quick start)' },
+      { name: '--log-level', value: 'LEVEL', text: 'debug, info, warn or error (default info)' },
+      { name: '--log-format', value: 'FORMAT', text: 'text (default) or json: one JSON object per line, for log shippers' },
+      { name: '--drain-seconds', value: 'N', text: 'on SIGTERM or SIGINT, time allowed for open requests (default 10)' },
+      {
+        name: '--api',
+        value: 'HOST:PORT',
+        text: 'REST API address (default 127.0.0.1:9070, or "listen" in DIR/.sluice/api.json); "off" disables it. Any address other than loopback needs tls_cert and tls_key in api.json. If DIR has no API users, the first start creates "admin" and prints its password once',
+      },
+    ],
+    examples: ['sluice start --config /etc/sluice --log-format json', 'sluice start                  # the quick start on http://127.0.0.1:8080/'],
+    exitCodes: [
+      [0, 'stopped on SIGTERM or SIGINT'],
+      [1, 'did not start: an invalid configuration, an address in use, or the API could not listen'],
+      USAGE_EXIT,
+    ],
+  },
+  {
+    name: 'check',
+    usage: 'sluice check --config DIR [--effective]',
+    summary: 'Validate a configuration without starting anything.',
+    details: [
+      'Loads, validates and builds the configuration exactly as start and a reload do, and prints',
+      'every problem and warning with its file, object, key and reason.',
+    ],
+    options: [
+      { name: '--config', value: 'DIR', text: 'configuration directory (required)' },
+      {
+        name: '--effective',
+        text: 'print the effective configuration (every default filled in) as JSON on standard output; problems and warnings go to standard error',
+      },
+    ],
+    examples: ['sluice check --config /etc/sluice', 'sluice check --config /etc/sluice --effective | jq .pools'],
+    exitCodes: [[0, 'valid (warnings allowed)'], [1, 'invalid: every problem is printed'], USAGE_EXIT],
+  },
+  {
+    name: 'rule test',
+    usage: 'sluice rule test RULEFILE... [options]',
+    summary: 'Run TrafficScript rules once against a described request.',
+    details: [
+      'Prints what the rules decided (pool, generated response, redirect, discard), what they',
+      'changed and what they logged. Rules run in the order given, as one rule list.',
+    ],
+    options: RULE_TEST_OPTIONS,
+    examples: ["sluice rule test rules/route --url /api/x --header 'Cookie: a=1'"],
+    exitCodes: [[0, 'the rules ran'], [1, 'a rule has errors (nothing ran), or --config has problems'], USAGE_EXIT, [3, 'a rule was aborted']],
+  },
+  {
+    name: 'user add',
+    usage: 'sluice user add NAME --role admin|readonly --config DIR',
+    summary: 'Create or replace a REST API user.',
+    details: ['The password is the first line of standard input (at least 8 characters); only its hash is kept.'],
+    options: [
+      { name: '--role', value: 'ROLE', text: 'admin or readonly (default admin)' },
+      { name: '--config', value: 'DIR', text: 'configuration directory whose .sluice/users.json holds the users (required)' },
+    ],
+    examples: ["printf '%s\\n' 'a long password' | sluice user add ops --role readonly --config /etc/sluice"],
+    exitCodes: [[0, 'saved'], [1, 'the users file could not be written'], USAGE_EXIT],
+  },
+  {
+    name: 'version',
+    usage: 'sluice version',
+    summary: 'Print the version.',
+    details: ['The same as sluice --version and sluice -V.'],
+    options: [],
+    examples: ['sluice version'],
+    exitCodes: [[0, 'always']],
+  },
+  {
+    name: 'help',
+    usage: 'sluice help [COMMAND]',
+    summary: 'Show the list of commands, or the options of one.',
+    details: ['The same as sluice COMMAND --help.'],
+    options: [],
+    examples: ['sluice help start'],
+    exitCodes: [[0, 'help was shown'], USAGE_EXIT],
+  },
+]
+
+/** The command named by `words` (`['rule', 'test']`), or undefined. */
+export function findCommand(words: readonly string[]): CommandHelp | undefined {
+  const two = words.slice(0, 2).join(' ')
+  // `sluice help rule` means `rule test`: the first word is enough where it is unique.
+  return COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name.split(' ')[0] === words[0])
+}
