@@ -10,6 +10,9 @@ import { Worker } from 'node:worker_threads'
 import type { XmlJob, XmlJobResult } from './xml-jobs.ts'
 import type { XmlWorkerReply, XmlWorkerRequest } from './xml-worker.ts'
 
+// A clone runs the .ts sources; the package runs them compiled to .js (dist/).
+const WORKER_SCRIPT = new URL(import.meta.url.endsWith('.ts') ? './xml-worker.ts' : './xml-worker.js', import.meta.url)
+
 /** Bodies this large or larger are parsed in the worker. */
 export const XML_WORKER_MIN_BYTES = 64 * 1024
 
@@ -67,7 +70,7 @@ export class XmlWorkerPool {
 
   #start(): Worker {
     if (this.#worker !== null) return this.#worker
-    const w = new Worker(new URL('./xml-worker.ts', import.meta.url))
+    const w = new Worker(WORKER_SCRIPT)
     w.on('message', (m: XmlWorkerReply) => { this.#settle(m.id, m.result) })
     const lost = (why: string) => {
       if (this.#worker !== w) return
