@@ -12,8 +12,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { systemClock } from '../src/core/index.ts'
-import { DEFAULT_XML_MAX_BYTES, Decision, XML_OP_LIMIT, XmlCatalog, checkRules, runRule, xmlSupport } from '../src/rules/index.ts'
-import type { CompiledRule } from '../src/rules/index.ts'
+import { DEFAULT_XML_MAX_BYTES, Decision, XML_OP_LIMIT, XmlCatalog, runRule, xmlSupport } from '../src/rules/index.ts'
+import { compileRule as compile } from './lib/compile-rule.ts'
 import { FakeServices, FakeTransaction } from '../src/rules/testing/index.ts'
 
 const SOAP = readFileSync(new URL('../test/fixtures/xml/soap11-quotes.xml', import.meta.url)).toString('latin1')
@@ -40,14 +40,6 @@ function measure(bench: string, once: () => void, ms = 1500): void {
   rates.sort((a, b) => b - a)
   const best = rates[0] ?? 0
   console.log(JSON.stringify({ bench, bodyBytes: SOAP.length, opsPerSecond: Math.round(best), medianOpsPerSecond: Math.round(rates[2] ?? 0), usPerOp: Number((1e6 / best).toFixed(1)) }))
-}
-
-function compile(name: string, source: string): CompiledRule {
-  const checked = checkRules(new Map([[name, source]]))
-  if (!checked.ok) throw new Error(JSON.stringify(checked.error))
-  const rule = checked.value.rules.get(name)
-  if (rule === undefined) throw new Error('rule missing')
-  return rule
 }
 
 measure('xml-micro xpath count, 5.8 KB SOAP', () => {

@@ -9,15 +9,12 @@
  * answer, and stops; otherwise it runs until Ctrl-C.
  * @module
  */
-import { spawn } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startSluice } from '../lib/start-sluice.ts'
 import { soapRequest, startSoapService } from './services.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repo = join(here, '..', '..')
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`)
@@ -36,29 +33,10 @@ async function main(): Promise<void> {
   const port = Number(option('port') ?? 8080)
   const quotes = await startSoapService('quotes', 18081)
   const orders = await startSoapService('orders', 18082)
-  // A private copy of the configuration with the chosen port.
-  const configDir = await mkdtemp(join(tmpdir(), 'soap-routing-'))
-  await cp(join(here, 'config'), configDir, { recursive: true })
-  const vsFile = join(configDir, 'virtual_servers', 'soap')
-  const vs = JSON.parse(await readFile(vsFile, 'utf8')) as { properties: { basic: { port: number } } }
-  vs.properties.basic.port = port
-  await writeFile(vsFile, JSON.stringify(vs, null, 2))
-  const sluice = spawn(process.execPath, [join(repo, 'src', 'cli', 'main.ts'), 'start', '--config', configDir, '--api', 'off'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    sluice.stdout.on('data', (c: Buffer) => {
-      process.stdout.write(c)
-      if (c.toString().includes('press Ctrl-C')) resolve()
-    })
-    sluice.once('exit', (code) => {
-      reject(new Error(`sluice exited with ${String(code)}`))
-    })
-  })
+  const sluice = await startSluice(join(here, 'config'), 'soap', port)
   const stop = async () => {
-    sluice.kill('SIGTERM')
+    await sluice.stop()
     await Promise.all([quotes.close(), orders.close()])
-    await rm(configDir, { recursive: true, force: true })
   }
   if (!process.argv.includes('--demo')) {
     process.once('SIGINT', () => void stop())

@@ -2,36 +2,24 @@
 // line; a rule naming a missing file is reported at its line; where the XML addon is missing,
 // every rule that calls xml.* is reported, and the others are not.
 import { test } from 'node:test'
-import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { checkConfig } from '../../src/cli/check.ts'
+import { configDir } from '../helpers/config-dir.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
-
-async function configDir(t: TestContext, files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-xml-check-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true })
-    await writeFile(join(dir, rel), content)
-  }
-  return dir
-}
 
 const POOL = '{"properties":{"basic":{"nodes_table":[{"node":"127.0.0.1:9001"}]}}}'
 const VS = '{"properties":{"basic":{"enabled":true,"port":8080,"protocol":"http","pool":"web","request_rules":["route","plain"]}}}'
+/** The virtual server, its pool and the rule that calls nothing from xml.*. */
+const BASE = { 'virtual_servers/web': VS, 'pools/web': POOL, 'rules/plain': 'pool.use("web");' }
 const GOOD_XSL = '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><x/></xsl:template></xsl:stylesheet>\n'
 
 test('sluice check reports a broken stylesheet, schema and DTD with their lines', async (t) => {
   const dir = await configDir(t, {
-    'virtual_servers/web': VS,
-    'pools/web': POOL,
+    ...BASE,
     'rules/route': 'xml.xslt.transform(http.getBody(), "good.xsl");',
-    'rules/plain': 'pool.use("web");',
     'extra_files/good.xsl': GOOD_XSL,
     'extra_files/broken.xsl': '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n  <xsl:template match="/">\n    <x></y>\n  </xsl:template>\n</xsl:stylesheet>\n',
     'extra_files/bad-select.xslt': '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<xsl:template match="/">\n<xsl:value-of select="count((("/>\n</xsl:template>\n</xsl:stylesheet>\n',
@@ -51,12 +39,7 @@ test('sluice check reports a broken stylesheet, schema and DTD with their lines'
 })
 
 test('sluice check reports a rule naming a stylesheet that is not in extra_files/', async (t) => {
-  const dir = await configDir(t, {
-    'virtual_servers/web': VS,
-    'pools/web': POOL,
-    'rules/route': '$b = http.getBody();\nhttp.setBody(xml.xslt.transform($b, "gone.xsl"));',
-    'rules/plain': 'pool.use("web");',
-  })
+  const dir = await configDir(t, { ...BASE, 'rules/route': '$b = http.getBody();\nhttp.setBody(xml.xslt.transform($b, "gone.xsl"));' })
   const lines: string[] = []
   assert.equal(await checkConfig(dir, (l) => lines.push(l)), 1)
   assert.match(lines.join('\n'), /rule route \(.*\): line 2, column \d+: xml\.xslt\.transform: there is no file "gone\.xsl" in extra_files\//)
@@ -74,10 +57,8 @@ async function checkWithoutAddon(dir: string): Promise<{ code: number | null; ou
 
 test('where the XML addon is missing, sluice check names each rule that calls xml.*, and only those', async (t) => {
   const dir = await configDir(t, {
-    'virtual_servers/web': VS,
-    'pools/web': POOL,
+    ...BASE,
     'rules/route': 'if( xml.xpath.matchNodeCount( http.getBody(), "xmlns:s=urn:s", "//s:Op" ) > 0 ) pool.use( "web" );',
-    'rules/plain': 'pool.use("web");',
     'rules/validate': '$b = http.getBody();\nif( xml.validate.xsd( $b, "s.xsd" ) != 1 ) http.sendResponse( "400 Bad Request", "text/plain", "no", "" );',
     'extra_files/s.xsd': '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a"/></xs:schema>',
   })

@@ -49,25 +49,27 @@ static void tidy(char *s) {
   *w = '\0';
 }
 
-void sx_err_set(const char *fmt, ...) {
+/* Keeps the first error of a call; `policy` marks a refusal of ours. */
+static void set_error(int policy, const char *fmt, va_list ap) {
   if (err_set) return;
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(err_text, sizeof err_text, fmt, ap);
-  va_end(ap);
   tidy(err_text);
   err_set = 1;
+  err_is_policy = policy;
+}
+
+void sx_err_set(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  set_error(0, fmt, ap);
+  va_end(ap);
 }
 
 void sx_err_policy(const char *fmt, ...) {
-  if (err_set) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(err_text, sizeof err_text, fmt, ap);
+  set_error(1, fmt, ap);
   va_end(ap);
-  tidy(err_text);
-  err_set = 1;
-  err_is_policy = 1;
 }
 
 void sx_err_from_xml(const xmlError *e) {
@@ -92,7 +94,8 @@ void sx_err_take_generic(void) {
       snprintf(earlier, sizeof earlier, "%s", err_text);
       int n = (int)strcspn(line, " ");
       n += (int)strcspn(line + n + 1, " ") + 1;
-      snprintf(err_text, sizeof err_text, "%.*s: %s", n, line, earlier);
+      /* Truncation is fine here: the line comes first. */
+      if (snprintf(err_text, sizeof err_text, "%.*s: %s", n, line, earlier) < 0) err_text[0] = '\0';
     }
     return;
   }

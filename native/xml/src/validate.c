@@ -35,22 +35,30 @@ void sx_xsd_free(xmlSchemaPtr schema) {
   xmlSchemaFree(schema);
 }
 
-int sx_xsd_validate(xmlSchemaPtr schema, const char *doc_text, size_t doc_len) {
+/* Parses the body, runs `check` on it (1, 0 or SX_ERROR) and frees it. */
+static int with_body(void *against, const char *doc_text, size_t doc_len, int (*check)(void *, xmlDocPtr)) {
   xmlDocPtr doc = sx_parse_body(doc_text, doc_len);
   if (doc == NULL) return SX_ERROR;
-  xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
-  int rc = SX_ERROR;
-  if (v == NULL) {
-    sx_err_set("out of memory");
-  } else {
-    xmlSchemaSetValidStructuredErrors(v, capture, NULL);
-    int r = xmlSchemaValidateDoc(v, doc);
-    rc = r == 0 ? 1 : r > 0 ? 0 : SX_ERROR;
-    if (rc == SX_ERROR) sx_err_set("schema validation could not run");
-    xmlSchemaFreeValidCtxt(v);
-  }
+  int rc = check(against, doc);
   xmlFreeDoc(doc);
   return rc;
+}
+
+static int check_xsd(void *schema, xmlDocPtr doc) {
+  xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+  if (v == NULL) {
+    sx_err_set("out of memory");
+    return SX_ERROR;
+  }
+  xmlSchemaSetValidStructuredErrors(v, capture, NULL);
+  int r = xmlSchemaValidateDoc(v, doc);
+  xmlSchemaFreeValidCtxt(v);
+  if (r < 0) sx_err_set("schema validation could not run");
+  return r == 0 ? 1 : r > 0 ? 0 : SX_ERROR;
+}
+
+int sx_xsd_validate(xmlSchemaPtr schema, const char *doc_text, size_t doc_len) {
+  return with_body(schema, doc_text, doc_len, check_xsd);
 }
 
 xmlDtdPtr sx_dtd_compile(const char *text, size_t len) {
@@ -77,17 +85,17 @@ void sx_dtd_free(xmlDtdPtr dtd) {
   xmlFreeDtd(dtd);
 }
 
-int sx_dtd_validate(xmlDtdPtr dtd, const char *doc_text, size_t doc_len) {
-  xmlDocPtr doc = sx_parse_body(doc_text, doc_len);
-  if (doc == NULL) return SX_ERROR;
+static int check_dtd(void *dtd, xmlDocPtr doc) {
   xmlValidCtxtPtr v = xmlNewValidCtxt();
-  int rc = SX_ERROR;
   if (v == NULL) {
     sx_err_set("out of memory");
-  } else {
-    rc = xmlValidateDtd(v, doc, dtd) == 1 ? 1 : 0;
-    xmlFreeValidCtxt(v);
+    return SX_ERROR;
   }
-  xmlFreeDoc(doc);
+  int rc = xmlValidateDtd(v, doc, dtd) == 1 ? 1 : 0;
+  xmlFreeValidCtxt(v);
   return rc;
+}
+
+int sx_dtd_validate(xmlDtdPtr dtd, const char *doc_text, size_t doc_len) {
+  return with_body(dtd, doc_text, doc_len, check_dtd);
 }
