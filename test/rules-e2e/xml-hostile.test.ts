@@ -146,3 +146,20 @@ test('generic TCP: rules read XML with request.get() and route on an XPath', asy
   assert.equal((await ask(port, low)).text, `a:${String(low.length)}`)
   assert.deepEqual(await ask(port, '<!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'), { text: 'bad xml\n', closed: true })
 })
+
+test('trafficscript.xml_max_size caps the bodies xml.* parses; the event names the key\'s limit', async (t) => {
+  const node = await startHttpNode(t, 'web')
+  const port = await freePort()
+  const app = await startApp(t, {
+    'global_settings': JSON.stringify({ properties: { trafficscript: { xml_max_size: 2048 } } }),
+    'pools/web': poolObj([node.address]),
+    'rules/r': 'http.sendResponse( "200 OK", "text/plain", "n=" . xml.xpath.matchNodeCount( http.getBody(), "", "//b" ), "" );',
+    'virtual_servers/vs': vsObj(port, 'http', 'web', { basic: { request_rules: ['r'] } }),
+  })
+  const url = `http://127.0.0.1:${String(port)}/`
+  const fits = `<a>${'<b/>'.repeat(400)}</a>`
+  const over = `<a>${'<b/>'.repeat(600)}</a>`
+  assert.equal(await (await fetch(url, { method: 'POST', body: fits })).text(), 'n=400')
+  assert.equal(await (await fetch(url, { method: 'POST', body: over })).text(), 'n=-1')
+  assert.match(app.events.list().at(-1)?.message ?? '', /the document is 2407 bytes, over the limit of 2048 bytes \(trafficscript\.xml_max_size\)/)
+})

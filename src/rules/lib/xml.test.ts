@@ -122,7 +122,7 @@ test('a large document is read whole, in the XML worker; one over trafficscript.
   const small = run(rule, big, {}, 100_000)
   assert.deepEqual(small.logs, ['-1'])
   assert.equal(small.events.length, 1)
-  assert.match(small.events[0] ?? '', /^rules_rulexmlerr: rule r: xml\.xpath\.matchNodeCount: the document is \d+ bytes, over the limit of 100000 bytes$/)
+  assert.match(small.events[0] ?? '', /^rules_rulexmlerr: rule r: xml\.xpath\.matchNodeCount: the document is \d+ bytes, over the limit of 100000 bytes \(trafficscript\.xml_max_size\)$/)
 })
 
 test('XPath errors are -1 or "" with an event naming the cause; the rule goes on', () => {

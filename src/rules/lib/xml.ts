@@ -59,7 +59,10 @@ export function createXmlModule(support: XmlSupport, options: XmlModuleOptions =
   /** Runs a job inline, or in the worker when the body is large (then the rule waits). */
   const run = (s: RunState, fn: string, job: XmlJob, handle: object | null, errorValue: number | string): Value | Promise<Value> => {
     if (!support.ok) return fail(s, fn, support.reason, errorValue)
-    if (workers !== null && job.doc.length >= XML_WORKER_MIN_BYTES && job.doc.length <= job.maxBytes) {
+    if (job.doc.length > job.maxBytes) {
+      return fail(s, fn, `the document is ${String(job.doc.length)} bytes, over the limit of ${String(job.maxBytes)} bytes (trafficscript.xml_max_size)`, errorValue)
+    }
+    if (workers !== null && job.doc.length >= XML_WORKER_MIN_BYTES) {
       return workers().run(job).then((r) => answer(s, fn, r, errorValue))
     }
     return answer(s, fn, runXmlJob(support.addon, job, handle), errorValue)
