@@ -24,6 +24,10 @@ import { apiError, json, readBody, send, tooManyRequests, type ApiReply } from '
 import { isLoopbackHost, type ApiAddress } from './listen-address.ts'
 import { buildOpenApi } from './openapi.ts'
 import { handleStatus, statisticsSource } from './status-routes.ts'
+import { UiAssets } from './ui-assets.ts'
+import { handleRuleTest, type RuleTester } from './ui-rule-test.ts'
+import { SESSION_PATH, UiSessionGate } from './ui-session-gate.ts'
+import { SessionStore, type SessionLimits } from './ui-session.ts'
 import { loadUsers, sluiceStateDir, usersFilePath } from './users.ts'
 
 export interface ApiServerOptions {
@@ -46,6 +50,10 @@ export interface ApiServerOptions {
   readonly throttle?: Partial<ThrottleSettings>
   /** How passwords are checked (scrypt); tests wrap it to count the work done per attempt. */
   readonly verifyPassword?: PasswordVerifier
+  /** How long web UI sessions last; defaults in DEFAULT_SESSION_LIMITS. */
+  readonly sessions?: Partial<SessionLimits>
+  /** Runs `sluice rule test` for `POST .../rule_test`; without it that resource does not exist. */
+  readonly ruleTester?: RuleTester
 }
 
 /** How long a connection may take over each part of its life, ms. */
@@ -71,7 +79,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
 const MAX_HEAD_BYTES = 16 * 1024
 
 /** GETs loopback callers may make while no users exist: statistics and state, nothing else. */
-const STATISTICS_PATH = /^\/api\/tm\/[^/]+\/status\/local_tm\/(?:statistics(?:\/.*)?|state\/?)$/
+const STATISTICS_PATH = /^\/api\/tm\/[^/]+\/status\/local_tm\/(?:statistics(?:\/.*)?|state\/?|overview\/?)$/
 
 export class ApiServer {
   readonly #opts: ApiServerOptions
@@ -79,6 +87,8 @@ export class ApiServer {
   readonly #auth: Authenticator
   readonly #hosts: HostPolicy
   readonly #limits: ApiLimits
+  readonly #sessions: UiSessionGate
+  readonly #assets: UiAssets
   #server: Server | null = null
 
   constructor(opts: ApiServerOptions) {
@@ -94,6 +104,8 @@ export class ApiServer {
     })
     this.#hosts = new HostPolicy(opts.address, opts.tls !== undefined, opts.hostNames)
     this.#limits = { ...DEFAULT_API_LIMITS, ...opts.limits }
+    this.#sessions = new UiSessionGate(new SessionStore(opts.clock, opts.sessions), this.#auth, opts.tls !== undefined, opts.isReadOnly ?? false)
+    this.#assets = new UiAssets(opts.logger)
   }
 
   /**
@@ -164,18 +176,38 @@ export class ApiServer {
       send(res, apiError(403, 'request.refused', refused))
       return
     }
+    if (UiAssets.isUiRequest(method, url.pathname, req.headers.accept)) {
+      await this.#assets.serve(req, res, url.pathname)
+      return
+    }
+    if (url.pathname === SESSION_PATH) {
+      send(res, await this.#sessions.handle(req))
+      return
+    }
+    const principal = await this.#authenticate(req, method, url)
+    if (principal.ok) send(res, await this.#route(req, url, principal.principal))
+    else {
+      req.resume()
+      send(res, principal.reply)
+    }
+  }
+
+  /** Who is calling: a web UI session (its cookie) or Basic credentials. */
+  async #authenticate(req: IncomingMessage, method: string, url: URL): Promise<{ ok: true; principal: Principal } | { ok: false; reply: ApiReply }> {
+    if (this.#sessions.offersSession(req)) return this.#sessions.authenticate(req)
     const auth = await this.#auth.authenticate({
       header: req.headers.authorization,
       address: req.socket.remoteAddress ?? '',
       isStatisticsRead: (method === 'GET' || method === 'HEAD') && (url.pathname === '/metrics' || STATISTICS_PATH.test(url.pathname)),
     })
-    if (!auth.ok) {
-      req.resume()
-      if (auth.status === 429) send(res, tooManyRequests('auth.throttled', auth.reason, auth.retryAfterMs))
-      else send(res, apiError(auth.status, auth.status === 401 ? 'auth.unauthorized' : 'auth.failed', auth.reason))
-      return
+    if (auth.ok) return auth
+    if (auth.status === 429) return { ok: false, reply: tooManyRequests('auth.throttled', auth.reason, auth.retryAfterMs) }
+    // The web UI marks its calls, so a 401 does not make the browser open its own login dialog.
+    const fromUi = req.headers['x-requested-with'] === 'XMLHttpRequest'
+    return {
+      ok: false,
+      reply: { kind: 'error', error: { status: auth.status, id: auth.status === 401 ? 'auth.unauthorized' : 'auth.failed', text: auth.reason }, challenge: !fromUi },
     }
-    send(res, await this.#route(req, url, auth.principal))
   }
 
   async #route(req: IncomingMessage, url: URL, principal: Principal): Promise<ApiReply> {
@@ -226,6 +258,9 @@ export class ApiServer {
       case 'status':
         req.resume()
         return handleStatus(this.#ctx, request(rest), `${base}status/`)
+      case 'rule_test':
+        if (rest.length > 0) break
+        return handleRuleTest(this.#ctx, request(rest), this.#opts.ruleTester)
       default:
         break
     }

@@ -8,10 +8,10 @@
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { Clock } from '../core/index.ts'
+import type { Clock, Result } from '../core/index.ts'
 import { AuthThrottle, type ThrottleSettings } from './auth-throttle.ts'
 import { hashPassword, verifyPassword } from './password.ts'
-import { loadUsers, type ApiRole } from './users.ts'
+import { loadUsers, type ApiRole, type ApiUser } from './users.ts'
 
 /** The caller of one request. */
 export interface Principal {
@@ -40,6 +40,8 @@ export interface AuthAttempt {
 
 /** The name recorded for loopback callers reading statistics while no users exist. */
 export const ANONYMOUS = 'anonymous'
+
+const NO_USERS = 'no API users exist yet: `sluice start --config DIR` creates one at first start, or use `sluice user add`'
 
 const CACHE_MS = 120_000
 const CACHE_ENTRIES = 1000
@@ -76,26 +78,46 @@ export class Authenticator {
     if (!users.ok) return { ok: false, status: 500, reason: users.error }
     if (users.value.size === 0) {
       if (this.#opts.allowAnonymousStatistics && attempt.isStatisticsRead) return { ok: true, principal: { user: ANONYMOUS, role: 'readonly' } }
-      return { ok: false, status: 401, reason: 'no API users exist yet: `sluice start --config DIR` creates one at first start, or use `sluice user add`' }
+      return { ok: false, status: 401, reason: NO_USERS }
     }
     const basic = parseBasic(attempt.header)
     if (basic === undefined) return { ok: false, status: 401, reason: 'HTTP Basic authentication is required' }
-    const waitMs = this.#throttle.waitMs(attempt.address)
+    return this.#check(users.value, basic.user, basic.password, attempt.address)
+  }
+
+  /**
+   * Checks a user name and password exactly as Basic authentication does (the same throttle,
+   * the same cost for unknown names); the web UI's login form comes through here.
+   */
+  async checkPassword(user: string, password: string, address: string): Promise<AuthOutcome> {
+    const users = await loadUsers(this.#opts.usersFile)
+    if (!users.ok) return { ok: false, status: 500, reason: users.error }
+    if (users.value.size === 0) return { ok: false, status: 401, reason: NO_USERS }
+    return this.#check(users.value, user, password, address)
+  }
+
+  /** The users as they are now (the file is read each time, so changes apply at once). */
+  users(): Promise<Result<ReadonlyMap<string, ApiUser>, string>> {
+    return loadUsers(this.#opts.usersFile)
+  }
+
+  async #check(users: ReadonlyMap<string, ApiUser>, name: string, password: string, address: string): Promise<AuthOutcome> {
+    const waitMs = this.#throttle.waitMs(address)
     if (waitMs > 0) {
       return { ok: false, status: 429, reason: 'too many failed logins from this address; try again later', retryAfterMs: waitMs }
     }
-    this.#throttle.attempt(attempt.address)
-    const user = users.value.get(basic.user)
+    this.#throttle.attempt(address)
+    const user = users.get(name)
     const now = this.#opts.clock.nowMs()
-    const key = user === undefined ? '' : createHash('sha256').update(`${basic.user}\u0000${basic.password}\u0000${user.passwordHash}`).digest('hex')
+    const key = user === undefined ? '' : createHash('sha256').update(`${name}\u0000${password}\u0000${user.passwordHash}`).digest('hex')
     const cached = this.#verified.get(key)
     if (user !== undefined && cached !== undefined && cached.untilMs > now) {
-      this.#throttle.succeeded(attempt.address)
+      this.#throttle.succeeded(address)
       return { ok: true, principal: { user: user.name, role: user.role } }
     }
-    const matches = await this.#verify(basic.password, user?.passwordHash ?? (await this.#dummyHash))
+    const matches = await this.#verify(password, user?.passwordHash ?? (await this.#dummyHash))
     if (user === undefined || !matches) return { ok: false, status: 401, reason: 'unknown user or wrong password' }
-    this.#throttle.succeeded(attempt.address)
+    this.#throttle.succeeded(address)
     if (this.#verified.size >= CACHE_ENTRIES) this.#verified.clear()
     this.#verified.set(key, { role: user.role, untilMs: now + CACHE_MS })
     return { ok: true, principal: { user: user.name, role: user.role } }

@@ -36,6 +36,14 @@ export type ChangeOutcome =
       /** Every warning about the resulting configuration, as `sluice check` prints them. */
       readonly warnings: readonly Diagnostic[]
     }
+  | {
+      /** A dry run: what the change would store, checked but neither written nor applied. */
+      readonly kind: 'previewed'
+      readonly isNew: boolean
+      readonly before: unknown
+      readonly after: unknown
+      readonly warnings: readonly Diagnostic[]
+    }
   | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[]; readonly warnings?: readonly Diagnostic[] }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'in_use'; readonly referrers: readonly string[] }
@@ -54,6 +62,15 @@ export class ConfigEditor {
   /** Creates or partially updates an object; `body` is `{"properties": ...}` or raw bytes. */
   put(uri: string, name: string, body: unknown): Promise<ChangeOutcome> {
     return this.#serial(() => this.#put(uri, name, body))
+  }
+
+  /**
+   * Checks a `put` without making it: the same validation and the same answer, with the stored
+   * document before and after, and nothing written or applied (the web UI's diff and its rule
+   * checking as you type).
+   */
+  preview(uri: string, name: string, body: unknown): Promise<ChangeOutcome> {
+    return this.#serial(() => this.#put(uri, name, body, true))
   }
 
   /** Deletes an object, refusing while other objects name it. */
@@ -75,7 +92,7 @@ export class ConfigEditor {
     return this.exclusive(run).catch((e: unknown): ChangeOutcome => ({ kind: 'failed', message: errorMessage(e) }))
   }
 
-  async #put(uri: string, name: string, body: unknown): Promise<ChangeOutcome> {
+  async #put(uri: string, name: string, body: unknown, isDryRun = false): Promise<ChangeOutcome> {
     const type = getObjectType(uri)
     if (type === undefined) return { kind: 'not_found' }
     const files = await readFileSet(this.#dir)
@@ -104,6 +121,7 @@ export class ConfigEditor {
     }
     const checked = this.#check(files)
     if (checked.kind !== 'valid') return checked
+    if (isDryRun) return { kind: 'previewed', isNew: !existed, before, after, warnings: checked.warnings }
     const content = type.kind === 'raw' ? files.get(paths.canonical) : (after as { properties: unknown }).properties
     const failed = await this.#writeThenApply(originals, checked.config, () => writeConfigObject(this.#dir, uri, name, content))
     if (failed !== undefined) return failed

@@ -88,8 +88,38 @@ async function putObject(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchem
     if (!parsed.ok) return apiError(400, 'resource.json_invalid', parsed.reason)
     body = parsed.value
   }
+  const dryRun = req.query.get('dry_run')
+  if (dryRun === 'true' || dryRun === '1') return previewReply(type, name, await ctx.editor.preview(type.uri, name, body))
   const outcome = await ctx.editor.put(type.uri, name, body)
   return finish(ctx, req, type, name, outcome)
+}
+
+/**
+ * The answer to `PUT ...?dry_run=true`: the stored document before and after the change (secrets
+ * masked) and the warnings, or the validation failure a real `PUT` would get.
+ */
+function previewReply(type: ObjectTypeSchema, name: string, outcome: ChangeOutcome): ApiReply {
+  switch (outcome.kind) {
+    case 'previewed':
+      return json(200, {
+        dry_run: true,
+        is_new: outcome.isNew,
+        before: redactSecrets(outcome.before),
+        after: redactSecrets(outcome.after),
+        ...(outcome.warnings.length === 0 ? {} : { warnings: outcome.warnings.map(diagnosticBody) }),
+      })
+    case 'invalid':
+      return validationFailed(type, name, outcome.diagnostics, outcome.warnings ?? [])
+    case 'not_found':
+      return notFound(`${type.uri}/${name}`)
+    case 'failed':
+      return apiError(500, 'resource.write_failed', outcome.message)
+    case 'created':
+    case 'updated':
+    case 'deleted':
+    case 'in_use':
+      return apiError(500, 'internal.error', `a dry run ended as "${outcome.kind}"`)
+  }
 }
 
 async function deleteObject(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, name: string): Promise<ApiReply> {
@@ -113,6 +143,8 @@ async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, 
   switch (outcome.kind) {
     case 'not_found':
       return notFound(`${type.uri}/${name}`)
+    case 'previewed':
+      return apiError(500, 'internal.error', 'a change ended as a dry run')
     case 'invalid':
       return validationFailed(type, name, outcome.diagnostics, outcome.warnings ?? [])
     case 'in_use':

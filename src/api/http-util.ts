@@ -3,6 +3,10 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { gzipSync } from 'node:zlib'
+
+/** JSON answers larger than this are gzipped for clients that accept it (the OpenAPI document is ~0.5 MB). */
+const GZIP_ABOVE_BYTES = 16 * 1024
 
 /** The largest request body the API reads (rules and extra files included). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -16,15 +20,25 @@ export interface ApiError {
 }
 
 /** A handler's answer; the server writes it. */
-export type ApiReply =
+export type ApiReply = (
   | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
   | { readonly kind: 'raw'; readonly status: number; readonly body: Buffer | string; readonly contentType: string }
   | { readonly kind: 'empty'; readonly status: number }
-  | { readonly kind: 'error'; readonly error: ApiError; readonly retryAfterS?: number }
+  | {
+      readonly kind: 'error'
+      readonly error: ApiError
+      readonly retryAfterS?: number
+      /** A 401 asks for Basic credentials unless this is false (the web UI logs in its own way). */
+      readonly challenge?: boolean
+    }
+) & {
+  /** More response header fields (the web UI's session cookie). */
+  readonly headers?: Readonly<Record<string, string>>
+}
 
 /** A JSON reply. */
-export function json(status: number, body: unknown): ApiReply {
-  return { kind: 'json', status, body }
+export function json(status: number, body: unknown, headers?: Readonly<Record<string, string>>): ApiReply {
+  return headers === undefined ? { kind: 'json', status, body } : { kind: 'json', status, body, headers }
 }
 
 /** A vTM-shaped error reply. */
@@ -113,9 +127,16 @@ export function send(res: ServerResponse, reply: ApiReply): void {
   if (res.headersSent || res.destroyed) return
   // A body left unread (too large, or not wanted) is not read on: the connection closes instead.
   if (!res.req.complete) res.shouldKeepAlive = false
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value)
   switch (reply.kind) {
     case 'json': {
       const text = `${JSON.stringify(reply.body, null, 2)}\n`
+      if (text.length > GZIP_ABOVE_BYTES && /\bgzip\b/.test(res.req.headers['accept-encoding'] ?? '')) {
+        const zipped = gzipSync(text)
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': zipped.length })
+        res.end(zipped)
+        return
+      }
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
       res.end(text)
       return
@@ -133,7 +154,7 @@ export function send(res: ServerResponse, reply: ApiReply): void {
       const doc = { error: { error_id: e.id, error_text: e.text, ...(e.info === undefined ? {} : { error_info: e.info }) } }
       const text = `${JSON.stringify(doc, null, 2)}\n`
       const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }
-      if (e.status === 401) headers['www-authenticate'] = 'Basic realm="sluice"'
+      if (e.status === 401 && reply.challenge !== false) headers['www-authenticate'] = 'Basic realm="sluice"'
       if (reply.retryAfterS !== undefined) headers['retry-after'] = reply.retryAfterS
       res.writeHead(e.status, headers)
       res.end(text)

@@ -3,7 +3,7 @@
  * validates the configuration (OBJECT_TYPE_SCHEMAS), so the two cannot drift apart.
  * @module
  */
-import { OBJECT_TYPE_SCHEMAS, type ColumnSchema, type KeySchema, type ObjectTypeSchema } from '../config/index.ts'
+import { OBJECT_TYPE_SCHEMAS, keyHelp, type ColumnSchema, type KeySchema, type ObjectTypeSchema } from '../config/index.ts'
 import { REDACTED, isWriteOnly } from './redact.ts'
 
 type Json = Record<string, unknown>
@@ -69,10 +69,13 @@ export function objectSchema(type: ObjectTypeSchema): Json {
     sections[section] = {
       type: 'object',
       properties: Object.fromEntries(
-        Object.entries(keys).map(([k, s]) => [
-          k,
-          isWriteOnly(type.uri, section, k) ? { ...valueSchema(s), description: `Write-only: a read shows "${REDACTED}" when it is set; sending that back keeps it.` } : valueSchema(s),
-        ]),
+        Object.entries(keys).map(([k, s]) => {
+          const help = keyHelp(type.uri, section, k)
+          const schema = { ...valueSchema(s), ...(help === '' ? {} : { description: help }) }
+          if (!isWriteOnly(type.uri, section, k)) return [k, schema]
+          const note = `Write-only: a read shows "${REDACTED}" when it is set; sending that back keeps it.`
+          return [k, { ...schema, writeOnly: true, description: help === '' ? note : `${help} ${note}` }]
+        }),
       ),
       additionalProperties: false,
     }
@@ -195,6 +198,8 @@ export function buildOpenApi(version: string): Json {
     info: { title: 'Sluice control API', version, description: 'vTM-shaped REST API of the Sluice traffic manager.' },
     servers: [{ url: '/' }],
     components: { schemas, securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
+    // Sluice's object types with their URI paths and storage kinds, for clients that build forms.
+    'x-sluice-object-types': OBJECT_TYPE_SCHEMAS.map((t) => ({ name: t.name, uri: t.uri, kind: t.kind })),
     // Loopback callers may read statistics without credentials only while no users exist.
     security: [{ basic: [] }],
     paths,

@@ -14,9 +14,10 @@ import {
 } from '../stats/index.ts'
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
 import { apiError, json, type ApiReply } from './http-util.ts'
+import { overview } from './ui-overview.ts'
 
 /** What `/status/local_tm/` lists. */
-const LOCAL_TM_CHILDREN = ['audit', 'events', 'state', 'statistics']
+const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics']
 const STATISTICS_CHILDREN = ['globals', 'nodes', 'pools', 'virtual_servers']
 
 /** The statistics source for the current moment. */
@@ -47,6 +48,8 @@ export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: strin
       return rest.length > 0 ? notFound(req) : json(200, stateSummary(statisticsSource(ctx)))
     case 'events':
       return rest.length > 0 ? notFound(req) : events(ctx, req)
+    case 'overview':
+      return rest.length > 0 ? notFound(req) : json(200, overview(ctx, statisticsSource(ctx)))
     case 'audit':
       return rest.length > 0 ? notFound(req) : json(200, { audit: await ctx.audit.list(numberParam(req, 'since')) })
     default:

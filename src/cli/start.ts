@@ -12,6 +12,7 @@ import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Res
 import { ActionRunner, keepEventsIn } from '../events/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { logReport } from './check.ts'
+import { ruleTesterFor } from './rule-test-api.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
 import { serviceNotifier } from './service-notify.ts'
 import { ReloadQueue, watchConfigDir } from './watch.ts'
@@ -155,6 +156,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       isReadOnly: opts.withDemoNodes,
       version: opts.version,
       hostNames,
+      ruleTester: ruleTesterFor(opts.configDir),
       ...(tls === undefined ? {} : { tls }),
     })
     const started = await api.start()
@@ -170,7 +172,9 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       logger.warn(`the REST API is not running: ${started.error}`)
     } else {
       const h = started.value.host.includes(':') ? `[${started.value.host}]` : started.value.host
-      out(`REST API: ${tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}/api/tm/`)
+      const origin = `${tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}`
+      out(`REST API: ${origin}/api/tm/`)
+      out(`web UI: ${origin}/`)
     }
   }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)

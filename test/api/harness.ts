@@ -41,7 +41,7 @@ export interface ApiHarnessOptions {
   /** Create no users (the API then serves statistics only, to loopback callers). */
   readonly noUsers?: boolean
   readonly clock?: Clock
-  readonly api?: Partial<Pick<ApiServerOptions, 'limits' | 'throttle' | 'verifyPassword' | 'hostNames'>>
+  readonly api?: Partial<Pick<ApiServerOptions, 'limits' | 'throttle' | 'verifyPassword' | 'hostNames' | 'sessions' | 'ruleTester'>>
 }
 
 /** The harness's admin user. */
