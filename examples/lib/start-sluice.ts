@@ -4,6 +4,7 @@
  * @module
  */
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,7 +39,10 @@ export async function startSluice(configDir: string, vsName: string, port: numbe
   })
   return {
     async stop() {
+      // Sluice writes its state directory inside the copy until it has exited.
+      const exited = sluice.exitCode === null && sluice.signalCode === null ? once(sluice, 'exit') : Promise.resolve()
       sluice.kill('SIGTERM')
+      await exited
       await rm(copy, { recursive: true, force: true })
     },
   }
