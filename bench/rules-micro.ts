@@ -14,11 +14,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { systemClock } from '../src/core/index.ts'
-import { DEFAULT_HEAD_LIMITS, buildErrorResponses, isHeadError, parseRequestHead } from '../src/http/index.ts'
-import type { HttpService, RuleBinding } from '../src/http/index.ts'
+import { isHeadError, parseRequestHead } from '../src/http/index.ts'
+import { DEFAULT_HEAD_LIMITS, buildErrorResponses, type HttpService } from '../src/snapshot/index.ts'
+import type { RuleBinding } from '../src/rules/index.ts'
 // The session is the HTTP engine's own per-request object and not part of its public face.
-import { RuleSession } from '../src/http/rule-session.ts'
-import type { RuleSessionHost } from '../src/http/rule-session.ts'
+import { RuleSession } from '../src/http/index.ts'
+import type { RuleSessionHost } from '../src/http/index.ts'
 import { NO_PERSISTENCE } from '../src/persist/index.ts'
 import { Decision, runRule } from '../src/rules/index.ts'
 import { compileRule as compile } from './lib/compile-rule.ts'
@@ -110,7 +111,8 @@ function httpSessionCase(): void {
     maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined),
     counters: null,
     onTransactionEnd: null, persistence: NO_PERSISTENCE,
-    rules: { request: bindings, response: [], completion: [] }, ruleServices: services, maxInstructions: 100_000,
+    rules: { request: bindings, response: [], completion: [] }, phases: { request: ['request-rules', 'routing'], response: [] },
+    ruleServices: services, maxInstructions: 100_000,
   }
   // What wrk sends for every request of the benchmark.
   const buf = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n', 'latin1')

@@ -3,12 +3,11 @@
  *
  * Usage: `node scripts/gen-config-schema.ts [path/to/config-schema.md] [output.ts]`
  * (defaults `../shared/spec/config-schema.md`, relative to the repository root, and
- * `src/config/schema/generated.ts`; the descriptions go to `descriptions.ts` beside the output).
+ * `src/config/schema/generated.ts`).
  *
- * The schema carries facts: type, section, key and column names, value types, defaults, enums
- * and ranges. The key descriptions, for the configuration reference (docs/reference), are the
- * vTM REST schema's own text as the spec quotes it (MPL-2.0, see the spec's preamble), kept
- * apart in descriptions.ts; Sluice's extension keys carry Sluice's descriptions.
+ * Only facts carry over: type, section, key and column names, value types, defaults, enums and
+ * ranges. The spec also quotes vTM's description of each key; that prose is skipped, never
+ * copied. What each key does is described in Sluice's own words in src/config/key-descriptions.ts.
  * @module
  */
 
@@ -31,8 +30,6 @@ interface ParsedType {
   kind: ObjectKind
   sections: Record<string, Record<string, Mutable<KeySchema> & { tableType?: string }>>
   tableTypes: Record<string, Record<string, ColumnSchema>>
-  /** The spec's description of each key, by `section.key`. */
-  descriptions: Record<string, string>
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -108,35 +105,13 @@ const EXTRA_KEYS: Record<string, KeySchema> = {
   'global_settings/trafficscript.xml_max_size': { type: 'int', default: 1048576, min: 1024, max: 67108864, sluiceOnly: true },
 }
 
-const FILE_KEY_NOTE = 'Read again on every reload; a path relative to the configuration directory, or absolute; at most 1 MiB.'
-
-// Sluice's descriptions of its own keys, and of vTM keys whose meaning Sluice extends.
-const SLUICE_DESCRIPTIONS: Record<string, string> = {
-  'virtual_servers/basic.request_rules':
-    'Rules run on each request, in order: rule names, or {"name", "enabled", "run_frequency"} entries (run_frequency run_every or only_first, per connection).',
-  'virtual_servers/basic.response_rules': 'Rules run on each response from a node, in order; entries as in request_rules.',
-  'virtual_servers/basic.completion_rules': 'Rules run once a transaction has ended (for logging and counting); entries as in request_rules.',
-  'virtual_servers/log.json': 'Write each request-log line as one JSON object with named fields instead of the format string.',
-  'actions/basic.type': 'The action type. webhook is Sluice\'s modern form of vTM\'s SOAP callback: an HTTP POST of the event as JSON.',
-  'actions/webhook.url': 'The http or https URL the event is POSTed to as JSON.',
-  'actions/webhook.username': 'User name for HTTP basic authentication; empty for none.',
-  'actions/webhook.password': 'Password for HTTP basic authentication.',
-  'actions/webhook.attempts': 'How many times delivery is tried before the event is given up on.',
-  'actions/webhook.additional_data': 'Text sent with every event as additional_data.',
-  'ssl/server_keys/basic.public_file': `A PEM file holding the certificate (and its chain), instead of public. ${FILE_KEY_NOTE}`,
-  'ssl/server_keys/basic.private_file': `A PEM file holding the private key, instead of private. ${FILE_KEY_NOTE}`,
-  'ssl/client_keys/basic.public_file': `A PEM file holding the client certificate, instead of public. ${FILE_KEY_NOTE}`,
-  'ssl/client_keys/basic.private_file': `A PEM file holding the client certificate's private key, instead of private. ${FILE_KEY_NOTE}`,
-  'global_settings/trafficscript.xml_max_size': 'The largest message body (and inline stylesheet, schema or DTD) the xml.* rule functions parse, in bytes; larger ones are refused with the error value.',
-}
-
 const TYPE_HEADING = /^### `([a-z0-9_]+)` — `\/api\/tm\/[0-9.]+\/config\/active\/([^`]+)`/
 const SECTION_LINE = /^- \*\*section `([a-z0-9_]+)`\*\*/
 const KEY_LINE = /^ {2}- `([a-z0-9_]+)` \((.*)$/
 const TABLE_LINE = /^ {2}- table type `([A-Za-z0-9]+)`:(.*)$/
 
 /** Splits `int; default 3; range 1-9` (already cut at the closing parenthesis) into parts. */
-function splitAttrs(text: string): { attrs: string[]; rest: string } {
+function splitAttrs(text: string): string[] {
   const attrs: string[] = []
   let cur = ''
   let i = 0
@@ -154,7 +129,7 @@ function splitAttrs(text: string): { attrs: string[]; rest: string } {
       i = close + 1
       continue
     }
-    if (ch === ')') return { attrs: [...attrs, cur.trim()], rest: text.slice(i + 1) }
+    if (ch === ')') return [...attrs, cur.trim()]
     if (ch === ';') {
       attrs.push(cur.trim())
       cur = ''
@@ -163,7 +138,7 @@ function splitAttrs(text: string): { attrs: string[]; rest: string } {
     }
     i++
   }
-  return { attrs: [...attrs, cur.trim()], rest: '' }
+  return [...attrs, cur.trim()]
 }
 
 /** Index of the closing quote; an unterminated string (a spec truncation) ends before `)`. */
@@ -204,7 +179,7 @@ function columnType(raw: string): ColumnType {
 }
 
 function parseKey(attrText: string): Mutable<KeySchema> & { tableType?: string } {
-  const { attrs } = splitAttrs(attrText)
+  const attrs = splitAttrs(attrText)
   const [typeRaw = '', ...rest] = attrs
   if (typeRaw.startsWith('array of')) return { type: 'table' }
   if (typeRaw.endsWith('Table')) {
@@ -250,7 +225,7 @@ function parseSpec(text: string): ParsedType[] {
     if (heading !== null) {
       const path = (heading[2] ?? '').replace(/\?.*$/, '').replace(/\/NAME$/, '')
       const singleton = path === 'global_settings'
-      type = { name: heading[1] ?? '', uri: path, kind: singleton ? 'singleton' : 'object', sections: {}, tableTypes: {}, descriptions: {} }
+      type = { name: heading[1] ?? '', uri: path, kind: singleton ? 'singleton' : 'object', sections: {}, tableTypes: {} }
       types.push(type)
       section = undefined
       continue
@@ -270,9 +245,8 @@ function parseSpec(text: string): ParsedType[] {
     const key = KEY_LINE.exec(line)
     if (key !== null && section !== undefined) {
       const target = type.sections[section]
+      // Only the attributes in parentheses are read; the description after them is vTM's prose.
       if (target !== undefined) target[key[1] ?? ''] = parseKey(key[2] ?? '')
-      const description = splitAttrs(key[2] ?? '').rest.replace(/^:\s*/, '').trim()
-      if (description !== '') type.descriptions[`${section}.${key[1] ?? ''}`] = description
     }
   }
   return types.map(finish)
@@ -409,34 +383,8 @@ function emit(types: readonly ParsedType[], specName: string): string {
   return out.join('\n')
 }
 
-/** Every key's description by `uri/section.key`: Sluice's where it has one, else the spec's. */
-function emitDescriptions(types: readonly ParsedType[], specName: string): string {
-  const out: string[] = [
-    `// Generated by scripts/gen-config-schema.ts from ${specName}. Do not edit by hand.`,
-    "// The vTM REST schema's descriptions as the spec quotes them (MPL-2.0; see the spec's",
-    "// preamble), and Sluice's own for its extension keys. Read by the configuration reference.",
-    '/* eslint-disable max-lines -- one generated data table */',
-    '',
-    '/** What each key is for, by `type/section.key` (`pools/basic.monitors`). */',
-    'export const KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {',
-  ]
-  for (const t of types) {
-    for (const [section, keys] of Object.entries(sorted(t.sections))) {
-      for (const name of Object.keys(sorted(keys))) {
-        const path = `${t.uri}/${section}.${name}`
-        const text = SLUICE_DESCRIPTIONS[path] ?? t.descriptions[`${section}.${name}`]
-        if (text !== undefined) out.push(`  ${literal(path)}: ${literal(text)},`)
-      }
-    }
-  }
-  out.push('}', '')
-  return out.join('\n')
-}
-
 const specPath = resolve(ROOT, process.argv[2] ?? '../shared/spec/config-schema.md')
 const types = parseSpec(readFileSync(specPath, 'utf8'))
 const outPath = process.argv[3] === undefined ? OUT : resolve(process.argv[3])
 writeFileSync(outPath, emit(types, 'spec/config-schema.md'))
-const descriptionsPath = join(dirname(outPath), 'descriptions.ts')
-writeFileSync(descriptionsPath, emitDescriptions(types, 'spec/config-schema.md'))
-console.log(`wrote ${outPath}: ${types.length} object types, and ${descriptionsPath}`)
+console.log(`wrote ${outPath}: ${types.length} object types`)

@@ -7,16 +7,16 @@ import type { RemoteInfo, Socket as DgramSocket } from 'node:dgram'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
-import { err, ok } from './core/index.ts'
+import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { ClientConnection, TimeoutSweeper, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { Http1ServerCodec, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
-import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type VirtualServerEntry } from './snapshot/index.ts'
+import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
-import { DnsRelay, StreamConnection, UdpRelay, type StreamRouter } from './stream/index.ts'
+import { DnsRelay, StreamConnection, UdpRelay } from './stream/index.ts'
 import { TlsRuntime, type SecureHandler } from './tls/index.ts'
 import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
@@ -62,7 +62,7 @@ export class App {
   readonly #engine: HttpEngineDeps
   readonly #sources = new Map<string, ServiceSource>()
   readonly #connections = new Map<string, number>()
-  readonly #clients = new Set<ClientConnection>()
+  readonly #clients = new Set<Http1ServerCodec>()
   readonly #streams = new Set<StreamConnection>()
   /** Raw sockets still in their TLS handshake. */
   readonly #handshaking = new Set<Socket>()
@@ -257,13 +257,13 @@ export class App {
   /** Hands a (plain or decrypted) client socket to its engine. */
   #start(socket: Socket, entry: VirtualServerEntry, serverName: string, reads: OwnedReads | null = null): void {
     if (entry.http !== null) {
-      const client = new ClientConnection(socket, this.#engine, this.#sourceFor(entry.name), reads)
+      const client = new Http1ServerCodec(socket, this.#engine, this.#sourceFor(entry.name), reads)
       this.#clients.add(client)
       socket.once('close', () => this.#clients.delete(client))
       return
     }
     if (entry.stream !== null) {
-      const deps = { clock: this.#deps.clock, closeLingerMs: this.#engine.closeLingerMs, counters: this.stats.virtualServer(entry.name) }
+      const deps = { clock: this.#deps.clock, sweeper: this.#sweeper, closeLingerMs: this.#engine.closeLingerMs, counters: this.stats.virtualServer(entry.name) }
       const stream = new StreamConnection(socket, entry.stream, deps, serverName)
       this.#streams.add(stream)
       socket.once('close', () => this.#streams.delete(stream))

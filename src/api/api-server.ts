@@ -19,7 +19,7 @@ import type { ThrottleSettings } from './auth-throttle.ts'
 import { Authenticator, type PasswordVerifier, type Principal } from './auth.ts'
 import { ConfigEditor } from './config-editor.ts'
 import { handleConfig } from './config-routes.ts'
-import { HostPolicy } from './host-check.ts'
+import { HostPolicy, requestHost } from './host-check.ts'
 import { apiError, json, readBody, send, tooManyRequests, type ApiReply } from './http-util.ts'
 import { isLoopbackHost, type ApiAddress } from './listen-address.ts'
 import { buildOpenApi } from './openapi.ts'
@@ -169,8 +169,8 @@ export class ApiServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://api.invalid')
     const method = req.method ?? 'GET'
-    const refused =
-      this.#hosts.hostProblem(req.headers.host) ?? this.#hosts.originProblem(method, req.headers.origin, req.headers.host)
+    const named = requestHost(req.url ?? '/', req.rawHeaders)
+    const refused = named.problem ?? this.#hosts.hostProblem(named.host) ?? this.#hosts.originProblem(method, req.headers.origin, named.host)
     if (refused !== undefined) {
       req.resume()
       send(res, apiError(403, 'request.refused', refused))

@@ -55,6 +55,26 @@ export class HostPolicy {
   }
 }
 
+/**
+ * The host a request names: the authority of an absolute-form target (which wins over `Host`,
+ * RFC 9112 §3.2.2), else its one `Host` field. A second `Host` field is a problem of its own, so
+ * the check never looks at one name while a later reader takes the other.
+ */
+export function requestHost(target: string, rawHeaders: readonly string[]): { readonly host?: string; readonly problem?: string } {
+  let host: string | undefined
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] ?? '').toLowerCase() !== 'host') continue
+    if (host !== undefined) return { problem: 'the request has more than one Host header' }
+    host = rawHeaders[i + 1] ?? ''
+  }
+  if (target.startsWith('/') || target === '*') return host === undefined ? {} : { host }
+  try {
+    return { host: new URL(target).host }
+  } catch {
+    return { problem: `the request target "${target}" is neither a path nor an absolute URL` }
+  }
+}
+
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === ''
 }

@@ -9,10 +9,8 @@ import { lookup, reverse } from 'node:dns/promises'
 import { hostname } from 'node:os'
 import type { ValidConfig } from '../config/index.ts'
 import { err, ok, systemClock, systemRandom, type Result } from '../core/index.ts'
-import {
-  DEFAULT_HEAD_LIMITS, HttpRuleView, isHeadError, parseRequestHead, parseResponseHead, STATUS_TEXT,
-  type RequestHead, type ResponseHead,
-} from '../http/index.ts'
+import { HttpRuleView, isHeadError, parseRequestHead, parseResponseHead, type RequestHead, type ResponseHead } from '../http/index.ts'
+import { DEFAULT_HEAD_LIMITS, STATUS_TEXT } from '../snapshot/index.ts'
 import {
   MemoryDataStore, type NodeState, type OutboundRequest, type OutboundResponse, type PoolInfo, type RuleServices, type Value,
 } from '../rules/index.ts'

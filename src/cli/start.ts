@@ -1,21 +1,21 @@
 /**
- * `sluice start`: load the configuration, apply it, report what listens where, reload on
- * SIGHUP, and shut down gracefully on SIGINT/SIGTERM.
+ * `sluice start`: check the configuration, start Sluice on it (server.ts puts the pieces
+ * together), report what listens where, reload on SIGHUP, and shut down gracefully on
+ * SIGINT/SIGTERM.
  * @module
  */
 import { readFile } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
-import { App } from '../app.ts'
-import { ApiServer, DEFAULT_API_ADDRESS, configFingerprint, ensureFirstAdmin, parseApiAddress, sluiceStateDir } from '../api/index.ts'
-import { describeConfigDiff, diffConfigs, formatDiagnostic, type ValidConfig } from '../config/index.ts'
-import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from '../core/index.ts'
-import { ActionRunner, keepEventsIn } from '../events/index.ts'
+import { DEFAULT_API_ADDRESS, parseApiAddress, sluiceStateDir } from '../api/index.ts'
+import { formatDiagnostic, type ValidConfig, type VirtualServerProperties } from '../config/index.ts'
+import { err, errorMessage, ok, type Logger, type Result } from '../core/index.ts'
+import { SluiceServer, type ApiPlan } from '../server.ts'
+import type { BoundAddress } from '../net/index.ts'
 import { diagnoseConfigDir } from '../snapshot/index.ts'
 import { logReport } from './check.ts'
 import { ruleTesterFor } from './rule-test-api.ts'
 import { startDemoNode, type DemoNode } from './demo-nodes.ts'
 import { serviceNotifier } from './service-notify.ts'
-import { ReloadQueue, watchConfigDir } from './watch.ts'
 
 export interface StartOptions {
   readonly configDir: string
@@ -77,15 +77,34 @@ const DEMO_NODES: readonly [string, number][] = [
 const KEEP_ALIVE_MS = 3_600_000
 
 /**
- * Says which virtual servers are disabled, and plainly when nothing listens for traffic, so a
- * start with every virtual server disabled is not mistaken for a working one.
+ * Says which virtual servers are disabled or enabled but not listening (a protocol Sluice does
+ * not run yet), and plainly when nothing listens for traffic, so a start with no working
+ * virtual server is not mistaken for a working one.
  */
-function listenerNotes(config: ValidConfig, boundCount: number): (readonly ['info' | 'warn', string])[] {
-  const disabled = [...config.virtualServers].filter(([, vs]) => !vs.basic.enabled).map(([name]) => `"${name}"`)
-  const which = disabled.length === 0 ? '' : `disabled virtual server${disabled.length === 1 ? '' : 's'}: ${disabled.join(', ')}`
-  if (boundCount > 0) return which === '' ? [] : [['info', which]]
-  const why = config.virtualServers.size === 0 ? 'the configuration has no virtual server' : `every virtual server is disabled (${which})`
-  return [['warn', `no virtual server is listening: ${why}; set basic.enabled to true and the change is applied`]]
+function listenerNotes(config: ValidConfig, bound: readonly BoundAddress[]): (readonly ['info' | 'warn', string])[] {
+  const listening = new Set(bound.map((b) => b.virtualServer))
+  const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ')
+  const all = [...config.virtualServers]
+  const disabled = all.filter(([, vs]) => !vs.basic.enabled).map(([name]) => name)
+  const idle = all.filter(([name, vs]) => vs.basic.enabled && !listening.has(name))
+  const notes: string[] = []
+  for (const [name, vs] of idle) notes.push(`virtual server "${name}" does not listen: ${whyNotListening(vs)}`)
+  if (disabled.length > 0) notes.push(`disabled virtual server${disabled.length === 1 ? '' : 's'}: ${quoted(disabled)}`)
+  if (listening.size > 0) return notes.map((n) => ['info', n] as const)
+  if (all.length === 0) return [['warn', 'no virtual server is listening: the configuration has no virtual server; add one and the change is applied']]
+  if (idle.length > 0) return [['warn', `no virtual server is listening: ${notes.join('; ')}`]]
+  return [['warn', `no virtual server is listening: every virtual server is disabled (${notes.join('; ')}); set basic.enabled to true and the change is applied`]]
+}
+
+/** For a listener that is not HTTP, which protocol it speaks: ` (server_first)`, ` (dns)`. */
+function protocolNote(url: string, vs: VirtualServerProperties | undefined): string {
+  return url.startsWith('http') || vs === undefined ? '' : ` (${vs.basic.protocol})`
+}
+
+/** Why an enabled virtual server has no listener. */
+function whyNotListening(vs: VirtualServerProperties): string {
+  if (!vs.basic.listen_on_any && vs.basic.listen_on_hosts.length === 0) return 'listen_on_any is false and listen_on_hosts is empty'
+  return `protocol ${vs.basic.protocol} is not supported yet`
 }
 
 export async function startCommand(opts: StartOptions): Promise<number> {
@@ -103,10 +122,15 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     logger.error(`not starting: ${apiSettings.error}`)
     return 1
   }
-  const apiAddress = apiSettings.value === null ? null : parseApiAddress(apiSettings.value.listen)
-  if (apiAddress !== null && !apiAddress.ok) {
-    logger.error(`not starting: --api: ${apiAddress.error}`)
-    return 1
+  let api: ApiPlan | null = null
+  if (apiSettings.value !== null) {
+    const address = parseApiAddress(apiSettings.value.listen)
+    if (!address.ok) {
+      logger.error(`not starting: --api: ${address.error}`)
+      return 1
+    }
+    const { tls, isExplicit, hostNames } = apiSettings.value
+    api = { address: address.value, hostNames, isExplicit, ...(tls === undefined ? {} : { tls }) }
   }
   const demo: DemoNode[] = []
   if (opts.withDemoNodes) {
@@ -118,112 +142,38 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       return 1
     }
   }
-  const app = new App({
-    clock: systemClock,
-    random: systemRandom,
+  const notifier = serviceNotifier(process.env, logger, process.pid)
+  const started = await SluiceServer.start({
+    configDir: opts.configDir,
+    config,
+    isBuiltIn: opts.withDemoNodes,
     logger,
-    programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+    version: opts.version,
+    api,
+    ruleTester: ruleTesterFor(opts.configDir),
+    onApplied: (version, why) => {
+      notifier.status(`configuration version ${String(version)} applied (${why})`)
+    },
   })
-  // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
-  // built-in configuration, which lives among the program's files).
-  const closeEvents = opts.withDemoNodes ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
-  const applied = await app.apply(config)
-  if (!applied.ok) {
-    for (const d of applied.error) logger.error(formatDiagnostic(d))
-    await app.stop(0)
-    await closeEvents()
+  if (!started.ok) {
+    if (typeof started.error === 'string') logger.error(`not starting: ${started.error}`)
+    else for (const d of started.error) logger.error(formatDiagnostic(d))
     await Promise.all(demo.map((d) => d.close()))
     return 1
   }
-  const actions = new ActionRunner({
-    logger,
-    objects: () => app.snapshot?.config.objects,
-    configDir: opts.configDir,
-    env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
-  })
-  const detachActions = actions.attach(app.events)
-  let api: ApiServer | null = null
-  if (apiSettings.value !== null && apiAddress?.ok === true) {
-    const { tls, isExplicit, hostNames } = apiSettings.value
-    // The built-in configuration is read-only and lives in the source tree: no user is made there.
-    if (!opts.withDemoNodes) await announceFirstAdmin(opts.configDir, logger)
-    api = new ApiServer({
-      app,
-      configDir: opts.configDir,
-      logger,
-      clock: systemClock,
-      address: apiAddress.value,
-      isReadOnly: opts.withDemoNodes,
-      version: opts.version,
-      hostNames,
-      ruleTester: ruleTesterFor(opts.configDir),
-      ...(tls === undefined ? {} : { tls }),
-    })
-    const started = await api.start()
-    if (!started.ok) {
-      api = null
-      if (isExplicit) {
-        logger.error(`not starting: API: ${started.error}`)
-        detachActions()
-        await app.stop(0)
-        await Promise.all(demo.map((d) => d.close()))
-        return 1
-      }
-      logger.warn(`the REST API is not running: ${started.error}`)
-    } else {
-      const h = started.value.host.includes(':') ? `[${started.value.host}]` : started.value.host
-      const origin = `${tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}`
-      out(`REST API: ${origin}/api/tm/`)
-      out(`web UI: ${origin}/`)
-    }
+  const server = started.value
+  if (server.apiOrigin !== '') {
+    out(`REST API: ${server.apiOrigin}/api/tm/`)
+    out(`web UI: ${server.apiOrigin}/`)
   }
   out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
-  for (const l of app.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}`)
-  for (const [level, line] of listenerNotes(config, app.bound().length)) logger[level](line)
+  for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}${protocolNote(l.url, config.virtualServers.get(l.virtualServer))}`)
+  for (const [level, line] of listenerNotes(config, server.app.bound())) logger[level](line)
   if (demo.length > 0) out(`demo nodes: ${demo.map((d) => `${d.name} on 127.0.0.1:${String(d.port)}`).join(', ')}`)
-
-  const notifier = serviceNotifier(process.env, logger, process.pid)
-  const reloadNow = async (why: string) => {
-    const next = await diagnoseConfigDir(opts.configDir)
-    // An API change is written and applied before this runs (see reload), so it is found live.
-    const current = app.snapshot?.config
-    if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) {
-      if (why === 'SIGHUP') logger.info('SIGHUP: the configuration has not changed')
-      return
-    }
-    const changes = next.config !== null && current !== undefined ? `: ${describeConfigDiff(diffConfigs(current, next.config))}` : ''
-    const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
-    const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
-    if (result.ok) {
-      notifier.status(`configuration version ${String(result.value.version)} applied (${why})`)
-      app.events.emit({
-        severity: next.warnings.length === 0 ? 'info' : 'warn',
-        category: 'config',
-        name: 'confok',
-        objects: { directory: opts.configDir },
-        message: `configuration applied (version ${String(result.value.version)}, ${why})${changes}${warnings}`,
-      })
-      return
-    }
-    app.events.emit({
-      severity: 'warn',
-      category: 'config',
-      name: 'confrejected',
-      objects: { directory: opts.configDir },
-      message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}${warnings}`,
-    })
-  }
-  // Between API changes, never during one: a change written but not yet applied (or being
-  // rolled back) is never read from the directory.
-  const reload = (why: string) => (api === null ? reloadNow(why) : api.exclusive(() => reloadNow(why)))
-  const reloads = new ReloadQueue(reload, () => systemClock.monoMs())
   process.on('SIGHUP', () => {
-    reloads.request('SIGHUP')
+    server.reload('SIGHUP')
   })
-  const watcher = watchConfigDir(opts.configDir, () => {
-    reloads.request('directory changed')
-  }, logger)
 
   // Nothing may listen (every virtual server disabled, the API off); the process still waits for
   // SIGHUP, a changed directory or a signal to stop, so it holds the event loop open itself.
@@ -236,14 +186,8 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       notifier.stopping()
       out(`${signal} received: stopping (waiting up to ${String(opts.drainMs / 1000)} s for open requests)`)
       void (async () => {
-        watcher.close()
-        reloads.cancel()
         clearInterval(keepAlive)
-        await api?.close()
-        detachActions()
-        await app.stop(opts.drainMs)
-        await actions.idle()
-        await closeEvents()
+        await server.stop(opts.drainMs)
         await Promise.all(demo.map((d) => d.close()))
         out('stopped')
         resolveExit(0)
@@ -257,19 +201,6 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     })
     // Only now: a script that stops Sluice as soon as it reads this line must find the handlers.
     out('press Ctrl-C to stop')
-    notifier.ready(`${String(app.bound().length)} listener(s), configuration version ${String(app.snapshot?.version ?? 0)}`)
+    notifier.ready(`${String(server.app.bound().length)} listener(s), configuration version ${String(server.app.snapshot?.version ?? 0)}`)
   })
-}
-
-/** Creates the first API user of a configuration, if it has none, and prints its password once. */
-async function announceFirstAdmin(configDir: string, logger: Logger): Promise<void> {
-  const first = await ensureFirstAdmin(configDir)
-  if (!first.ok) {
-    logger.warn(`no API user could be created (${first.error}); the API serves statistics only until one exists (sluice user add)`)
-    return
-  }
-  if (first.value === null) return
-  logger.info(`REST API: created user "${first.value.user}" with password ${first.value.password}`)
-  logger.info(`  This is shown only now. Only its hash is kept (${first.value.file});`)
-  logger.info(`  to choose another: sluice user add ${first.value.user} --config ${configDir}`)
 }

@@ -1,7 +1,7 @@
 /**
- * Help text for configuration keys, in Sluice's own words: what the key does in Sluice, shown by
- * the web UI's forms and in the OpenAPI document. Keys Sluice accepts but does not apply yet say
- * so; the others are described in KEY_DESCRIPTIONS (keys not listed there get their facts only).
+ * Help text for configuration keys, shown by the web UI's forms and in the OpenAPI document: the
+ * key's description from KEY_DESCRIPTIONS (Sluice's own words, the same text as the
+ * configuration reference), plus a note when Sluice accepts the key but does not apply it yet.
  * @module
  */
 import { NOT_APPLIED, keysOf } from './unsupported.ts'

@@ -11,7 +11,7 @@ import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import { errorMessage } from '../core/index.ts'
 import { actionLogFile, actionProgramFile, escapeLogText, escapeLogWord } from './action-paths.ts'
-import type { SluiceEvent } from './event.ts'
+import type { SluiceEvent } from '../core/index.ts'
 
 /** An action's filled properties (section to key to value). */
 export type ActionProperties = Readonly<Record<string, Readonly<Record<string, unknown>>>>

@@ -13,7 +13,7 @@ import {
   type ActionProperties,
   type DeliveryContext,
 } from './actions-deliver.ts'
-import type { SluiceEvent } from './event.ts'
+import type { SluiceEvent } from '../core/index.ts'
 import { actionsForEvent, type EventTypeProperties } from './event-types.ts'
 
 /** Type URI to name to filled properties (the shape of `ValidConfig.objects`). */

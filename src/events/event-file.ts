@@ -9,7 +9,7 @@ import { appendFile, mkdir, open, rename, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { errorMessage, type Logger } from '../core/index.ts'
 import type { EventLog } from './event-log.ts'
-import { SEVERITIES, type SluiceEvent } from './event.ts'
+import { SEVERITIES, type SluiceEvent } from '../core/index.ts'
 
 /** Where the file rotates: a few tens of thousands of events. */
 export const DEFAULT_EVENT_FILE_BYTES = 8 * 1024 * 1024

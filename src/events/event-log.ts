@@ -4,7 +4,7 @@
  * @module
  */
 import type { Clock, Logger } from '../core/index.ts'
-import type { EventInput, SluiceEvent } from './event.ts'
+import type { EventInput, SluiceEvent } from '../core/index.ts'
 
 const DEFAULT_CAPACITY = 10_000
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { actionsForEvent, matchesEventType } from './event-types.ts'
-import type { SluiceEvent } from './event.ts'
+import type { SluiceEvent } from '../core/index.ts'
 
 const nodefail: SluiceEvent = {
   id: 1,

@@ -4,7 +4,7 @@
  * (event names) and, for some, `objects` (names of the objects concerned).
  * @module
  */
-import type { SluiceEvent } from './event.ts'
+import type { SluiceEvent } from '../core/index.ts'
 
 /** Section to key to value: an event type's filled properties. */
 export type EventTypeProperties = Readonly<Record<string, Readonly<Record<string, unknown>>>>

@@ -1,5 +1,5 @@
-export { SEVERITIES } from './event.ts'
-export type { Severity, SluiceEvent, EventInput, EventSink } from './event.ts'
+export { SEVERITIES } from '../core/index.ts'
+export type { Severity, SluiceEvent, EventInput, EventSink } from '../core/index.ts'
 export { EventLog } from './event-log.ts'
 export { matchesEventType, actionsForEvent } from './event-types.ts'
 export type { EventTypeProperties } from './event-types.ts'

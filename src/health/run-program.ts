@@ -56,11 +56,14 @@ export function runProgram(
         // The group is already gone; there is nothing left to kill.
       }
     }
+    let abortedBecause = ''
     const onAbort = () => {
       killGroup()
       // A program that exited in time but whose output pipes stayed open still has a verdict.
       if (exited !== undefined) finishExited(exited)
-      else finish(undefined, abortReason(signal, timeoutMs, `running ${file}`))
+      // Otherwise the verdict waits for the kill to be reaped, so nothing of the program
+      // outlives the promise (stop() means no process is left).
+      else abortedBecause = abortReason(signal, timeoutMs, `running ${file}`)
     }
     signal.addEventListener('abort', onAbort, { once: true })
     child.stdout.setEncoding('utf8')
@@ -84,6 +87,7 @@ export function runProgram(
       exited = { code, killedBy }
       // Anything the program left running would hold the pipes open and delay 'close'.
       killGroup()
+      if (abortedBecause !== '') finish(undefined, abortedBecause)
     })
     child.on('close', (code: number | null, killedBy: NodeJS.Signals | null) => {
       finishExited(exited ?? { code, killedBy })

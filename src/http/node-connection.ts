@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { nodeTlsOptions, type NodeTlsSettings } from '../tls/index.ts'
 import type { IdleConnection, NodeStatus } from '../pool/index.ts'
-import { ReadBuffer } from './read-buffer.ts'
+import { ReadBuffer } from '../net/index.ts'
 
 /** The side that owns a node connection while a transaction uses it. */
 export interface NodeConnectionOwner {
@@ -32,8 +32,6 @@ export class NodeConnection implements IdleConnection {
    * stream bookkeeping (see read-buffer.ts).
    */
   readonly #reads = new ReadBuffer()
-  /** When the connection was opened (monotonic ms), for the node's connect-time histogram. */
-  readonly #openedMs = performance.now()
 
   constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
     this.status = status
@@ -98,7 +96,6 @@ export class NodeConnection implements IdleConnection {
 
   #connected(): void {
     this.isConnected = true
-    this.status.recordConnectTime(performance.now() - this.#openedMs)
     this.owner?.onNodeConnect(this)
   }
 

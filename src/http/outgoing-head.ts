@@ -3,20 +3,13 @@
  * (no hop-by-hop fields, nothing to strip) reuses the received head text untouched.
  * @module
  */
+import type { ForwardingSettings } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { TLS_HEADER_NAMES } from '../tls/index.ts'
 import { bytesEqualLower, equalsLower, equalsLowerDashed } from './syntax.ts'
 
 const NO_FIELDS: readonly string[] = []
-
-/** What the virtual server adds to requests (vTM section `http`). */
-export interface ForwardingSettings {
-  readonly addClusterIp: boolean
-  readonly addXForwardedFor: boolean
-  readonly addXForwardedProto: boolean
-  readonly stripXForwardedProto: boolean
-}
 
 /** RFC 9110 §7.6.1: fields that describe one connection and are never forwarded. */
 function isHopByHop(name: string): boolean {
@@ -127,6 +120,23 @@ export function isDroppedForKeptClient(res: ResponseHead, buf: Buffer, start: nu
     if (t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && bytesEqualLower(buf, start, end, t)) return true
   }
   return false
+}
+
+/**
+ * An interim (1xx) response head for an HTTP/1.1 client: without hop-by-hop fields, Upgrade, and
+ * the framing fields a 1xx must not carry (RFC 9110 §8.6, RFC 9112 §6.1), since it has no
+ * content and a client that believed them would read the next response as its body.
+ */
+export function buildInterimResponseHead(res: ResponseHead): string {
+  let out = 'HTTP/1.1 ' + String(res.status) + ' ' + res.reason + '\r\n'
+  const h = res.headers
+  for (let i = 0; i < h.length; i += 2) {
+    const name = h[i] ?? ''
+    if (isHopByHop(name) || namedByConnection(name, res.connection) || equalsLower(name, 'upgrade')) continue
+    if (equalsLower(name, 'transfer-encoding') || equalsLower(name, 'content-length')) continue
+    out += name + ': ' + (h[i + 1] ?? '') + '\r\n'
+  }
+  return out + '\r\n'
 }
 
 /** The response head for the client. */

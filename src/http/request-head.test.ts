@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { DEFAULT_HEAD_LIMITS } from '../snapshot/index.ts'
 import type { HeadError } from './head-error.ts'
 
 function parse(text: string, limits = DEFAULT_HEAD_LIMITS): RequestHead | HeadError | null {

@@ -3,6 +3,7 @@
  * a traffic manager that forwards what a node might read differently enables smuggling.
  * @module
  */
+import type { HeadLimits } from '../snapshot/index.ts'
 import { HEAD_ERRORS, type HeadError } from './head-error.ts'
 import { ParsedFields, headString, parseFieldLines, type FieldFacts } from './field-lines.ts'
 import { applyRequestTarget } from './request-target.ts'
@@ -16,21 +17,6 @@ export interface RequestHead extends FieldFacts {
   /** Bytes of the head, including the empty line. */
   headBytes: number
 }
-
-export interface HeadLimits {
-  /** Longest request line accepted (414 beyond). */
-  readonly maxRequestLineBytes: number
-  /** Largest whole head accepted (431 beyond). */
-  readonly maxHeadBytes: number
-  /** Most header fields accepted (431 beyond). */
-  readonly maxFields: number
-}
-
-export const DEFAULT_HEAD_LIMITS: HeadLimits = Object.freeze({
-  maxRequestLineBytes: 8192,
-  maxHeadBytes: 32768,
-  maxFields: 100,
-})
 
 /** The head is not complete yet and no limit is exceeded: read more. */
 export const NEED_MORE = null

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
+import { DEFAULT_HEAD_LIMITS } from '../snapshot/index.ts'
 import { isValidHost } from './syntax.ts'
 
 test('Host syntax: reg-names, IPv4, IP literals and ports', () => {
-  for (const ok of ['', 'a', 'a.example', 'A-b_c~d.example', '%41.example', '127.0.0.1', '[::1]', '[fe80::1]:8080', '[v1.x]', 'h:', 'h:65535', "a!$&'()*+,;=b"]) {
+  for (const ok of ['', 'a', 'a.example', 'A-b_c~d.example', '%41.example', '127.0.0.1', '[::1]', '[fe80::1]:8080', '[v1.x]', '[vF.a:b]', '[::ffff:127.0.0.1]', 'h:', 'h:65535', "a!$&'()*+,;=b"]) {
     assert.equal(isValidHost(Buffer.from(ok, 'latin1'), 0, ok.length), true, ok)
   }
-  for (const bad of ['a@b', 'a/b', 'a?b', 'a#b', 'a b', 'a\\b', '[::1', '[]', '[::1]x', 'h:1x', 'h:123456', '%4', '%zz', 'é.example', 'a:b:c']) {
+  for (const bad of ['a@b', 'a/b', 'a?b', 'a#b', 'a b', 'a\\b', '[::1', '[]', '[zz]', '[1.2.3.4]', '[1:::2]', '[v1.]', '[v.x]', '[vz.x]', '[::1]x', 'h:1x', 'h:123456', '%4', '%zz', 'é.example', 'a:b:c']) {
     assert.equal(isValidHost(Buffer.from(bad, 'latin1'), 0, bad.length), false, bad)
   }
 })

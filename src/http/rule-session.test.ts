@@ -3,12 +3,12 @@ import { test } from 'node:test'
 import { NO_PERSISTENCE } from '../persist/index.ts'
 import { checkRules } from '../rules/index.ts'
 import { FakeServices } from '../rules/testing/index.ts'
-import { buildErrorResponses } from './error-pages.ts'
-import type { HttpService } from './http-service.ts'
-import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
+import { buildErrorResponses, compileHttpPhases, type HttpService } from '../snapshot/index.ts'
+import { isHeadError, parseRequestHead } from './request-head.ts'
+import { DEFAULT_HEAD_LIMITS } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import { parseResponseHead } from './response-head.ts'
-import type { RuleBinding } from './rule-runner.ts'
+import type { RuleBinding } from '../rules/index.ts'
 import { RuleSession, type RuleSessionHost } from './rule-session.ts'
 
 function request(text: string): RequestHead {
@@ -32,7 +32,8 @@ function service(services: FakeServices, request: RuleBinding[], response: RuleB
     forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
     scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0, maxClientBufferBytes: 65536,
     headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined), counters: null, onTransactionEnd: null, persistence: NO_PERSISTENCE,
-    rules: { request, response, completion: [] }, ruleServices: services, maxInstructions: 100_000,
+    rules: { request, response, completion: [] }, phases: compileHttpPhases({ request, response, completion: [] }),
+    ruleServices: services, maxInstructions: 100_000,
   }
 }
 

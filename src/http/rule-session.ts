@@ -4,12 +4,11 @@
  * and may restart it for the next transaction of the connection instead of making another.
  * @module
  */
-import { Decision, type RulePhase, type RuleServices, type RunEnv } from '../rules/index.ts'
+import { Decision, runRuleList, type RuleBinding, type RulePhase, type RuleServices, type RunEnv } from '../rules/index.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
-import type { HttpService } from './http-service.ts'
+import type { HttpService } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
-import { runRuleList, type RuleBinding } from './rule-runner.ts'
 import { HttpRuleView, type RuleBodySource, type RuleConnectionInfo } from './rule-view.ts'
 
 /** What the session needs from the client connection. */

@@ -1,10 +1,10 @@
 import { runTransactionViewContract, type FakeRequest } from '../rules/testing/index.ts'
 import { NO_PERSISTENCE } from '../persist/index.ts'
-import { buildErrorResponses } from './error-pages.ts'
-import type { HttpService } from './http-service.ts'
-import { DEFAULT_HEAD_LIMITS, isHeadError, parseRequestHead } from './request-head.ts'
+import { buildErrorResponses, compileHttpPhases, type HttpService } from '../snapshot/index.ts'
+import { isHeadError, parseRequestHead } from './request-head.ts'
+import { DEFAULT_HEAD_LIMITS } from '../snapshot/index.ts'
 import { parseResponseHead } from './response-head.ts'
-import { NO_RULES } from './rule-runner.ts'
+import { NO_RULES } from '../rules/index.ts'
 import { RuleSession, type RuleSessionHost } from './rule-session.ts'
 
 function head(lines: string[]): Buffer {
@@ -27,6 +27,7 @@ const service: HttpService = {
   counters: null, onTransactionEnd: null,
   persistence: NO_PERSISTENCE,
   rules: NO_RULES,
+  phases: compileHttpPhases(NO_RULES),
   ruleServices: null,
   maxInstructions: 100000,
 }

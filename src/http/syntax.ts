@@ -2,6 +2,7 @@
  * Character classes of RFC 9110 §5.6.2 and §5.5, as lookup tables for the strict parsers.
  * @module
  */
+import { isIP } from 'node:net'
 
 /** tchar: the characters allowed in tokens (methods, field names). */
 export const IS_TCHAR: Uint8Array = (() => {
@@ -118,12 +119,20 @@ const IS_REG_NAME_CHAR: Uint8Array = (() => {
   return table
 })()
 
+/** RFC 3986 IPvFuture: `v` 1*HEXDIG `.` 1*( unreserved / sub-delims / `:` ). */
+const IPV_FUTURE = /^v[0-9a-f]+\.[-a-z0-9._~!$&'()*+,;=:]+$/i
+
+/** What an IP literal holds between its brackets: an IPv6 address or an IPvFuture. */
+function isIpLiteral(inside: string): boolean {
+  return isIP(inside) === 6 || IPV_FUTURE.test(inside)
+}
+
 /** Longest port accepted in a Host (digits). */
 const MAX_PORT_DIGITS = 5
 
 /**
  * Whether `buf[start..end)` is a Host (RFC 9110 §7.2): uri-host [ ":" port ], where uri-host is
- * an IP literal in brackets (IPv6 or IPvFuture characters), an IPv4 address or a reg-name (which
+ * an IP literal in brackets (an IPv6 address or an IPvFuture), an IPv4 address or a reg-name (which
  * covers IPv4). Empty is valid (RFC 9112 §3.2: a target without an authority).
  */
 export function isValidHost(buf: Buffer, start: number, end: number): boolean {
@@ -135,7 +144,7 @@ export function isValidHost(buf: Buffer, start: number, end: number): boolean {
       if (c !== 0x3a && IS_REG_NAME_CHAR[c] !== 1) return false
       i++
     }
-    if (i === end || i === start + 1) return false
+    if (i === end || !isIpLiteral(buf.toString('latin1', start + 1, i))) return false
     i++
   } else {
     while (i < end) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { test } from 'node:test'
-import { FIRST_READ_BYTES } from '../http/index.ts'
+import { FIRST_READ_BYTES } from './read-buffer.ts'
 import { OwnedReads, adoptWithOwnedReads } from './owned-reads.ts'
 
 function listen(server: Server): Promise<number> {

@@ -14,7 +14,7 @@
  * @module
  */
 import { Socket } from 'node:net'
-import { ReadBuffer } from '../http/index.ts'
+import { ReadBuffer } from './read-buffer.ts'
 
 /** A client connection's read buffer, with the code each read's bytes go to. */
 export class OwnedReads extends ReadBuffer {

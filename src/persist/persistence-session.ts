@@ -3,23 +3,17 @@
  * class's failure mode when that node cannot take it, and remembers the node that did.
  * @module
  */
-import { POOL_BUSY, type Pool, type PoolNode } from '../pool/index.ts'
+import { POOL_BUSY, isSessionRefusal, type Pool, type PoolNode, type SessionChooser, type SessionRefusal } from '../pool/index.ts'
 import type { PersistenceClass } from './persistence-class.ts'
 
 /** The session's node could not be used and the class's failure mode says not to balance. */
-export interface PersistenceFailure {
-  readonly failure: 'close' | 'url'
-  /** Where to redirect HTTP clients (`url` mode); '' otherwise. */
-  readonly url: string
-}
+export type PersistenceFailure = SessionRefusal
 
 /** What `PersistenceSession.choose` returns: as `Pool.choose`, or a failure to act on. */
 export type PersistentChoice = PoolNode | typeof POOL_BUSY | undefined | PersistenceFailure
 
 /** Narrows a choice to a failure (close the connection, or redirect). */
-export function isPersistenceFailure(choice: PersistentChoice): choice is PersistenceFailure {
-  return typeof choice === 'object' && 'failure' in choice
-}
+export const isPersistenceFailure: (choice: PersistentChoice) => choice is PersistenceFailure = isSessionRefusal
 
 /** Finds node `id` in `pool`; a named node with another port falls back to a node on the same host. */
 function findNode(pool: Pool, id: string, allowSameHost: boolean): PoolNode | undefined {
@@ -31,7 +25,7 @@ function findNode(pool: Pool, id: string, allowSameHost: boolean): PoolNode | un
   return undefined
 }
 
-export class PersistenceSession {
+export class PersistenceSession implements SessionChooser {
   readonly cls: PersistenceClass
   /** The session key (client subnet, universal key, or the named node). */
   readonly key: string

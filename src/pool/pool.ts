@@ -6,7 +6,7 @@
 import type { Clock, Random } from '../core/index.ts'
 import type { AlgorithmName, BalanceContext, BalanceNode, Balancer } from '../balance/index.ts'
 import { createBalancer, selectPriorityGroup } from '../balance/index.ts'
-import type { EventSink } from '../events/index.ts'
+import type { EventSink } from '../core/index.ts'
 import type { NodeStatus } from './node-status.ts'
 import type { PoolRuntime, QueueWaiter } from './pool-runtime.ts'
 

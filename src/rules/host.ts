@@ -177,8 +177,8 @@ export interface RuleServices {
   readonly random: Random
   /** `log.info/warn/error`, `lang.warn` and engine warnings. */
   log(level: 'info' | 'warn' | 'error', rule: string, message: string): void
-  /** `event.emit`, and engine events such as a rule abort (`rules_ruleabort`). */
-  emitEvent(name: string, message: string): void
+  /** `event.emit`, and engine events such as a rule abort (`rules_ruleabort`), raised by rule `rule`. */
+  emitEvent(name: string, message: string, rule: string): void
   readonly pools: PoolInfo
   readonly data: DataStore
   /** `counter.increment`. */

@@ -31,6 +31,7 @@ const OBJECT_ARGS: ReadonlyMap<string, ObjectArg> = new Map([
   ['request.setbandwidthclass', { arg: 0, type: 'bandwidth' }],
   ['response.setbandwidthclass', { arg: 0, type: 'bandwidth' }],
   ['connection.setpersistence', { arg: 0, type: 'persistence' }],
+  ['connection.setservicelevelclass', { arg: 0, type: 'service_level_monitors' }],
   ['slm.conforming', { arg: 0, type: 'service_level_monitors' }],
   ['slm.isok', { arg: 0, type: 'service_level_monitors' }],
   ['slm.threshold', { arg: 0, type: 'service_level_monitors' }],

@@ -131,7 +131,7 @@ export class RunState {
     const elapsed = now - this.#segmentStartMs
     if (!this.#warned && elapsed > this.warnAfterMs) {
       this.#warned = true
-      this.services.emitEvent('rules_executiontime', `rule ${this.ruleName} has run for more than ${this.warnAfterMs} ms`)
+      this.services.emitEvent('rules_executiontime', `rule ${this.ruleName} has run for more than ${this.warnAfterMs} ms`, this.ruleName)
     }
     if (elapsed > this.abortAfterMs) {
       this.fail(`ran for more than ${this.abortAfterMs} ms without yielding`, 'budget')

@@ -51,7 +51,7 @@ function finish(rule: CompiledRule, s: RunState, code: number, env: RunEnv): Run
     // One event names the rule once; a log.error line beside it would say the same again.
     const text = `rule ${rule.name}: line ${s.errorLine}: ${s.errorMessage}; rule aborted`
     try {
-      env.services.emitEvent('rules_ruleabort', text)
+      env.services.emitEvent('rules_ruleabort', text, rule.name)
     } catch {
       // Reporting must not turn an aborted rule into a crash; the outcome still says what happened.
     }

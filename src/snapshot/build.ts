@@ -8,14 +8,18 @@
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
-import { DEFAULT_HEAD_LIMITS, NO_RULES, buildErrorResponses, type HttpRules, type HttpService, type TransactionRecord } from '../http/index.ts'
+import { NO_RULES, type PhaseRules as HttpRules } from '../rules/index.ts'
+import { buildErrorResponses } from './error-pages.ts'
+import { compileHttpPhases } from './http-phases.ts'
+import { DEFAULT_HEAD_LIMITS, type HttpService, type TransactionRecord } from './http-service.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import { actionPathProblems, type EventSink } from '../events/index.ts'
 import { PersistenceStore, type PersistenceClasses } from '../persist/index.ts'
 import { compileLogFormat, formatJsonRecord } from '../stats/index.ts'
 import type { RequestLogRegistry, RequestLogWriter, StatsRegistry } from '../stats/index.ts'
-import type { StreamRouter } from '../stream/index.ts'
-import { TlsRuntime, buildNodeTls, type NodeTlsSettings } from '../tls/index.ts'
+import type { StreamRouter } from './stream-service.ts'
+import { TlsRuntime, type NodeTlsSettings } from '../tls/index.ts'
+import { buildNodeTls } from './node-tls-settings.ts'
 import { buildHealthPlan } from './health-plan.ts'
 import { logFilePath, logPathProblem } from './log-path.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
@@ -116,6 +120,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
       }),
     )
   }
+  catalog.checkUnused()
   const healthPlan = buildHealthPlan(config, problems)
   problems.push(...actionPathProblems(config.objects, config.dir))
   const placed = warnings.map((w) => withFile(w, config))
@@ -186,6 +191,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
+    phases: compileHttpPhases(rules),
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })

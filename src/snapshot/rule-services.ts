@@ -79,9 +79,10 @@ export function createRuleServices(host: RuleHost, pools: ReadonlyMap<string, Po
       const e = LOG_EVENT[level]
       host.events({ severity: e.severity, category: 'rules', name: e.name, objects: { rule }, message })
     },
-    emitEvent(name, message) {
+    emitEvent(name, message, rule) {
       const e = eventFor(name)
-      host.events({ severity: e.severity, category: e.category, name: e.name, objects: {}, message })
+      // Engine events name their rule, so an event type can pick the rules it watches.
+      host.events({ severity: e.severity, category: e.category, name: e.name, objects: e.category === 'rules' ? { rule } : {}, message })
     },
     pools: {
       exists: (name) => pools.has(name),

@@ -6,7 +6,7 @@
 import type { Diagnostic, RuleEntry, ValidConfig, VirtualServerProperties } from '../config/index.ts'
 import { RULE_OBJECT_TYPES, checkRules, formatRuleDiagnostic, type CompiledRuleSet, type RuleDiagnostic } from '../rules/index.ts'
 
-import { NO_RULES, type HttpRules, type RuleBinding } from '../http/index.ts'
+import { NO_RULES, type PhaseRules as HttpRules, type RuleBinding } from '../rules/index.ts'
 
 /** Compiles every rule; errors and warnings become diagnostics in the `rule NAME: line L, column C` form. */
 export function compileRules(config: ValidConfig, problems: Diagnostic[], warnings: Diagnostic[]): CompiledRuleSet | null {

@@ -3,12 +3,12 @@
  * @module
  */
 import type { Diagnostic, ValidConfig } from '../config/index.ts'
-import type { HttpService } from '../http/index.ts'
+import type { HttpService } from './http-service.ts'
 import type { HealthPlan } from '../health/index.ts'
 import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { RequestLogWriter } from '../stats/index.ts'
-import type { StreamService, UdpService } from '../stream/index.ts'
+import type { StreamService, UdpService } from './stream-service.ts'
 import type { TlsTerminator } from '../tls/index.ts'
 
 /** One address a virtual server accepts on. `host` undefined means every address. */

@@ -8,7 +8,7 @@ import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
 import type { CompiledRuleSet, RuleServices } from '../rules/index.ts'
 import type { StatsRegistry } from '../stats/index.ts'
-import type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, UdpService } from '../stream/index.ts'
+import type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, UdpService } from './stream-service.ts'
 import { bindRuleList } from './rules.ts'
 
 const SECOND_MS = 1000

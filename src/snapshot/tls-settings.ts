@@ -41,12 +41,38 @@ export class TlsCatalog {
       return null
     }
     if (this.#certs.has(name)) return this.#certs.get(name) ?? null
-    const parsed = parseServerKey(name, props.basic.public, props.basic.private)
+    return this.#parseCertificate(name)
+  }
+
+  #parseCertificate(name: string): ServerCertificate | null {
+    const props = getObjects(this.#config, 'ssl/server_keys').get(name)
+    const parsed = parseServerKey(name, props?.basic.public ?? '', props?.basic.private ?? '')
     let cert: ServerCertificate | null = null
     if (parsed.ok) cert = parsed.value
-    else this.#problems.push({ objectType: 'ssl/server_keys', objectName: name, ...keyProblemAt('ssl/server_keys', parsed.error, props, this.#config.dir) })
+    else this.#problems.push({ objectType: 'ssl/server_keys', objectName: name, ...keyProblemAt('ssl/server_keys', parsed.error, props ?? {}, this.#config.dir) })
     this.#certs.set(name, cert)
     return cert
+  }
+
+  /**
+   * Checks the certificates, client keys and CA files nothing has looked up, so a key that does
+   * not match its certificate is reported when it is stored, not when something first uses it.
+   * Client keys a pool names are left to the pool, which reports them under its own key; a key
+   * object with neither certificate nor key holds nothing to check until something uses it.
+   */
+  checkUnused(): void {
+    for (const [name, props] of getObjects(this.#config, 'ssl/server_keys')) {
+      if (!this.#certs.has(name) && !isEmptyKey(props.basic)) this.#parseCertificate(name)
+    }
+    for (const name of this.#config.rawFiles.get('ssl/cas')?.keys() ?? []) {
+      if (!this.#cas.has(name)) this.#parseCa(name)
+    }
+    const usedByPools = new Set([...this.#config.pools.values()].map((p) => (p.ssl.enable ? p.ssl.ssl_fixed_client_certificate : '')))
+    for (const [name, props] of getObjects(this.#config, 'ssl/client_keys')) {
+      if (usedByPools.has(name) || isEmptyKey(props.basic)) continue
+      const parsed = parseServerKey(name, props.basic.public, props.basic.private)
+      if (!parsed.ok) this.#problems.push({ objectType: 'ssl/client_keys', objectName: name, key: parsed.error.key, reason: parsed.error.reason })
+    }
   }
 
   /** The CA file `name`, or null (reported once) when it is missing or bad. */
@@ -57,13 +83,21 @@ export class TlsCatalog {
       return null
     }
     if (this.#cas.has(name)) return this.#cas.get(name) ?? null
-    const parsed = parseCaBundle(name, content)
+    return this.#parseCa(name)
+  }
+
+  #parseCa(name: string): CaBundle | null {
+    const parsed = parseCaBundle(name, this.#config.rawFiles.get('ssl/cas')?.get(name) ?? Buffer.alloc(0))
     let bundle: CaBundle | null = null
     if (parsed.ok) bundle = parsed.value
     else this.#problems.push({ objectType: 'ssl/cas', objectName: name, reason: parsed.error })
     this.#cas.set(name, bundle)
     return bundle
   }
+}
+
+function isEmptyKey(basic: { readonly public: string; readonly private: string }): boolean {
+  return basic.public.trim() === '' && basic.private.trim() === ''
 }
 
 type Switch = 'disabled' | 'enabled' | 'use_default'

@@ -2,7 +2,7 @@
  * Adapts a finished HTTP transaction to the request log's record interface.
  * @module
  */
-import type { TransactionRecord } from '../http/index.ts'
+import type { TransactionRecord } from './http-service.ts'
 import type { RequestLogRecord } from '../stats/index.ts'
 
 function findHeader(list: readonly string[] | null, lowerName: string): string | undefined {

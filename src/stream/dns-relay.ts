@@ -9,7 +9,7 @@ import { isIPv6 } from 'node:net'
 import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
 import type { StreamDeps } from './stream-state.ts'
 import { sendSafely } from './udp-relay.ts'
-import type { UdpService } from './stream-service.ts'
+import type { UdpService } from '../snapshot/index.ts'
 
 /** A DNS header is 12 bytes (RFC 1035 §4.1.1). */
 const DNS_HEADER_BYTES = 12

@@ -5,11 +5,9 @@
  */
 export { StreamConnection } from './stream-connection.ts'
 export type { StreamConnectionDeps, StreamDeps } from './stream-connection.ts'
-export type { StreamKind, StreamRecord, StreamRouter, StreamService, StreamTransaction, UdpKind, UdpService } from './stream-service.ts'
 export { readServerName, HELLO_INCOMPLETE, HELLO_INVALID, MAX_CLIENT_HELLO_BYTES } from './client-hello.ts'
 export type { ServerNameResult } from './client-hello.ts'
 export { StreamRuleSession } from './stream-rules.ts'
-export type { StreamRules } from './stream-rules.ts'
 export { StreamRuleView } from './stream-rule-view.ts'
 export type { StreamRuleHost } from './stream-rule-view.ts'
 export { UdpRelay } from './udp-relay.ts'

@@ -4,10 +4,11 @@
  * been exchanged, then relays bytes both ways with backpressure and half-close.
  * @module
  */
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
+import type { Pool, PoolNode } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
 import type { StreamRuleSession } from './stream-rules.ts'
-import type { StreamService } from './stream-service.ts'
+import type { StreamService } from '../snapshot/index.ts'
 import { destroyAfterLinger } from './close-linger.ts'
 import { EMPTY, S_CLOSED, S_CONNECTING, S_RELAYING, S_ROUTING, S_WAITING, StreamState, type StreamConnectionDeps } from './stream-state.ts'
 
@@ -168,17 +169,46 @@ export class StreamConnection extends StreamState {
     // Routing is over: from now on the idle timeout applies, not the time allowed for the request.
     this.client.setTimeout(this.service.idleTimeoutMs)
     this.state = S_CONNECTING
-    this.dialer.dial(start, this.service.pools, this.service.persistence, this.clientIp, this.persistChoice)
+    this.dialer.start(start, this.service.pools, null)
   }
 
-  /** DialerOwner: a node accepted the connection. */
-  onConnected(socket: Socket): void {
-    this.nodeSocket = socket
-    this.relay(socket)
+  /** DialerOwner: connect to the node the dialer chose; a failure tries the next one. */
+  openConnection(node: PoolNode, pool: Pool): void {
+    const socket = connect({ host: node.status.host, port: node.status.port, allowHalfOpen: true, noDelay: !pool.settings.nagle })
+    this.connecting = socket
+    const onFailure = () => {
+      socket.destroy()
+      if (this.connecting !== socket) return
+      this.connecting = null
+      this.dialer.failed(true)
+      this.dialer.next()
+    }
+    socket.on('error', onFailure)
+    socket.once('connect', () => {
+      socket.off('error', onFailure)
+      if (this.connecting !== socket) {
+        socket.destroy()
+        return
+      }
+      this.connecting = null
+      this.dialer.connected()
+      this.nodeSocket = socket
+      this.relay(socket)
+    })
+  }
+
+  /** DialerOwner: the node did not accept in time (pool `max_connect_time`). */
+  connectTimedOut(): void {
+    const socket = this.connecting
+    if (socket === null) return
+    this.connecting = null
+    socket.destroy()
+    this.dialer.failed(true)
+    this.dialer.next()
   }
 
   /** DialerOwner: no node could be had. */
-  onNoNode(): void {
+  noNode(): void {
     this.close(true)
   }
 
@@ -305,7 +335,10 @@ export class StreamConnection extends StreamState {
     this.pending = []
     this.wakeDataWaiters()
     // Gives back the node slot (or leaves the queue, or stops a connection attempt).
-    this.dialer.cancel()
+    this.connecting?.destroy()
+    this.connecting = null
+    const usedNode = this.dialer.node
+    this.dialer.dispose()
     const onEnd = this.service.onEnd
     if (onEnd !== null) {
       onEnd({
@@ -315,7 +348,7 @@ export class StreamConnection extends StreamState {
         bytesOut: this.bytesOut,
         durationMs: this.deps.clock.monoMs() - this.startMs,
         pool: this.dialer.pool,
-        node: this.dialer.node?.id ?? null,
+        node: usedNode?.id ?? null,
       })
     }
   }

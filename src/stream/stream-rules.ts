@@ -3,21 +3,9 @@
  * one run's Decision turns into what the connection does next.
  * @module
  */
-import { runRuleList, type RuleBinding } from '../http/index.ts'
-import { Decision, type RulePhase, type RuleServices } from '../rules/index.ts'
+import { Decision, runRuleList, type RuleBinding, type RulePhase } from '../rules/index.ts'
+import type { StreamRules } from '../snapshot/index.ts'
 import { StreamRuleView, type StreamRuleHost } from './stream-rule-view.ts'
-
-/** A stream virtual server's rules, compiled once per snapshot. */
-export interface StreamRules {
-  /** Request rules: run on the client's first data (or at connect, see `runOnConnect`). */
-  readonly request: readonly RuleBinding[]
-  /** Response rules: run once, on the node's first data. */
-  readonly response: readonly RuleBinding[]
-  /** vTM `basic.rules_on_connect`: `client_first` request rules run as soon as the client connects. */
-  readonly runOnConnect: boolean
-  readonly services: RuleServices
-  readonly maxInstructions: number
-}
 
 /** One stream transaction's rule state: its view and its Decision, shared by both phases. */
 export class StreamRuleSession {

@@ -1,20 +1,19 @@
 /**
  * The state of one generic TCP transaction and what its rules and router may ask of it
  * (StreamTransaction, StreamRuleHost). The flow itself (routing, relaying, closing) is in
- * stream-connection.ts; finding a node is stream-dialer.ts.
+ * stream-connection.ts; finding a node is pool/'s Dialer.
  * @module
  */
 import type { Socket } from 'node:net'
-import type { Clock } from '../core/index.ts'
+import type { Clock, TimeoutSweeper } from '../core/index.ts'
 import type { PersistenceChoice } from '../persist/index.ts'
-import type { Pool } from '../pool/index.ts'
+import { Dialer, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
 import type { TlsFacts } from '../rules/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import type { LingerCounters } from './close-linger.ts'
-import { StreamDialer, type DialerOwner } from './stream-dialer.ts'
 import { StreamRuleSession } from './stream-rules.ts'
 import { passThroughTlsFacts, type StreamRuleHost } from './stream-rule-view.ts'
-import type { StreamService, StreamTransaction } from './stream-service.ts'
+import type { StreamService, StreamTransaction } from '../snapshot/index.ts'
 
 /** Process-wide dependencies of stream transactions. */
 export interface StreamDeps {
@@ -23,6 +22,8 @@ export interface StreamDeps {
 
 /** What a TCP stream connection needs besides the clock. */
 export interface StreamConnectionDeps extends StreamDeps {
+  /** The deadlines of connection attempts and of the too-busy queue. */
+  readonly sweeper: TimeoutSweeper
   /** Time the peers of a gracefully closed connection get to take what was sent (see close-linger.ts). */
   readonly closeLingerMs: number
   /** The virtual server's counters; null when statistics are not kept. */
@@ -31,7 +32,7 @@ export interface StreamConnectionDeps extends StreamDeps {
 
 export const S_WAITING = 0
 export const S_ROUTING = 1
-/** Finding a node (balancing, queueing, connecting, retrying): see stream-dialer.ts. */
+/** Finding a node (balancing, queueing, connecting, retrying): see pool/'s Dialer. */
 export const S_CONNECTING = 2
 export const S_RELAYING = 3
 export const S_CLOSED = 4
@@ -57,7 +58,9 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
   protected pendingBytes = 0
   protected sniName: string
   protected chosen: Pool | null | undefined = undefined
-  protected readonly dialer: StreamDialer
+  protected readonly dialer: Dialer
+  /** The connection being opened to the dialer's node, until it connects or fails. */
+  protected connecting: Socket | null = null
   protected nodeSocket: Socket | null = null
   protected clientEnded = false
   protected nodeEnded = false
@@ -82,7 +85,7 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
     this.deps = deps
     this.sniName = serverName
     this.startMs = deps.clock.monoMs()
-    this.dialer = new StreamDialer(this, deps.clock)
+    this.dialer = new Dialer(this, deps.clock, deps.sweeper)
     this.clientIp = plainIp(client.remoteAddress ?? '')
     this.clientPort = client.remotePort ?? 0
     this.localIp = plainIp(client.localAddress ?? '')
@@ -161,6 +164,24 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
     return this.deps.clock.monoMs() - this.startMs
   }
 
-  abstract onConnected(socket: Socket): void
-  abstract onNoNode(): void
+  abstract openConnection(node: PoolNode, pool: Pool): void
+  abstract noNode(reason: NoNodeReason): void
+  abstract connectTimedOut(): void
+
+  /** A session's node that redirects cannot help a stream: the connection closes. */
+  redirect(): void {
+    this.noNode('session-close')
+  }
+
+  /**
+   * A stream chooses its pool once, when it starts: when that pool's last node fails during the
+   * attempts, the connection closes and the next connection goes to the failure pool.
+   */
+  canSwitchPool(): boolean {
+    return false
+  }
+
+  sessionFor(pool: Pool): SessionChooser | null {
+    return this.service.persistence.open(pool, this.clientIp, this.persistChoice)
+  }
 }

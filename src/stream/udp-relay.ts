@@ -8,7 +8,7 @@ import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:
 import { isIPv6 } from 'node:net'
 import { resolveFailover, type Pool, type PoolNode } from '../pool/index.ts'
 import type { StreamDeps } from './stream-state.ts'
-import type { UdpService } from './stream-service.ts'
+import type { UdpService } from '../snapshot/index.ts'
 
 /** Datagrams kept to resend to another node if the first one refuses (ICMP unreachable). */
 const MAX_RESEND_DATAGRAMS = 8

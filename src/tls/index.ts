@@ -14,5 +14,5 @@ export { tlsInfoOf, recordConnectionInfo, TLS_HEADER_NAMES } from './connection-
 export type { TlsConnectionInfo, ClientCertHeaderMode, ClientCertStatus, ConnectionInfoOptions } from './connection-info.ts'
 export { certFacts } from './cert-facts.ts'
 export type { CertFacts } from './cert-facts.ts'
-export { buildNodeTls, nodeTlsOptions } from './node-tls.ts'
+export { nodeTlsOptions } from './node-tls.ts'
 export type { NodeTlsSettings } from './node-tls.ts'

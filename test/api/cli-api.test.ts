@@ -1,11 +1,11 @@
 /**
  * `sluice start --api HOST:PORT`: the real command creates the first admin and prints its
- * password once, serves the API, a change made through it is live and on disk, and the
- * directory watcher does not apply it a second time.
+ * password once, serves the API, a change made through it is live and on disk, the directory
+ * watcher does not apply it a second time, and still sees a later edit of the file by hand.
  */
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -54,6 +54,17 @@ test('sluice start --api serves the API; changes are live, written, and applied 
     events: { name: string }[]
   }
   assert.deepEqual(events.events.map((e) => e.name), ['confmod'])
+
+  // The API replaced the file by a rename; an edit made to it by hand later is still seen.
+  await writeFile(join(dir, 'pools', 'web'), JSON.stringify({ properties: { basic: { nodes_table: [{ node: node.address, state: 'disabled' }] } } }))
+  let status = 0
+  for (let polls = 0; polls < 80 && status !== 503; polls++) {
+    const res = await fetch(`http://127.0.0.1:${String(vsPort)}/`)
+    status = res.status
+    await res.text()
+    if (status !== 503) await sleep(25)
+  }
+  assert.equal(status, 503, 'the hand edit after the API change was applied')
 })
 
 test('sluice start refuses a non-loopback --api without TLS', async (t) => {

@@ -35,6 +35,7 @@ test('a rule naming an object that does not exist is refused; once it exists the
     ['response.setBandwidthClass("thin");', 'bandwidth class "thin"'],
     ['connection.setPersistenceClass("sticky");', 'persistence class "sticky"'],
     ['slm.isOK("fast");', 'service level monitor "fast"'],
+    ['connection.setServiceLevelClass("gold");', 'service level monitor "gold"'],
   ] as const) {
     const put = await h.call('PUT', `${V}/rules/r`, `${source}\n`)
     assert.equal(put.status, 400, `${source}: ${put.text}`)
@@ -47,4 +48,12 @@ test('a rule naming an object that does not exist is refused; once it exists the
   const del = await h.call('DELETE', `${V}/rate/slow`)
   assert.equal(del.status, 409, del.text)
   assert.match(del.text, /rate\/slow is still used by rules\/r/)
+})
+
+test('deleting a service level monitor that a rule puts connections in is refused', async (t) => {
+  const h = await startApi(t, { 'pools/web': pool(1), 'service_level_monitors/gold': { properties: { basic: { response_time: 100 } } } })
+  assert.equal((await h.call('PUT', `${V}/rules/classify`, 'connection.setServiceLevelClass("gold");\n')).status, 201)
+  const del = await h.call('DELETE', `${V}/service_level_monitors/gold`)
+  assert.equal(del.status, 409, del.text)
+  assert.match(del.text, /service_level_monitors\/gold is still used by rules\/classify/)
 })

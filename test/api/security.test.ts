@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { exchangeUntilClose } from '../helpers/raw-client.ts'
 import { basic, pick, rawCall, startApi, ADMIN } from './harness.ts'
 
 const V = '/api/tm/8.3/config/active'
@@ -29,6 +30,25 @@ test('a Host that is not the API (DNS rebinding) is refused; loopback names and 
     const read = await rawCall(h.apiUrl, 'GET', `${V}/pools/`, { headers: { authorization: auth, host } })
     assert.equal(read.status, 200, `GET with Host "${host}": ${read.text}`)
   }
+})
+
+test('a foreign host named in an absolute-form target or in a second Host field is refused too', async (t) => {
+  const h = await startApi(t, {})
+  const port = Number(new URL(h.apiUrl).port)
+  const auth = `Authorization: ${basic(ADMIN.user, ADMIN.password)}\r\n`
+  const body = JSON.stringify(POOL)
+  const put = (target: string, hosts: string) =>
+    `PUT ${target} HTTP/1.1\r\n${hosts}${auth}Content-Type: application/json\r\nContent-Length: ${String(body.length)}\r\nConnection: close\r\n\r\n${body}`
+  for (const [what, request] of [
+    ['absolute-form target', put(`http://rebind.attacker.example:${String(port)}${V}/pools/evil`, `Host: 127.0.0.1:${String(port)}\r\n`)],
+    ['second Host field', put(`${V}/pools/evil`, `Host: 127.0.0.1:${String(port)}\r\nHost: rebind.attacker.example\r\n`)],
+  ] as const) {
+    const text = await exchangeUntilClose(t, port, request)
+    assert.match(text, /^HTTP\/1\.1 (403|400) /, `${what}: ${text}`)
+  }
+  assert.equal((await h.call('GET', `${V}/pools/evil`)).status, 404, 'nothing was created')
+  const own = await exchangeUntilClose(t, port, put(`http://127.0.0.1:${String(port)}${V}/pools/mine`, `Host: 127.0.0.1:${String(port)}\r\n`))
+  assert.match(own, /^HTTP\/1\.1 201 /, 'an absolute-form target naming the API itself is served')
 })
 
 test('a change from a foreign Origin is refused; the API origin and non-browser clients may change', async (t) => {

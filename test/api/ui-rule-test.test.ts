@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ruleTesterFor } from '../../src/cli/rule-test-api.ts'
+import { ruleTesterFor } from '../../src/cli/index.ts'
 import { pick, startApi } from './harness.ts'
 
 const RULE_TEST = '/api/tm/8.3/rule_test'

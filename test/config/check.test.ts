@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { checkConfig } from '../../src/cli/check.ts'
+import { checkConfig } from '../../src/cli/index.ts'
 import { configDir } from '../helpers/config-dir.ts'
 
 const POOL = '{"properties":{"basic":{"nodes_table":[{"node":"127.0.0.1:9001"},{"node":"127.0.0.1:9002"}]},"load_balancing":{"algorithm":"round_robin"}}}'

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { checkConfig } from '../../src/cli/check.ts'
+import { checkConfig } from '../../src/cli/index.ts'
 import { configDir } from '../helpers/config-dir.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
 

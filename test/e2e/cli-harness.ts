@@ -3,7 +3,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -73,14 +72,4 @@ export async function runSluice(args: readonly string[]): Promise<{ code: number
   return { code, output: s.output() }
 }
 
-/** A port that was free a moment ago (the schema does not accept port 0). */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  const port = typeof address === 'object' && address !== null ? address.port : 0
-  server.close()
-  await once(server, 'close')
-  return port
-}
+export { freePort } from '../helpers/nodes.ts'

@@ -1,7 +1,8 @@
 /**
  * Issue #11 item 13: with no enabled virtual server, start says which virtual servers are
  * disabled and that nothing listens, keeps running (with or without the API), applies a change
- * that enables one, and stops cleanly.
+ * that enables one, and stops cleanly. An enabled virtual server that cannot listen is named
+ * with its reason, and each listener is shown as what it serves.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -10,6 +11,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
+import { selfSigned } from '../helpers/self-signed.ts'
 import { freePort, startSluice } from './cli-harness.ts'
 
 const vs = (port: number, enabled: boolean) => ({
@@ -39,3 +41,48 @@ for (const api of ['off', '127.0.0.1:0']) {
     assert.doesNotMatch(sluice.output(), /unsettled top-level await|internal error/)
   })
 }
+
+test('an enabled virtual server that cannot listen is named with its reason, not called disabled', async (t) => {
+  const port = await freePort()
+  const dir = await writeConfigDir(t, {
+    'virtual_servers/files': { properties: { basic: { enabled: true, port, protocol: 'ftp', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } },
+    'virtual_servers/off': vs(await freePort(), false),
+    'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
+  })
+  const sluice = startSluice(['start', '--config', dir, '--api', 'off'])
+  t.after(() => sluice.stop('SIGKILL'))
+  await sluice.waitFor(/press Ctrl-C/)
+  const out = sluice.output()
+  assert.match(out, /WARN no virtual server is listening: virtual server "files" does not listen: protocol ftp is not supported yet; disabled virtual server: "off"/)
+  assert.doesNotMatch(out, /every virtual server is disabled/)
+  assert.equal(await sluice.stop('SIGTERM'), 0)
+})
+
+test('start shows each listener as what it serves: http://, https:// or the transport and protocol', async (t) => {
+  const pair = selfSigned()
+  if (pair === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  const [web, secure, tcp, udp] = [await freePort(), await freePort(), await freePort(), await freePort()]
+  const listen = (port: number, protocol: string, more: Record<string, unknown> = {}) => ({
+    properties: { ...more, basic: { enabled: true, port, protocol, pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], ...more['basic'] as object } },
+  })
+  const dir = await writeConfigDir(t, {
+    'virtual_servers/web': listen(web, 'http'),
+    'virtual_servers/secure': listen(secure, 'http', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'k' } }),
+    'ssl/server_keys/k': { properties: { basic: { public: pair.cert.toString(), private: pair.key.toString() } } },
+    'virtual_servers/mail': listen(tcp, 'server_first'),
+    'virtual_servers/names': listen(udp, 'dns'),
+    'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
+  })
+  const sluice = startSluice(['start', '--config', dir, '--api', 'off'])
+  t.after(() => sluice.stop('SIGKILL'))
+  await sluice.waitFor(/press Ctrl-C/)
+  const out = sluice.output()
+  assert.match(out, new RegExp(`listening: virtual server "web" on http://127\\.0\\.0\\.1:${String(web)}/`))
+  assert.match(out, new RegExp(`listening: virtual server "secure" on https://127\\.0\\.0\\.1:${String(secure)}/`))
+  assert.match(out, new RegExp(`listening: virtual server "mail" on tcp://127\\.0\\.0\\.1:${String(tcp)} \\(server_first\\)`))
+  assert.match(out, new RegExp(`listening: virtual server "names" on udp://127\\.0\\.0\\.1:${String(udp)} \\(dns\\)`))
+  assert.equal(await sluice.stop('SIGTERM'), 0)
+})

@@ -1,7 +1,8 @@
 /**
  * Issue #11 item 10: turning on a request log with the default file name keeps the configuration
  * directory valid: the watcher reloads, the API accepts changes, and a restart starts. A log
- * file named inside the configuration directory is refused with the key and the reason.
+ * file named inside the configuration directory, or one of Sluice's own state files, is refused
+ * with the key and the reason.
  */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -84,4 +85,16 @@ test('a log file named among the configuration objects is refused by check and s
   const start = await runSluice(['start', '--config', dir, '--api', 'off'])
   assert.equal(start.code, 1, start.output)
   assert.match(start.output, /log\.filename/)
+})
+
+test("a log file that is one of Sluice's own state files (API users, API settings, audit log) is refused", async (t) => {
+  for (const filename of ['%zeushome%/users.json', '.sluice/api.json', '%zeushome%/audit.log']) {
+    const dir = await writeConfigDir(t, {
+      'virtual_servers/web': vsDoc(await freePort(), { enabled: true, filename }),
+      'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
+    })
+    const check = await runSluice(['check', '--config', dir])
+    assert.equal(check.code, 1, `${filename}: ${check.output}`)
+    assert.match(check.output, /log\.filename: the log file .* is a file Sluice keeps its own state in/)
+  }
 })

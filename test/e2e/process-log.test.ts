@@ -113,8 +113,8 @@ test('the banner shows each virtual server with the scheme its clients use', { s
   const out = sluice.output()
   assert.match(out, new RegExp(`listening: virtual server "web" on http://127\\.0\\.0\\.1:${String(web)}/\n`))
   assert.match(out, new RegExp(`listening: virtual server "secure" on https://127\\.0\\.0\\.1:${String(secure)}/\n`))
-  assert.match(out, new RegExp(`listening: virtual server "tcp" on tcp://127\\.0\\.0\\.1:${String(tcp)}\n`))
-  assert.match(out, new RegExp(`listening: virtual server "dns" on udp://127\\.0\\.0\\.1:${String(udp)}\n`))
+  assert.match(out, new RegExp(`listening: virtual server "tcp" on tcp://127\\.0\\.0\\.1:${String(tcp)} \\(client_first\\)\n`))
+  assert.match(out, new RegExp(`listening: virtual server "dns" on udp://127\\.0\\.0\\.1:${String(udp)} \\(udp\\)\n`))
   assert.equal(await sluice.stop('SIGTERM'), 0)
 })
 

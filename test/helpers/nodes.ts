@@ -148,14 +148,31 @@ export function replyOnHead(
   }
 }
 
-/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+/**
+ * A port on 127.0.0.1 that nothing listens on (it was free a moment ago). It is drawn at random
+ * below the kernel's ephemeral range (32768 and up), because a port from that range, once closed,
+ * is soon taken again as the source port of some outgoing connection, and a listener that starts
+ * on it later fails with EADDRINUSE. The schema does not accept port 0, so tests need this.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer()
-  const port = await listenLocal(server)
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve()
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_700)
+    const server = net.createServer()
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => {
+        resolve(false)
+      })
+      server.listen(port, '127.0.0.1', () => {
+        resolve(true)
+      })
     })
-  })
-  return port
+    if (!bound) continue
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve()
+      })
+    })
+    return port
+  }
+  throw new Error('no free port found below the ephemeral range after 200 attempts')
 }

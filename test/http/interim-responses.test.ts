@@ -43,3 +43,15 @@ test('interim responses lose their hop-by-hop fields', async (t) => {
   assert.deepEqual([...interim.headers.keys()], ['link'])
   assert.equal((await client.readResponse()).status, 200)
 })
+
+for (const framing of ['Transfer-Encoding: chunked', 'Content-Length: 5']) {
+  test(`interim responses lose framing fields (${framing}) and other hop-by-hop fields: a 1xx has no content`, async (t) => {
+    const hint = `HTTP/1.1 103 Early Hints\r\n${framing}\r\nTE: trailers\r\nUpgrade: h2c\r\nProxy-Connection: keep-alive\r\nLink: </a.js>\r\n\r\n`
+    const node = await startRawNode(t, replyOnHead(hint + FINAL))
+    const proxy = await startProxy(t, { nodes: [node.address] })
+    const text = await exchangeUntilClose(t, proxy.port, 'GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n')
+    const [interim = ''] = text.split('\r\n\r\n')
+    assert.equal(interim, 'HTTP/1.1 103 Early Hints\r\nLink: </a.js>')
+    assert.match(text, /\r\n\r\nHTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/)
+  })
+}

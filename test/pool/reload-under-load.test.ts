@@ -6,7 +6,7 @@ import { request, Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { App } from '../../src/app.ts'
-import { loadAndCheck } from '../../src/cli/check.ts'
+import { loadAndCheck } from '../../src/cli/index.ts'
 import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
 import { freePort } from '../e2e/cli-harness.ts'
 import { startNode, type TestNode } from './app-harness.ts'
@@ -85,6 +85,14 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
     }
   })
 
+  // Whatever fails, the clients stop, the agent and the traffic manager close: a failed
+  // assertion must not leave a listener that keeps this test file's process alive.
+  t.after(async () => {
+    done = true
+    await Promise.all(clients)
+    agent.destroy()
+    await app.stop(1000)
+  })
   for (let i = 1; i <= CHANGES; i++) {
     await writeGeneration(i)
     const loaded = await loadAndCheck(dir)

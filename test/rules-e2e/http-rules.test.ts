@@ -200,5 +200,5 @@ test('a rule reads and replaces the request body', async (t) => {
 test('a runaway rule is aborted by the instruction budget; the request still goes to the default pool', async (t) => {
   const r = await rig(t, { loop: `while( 1 ) { $x = $x + 1; }` }, { request_rules: ['loop'] })
   assert.equal((await get(r.url + '/')).text, 'web')
-  assert.ok(r.app.events.list().some((e) => e.category === 'rules' && e.name === 'ruleabort'))
+  assert.ok(r.app.events.list().some((e) => e.category === 'rules' && e.name === 'ruleabort' && e.objects['rule'] === 'loop'), 'the event names the rule')
 })

@@ -8,7 +8,7 @@ import { onCleanup } from '../helpers/cleanup.ts'
 import { makePki, type KeyPair } from '../tls/pki.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { readAll, tlsConnect } from '../tls/tls-client.ts'
-import type { StreamRouter, StreamTransaction } from '../../src/stream/index.ts'
+import type { StreamRouter, StreamTransaction } from '../../src/snapshot/index.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())

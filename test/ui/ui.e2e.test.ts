@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page, Response } from 'playwright-core'
-import { ruleTesterFor } from '../../src/cli/rule-test-api.ts'
+import { ruleTesterFor } from '../../src/cli/index.ts'
 import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, pick, startApi } from '../api/harness.ts'
 import { browserMissing, launchBrowser, screenshot, unnamedControls } from './browser.ts'

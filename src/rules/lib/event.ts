@@ -12,7 +12,7 @@ export const eventModule: LibraryModule = {
       fn: (s, a) => {
         const name = str(a, 0)
         if (name === '' || /[/\x00-\x1f\x7f]/.test(name)) return s.fail(`event.emit: invalid event name ${JSON.stringify(name)}`)
-        s.services.emitEvent(name, str(a, 1))
+        s.services.emitEvent(name, str(a, 1), s.ruleName)
         return ''
       },
     },

@@ -8,7 +8,7 @@ import type { RunState } from '../run-state.ts'
 import type { Value } from '../value.ts'
 import { asStr, intArg, str } from './args.ts'
 
-/** The built-in pseudo-pool that drops the connection. */
+/** The name rules give to drop the connection instead of using a real pool. */
 export const DISCARD_POOL = 'discard'
 
 function choose(s: RunState, name: string, host: string | null, port: number | null, ends: boolean): Value {
@@ -26,7 +26,7 @@ function choose(s: RunState, name: string, host: string | null, port: number | n
   if (!s.services.pools.exists(name)) {
     // An unknown pool falls back to the virtual server's default pool, with a warning.
     s.services.log('warn', s.ruleName, `line ${s.line}: pool "${name}" does not exist; using the default pool`)
-    s.services.emitEvent('rules_pooluseunknown', `rule ${s.ruleName} chose unknown pool "${name}"`)
+    s.services.emitEvent('rules_pooluseunknown', `rule ${s.ruleName} chose unknown pool "${name}"`, s.ruleName)
     d.pool = null
   } else {
     d.pool = name

@@ -4,8 +4,15 @@
  * may name other catalog files and nothing else.
  * @module
  */
-import type { XmlSource } from './xml-jobs.ts'
 import type { XmlHandle, XmlSupport } from './xml-native.ts'
+
+/** A stylesheet, schema or DTD as text, with the catalog files its includes may name. */
+export interface XmlSource {
+  readonly kind: XmlKind
+  readonly text: string
+  readonly names: readonly string[]
+  readonly texts: readonly string[]
+}
 
 export type XmlKind = 'xslt' | 'xsd' | 'dtd'
 

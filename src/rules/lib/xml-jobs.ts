@@ -3,16 +3,8 @@
  * small bodies and in the XML worker for large ones, so both give the same answers.
  * @module
  */
-import { compileXml, type XmlCompiled, type XmlKind } from './xml-catalog.ts'
+import { compileXml, type XmlCompiled, type XmlSource } from './xml-catalog.ts'
 import type { XmlAddon, XmlHandle, XmlSupport } from './xml-native.ts'
-
-/** A stylesheet, schema or DTD as text, with the catalog files its includes may name. */
-export interface XmlSource {
-  readonly kind: XmlKind
-  readonly text: string
-  readonly names: readonly string[]
-  readonly texts: readonly string[]
-}
 
 export type XmlJob =
   | { readonly op: 'count' | 'nodeset'; readonly doc: string; readonly nsmap: string; readonly xpath: string; readonly maxBytes: number; readonly opLimit: number }

@@ -48,7 +48,7 @@ export function createXmlModule(support: XmlSupport, options: XmlModuleOptions =
     s.services.xml ?? (fallback ??= new XmlCatalog(support, new Map(), { maxBytes: DEFAULT_XML_MAX_BYTES, opLimit: XML_OP_LIMIT }))
 
   const fail = <T extends Value>(s: RunState, fn: string, reason: string, value: T): T => {
-    s.services.emitEvent(XML_ERROR_EVENT, `rule ${s.ruleName}: ${fn}: ${reason}`)
+    s.services.emitEvent(XML_ERROR_EVENT, `rule ${s.ruleName}: ${fn}: ${reason}`, s.ruleName)
     return value
   }
 

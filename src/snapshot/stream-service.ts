@@ -5,7 +5,7 @@
  */
 import type { PersistenceClasses } from '../persist/index.ts'
 import type { Pool } from '../pool/index.ts'
-import type { StreamRules } from './stream-rules.ts'
+import type { RuleBinding, RuleServices } from '../rules/index.ts'
 
 /**
  * How a TCP stream starts. `client_first`: wait for the client's first bytes, then choose a node.
@@ -48,6 +48,18 @@ export interface StreamRecord {
   readonly pool: Pool | null
   /** `host:port` of the node, or null if none was reached. */
   readonly node: string | null
+}
+
+/** A stream virtual server's rules, compiled once per snapshot. */
+export interface StreamRules {
+  /** Request rules: run on the client's first data (or at connect, see `runOnConnect`). */
+  readonly request: readonly RuleBinding[]
+  /** Response rules: run once, on the node's first data. */
+  readonly response: readonly RuleBinding[]
+  /** vTM `basic.rules_on_connect`: `client_first` request rules run as soon as the client connects. */
+  readonly runOnConnect: boolean
+  readonly services: RuleServices
+  readonly maxInstructions: number
 }
 
 export interface StreamService {

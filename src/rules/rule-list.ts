@@ -1,9 +1,11 @@
 /**
- * Runs a virtual server's rule list for one phase of a transaction: in order, synchronously
- * while the rules need nothing from outside, resuming after a rule that had to wait.
+ * A virtual server's rule lists, and running one of them for one phase of a transaction: in
+ * order, synchronously while the rules need nothing from outside, resuming after a rule that had
+ * to wait. HTTP and generic TCP virtual servers run their lists this way.
  * @module
  */
-import { runRule, type CompiledRule, type RunEnv, type RunOutcome } from '../rules/index.ts'
+import type { CompiledRule } from './check.ts'
+import { runRule, type RunEnv, type RunOutcome } from './run.ts'
 
 /** A rule in a virtual server's list: `only_first` runs on the first request of a connection only. */
 export interface RuleBinding {
@@ -12,13 +14,13 @@ export interface RuleBinding {
 }
 
 /** A virtual server's rules by phase. */
-export interface HttpRules {
+export interface PhaseRules {
   readonly request: readonly RuleBinding[]
   readonly response: readonly RuleBinding[]
   readonly completion: readonly RuleBinding[]
 }
 
-export const NO_RULES: HttpRules = Object.freeze({ request: [], response: [], completion: [] })
+export const NO_RULES: PhaseRules = Object.freeze({ request: [], response: [], completion: [] })
 
 function isPromise(x: RunOutcome | Promise<RunOutcome>): x is Promise<RunOutcome> {
   return typeof (x as Partial<Promise<RunOutcome>>).then === 'function'

@@ -1,6 +1,7 @@
 /**
- * Events: things that happened which an operator or an orchestrator may act on.
- * Names follow vTM's event catalogue (`pools/nodefail`, `monitors/monitorok`, ...).
+ * Events: things that happened which an operator or an orchestrator may act on. Names follow
+ * vTM's event catalogue (`pools/nodefail`, `monitors/monitorok`, ...). The shape lives in core so
+ * that any module can raise one; the event log and actions are events/.
  * @module
  */
 

@@ -3,7 +3,7 @@
  * a timer per read, so the hot path pays a field write, not a timer re-insertion.
  * @module
  */
-import type { Clock } from '../core/index.ts'
+import type { Clock } from './clock.ts'
 
 export interface HasDeadline {
   /** Monotonic ms after which onDeadline runs; 0 = none. */

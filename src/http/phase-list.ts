@@ -1,0 +1,45 @@
+/**
+ * How the exchange runs each phase by name (the lists are compiled per snapshot: snapshot's
+ * http-phases.ts).
+ * @module
+ */
+import { assertNever } from '../core/index.ts'
+import type { Exchange } from './exchange.ts'
+import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
+import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
+import type { ResponseHead } from './response-head.ts'
+import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
+
+/** Routing: the dialer takes the transaction from here. */
+function route(ex: Exchange): PhaseResult {
+  ex.route()
+  return WAIT
+}
+
+export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResult {
+  switch (name) {
+    case 'request-rules':
+      return requestRulesPhase(ex)
+    case 'routing':
+      return route(ex)
+    case 'protection':
+    case 'cache-lookup':
+      // Not built yet: never compiled into a list.
+      return CONTINUE
+    default:
+      return assertNever(name, 'phase')
+  }
+}
+
+export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: ResponseHead, buf: Buffer, bodyStart: number): PhaseResult {
+  switch (name) {
+    case 'response-rules':
+      return responseRulesPhase(ex, res, buf, bodyStart)
+    case 'compression':
+    case 'cache-store':
+      // Not built yet: never compiled into a list.
+      return CONTINUE
+    default:
+      return assertNever(name, 'phase')
+  }
+}

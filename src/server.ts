@@ -1,0 +1,215 @@
+/**
+ * The composition root: one running Sluice. It puts the planes together — the App (data plane,
+ * snapshots, runtime state), the event file and actions, the REST API and web UI, and the
+ * reloads (SIGHUP, a changed directory) — and takes them apart in order. The command line
+ * (cli/start.ts) reads options, prints, and handles signals; nothing here parses arguments.
+ * @module
+ */
+import { join } from 'node:path'
+import { App } from './app.ts'
+import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type RuleTester } from './api/index.ts'
+import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
+import { err, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
+import { ActionRunner, keepEventsIn } from './events/index.ts'
+import type { ListenerLabel } from './net/index.ts'
+import { diagnoseConfigDir } from './snapshot/index.ts'
+
+/** Where and how the REST API listens. */
+export interface ApiPlan {
+  readonly address: ApiAddress
+  readonly tls?: { cert: Buffer; key: Buffer }
+  /** Names clients use for the API besides its address and loopback names (the Host check). */
+  readonly hostNames: readonly string[]
+  /** The address was chosen by the user: failing to listen there stops the start. */
+  readonly isExplicit: boolean
+}
+
+export interface ServerOptions {
+  readonly configDir: string
+  /** The configuration to start with (already diagnosed). */
+  readonly config: ValidConfig
+  /** The built-in quick-start configuration: read-only, no user made, no event file. */
+  readonly isBuiltIn: boolean
+  readonly logger: Logger
+  readonly version: string
+  /** Null: no REST API. */
+  readonly api: ApiPlan | null
+  /** Runs `sluice rule test` for the API's rule-test resource. */
+  readonly ruleTester: RuleTester
+  /** Told of every applied reload (for systemd's STATUS=). */
+  readonly onApplied?: (version: number, why: string) => void
+}
+
+export class SluiceServer {
+  readonly app: App
+  readonly #opts: ServerOptions
+  readonly #actions: ActionRunner
+  readonly #detachActions: () => void
+  readonly #closeEvents: () => Promise<void>
+  #api: ApiServer | null = null
+  #apiOrigin = ''
+  #watcher: { close(): void } | null = null
+  #reloads: ReloadQueue | null = null
+
+  private constructor(opts: ServerOptions, app: App, closeEvents: () => Promise<void>) {
+    this.#opts = opts
+    this.app = app
+    this.#closeEvents = closeEvents
+    this.#actions = new ActionRunner({
+      logger: opts.logger,
+      objects: () => app.snapshot?.config.objects,
+      configDir: opts.configDir,
+      env: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+    })
+    this.#detachActions = this.#actions.attach(app.events)
+  }
+
+  /**
+   * Applies the configuration, then starts the API and the reloads. Returns why it could not
+   * start (everything begun is stopped again), or the running server.
+   */
+  static async start(opts: ServerOptions): Promise<Result<SluiceServer, readonly Diagnostic[] | string>> {
+    const { logger } = opts
+    const app = new App({
+      clock: systemClock,
+      random: systemRandom,
+      logger,
+      programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+    })
+    // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
+    // built-in configuration, which lives among the program's files).
+    const closeEvents = opts.isBuiltIn ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
+    const applied = await app.apply(opts.config)
+    if (!applied.ok) {
+      await app.stop(0)
+      await closeEvents()
+      return err(applied.error)
+    }
+    const server = new SluiceServer(opts, app, closeEvents)
+    const api = await server.#startApi()
+    if (!api.ok) {
+      await server.stop(0)
+      return err(api.error)
+    }
+    server.#startReloads()
+    return ok(server)
+  }
+
+  /** The API's origin (`http://127.0.0.1:9070`), or '' when it does not run. */
+  get apiOrigin(): string {
+    return this.#apiOrigin
+  }
+
+  listeners(): ListenerLabel[] {
+    return this.app.listeners()
+  }
+
+  /** Asks for a reload of the configuration directory (SIGHUP); bursts become one reload. */
+  reload(why: string): void {
+    this.#reloads?.request(why)
+  }
+
+  /** Stops reloads and the API, drains traffic for up to `drainMs`, then everything else. */
+  async stop(drainMs: number): Promise<void> {
+    this.#watcher?.close()
+    this.#reloads?.cancel()
+    await this.#api?.close()
+    this.#detachActions()
+    await this.app.stop(drainMs)
+    await this.#actions.idle()
+    await this.#closeEvents()
+  }
+
+  async #startApi(): Promise<Result<null, string>> {
+    const { api: plan, logger } = this.#opts
+    if (plan === null) return ok(null)
+    // The built-in configuration is read-only and lives in the source tree: no user is made there.
+    if (!this.#opts.isBuiltIn) await this.#announceFirstAdmin()
+    const api = new ApiServer({
+      app: this.app,
+      configDir: this.#opts.configDir,
+      logger,
+      clock: systemClock,
+      address: plan.address,
+      isReadOnly: this.#opts.isBuiltIn,
+      version: this.#opts.version,
+      hostNames: plan.hostNames,
+      ruleTester: this.#opts.ruleTester,
+      ...(plan.tls === undefined ? {} : { tls: plan.tls }),
+    })
+    const started = await api.start()
+    if (!started.ok) {
+      if (plan.isExplicit) return err(`API: ${started.error}`)
+      logger.warn(`the REST API is not running: ${started.error}`)
+      return ok(null)
+    }
+    this.#api = api
+    const h = started.value.host.includes(':') ? `[${started.value.host}]` : started.value.host
+    this.#apiOrigin = `${plan.tls === undefined ? 'http' : 'https'}://${h}:${String(started.value.port)}`
+    return ok(null)
+  }
+
+  /** Creates the first API user of a configuration, if it has none, and prints its password once. */
+  async #announceFirstAdmin(): Promise<void> {
+    const { configDir, logger } = this.#opts
+    const first = await ensureFirstAdmin(configDir)
+    if (!first.ok) {
+      logger.warn(`no API user could be created (${first.error}); the API serves statistics only until one exists (sluice user add)`)
+      return
+    }
+    if (first.value === null) return
+    logger.info(`REST API: created user "${first.value.user}" with password ${first.value.password}`)
+    logger.info(`  This is shown only now. Only its hash is kept (${first.value.file});`)
+    logger.info(`  to choose another: sluice user add ${first.value.user} --config ${configDir}`)
+  }
+
+  #startReloads(): void {
+    // Between API changes, never during one: a change written but not yet applied (or being
+    // rolled back) is never read from the directory.
+    const reload = (why: string) => {
+      const api = this.#api
+      return api === null ? this.#reloadNow(why) : api.exclusive(() => this.#reloadNow(why))
+    }
+    this.#reloads = new ReloadQueue(reload, () => systemClock.monoMs())
+    this.#watcher = watchConfigDir(
+      this.#opts.configDir,
+      () => {
+        this.#reloads?.request('directory changed')
+      },
+      this.#opts.logger,
+    )
+  }
+
+  async #reloadNow(why: string): Promise<void> {
+    const { app } = this
+    const { configDir, logger } = this.#opts
+    const next = await diagnoseConfigDir(configDir)
+    // An API change is written and applied before this runs (see #startReloads), so it is found live.
+    const current = app.snapshot?.config
+    if (next.config !== null && current !== undefined && configFingerprint(next.config) === configFingerprint(current)) {
+      if (why === 'SIGHUP') logger.info('SIGHUP: the configuration has not changed')
+      return
+    }
+    const changes = next.config !== null && current !== undefined ? `: ${describeConfigDiff(diffConfigs(current, next.config))}` : ''
+    const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
+    const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
+    if (result.ok) {
+      this.#opts.onApplied?.(result.value.version, why)
+      app.events.emit({
+        severity: next.warnings.length === 0 ? 'info' : 'warn',
+        category: 'config',
+        name: 'confok',
+        objects: { directory: configDir },
+        message: `configuration applied (version ${String(result.value.version)}, ${why})${changes}${warnings}`,
+      })
+      return
+    }
+    app.events.emit({
+      severity: 'warn',
+      category: 'config',
+      name: 'confrejected',
+      objects: { directory: configDir },
+      message: `configuration change rejected (${why}); the previous configuration stays:\n  ${result.error.map(formatDiagnostic).join('\n  ')}${warnings}`,
+    })
+  }
+}

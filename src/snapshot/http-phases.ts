@@ -1,0 +1,37 @@
+/**
+ * The phases of an HTTP exchange, by name, in a fixed order; each virtual server's lists are
+ * compiled once per snapshot and hold only the phases it configures, so a feature that is not
+ * configured costs nothing per request. The HTTP engine runs them (http/phase-list.ts).
+ *
+ *   request:  protection → request-rules → cache-lookup → routing
+ *   response: response-rules → compression → cache-store
+ * @module
+ */
+import type { PhaseRules } from '../rules/index.ts'
+
+/** Request phases, in the order they run. */
+export const REQUEST_PHASES = ['protection', 'request-rules', 'cache-lookup', 'routing'] as const
+export type RequestPhaseName = (typeof REQUEST_PHASES)[number]
+
+/** Response phases, in the order they run. */
+export const RESPONSE_PHASES = ['response-rules', 'compression', 'cache-store'] as const
+export type ResponsePhaseName = (typeof RESPONSE_PHASES)[number]
+
+/** A virtual server's phases, in order; only what it configures, and routing always last. */
+export interface HttpPhases {
+  readonly request: readonly RequestPhaseName[]
+  readonly response: readonly ResponsePhaseName[]
+}
+
+const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routing'] as const), response: Object.freeze([]) })
+
+/** The phases of a virtual server with these rules. */
+export function compileHttpPhases(rules: PhaseRules): HttpPhases {
+  if (rules.request.length === 0 && rules.response.length === 0) return ROUTING_ONLY
+  const request: RequestPhaseName[] = []
+  if (rules.request.length > 0) request.push('request-rules')
+  request.push('routing')
+  const response: ResponsePhaseName[] = []
+  if (rules.response.length > 0) response.push('response-rules')
+  return Object.freeze({ request: Object.freeze(request), response: Object.freeze(response) })
+}
