@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'bench/results/**', 'eslint.config.js', '.dependency-cruiser.cjs', 'bin/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'bench/results/**', 'eslint.config.js', '.dependency-cruiser.cjs', 'bin/**', 'native/**'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -21,8 +21,8 @@ import type { RuleBinding } from '../src/rules/index.ts'
 import { RuleSession } from '../src/http/index.ts'
 import type { RuleSessionHost } from '../src/http/index.ts'
 import { NO_PERSISTENCE } from '../src/persist/index.ts'
-import { Decision, checkRules, runRule } from '../src/rules/index.ts'
-import type { CompiledRule } from '../src/rules/index.ts'
+import { Decision, runRule } from '../src/rules/index.ts'
+import { compileRule as compile } from './lib/compile-rule.ts'
 import { FakeServices, FakeTransaction } from '../src/rules/testing/index.ts'
 
 const RULE = `
@@ -44,14 +44,6 @@ switch( $path, string.startsWith ) {
 }
 pool.use("web");
 `
-
-function compile(name: string, source: string): CompiledRule {
-  const checked = checkRules(new Map([[name, source]]))
-  if (!checked.ok) throw new Error(JSON.stringify(checked.error))
-  const rule = checked.value.rules.get(name)
-  if (rule === undefined) throw new Error('rule missing')
-  return rule
-}
 
 /** Times `once` and measures what it allocates; prints one JSON line. */
 function measure(bench: string, once: () => void): void {

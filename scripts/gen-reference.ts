@@ -29,7 +29,7 @@ const TYPE_SUMMARIES: Readonly<Record<string, string>> = {
   custom: 'Named lists of strings for rules and other programs to read.',
   'dns_server/zones': 'Zones for the built-in DNS server.',
   event_types: 'Which events (by category, name and object) trigger which actions.',
-  extra_files: 'Files rules can read (`resource.get`) and error pages can use, kept as they are.',
+  extra_files: 'Files rules can read (`resource.get`) and error pages can use, kept as they are; stylesheets, schemas and DTDs for the `xml.*` rule functions, compiled when the configuration loads (see ../rules/xml.md).',
   glb_services: 'Global load balancing across data centres by DNS.',
   global_settings: 'Settings for the whole process, in one file.',
   locations: 'Data centres for global load balancing.',

@@ -9,18 +9,15 @@
  * every connection landed, and stops; otherwise it runs until Ctrl-C.
  * @module
  */
-import { spawn } from 'node:child_process'
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startSluice } from '../lib/start-sluice.ts'
 import { startDesktop, type Desktop } from './desktops.ts'
 import { startDirectory } from './directory.ts'
 import { connectionRequest } from './rdp-packet.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repo = join(here, '..', '..')
 const USERS: ReadonlyMap<string, number> = new Map([['alice', 13389], ['bob', 13390], ['carol', 13391]])
 
 function option(name: string): string | undefined {
@@ -49,30 +46,10 @@ async function main(): Promise<void> {
   const desktops: Desktop[] = []
   for (const [user, desktopPort] of USERS) desktops.push(await startDesktop(`${user}-pc`, desktopPort))
   const directory = await startDirectory(new Map([...USERS].map(([user, p]) => [user, `127.0.0.1:${String(p)}`])), 8500)
-  // A private copy of the configuration with the chosen port.
-  const configDir = await mkdtemp(join(tmpdir(), 'rdp-broker-'))
-  await cp(join(here, 'config'), configDir, { recursive: true })
-  const vsFile = join(configDir, 'virtual_servers', 'rdp')
-  const vs = JSON.parse(await readFile(vsFile, 'utf8')) as { properties: { basic: { port: number } } }
-  vs.properties.basic.port = port
-  await writeFile(vsFile, JSON.stringify(vs, null, 2))
-  const sluice = spawn(process.execPath, [join(repo, 'src', 'cli', 'main.ts'), 'start', '--config', configDir, '--api', 'off'], {
-    stdio: ['ignore', 'inherit', 'pipe'],
-  })
-  // Sluice's process log (its banner included) is on standard error.
-  await new Promise<void>((resolve, reject) => {
-    sluice.stderr.on('data', (c: Buffer) => {
-      process.stderr.write(c)
-      if (c.toString().includes('press Ctrl-C')) resolve()
-    })
-    sluice.once('exit', (code) => {
-      reject(new Error(`sluice exited with ${String(code)}`))
-    })
-  })
+  const sluice = await startSluice(join(here, 'config'), 'rdp', port)
   const stop = async () => {
-    sluice.kill('SIGTERM')
+    await sluice.stop()
     await Promise.all([...desktops.map((d) => d.close()), directory.close()])
-    await rm(configDir, { recursive: true, force: true })
   }
   if (!process.argv.includes('--demo')) {
     process.once('SIGINT', () => void stop())

@@ -73,6 +73,13 @@ function compileBuiltinCall(
     if (a?.kind === 'str') c.poolsUsed.add(a.value)
   }
   checkObjectArg(c, def.name, e.args)
+  def.checkCall?.({
+    span: e.span,
+    args: e.args,
+    error: (span, message) => { c.error(span, message) },
+    warn: (span, message) => { c.warn(span, message) },
+    known: (typeUri) => c.options.knownObjects?.get(typeUri),
+  })
   if (def.regexArg !== undefined) {
     const re = e.args[def.regexArg]
     if (re?.kind === 'str') {

@@ -3,6 +3,7 @@
  * with its arity (checked when a rule is compiled) and deprecated aliases (accepted with a warning).
  * @module
  */
+import type { Expr, Span } from './ast.ts'
 import type { RunState } from './run-state.ts'
 import type { Value } from './value.ts'
 
@@ -44,9 +45,24 @@ export interface FunctionSpec {
    * of `fn` (the hottest functions; see lib/args.ts fixed0..fixed2). They must do exactly what
    * `fn` does with that many arguments, and never suspend.
    */
+  /**
+   * The function's own compile-time check of a call (literal arguments it can judge, or that it
+   * cannot run here at all); problems go to the rule's diagnostics.
+   */
+  readonly checkCall?: (call: CallCheck) => void
   readonly f0?: Builtin0
   readonly f1?: Builtin1
   readonly f2?: Builtin2
+}
+
+/** One call as a function's own compile-time check sees it. */
+export interface CallCheck {
+  readonly span: Span
+  readonly args: readonly Expr[]
+  error(span: Span, message: string): void
+  warn(span: Span, message: string): void
+  /** Names of the configuration objects of a type URI, when the checker was told them. */
+  known(typeUri: string): ReadonlySet<string> | undefined
 }
 
 /** A registered function; `name` is the documented spelling. */

@@ -24,6 +24,7 @@ import { buildHealthPlan } from './health-plan.ts'
 import { logFilePath, logPathProblem } from './log-path.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
+import { buildXmlCatalog } from './xml-catalog.ts'
 import type { RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
 import { buildPersistence } from './persistence-settings.ts'
@@ -73,7 +74,8 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   const warnings: Diagnostic[] = [...config.warnings]
   const compiled = compileRules(config, problems, warnings)
-  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config)
+  const xml = buildXmlCatalog(config, problems)
+  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml)
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const streamContext = {
     pools,

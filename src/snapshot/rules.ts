@@ -13,7 +13,11 @@ export function compileRules(config: ValidConfig, problems: Diagnostic[], warnin
   if (config.rules.size === 0) return { rules: new Map(), warnings: [] }
   const result = checkRules(config.rules, {
     variablePoolUse: config.globalSettings.trafficscript.variable_pool_use,
-    knownObjects: new Map(RULE_OBJECT_TYPES.map((uri) => [uri, new Set(config.objects.get(uri)?.keys() ?? [])])),
+    knownObjects: new Map([
+      ...RULE_OBJECT_TYPES.map((uri): [string, Set<string>] => [uri, new Set(config.objects.get(uri)?.keys() ?? [])]),
+      // xml.* functions name stylesheets and schemas among the extra files.
+      ['extra_files', new Set(config.extraFiles.keys())],
+    ]),
   })
   const source = (rule: string) => config.rules.get(rule) ?? ''
   const diagnostic = (d: RuleDiagnostic): Diagnostic => ({

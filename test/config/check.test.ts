@@ -1,20 +1,8 @@
 import { test } from 'node:test'
-import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { checkConfig } from '../../src/cli/index.ts'
-
-async function configDir(t: TestContext, files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-check-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true })
-    await writeFile(join(dir, rel), content)
-  }
-  return dir
-}
+import { configDir } from '../helpers/config-dir.ts'
 
 const POOL = '{"properties":{"basic":{"nodes_table":[{"node":"127.0.0.1:9001"},{"node":"127.0.0.1:9002"}]},"load_balancing":{"algorithm":"round_robin"}}}'
 

@@ -44,7 +44,7 @@ function registryModules(): Map<string, boolean> {
 
 // Spans that look like names but are not rule functions or configuration keys.
 const NOT_FUNCTIONS = new Set(['conection.setPersistenceKey', 'module.sub.name', 'balancer.pick', 'clock.monoMs'])
-const FILE_NAME = /\.(json|log|ts|yaml|yml|tsv|md|pem|key|zts|com)$/
+const FILE_NAME = /\.(json|log|ts|yaml|yml|tsv|md|pem|key|zts|com|xml|xsd|xsl|xslt|dtd)$/
 const API_CODE = /^(auth|resource|error_info)\.|^request\.(refused|invalid)$|^session\.choose$/
 
 test('every rule function the docs call is in the function registry', () => {

@@ -15,7 +15,7 @@ import { delimiter, join } from 'node:path'
 import { freePort } from '../helpers/nodes.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
 
-const EXAMPLES = ['rdp-broker', 'utility-manager']
+const EXAMPLES = ['rdp-broker', 'utility-manager', 'soap-routing']
 
 /** PATH without the repository's node_modules/.bin: the machine's `node` comes first, as for a user. */
 const MACHINE_PATH = (process.env['PATH'] ?? '').split(delimiter).filter((d) => !d.startsWith(join(ROOT, 'node_modules'))).join(delimiter)
@@ -81,6 +81,16 @@ test('rdp-broker: the demo command of the README runs and routes each user to th
   assert.equal(code, 0, child.output())
   assert.match(child.output(), /round 1: alice -> desktop alice-pc for alice/)
   assert.match(child.output(), /round 2: mallory -> \(connection dropped\)/)
+})
+
+test('soap-routing: the demo command of the README validates, routes and transforms', { skip }, async (t) => {
+  const demo = readmeCommands('soap-routing').find((c) => c.includes('--demo'))
+  assert.ok(demo !== undefined)
+  const child = run(t, [...words(demo), '--port', String(await freePort())])
+  const [code] = (await once(child, 'exit')) as [number | null]
+  assert.equal(code, 0, child.output())
+  assert.match(child.output(), /GetQuote ABC -> 200 .*<q:Price>29\.80<\/q:Price><q:Currency>USD<\/q:Currency>/s)
+  assert.match(child.output(), /CancelOrder \(no such operation\) -> 500 .*<faultcode>soap:Client<\/faultcode>/)
 })
 
 test('utility-manager: the README starts Sluice and the manager, which drains and moves a node', { skip }, async (t) => {

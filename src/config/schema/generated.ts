@@ -1102,6 +1102,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       regex_match_limit: { type: 'int', default: 10000000, min: 0, max: 2147483646 },
       regex_match_warn_percentage: { type: 'int', default: 5, min: 1, max: 100 },
       variable_pool_use: { type: 'bool', default: false },
+      xml_max_size: { type: 'int', default: 1048576, min: 1024, max: 67108864, sluiceOnly: true },
     },
     transaction_export: {
       auto_brief: { type: 'int' },
@@ -2266,6 +2267,7 @@ export interface GlobalSettingsProperties {
     readonly regex_match_limit: number
     readonly regex_match_warn_percentage: number
     readonly variable_pool_use: boolean
+    readonly xml_max_size: number
   }
   readonly transaction_export: {
     readonly auto_brief: number

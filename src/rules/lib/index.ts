@@ -32,6 +32,7 @@ import { stringModule } from './string.ts'
 import { stringCodecModule } from './string-codec.ts'
 import { stringNetModule } from './string-net.ts'
 import { sysModule } from './sys.ts'
+import { xmlModule } from './xml.ts'
 
 export { MemoryDataStore } from './data.ts'
 
@@ -41,6 +42,7 @@ export const LIBRARY_MODULES: readonly LibraryModule[] = [
   jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
   sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, laterModule,
+  xmlModule,
 ]
 
 let shared: FunctionRegistry | undefined

@@ -1,6 +1,6 @@
 /**
  * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-, compression-,
- * TLS-, XML-, GLB-, geo-related and more). They exist under their final names, so rules that use
+ * TLS-, GLB-, geo-related and more). They exist under their final names, so rules that use
  * them pass the check (each call with a "not supported yet" warning), and return a "not configured" result: `""`, 0, -1 or an empty collection,
  * matching what the original returns when the feature is absent.
  * @module
@@ -46,12 +46,6 @@ export const laterModule: LibraryModule = {
     'ssl.requestCert': returns(0, 0, ZERO),
     'ssl.requireCert': returns(0, 0, ZERO),
     'ssl.setTLSServerName': returns(1, 1, EMPTY),
-    // XML.
-    'xml.xpath.matchNodeCount': returns(3, 3, MINUS),
-    'xml.xpath.matchNodeSet': returns(3, 3, EMPTY),
-    'xml.xslt.transform': returns(2, 2, MINUS),
-    'xml.validate.dtd': returns(2, 2, MINUS),
-    'xml.validate.xsd': returns(2, 2, MINUS),
     // Geolocation, authentication, SLM, recent connections, TCP/UDP, Java.
     'geo.getCountryCode': returns(1, 1, EMPTY),
     'geo.getCountry': returns(1, 1, EMPTY),
@@ -98,8 +92,5 @@ export const laterModule: LibraryModule = {
     'http.kerberos.getDelegatedTicket': returns(0, 0, EMPTY),
     'sys.getRestApiPort': returns(0, 0, ZERO),
     'sys.getnetworkinterfaces': returns(0, 1, HASH),
-  },
-  aliases: {
-    'xml.validate': { target: 'xml.validate.dtd', deprecated: true },
   },
 }
