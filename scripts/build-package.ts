@@ -6,7 +6,7 @@
  * @module
  */
 import { spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { cpSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
@@ -20,4 +20,7 @@ if (!process.argv.includes('--clean')) {
     console.error('build-package: tsc failed; nothing was packed')
     process.exit(1)
   }
+  // The web UI is served as TypeScript with its types stripped as it is sent (api/ui-assets.ts),
+  // so its sources go into the package as they are, beside the compiled API that serves them.
+  cpSync(join(root, 'src', 'ui'), join(dist, 'ui'), { recursive: true, filter: (path) => !path.endsWith('.test.ts') && !path.endsWith('tsconfig.json') })
 }

@@ -42,7 +42,7 @@ run_checks() {
   echo "$version"
   (cd "$work" && PATH="$path" sluice check --config "$quick")
   local log="$work/start-$label.log"
-  (cd "$work" && PATH="$path" exec sluice start --api off) >"$log" 2>&1 &
+  (cd "$work" && PATH="$path" exec sluice start --api 127.0.0.1:19070) >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do
     grep -q 'press Ctrl-C' "$log" && break
@@ -51,13 +51,16 @@ run_checks() {
   done
   grep -q 'press Ctrl-C' "$log" || { cat "$log"; echo "sluice start did not come up"; exit 1; }
   curl -fsS --max-time 5 http://127.0.0.1:8080/ | grep -q 'Hello from node-' || { cat "$log"; echo "no answer through the quick start"; exit 1; }
+  # The web UI ships in the package: its page, and a module served as JavaScript.
+  curl -fsS --max-time 5 -H 'Accept: text/html' http://127.0.0.1:19070/ | grep -q '/ui/main.ts' || { cat "$log"; echo "no web UI page from the package"; exit 1; }
+  curl -fsS --max-time 5 http://127.0.0.1:19070/ui/main.ts | grep -q 'import' || { cat "$log"; echo "no web UI module from the package"; exit 1; }
   kill -TERM "$pid"
   local code=0
   wait "$pid" || code=$?
   pid=''
   [ "$code" -eq 0 ] || { cat "$log"; echo "sluice start exited $code on SIGTERM"; exit 1; }
   grep -q 'stopped' "$log" || { cat "$log"; echo "no 'stopped' line"; exit 1; }
-  echo "start, one request through the quick start, SIGTERM: exit 0"
+  echo "start, one request through the quick start, the web UI, SIGTERM: exit 0"
 }
 
 if PATH="$system_path" command -v node >/dev/null 2>&1; then
