@@ -5,6 +5,7 @@
  * @module
  */
 import type { BodySink, BodyTransform } from './body-transform.ts'
+import { ChainBody } from './chain-body.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { Exchange } from './exchange.ts'
 import type { HttpService } from '../snapshot/index.ts'
@@ -16,6 +17,11 @@ import type { ResponseHead } from './response-head.ts'
 export class TransformedBody implements BodySink {
   readonly #ex: Exchange
   #transform: BodyTransform | null = null
+  /**
+   * A response phase other than the rules edited the node's head (compression's Vary), so it
+   * must be rebuilt even when the body goes out untransformed.
+   */
+  headEdited = false
   /** De-chunks a chunked node body; made on first use. */
   #chunks: ChunkedScanner | null = null
   #isChunked = false
@@ -35,13 +41,32 @@ export class TransformedBody implements BodySink {
     return this.#transform !== null
   }
 
+  /** Sends the body through `transform`, after the one already chosen if there is one. */
   use(transform: BodyTransform): void {
-    this.#transform = transform
+    const before = this.#transform
+    this.#transform = before === null ? transform : new ChainBody(before, transform)
   }
 
   reset(): void {
     this.#transform = null
     this.#res = null
+    this.headEdited = false
+  }
+
+  /** The client connection is gone: the transform lets go of what it holds. */
+  abort(): void {
+    this.#transform?.abort?.()
+    this.reset()
+  }
+
+  /**
+   * The client took what was queued: the transform's output flows again, or the node sends
+   * more (for a plain body, or a transform that does not hold output back).
+   */
+  clientDrained(): void {
+    const transform = this.#transform
+    if (transform?.outputDrained !== undefined) transform.outputDrained()
+    else this.inputDrained()
   }
 
   /** Sends the head for the transform's output, then the body bytes that came with the node's head. */
@@ -85,6 +110,15 @@ export class TransformedBody implements BodySink {
     if (ex.req?.method === 'HEAD') return true
     ex.bytesOut += chunk.length
     return ex.down.writeBody(chunk)
+  }
+
+  inputDrained(): void {
+    this.#ex.leg.conn?.socket.resume()
+  }
+
+  fail(): void {
+    this.#ex.leg.close()
+    this.#ex.down.destroyNow()
   }
 
   /** Called by the transform once its output is complete. */
