@@ -48,8 +48,11 @@ function mimeMatches(c: CompressionSettings, contentType: string | null): boolea
   return false
 }
 
-/** Whether this response may be compressed at all, whatever the client accepts. */
-function mayCompress(ex: Exchange, c: CompressionSettings, req: RequestHead, res: ResponseHead, length: number): boolean {
+/**
+ * Whether this response may be compressed at all, whatever the client accepts. `forced`
+ * (http.compress.enable) skips the virtual server's type and size limits, never the HTTP rules.
+ */
+function mayCompress(ex: Exchange, c: CompressionSettings, req: RequestHead, res: ResponseHead, length: number, forced: boolean): boolean {
   if (req.method === 'HEAD' || ex.leg.relay.body.framing === BODY_NONE) return false
   if (res.status < 200 || res.status === 204 || res.status === 206 || res.status === 304) return false
   const h = res.headers
@@ -57,6 +60,7 @@ function mayCompress(ex: Exchange, c: CompressionSettings, req: RequestHead, res
   if (encoding !== null && encoding.trim().toLowerCase() !== 'identity') return false
   if (hasToken(fieldValue(h, 'cache-control'), 'no-transform')) return false
   if (fieldValue(req.headers, 'range') !== null) return false
+  if (forced) return length !== 0
   if (!mimeMatches(c, fieldValue(h, 'content-type'))) return false
   if (length < 0) return c.noSize
   return length > 0 && length >= c.minSize && (c.maxSize === 0 || length <= c.maxSize)
@@ -127,10 +131,12 @@ export function compressionPhase(ex: Exchange, res: ResponseHead): PhaseResult {
   const c = svc.compression
   const req = ex.req
   if (c === null || req === null) return CONTINUE
+  const ruled = ex.rules?.decision.compress ?? null
+  if (ruled === 'disable' || (!c.enabled && ruled !== 'enable')) return CONTINUE
   // A body a rule set (http.setResponseBody) is compressed in its turn.
   const replaced = ex.rules?.responseBodyOverride ?? null
   const length = replaced === null ? (res.isChunked ? -1 : res.contentLength) : replaced.length
-  if (!mayCompress(ex, c, req, res, length)) return CONTINUE
+  if (!mayCompress(ex, c, req, res, length, ruled === 'enable')) return CONTINUE
   // From here the response depends on Accept-Encoding, whether or not this client gets it encoded.
   if (varyOnAcceptEncoding(res)) ex.transformed.headEdited = true
   const coding = chooseCoding(fieldValue(req.headers, 'accept-encoding'), c.codings)

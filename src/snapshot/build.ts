@@ -168,7 +168,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
   }
   const onLog = transactionLogger(name, vs, config, deps, problem, logWriters)
   const counters = deps.stats?.virtualServer(name) ?? null
-  const compression = compileCompression(vs, counters, (p) => {
+  const compression = compileCompression(vs, rulesMayCompress(rules, config), counters, (p) => {
     problem(p.key, p.reason)
   })
   return Object.freeze({
@@ -199,6 +199,17 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })
+}
+
+/**
+ * Whether a rule of this virtual server may call http.compress.enable: it has request or
+ * response rules and some rule of the configuration names the function (rules import others,
+ * so any of them counts). A false positive costs one branch per request, never a wrong answer.
+ */
+function rulesMayCompress(rules: HttpRules, config: ValidConfig): boolean {
+  if (rules.request.length === 0 && rules.response.length === 0) return false
+  for (const source of config.rules.values()) if (/compress\s*\.\s*enable/i.test(source)) return true
+  return false
 }
 
 function transactionLogger(

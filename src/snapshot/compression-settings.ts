@@ -22,6 +22,11 @@ export interface CompressionCounters {
 }
 
 export interface CompressionSettings {
+  /**
+   * `gzip.enabled`. Off, the settings exist only for rules that call http.compress.enable (a
+   * virtual server with neither has no settings and no compression phase).
+   */
+  readonly enabled: boolean
   /** The codings offered, in the order preferred when a client likes several equally. */
   readonly codings: readonly ContentCoding[]
   readonly gzip: ZlibOptions
@@ -61,14 +66,22 @@ const WINDOW_LOG = 18
 /** What went wrong with the `gzip` section, as a key and a reason; null when it is usable. */
 export type CompressionProblem = { readonly key: string; readonly reason: string }
 
-/** The compression settings of a virtual server; null when compression is off. */
+/**
+ * The compression settings of a virtual server: null when it is off and no rule can switch it on
+ * (`ruleMayEnable`: one of its rules may call http.compress.enable). Problems are reported only
+ * for an enabled section; a disabled one that would not work leaves rules nothing to enable.
+ */
 export function compileCompression(
   vs: VirtualServerProperties,
+  ruleMayEnable: boolean,
   counters: CompressionCounters | null,
-  problem: (p: CompressionProblem) => void,
+  report: (p: CompressionProblem) => void,
 ): CompressionSettings | null {
   const g = vs.gzip
-  if (!g.enabled) return null
+  if (!g.enabled && !ruleMayEnable) return null
+  const problem = (p: CompressionProblem): void => {
+    if (g.enabled) report(p)
+  }
   const codings: ContentCoding[] = []
   for (const coding of g.encodings) {
     if (codings.includes(coding)) {
@@ -94,6 +107,7 @@ export function compileCompression(
     else exact.add(type)
   }
   return Object.freeze({
+    enabled: g.enabled,
     codings: Object.freeze(codings),
     gzip: Object.freeze({ level: g.compress_level, chunkSize: CHUNK_BYTES }),
     brotli: Object.freeze({
