@@ -8,6 +8,8 @@ import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { startProxy, type Proxy } from '../helpers/proxy.ts'
 import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
+import { samples } from '../helpers/prometheus.ts'
+import { renderPrometheus, virtualServerStatistics } from '../../src/stats/index.ts'
 
 /** A 20 KB page that compresses well. */
 const PAGE = Buffer.from('<p>Sluice compresses this paragraph, again and again.</p>\n'.repeat(350))
@@ -66,6 +68,13 @@ test('a page is gzipped, chunked, with Vary, and fetch decodes it', async (t) =>
   const fetched = await fetch(proxy.url + '/page', { headers: { 'accept-encoding': 'gzip' } })
   assert.equal(fetched.headers.get('content-encoding'), 'gzip')
   assert.equal(await fetched.text(), PAGE.toString())
+  // Counted when each response ends (the second one may still be finishing).
+  const counters = proxy.app.stats.virtualServer('web')
+  await waitFor(() => counters.compressedResponses === 2, 'two compressed responses counted')
+  assert.equal(counters.compressionBytesSaved, 2 * (PAGE.length - res.body.length))
+  const metrics = samples(renderPrometheus({ registry: proxy.app.stats, pools: new Map(), virtualServerNames: ['web'], nowMs: Date.now() }))
+  assert.equal(metrics.get('sluice_virtual_server_compressed_responses_total{virtual_server="web"}'), 2)
+  assert.equal(virtualServerStatistics(counters)['gzip_bytes_saved'], counters.compressionBytesSaved)
 })
 
 test('keep-alive keeps working: several compressed answers on one connection', async (t) => {
