@@ -25,6 +25,11 @@ export interface BodyTransform {
    * lengths go out with Content-Length, unknown ones chunked (until close for HTTP/1.0 clients).
    */
   outputLength(): number
+  /**
+   * The transform makes its whole output at the end, in one write: the head then waits for it
+   * and goes out with its length (no chunking) and the body, in one write.
+   */
+  readonly holdsWholeOutput?: boolean
   /** Starts one body; output goes to `out`. */
   start(out: BodySink): void
   /** Input bytes; false when the output is full (pause the input until the sink drains). */

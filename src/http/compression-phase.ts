@@ -8,6 +8,7 @@
  */
 import { chooseCoding } from './accept-encoding.ts'
 import { CompressBody } from './compress-body.ts'
+import { CompressWholeBody, MAX_WHOLE_BODY_BYTES } from './compress-whole-body.ts'
 import type { Exchange } from './exchange.ts'
 import type { CompressionSettings, ContentCoding, EtagRewrite, HttpService } from '../snapshot/index.ts'
 import { BODY_NONE } from './message-body.ts'
@@ -141,11 +142,12 @@ export function compressionPhase(ex: Exchange, res: ResponseHead): PhaseResult {
   if (varyOnAcceptEncoding(res)) ex.transformed.headEdited = true
   const coding = chooseCoding(fieldValue(req.headers, 'accept-encoding'), c.codings)
   if (coding === null) return CONTINUE
-  // An encoded body has no length known in advance: chunked for HTTP/1.1, otherwise until the
-  // connection closes. Without `chunk`, only a response that ends its connection anyway is encoded.
-  const closes = ex.down.responseMode(req, svc, false, ex.reqDone) === CLIENT_CLOSE
-  if (!c.chunk && !closes) return CONTINUE
+  // A small body of known length is compressed whole and goes out with its new length. A
+  // streamed one has no length known in advance: chunked for HTTP/1.1, otherwise until the
+  // connection closes; without `chunk`, only a response that ends its connection anyway streams.
+  const whole = length > 0 && length <= MAX_WHOLE_BODY_BYTES
+  if (!whole && !c.chunk && ex.down.responseMode(req, svc, false, ex.reqDone) !== CLIENT_CLOSE) return CONTINUE
   markEncoded(res, coding, c.etagRewrite)
-  ex.transformBody(new CompressBody(coding, c))
+  ex.transformBody(whole ? new CompressWholeBody(coding, c, length) : new CompressBody(coding, c))
   return CONTINUE
 }

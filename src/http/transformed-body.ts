@@ -14,6 +14,8 @@ import { CLIENT_CLOSE } from './outgoing-head.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 
+const EMPTY = Buffer.alloc(0)
+
 export class TransformedBody implements BodySink {
   readonly #ex: Exchange
   #transform: BodyTransform | null = null
@@ -26,6 +28,8 @@ export class TransformedBody implements BodySink {
   #chunks: ChunkedScanner | null = null
   #isChunked = false
   #res: ResponseHead | null = null
+  /** The output so far of a transform that makes it whole at the end; null for the others. */
+  #whole: Buffer | null = null
   /** Set by the input loop when the transform's output is full. */
   #isFull = false
   readonly #input = (b: Buffer, s: number, e: number): void => {
@@ -49,6 +53,7 @@ export class TransformedBody implements BodySink {
 
   reset(): void {
     this.#transform = null
+    this.#whole = null
     this.#res = null
     this.headEdited = false
   }
@@ -69,13 +74,13 @@ export class TransformedBody implements BodySink {
     else this.inputDrained()
   }
 
-  /** Sends the head for the transform's output, then the body bytes that came with the node's head. */
+  /**
+   * Sends the head for the transform's output (or holds it until the output is whole), then
+   * the body bytes that came with the node's head.
+   */
   start(res: ResponseHead, buf: Buffer, bodyStart: number): void {
     const ex = this.#ex
-    const req = ex.req as RequestHead
     const transform = this.#transform as BodyTransform
-    const length = transform.outputLength()
-    ex.resMode = ex.down.responseMode(req, ex.svc as HttpService, length < 0 && req.versionMinor === 0, ex.reqDone)
     ex.armIdle()
     this.#res = res
     this.#isChunked = ex.leg.relay.body.framing === BODY_CHUNKED
@@ -83,9 +88,17 @@ export class TransformedBody implements BodySink {
       this.#chunks ??= new ChunkedScanner()
       this.#chunks.reset()
     }
-    ex.down.sendTransformedHead(res, ex.resMode, length)
+    this.#whole = transform.holdsWholeOutput === true ? EMPTY : null
+    if (this.#whole === null) this.#sendHead(transform.outputLength(), undefined)
     transform.start(this)
     ex.leg.relay.pushBody(buf, bodyStart)
+  }
+
+  #sendHead(length: number, body: Buffer | undefined): void {
+    const ex = this.#ex
+    const req = ex.req as RequestHead
+    ex.resMode = ex.down.responseMode(req, ex.svc as HttpService, length < 0 && req.versionMinor === 0, ex.reqDone)
+    ex.down.sendTransformedHead(this.#res as ResponseHead, ex.resMode, length, body)
   }
 
   /** Node body bytes, as the node framed them. */
@@ -107,6 +120,11 @@ export class TransformedBody implements BodySink {
 
   write(chunk: Buffer): boolean {
     const ex = this.#ex
+    const whole = this.#whole
+    if (whole !== null) {
+      this.#whole = whole.length === 0 ? chunk : Buffer.concat([whole, chunk])
+      return true
+    }
     if (ex.req?.method === 'HEAD') return true
     ex.bytesOut += chunk.length
     return ex.down.writeBody(chunk)
@@ -125,6 +143,13 @@ export class TransformedBody implements BodySink {
   finish(): void {
     const ex = this.#ex
     const res = this.#res
+    const whole = this.#whole
+    if (whole !== null) {
+      this.#whole = null
+      const isHead = ex.req?.method === 'HEAD'
+      if (!isHead) ex.bytesOut += whole.length
+      this.#sendHead(whole.length, isHead ? undefined : whole)
+    }
     ex.down.endTransformedBody()
     ex.finish(res?.status ?? 0, res, ex.resMode === CLIENT_CLOSE)
   }

@@ -55,14 +55,14 @@ async function get(t: TestContext, proxy: Proxy, path: string, headers: Record<s
   }
 }
 
-test('a page is gzipped, chunked, with Vary, and fetch decodes it', async (t) => {
+test('a page is gzipped, with its new length and Vary, and fetch decodes it', async (t) => {
   const { proxy } = await setup(t)
   const res = await get(t, proxy, '/page')
   assert.equal(res.status, 200)
   assert.deepEqual(res.headers.get('content-encoding'), ['gzip'])
   assert.deepEqual(res.headers.get('vary'), ['Accept-Encoding'])
-  assert.deepEqual(res.headers.get('transfer-encoding'), ['chunked'])
-  assert.equal(res.headers.get('content-length'), undefined)
+  assert.equal(res.headers.get('transfer-encoding'), undefined)
+  assert.deepEqual(res.headers.get('content-length'), [String(res.body.length)])
   assert.ok(res.body.length < PAGE.length / 10, `compressed to ${res.body.length} bytes`)
   assert.deepEqual(gunzipSync(res.body), PAGE)
   const fetched = await fetch(proxy.url + '/page', { headers: { 'accept-encoding': 'gzip' } })
@@ -93,9 +93,12 @@ test('keep-alive keeps working: several compressed answers on one connection', a
   assert.equal(node.connections, 1, 'the node connection was reused')
 })
 
-test('a chunked node body with no size is compressed (no_size), and not when no_size is off', async (t) => {
+test('a chunked node body with no size is compressed as it streams (no_size), and not when no_size is off', async (t) => {
   const { proxy } = await setup(t)
   const res = await get(t, proxy, '/page?chunked=1')
+  assert.deepEqual(res.headers.get('content-encoding'), ['gzip'])
+  assert.deepEqual(res.headers.get('transfer-encoding'), ['chunked'])
+  assert.equal(res.headers.get('content-length'), undefined)
   assert.deepEqual(gunzipSync(res.body), PAGE)
   const { proxy: strict } = await setup(t, { no_size: false })
   const plain = await get(t, strict, '/page?chunked=1')
@@ -163,25 +166,32 @@ test('etag_rewrite: weaken, delete and ignore', async (t) => {
   }
 })
 
-test('HTTP/1.0 clients get a close-delimited compressed body; with chunk off, none when it would cost keep-alive', async (t) => {
+test('HTTP/1.0 clients get a streamed compressed body close-delimited; with chunk off, none when it would cost keep-alive', async (t) => {
   const { proxy } = await setup(t)
-  const raw = await exchangeUntilClose(t, proxy.port, 'GET /page HTTP/1.0\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n', 3000)
+  const raw = await exchangeUntilClose(t, proxy.port, 'GET /page?chunked=1 HTTP/1.0\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n', 3000)
   const split = raw.indexOf('\r\n\r\n')
   const head = raw.slice(0, split)
   assert.match(head, /Content-Encoding: gzip/)
   assert.doesNotMatch(head, /Transfer-Encoding|Content-Length/)
   assert.deepEqual(gunzipSync(Buffer.from(raw.slice(split + 4), 'latin1')), PAGE)
+  // A sized page is compressed whole: it has a length, so the connection stays open.
+  const c10 = await RawClient.connect(t, proxy.port)
+  c10.write('GET /page HTTP/1.0\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n')
+  const sized = await c10.readResponse(3000)
+  assert.deepEqual(sized.headers.get('connection'), ['keep-alive'])
+  assert.deepEqual(gunzipSync(sized.body), PAGE)
 
   const { proxy: noChunk } = await setup(t, { chunk: false })
   const c = await RawClient.connect(t, noChunk.port)
-  c.write('GET /page HTTP/1.0\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n')
+  c.write('GET /page?chunked=1 HTTP/1.0\r\nAccept-Encoding: gzip\r\nConnection: keep-alive\r\n\r\n')
   const kept10 = await c.readResponse(3000)
   assert.equal(kept10.headers.get('content-encoding'), undefined)
   assert.deepEqual(kept10.body, PAGE)
-  const kept11 = await get(t, noChunk, '/page')
+  const kept11 = await get(t, noChunk, '/page?chunked=1')
   assert.equal(kept11.headers.get('content-encoding'), undefined)
+  assert.deepEqual((await get(t, noChunk, '/page')).headers.get('content-encoding'), ['gzip'], 'a sized page needs no chunking')
   // A connection that ends anyway can take a close-delimited compressed body.
-  const closing = await exchangeUntilClose(t, noChunk.port, 'GET /page HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n', 3000)
+  const closing = await exchangeUntilClose(t, noChunk.port, 'GET /page?chunked=1 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n', 3000)
   assert.match(closing.slice(0, closing.indexOf('\r\n\r\n')), /Content-Encoding: gzip/)
 })
 
