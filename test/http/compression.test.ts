@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import type http from 'node:http'
 import { test, type TestContext } from 'node:test'
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib'
-import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, writeRepeated, type HttpNode } from '../helpers/nodes.ts'
 import { startProxy, type Proxy } from '../helpers/proxy.ts'
 import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
@@ -217,17 +217,7 @@ test('a large body is compressed as it flows: a client that stops reading stalls
   const node = await startHttpNode(t, 'big', (_req, res) => {
     res.setHeader('content-type', 'text/plain')
     res.setHeader('content-length', String(total))
-    const pump = (): void => {
-      while (written < total) {
-        written += piece.length
-        if (!res.write(piece)) {
-          res.once('drain', pump)
-          return
-        }
-      }
-      res.end()
-    }
-    pump()
+    writeRepeated(res, piece, total, (n) => (written = n))
   })
   const proxy = await startProxy(t, { nodes: [node.address], vs: { gzip: { enabled: true, max_size: 0 } } })
   const client = await RawClient.connect(t, proxy.port)
@@ -280,18 +270,7 @@ test('a client that leaves mid-body releases the compressor and the node connect
     res.setHeader('content-type', 'text/plain')
     res.setHeader('content-length', String(total))
     res.on('close', () => (closed = true))
-    let written = 0
-    const pump = (): void => {
-      while (written < total) {
-        written += piece.length
-        if (!res.write(piece)) {
-          res.once('drain', pump)
-          return
-        }
-      }
-      res.end()
-    }
-    pump()
+    writeRepeated(res, piece, total)
   })
   const proxy = await startProxy(t, { nodes: [node.address], vs: { gzip: { enabled: true, max_size: 0 } } })
   const client = await RawClient.connect(t, proxy.port)
