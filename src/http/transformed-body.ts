@@ -127,6 +127,8 @@ export class TransformedBody implements BodySink {
     }
     if (ex.req?.method === 'HEAD') return true
     ex.bytesOut += chunk.length
+    // Output still flowing after the node finished (a compressor's tail) is not idleness.
+    ex.refreshIdle()
     return ex.down.writeBody(chunk)
   }
 
