@@ -7,9 +7,10 @@
  * through CompressBody instead.
  * @module
  */
-import { brotliCompressSync, gzipSync, zstdCompressSync } from 'node:zlib'
+import { brotliCompressSync, zstdCompressSync } from 'node:zlib'
 import type { BodySink, BodyTransform } from './body-transform.ts'
 import type { CompressionSettings, ContentCoding } from '../snapshot/index.ts'
+import { gzipWhole } from './reused-gzip.ts'
 
 /** The largest body compressed whole; larger ones stream. */
 export const MAX_WHOLE_BODY_BYTES = 64 * 1024
@@ -17,7 +18,7 @@ export const MAX_WHOLE_BODY_BYTES = 64 * 1024
 function compress(body: Buffer, coding: ContentCoding, settings: CompressionSettings): Buffer {
   switch (coding) {
     case 'gzip':
-      return gzipSync(body, settings.gzip)
+      return gzipWhole(body, settings.gzip)
     case 'br':
       return brotliCompressSync(body, settings.brotli)
     case 'zstd':
