@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import type http from 'node:http'
 import { test, type TestContext } from 'node:test'
 import { brotliDecompressSync, gunzipSync, zstdDecompressSync } from 'node:zlib'
-import { startHttpNode, writeRepeated, type HttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, startRawNode, writeRepeated, type HttpNode } from '../helpers/nodes.ts'
 import { startProxy, type Proxy } from '../helpers/proxy.ts'
 import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
@@ -207,6 +207,28 @@ test('brotli and zstd when offered, chosen by q-value, with gzip as the tie-brea
   assert.deepEqual(star.headers.get('content-encoding'), ['br'])
   const fetched = await fetch(proxy.url + '/page', { headers: { 'accept-encoding': 'br' } })
   assert.equal(await fetched.text(), PAGE.toString())
+  // Streamed (no stated size) as well as whole.
+  const brStream = await get(t, proxy, '/page?chunked=1', { 'Accept-Encoding': 'br' })
+  assert.deepEqual(brStream.headers.get('transfer-encoding'), ['chunked'])
+  assert.deepEqual(brotliDecompressSync(brStream.body), PAGE)
+  const zstdStream = await get(t, proxy, '/page?chunked=1', { 'Accept-Encoding': 'zstd' })
+  assert.deepEqual(zstdDecompressSync(zstdStream.body), PAGE)
+})
+
+test('a node body delimited by the end of its connection is compressed as it streams', async (t) => {
+  const node = await startRawNode(t, (s, got) => {
+    if (!got.includes('\r\n\r\n')) return
+    s.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n'), PAGE]))
+  })
+  const proxy = await startProxy(t, { nodes: [node.address], vs: { gzip: { enabled: true } } })
+  const c = await RawClient.connect(t, proxy.port)
+  for (let i = 0; i < 2; i++) {
+    c.write('GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n')
+    const res = await c.readResponse(3000)
+    assert.deepEqual(res.headers.get('transfer-encoding'), ['chunked'])
+    assert.deepEqual(gunzipSync(res.body), PAGE)
+  }
+  assert.equal(c.closed || c.ended, false, 'the client keeps its connection')
 })
 
 test('a large body is compressed as it flows: a client that stops reading stalls the node, then gets it all', async (t) => {
