@@ -23,7 +23,7 @@ function pages(req: http.IncomingMessage, res: http.ServerResponse): void {
   const status = Number(url.searchParams.get('status') ?? '200')
   res.statusCode = status
   const size = Number(url.searchParams.get('size') ?? String(PAGE.length))
-  const body = PAGE.subarray(0, size)
+  const body = size <= PAGE.length ? PAGE.subarray(0, size) : Buffer.alloc(size, PAGE)
   if (url.searchParams.get('chunked') === '1') {
     res.write(body.subarray(0, 100))
     res.end(body.subarray(100))
@@ -132,6 +132,16 @@ test('responses that must not be compressed go out as the node sent them', async
     assert.equal(res.status, status)
     assert.equal(res.headers.get('content-encoding'), undefined, String(status))
   }
+})
+
+test('a body of up to 64 KiB is compressed whole, with a length; a larger one streams, chunked', async (t) => {
+  const { proxy } = await setup(t, { max_size: 0 })
+  const whole = await get(t, proxy, '/page?size=65536')
+  assert.deepEqual(whole.headers.get('content-length'), [String(whole.body.length)])
+  assert.deepEqual(gunzipSync(whole.body), Buffer.alloc(65536, PAGE))
+  const streamed = await get(t, proxy, '/page?size=65537')
+  assert.deepEqual(streamed.headers.get('transfer-encoding'), ['chunked'])
+  assert.deepEqual(gunzipSync(streamed.body), Buffer.alloc(65537, PAGE))
 })
 
 test('include_mime takes full types and type/* wildcards; max_size bounds what is compressed', async (t) => {
