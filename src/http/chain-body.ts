@@ -18,6 +18,10 @@ export class ChainBody implements BodyTransform {
     return this.#second.outputLength()
   }
 
+  get holdsWholeOutput(): boolean {
+    return this.#second.holdsWholeOutput === true
+  }
+
   start(out: BodySink): void {
     const first = this.#first
     const second = this.#second

@@ -57,6 +57,7 @@ test('a body set by a response rule is compressed afterwards', async (t) => {
   })
   const res = await get(t, proxy)
   assert.deepEqual(res.headers.get('content-encoding'), ['gzip'])
+  assert.deepEqual(res.headers.get('content-length'), [String(res.body.length)])
   assert.equal(gunzipSync(res.body).toString(), 'new body '.repeat(500))
 })
 
