@@ -12,9 +12,6 @@ import type { BodySink, BodyTransform } from './body-transform.ts'
 import type { CompressionSettings, ContentCoding } from '../snapshot/index.ts'
 import { gzipWhole } from './reused-gzip.ts'
 
-/** The largest body compressed whole; larger ones stream. */
-export const MAX_WHOLE_BODY_BYTES = 64 * 1024
-
 function compress(body: Buffer, coding: ContentCoding, settings: CompressionSettings): Buffer {
   switch (coding) {
     case 'gzip':
@@ -34,7 +31,7 @@ export class CompressWholeBody implements BodyTransform {
   #filled = 0
   #out: BodySink | null = null
 
-  /** `length`: the body's length, 1 to MAX_WHOLE_BODY_BYTES. */
+  /** `length`: the body's length, 1 to the settings' wholeMaxBytes for the coding. */
   constructor(coding: ContentCoding, settings: CompressionSettings, length: number) {
     this.#coding = coding
     this.#settings = settings

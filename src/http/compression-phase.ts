@@ -8,7 +8,7 @@
  */
 import { chooseCoding } from './accept-encoding.ts'
 import { CompressBody } from './compress-body.ts'
-import { CompressWholeBody, MAX_WHOLE_BODY_BYTES } from './compress-whole-body.ts'
+import { CompressWholeBody } from './compress-whole-body.ts'
 import type { Exchange } from './exchange.ts'
 import type { CompressionSettings, ContentCoding, EtagRewrite, HttpService } from '../snapshot/index.ts'
 import { BODY_NONE } from './message-body.ts'
@@ -145,7 +145,7 @@ export function compressionPhase(ex: Exchange, res: ResponseHead): PhaseResult {
   // A small body of known length is compressed whole and goes out with its new length. A
   // streamed one has no length known in advance: chunked for HTTP/1.1, otherwise until the
   // connection closes; without `chunk`, only a response that ends its connection anyway streams.
-  const whole = length > 0 && length <= MAX_WHOLE_BODY_BYTES
+  const whole = length > 0 && length <= c.wholeMaxBytes[coding]
   if (!whole && !c.chunk && ex.down.responseMode(req, svc, false, ex.reqDone) !== CLIENT_CLOSE) return CONTINUE
   markEncoded(res, coding, c.etagRewrite)
   ex.transformBody(whole ? new CompressWholeBody(coding, c, length) : new CompressBody(coding, c))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { diagnoseConfig } from './diagnose.ts'
 import { compileHttpPhases } from './http-phases.ts'
+import { MAX_WHOLE_BODY_BYTES, wholeBodyLimits } from './compression-settings.ts'
 import { NO_RULES } from '../rules/index.ts'
 
 function diagnose(gzip: Record<string, unknown>): string[] {
@@ -30,4 +31,10 @@ test('the Sluice compression keys are validated, naming the key and the reason',
   assert.match(diagnose({ enabled: true, min_size: 5000, max_size: 100 })[0] ?? '', /^gzip.max_size: 100 is below gzip.min_size/)
   // A section that is off is not checked beyond its keys' types.
   assert.deepEqual(diagnose({ enabled: false, encodings: [] }), [])
+})
+
+test('slow levels compress smaller bodies whole, the slowest none', () => {
+  assert.deepEqual(wholeBodyLimits(1, 4, 3), { gzip: MAX_WHOLE_BODY_BYTES, br: MAX_WHOLE_BODY_BYTES, zstd: MAX_WHOLE_BODY_BYTES })
+  assert.deepEqual(wholeBodyLimits(9, 6, 12), { gzip: 32 * 1024, br: 16 * 1024, zstd: 16 * 1024 })
+  assert.deepEqual(wholeBodyLimits(6, 11, 19), { gzip: MAX_WHOLE_BODY_BYTES, br: 0, zstd: 0 })
 })

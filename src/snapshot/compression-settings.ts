@@ -42,6 +42,12 @@ export interface CompressionSettings {
   /** Compress bodies whose length the node did not state. */
   readonly noSize: boolean
   readonly etagRewrite: EtagRewrite
+  /**
+   * Per coding, the largest body of known length compressed whole, in one synchronous call (0:
+   * always streamed, on the thread pool): sized so that one call holds the event loop for about
+   * half a millisecond at most at the configured level.
+   */
+  readonly wholeMaxBytes: Readonly<Record<ContentCoding, number>>
   /** HTTP/1.1 clients get a compressed body chunked; off: only when the connection ends anyway. */
   readonly chunk: boolean
   /** Null when statistics are not kept. */
@@ -62,6 +68,24 @@ const CHUNK_BYTES = 16 * 1024
  * would let a few hundred slow clients hold gigabytes. 2^18 = 256 KiB matches what gzip needs.
  */
 const WINDOW_LOG = 18
+
+/** The largest body ever compressed whole. */
+export const MAX_WHOLE_BODY_BYTES = 64 * 1024
+
+/**
+ * How large a body each coding compresses whole at a level, from measurements of 64 KiB of HTML
+ * on the development machine: gzip 0.2 ms at level 1 to 1.1 ms at 9; brotli 0.6 ms at 4, 1.5 ms
+ * at 6, 4.6 ms at 9, 21 ms at 11; zstd 0.1 ms at 3, 0.3 ms at 9, 5.9 ms at 19.
+ */
+export function wholeBodyLimits(gzipLevel: number, brotliLevel: number, zstdLevel: number): Readonly<Record<ContentCoding, number>> {
+  const K = 1024
+  const most = MAX_WHOLE_BODY_BYTES
+  return Object.freeze({
+    gzip: gzipLevel <= 6 ? most : 32 * K,
+    br: brotliLevel <= 4 ? most : brotliLevel <= 6 ? 16 * K : brotliLevel <= 9 ? 8 * K : 0,
+    zstd: zstdLevel <= 9 ? most : zstdLevel <= 15 ? 16 * K : 0,
+  })
+}
 
 /** What went wrong with the `gzip` section, as a key and a reason; null when it is usable. */
 export type CompressionProblem = { readonly key: string; readonly reason: string }
@@ -128,6 +152,7 @@ export function compileCompression(
     maxSize: g.max_size,
     noSize: g.no_size,
     etagRewrite: g.etag_rewrite,
+    wholeMaxBytes: wholeBodyLimits(g.compress_level, g.brotli_level, g.zstd_level),
     chunk: g.chunk,
     counters,
   })

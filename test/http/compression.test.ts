@@ -223,6 +223,11 @@ test('brotli and zstd when offered, chosen by q-value, with gzip as the tie-brea
   assert.deepEqual(brotliDecompressSync(brStream.body), PAGE)
   const zstdStream = await get(t, proxy, '/page?chunked=1', { 'Accept-Encoding': 'zstd' })
   assert.deepEqual(zstdDecompressSync(zstdStream.body), PAGE)
+  // Brotli's slowest quality never runs on the event loop: even a small sized page streams.
+  const { proxy: slow } = await setup(t, { encodings: ['br'], brotli_level: 11 })
+  const best = await get(t, slow, '/page', { 'Accept-Encoding': 'br' })
+  assert.deepEqual(best.headers.get('transfer-encoding'), ['chunked'])
+  assert.deepEqual(brotliDecompressSync(best.body), PAGE)
 })
 
 test('a node body delimited by the end of its connection is compressed as it streams', async (t) => {
