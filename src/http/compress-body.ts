@@ -3,7 +3,8 @@
  * Backpressure goes both ways: when the client is full the compressor's output pauses, its
  * buffers fill, its input refuses more, and the node connection pauses; when the client drains
  * the chain restarts from the output end. What one response can hold is bounded by the
- * compressor's state (its window, at most 256 KiB) and one buffer of 16 KiB on each side of it.
+ * compressor's state (256 KiB for gzip, about 1 MiB for zstd, 1 to 5 MiB for brotli by quality;
+ * docs/compression.md) and one buffer of 16 KiB on each side of it.
  * @module
  */
 import { createBrotliCompress, createGzip, createZstdCompress, type BrotliCompress, type Gzip, type ZstdCompress } from 'node:zlib'

@@ -69,6 +69,9 @@ const CHUNK_BYTES = 16 * 1024
  */
 const WINDOW_LOG = 18
 
+/** zstd's match tables: 2^16 entries each, about 1 MiB per stream in all at any level. */
+const ZSTD_TABLE_LOG = 16
+
 /** The largest body ever compressed whole. */
 export const MAX_WHOLE_BODY_BYTES = 64 * 1024
 
@@ -144,7 +147,13 @@ export function compileCompression(
     }),
     zstd: Object.freeze({
       chunkSize: CHUNK_BYTES,
-      params: { [constants.ZSTD_c_compressionLevel]: g.zstd_level, [constants.ZSTD_c_windowLog]: WINDOW_LOG },
+      params: {
+        [constants.ZSTD_c_compressionLevel]: g.zstd_level,
+        [constants.ZSTD_c_windowLog]: WINDOW_LOG,
+        // zstd's own tables for its middle and high levels reach 10 to 25 MiB per stream.
+        [constants.ZSTD_c_hashLog]: ZSTD_TABLE_LOG,
+        [constants.ZSTD_c_chainLog]: ZSTD_TABLE_LOG,
+      },
     }),
     mimeExact: exact,
     mimePrefixes: Object.freeze(prefixes),
