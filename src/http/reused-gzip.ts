@@ -32,6 +32,13 @@ function outputRoom(n: number): number {
   return n + (n >> 10) + 64
 }
 
+/**
+ * Where the reused compressors write: compressing is synchronous, so one buffer serves every
+ * body, and only the compressed bytes are copied out (a page's worth of garbage less per
+ * response, and the external memory that would bring full collections round).
+ */
+let scratch = Buffer.allocUnsafe(0)
+
 class ReusedGzip {
   readonly #stream: Gzip
   readonly #handle: ZlibHandle
@@ -58,12 +65,12 @@ class ReusedGzip {
     let inLen = body.length
     let room = outputRoom(body.length)
     for (;;) {
-      const out = Buffer.allocUnsafe(room)
-      handle.writeSync(constants.Z_FINISH, body, inOff, inLen, out, 0, room)
+      if (scratch.length < room) scratch = Buffer.allocUnsafe(room)
+      handle.writeSync(constants.Z_FINISH, body, inOff, inLen, scratch, 0, room)
       if (this.failed) return null
       const outLeft = state[0] ?? 0
       const inLeft = state[1] ?? 0
-      parts.push(out.subarray(0, room - outLeft))
+      parts.push(Buffer.from(scratch.subarray(0, room - outLeft)))
       // Output space left over means the member is complete.
       if (outLeft !== 0) break
       inOff += inLen - inLeft
