@@ -10,6 +10,7 @@
 import { brotliCompressSync, zstdCompressSync } from 'node:zlib'
 import type { BodySink, BodyTransform } from './body-transform.ts'
 import type { CompressionSettings, ContentCoding } from '../snapshot/index.ts'
+import { giveBodyBuffer, takeBodyBuffer } from './body-buffers.ts'
 import { gzipWhole } from './reused-gzip.ts'
 
 function compress(body: Buffer, coding: ContentCoding, settings: CompressionSettings): Buffer {
@@ -27,7 +28,8 @@ export class CompressWholeBody implements BodyTransform {
   readonly holdsWholeOutput = true
   readonly #settings: CompressionSettings
   readonly #coding: ContentCoding
-  readonly #body: Buffer
+  #body: Buffer | null
+  readonly #length: number
   #filled = 0
   #out: BodySink | null = null
 
@@ -35,7 +37,8 @@ export class CompressWholeBody implements BodyTransform {
   constructor(coding: ContentCoding, settings: CompressionSettings, length: number) {
     this.#coding = coding
     this.#settings = settings
-    this.#body = Buffer.allocUnsafe(length)
+    this.#length = length
+    this.#body = takeBodyBuffer(length)
   }
 
   outputLength(): number {
@@ -50,21 +53,26 @@ export class CompressWholeBody implements BodyTransform {
   write(chunk: Buffer): boolean {
     // A copy: the bytes may sit in a read buffer the node connection reuses. Framing by length
     // means no more than the stated length arrives; more would be cut, never overflow.
-    this.#filled += chunk.copy(this.#body, this.#filled)
+    const body = this.#body
+    if (body !== null) this.#filled += chunk.copy(body, this.#filled, 0, Math.min(chunk.length, this.#length - this.#filled))
     return true
   }
 
   end(): void {
     const out = this.#out
-    if (out === null) return
+    const body = this.#body
+    if (out === null || body === null) return
     this.#out = null
+    this.#body = null
     let zipped: Buffer
     try {
-      zipped = compress(this.#body.subarray(0, this.#filled), this.#coding, this.#settings)
+      zipped = compress(body.subarray(0, this.#filled), this.#coding, this.#settings)
     } catch {
       // Only running out of memory makes compressing fail; the response cannot be completed.
       out.fail()
       return
+    } finally {
+      giveBodyBuffer(body)
     }
     const counters = this.#settings.counters
     if (counters !== null) {
@@ -77,5 +85,7 @@ export class CompressWholeBody implements BodyTransform {
 
   abort(): void {
     this.#out = null
+    // Not given back: a compression of it may be what failed.
+    this.#body = null
   }
 }
