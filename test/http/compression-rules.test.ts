@@ -73,3 +73,14 @@ test('http.getResponseBody() sees a node-compressed body decoded, and the respon
   assert.deepEqual(res.headers.get('content-encoding'), ['gzip'])
   assert.deepEqual(res.body, zipped)
 })
+
+test('a virtual server pays for compression only when gzip is on or a rule may switch it on', async (t) => {
+  const response = (proxy: Proxy): readonly string[] | undefined => proxy.app.snapshot?.virtualServers.get('web')?.http?.phases.response
+  const plain = await proxyWith(t, answer('text/html', TEXT), 'http.setResponseHeader("X-A", "1");', { basic: { response_rules: ['r'] } })
+  assert.deepEqual(response(plain), ['response-rules'])
+  assert.equal(plain.app.snapshot?.virtualServers.get('web')?.http?.compression, null)
+  const ruled = await proxyWith(t, answer('text/html', TEXT), 'http.compress.enable();', { basic: { request_rules: ['r'] } })
+  assert.deepEqual(response(ruled), ['compression'])
+  const none = await proxyWith(t, answer('text/html', TEXT), 'http.compress.enable();', {})
+  assert.deepEqual(response(none), [], 'a rule that is not attached changes nothing')
+})
