@@ -3,7 +3,7 @@
 # in one run. wrk drives each target over keep-alive connections; the target balances round robin
 # over three nginx nodes that answer with 100 bytes. Targets alternate round after round. The
 # default cases: plain HTTP (nginx, sluice), Sluice with a realistic request rule (against
-# sluice), TLS offload with keep-alive and with one request per connection (against nginx), and
+# sluice), gzip compression of a 20 KB page (against nginx with gzip), TLS offload with keep-alive and with one request per connection (against nginx), and
 # for each of these loads a Node floor (bench/floor/): the least any Node proxy can cost here.
 # docs/benchmarks.md explains the method and how to read the results.
 #
@@ -27,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs}
+TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}
@@ -156,7 +156,9 @@ measure_target() { # ROUND TARGET
   mkdir -p "$dir"
   declare -F "scheme_$t" >/dev/null && scheme=$("scheme_$t")
   declare -F "wrkargs_$t" >/dev/null && mapfile -t extra < <("wrkargs_$t")
-  url="$scheme://127.0.0.1:$PROXY_PORT/"
+  local path=/
+  declare -F "path_$t" >/dev/null && path=$("path_$t")
+  url="$scheme://127.0.0.1:$PROXY_PORT$path"
 
   for p in "${BACKEND_PORTS[@]}" "$PROXY_PORT"; do
     port_in_use "$p" && die "port $p is taken by a process we did not start"

@@ -8,6 +8,7 @@
 #   describe_NAME    prints a one-line description for the report
 #   scheme_NAME      prints "https" when wrk must speak TLS to it (default http)
 #   wrkargs_NAME     prints extra wrk arguments, one per line (e.g. -H and 'Connection: close')
+#   path_NAME        prints the path wrk asks for (default /; the nodes also serve /page20k.html)
 #   ref_NAME         prints the target this one is compared with (default: REF, i.e. nginx)
 #   goal_NAME        prints "MIN_RPS_RATIO MAX_P99_RATIO" against that reference (default 0.8 1.5),
 #                    or "none" for a target measured only for comparison
@@ -40,7 +41,8 @@ EOF
 
 # ------------------------------------------------------------------------------------ backend
 # backend_nginx DIR PORT...: one nginx, one worker, a server per port answering every request with
-# a fixed 100-byte body that starts with "node PORT " (so the spread of requests can be checked).
+# a fixed 100-byte body that starts with "node PORT " (so the spread of requests can be checked),
+# and /page20k.html with a 20 KB HTML page that starts the same way (the compression cases).
 backend_nginx() {
   local dir=$1; shift
   local servers="" p head body
@@ -48,10 +50,23 @@ backend_nginx() {
   for p in "$@"; do
     head="node $p "
     body=$head$(printf '%*s' $((100 - ${#head})) '' | tr ' ' b)
-    servers+="  server { listen 127.0.0.1:$p backlog=4096; location / { return 200 '$body'; } }"$'\n'
+    mkdir -p "$dir/www/$p"
+    bench_page "$head" >"$dir/www/$p/page20k.html"
+    servers+="  server { listen 127.0.0.1:$p backlog=4096; location / { return 200 '$body'; }"
+    servers+=" location = /page20k.html { root $dir/www/$p; default_type text/html; } }"$'\n'
   done
-  { nginx_http_head "$dir"; printf '  default_type text/plain;\n%s}\n' "$servers"; } >"$dir/nginx.conf"
+  # Workers run as this user so they can read the pages in the private run directory (as
+  # root, nginx's default worker user could not).
+  { echo "user $(id -un);"; nginx_http_head "$dir"; printf '  default_type text/plain;\n%s}\n' "$servers"; } >"$dir/nginx.conf"
   exec nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" -g 'daemon off;'
+}
+
+# bench_page MARKER: a 20 KB HTML page (a table of numbered rows, which compresses about as well
+# as real markup does: about 5 times at gzip level 1), starting with MARKER.
+bench_page() {
+  printf '%s<!doctype html>\n<html><head><title>Bench page</title></head><body><table>\n' "$1"
+  awk 'BEGIN { for (i = 1; i <= 230; i++) printf "<tr class=\"r%d\"><td>%d</td><td>item %x</td><td>%d.%02d</td><td>in stock: %d</td></tr>\n", i % 7, i, i * 2654435761 % 65536, i * 37 % 1000, i % 100, i * 13 % 50 }'
+  printf '</table></body></html>\n'
 }
 
 # ------------------------------------------------------------------------------------ nginx
@@ -66,7 +81,8 @@ target_nginx() {
 # "bench" on 127.0.0.1:PORT (HTTP) using pool "bench-pool" (the $BACKENDS nodes, round robin).
 # Each RULE_FILE (TrafficScript, *.zts) becomes rules/<basename> and a request rule of "bench".
 # With SLUICE_TLS_CERT and SLUICE_TLS_KEY (PEM files) set, "bench" decrypts TLS with them
-# (basic.ssl_decrypt, ssl.server_cert_default naming ssl/server_keys/bench).
+# (basic.ssl_decrypt, ssl.server_cert_default naming ssl/server_keys/bench). SLUICE_VS_SECTIONS
+# is appended to the virtual server's properties (`,` then more sections).
 sluice_write_config() {
   local dir=$1 port=$2; shift 2
   local nodes="" b rules="" f name tls_basic="" tls_section=""
@@ -101,7 +117,7 @@ EOF
   "basic": {
     "enabled": true, "port": $port, "protocol": "http", "pool": "bench-pool",
     "listen_on_any": false, "listen_on_hosts": ["127.0.0.1"], "request_rules": [$rules]$tls_basic
-  }$tls_section
+  }$tls_section${SLUICE_VS_SECTIONS:-}
 }}
 EOF
 }
@@ -133,6 +149,29 @@ ref_sluice_realistic() { echo sluice; }
 goal_sluice_realistic() { echo "0.9 1.5"; }
 target_sluice_realistic() {
   sluice_write_config "$2/config" "$1" "$BENCH_DIR/rules/realistic.zts"
+  sluice_exec "$2/config"
+}
+
+# ------------------------------------------------------------------------------------ compression
+# A 20 KB HTML page from the nodes, gzip level 1 to the client, keep-alive on both sides; Sluice
+# is compared with nginx doing the same (gzip on, gzip_proxied any, gzip_vary on).
+path_nginx_gzip() { echo /page20k.html; }
+wrkargs_nginx_gzip() { printf '%s\n' -H 'Accept-Encoding: gzip'; }
+describe_nginx_gzip() { echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker, gzip level 1 of a 20 KB page"; }
+goal_nginx_gzip() { echo none; }
+target_nginx_gzip() {
+  nginx_proxy_conf "$1" "$2"
+  sed -i 's/^  server {$/  gzip on; gzip_comp_level 1; gzip_proxied any; gzip_vary on; gzip_min_length 1000;\n  server {/' "$2/nginx.conf"
+  exec nginx -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -g 'daemon off;'
+}
+
+path_sluice_gzip() { echo /page20k.html; }
+wrkargs_sluice_gzip() { printf '%s\n' -H 'Accept-Encoding: gzip'; }
+describe_sluice_gzip() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), gzip level 1 of a 20 KB page"; }
+ref_sluice_gzip() { echo nginx_gzip; }
+target_sluice_gzip() {
+  SLUICE_VS_SECTIONS=',
+  "gzip": {"enabled": true, "compress_level": 1}' sluice_write_config "$2/config" "$1"
   sluice_exec "$2/config"
 }
 

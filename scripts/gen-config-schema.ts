@@ -84,6 +84,8 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
     default: '.sluice/logs/%v.log',
     vtmDefault: '%zeushome%/zxtm/log/%v.log',
   },
+  // Compressed responses go chunked, so the client connection stays open (issue #12).
+  'virtual_servers/gzip.chunk': { default: true },
   // Sluice's webhook action: the modern form of vTM's SOAP alert callback.
   'actions/basic.type': { enum: ['email', 'log', 'program', 'soap', 'syslog', 'trap', 'webhook'] },
 }
@@ -91,6 +93,10 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
 // Keys that exist only in Sluice.
 const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/log.json': { type: 'bool', default: false, sluiceOnly: true },
+  // Compression beyond vTM's gzip: which codings are offered, in order of preference, and their levels.
+  'virtual_servers/gzip.encodings': { type: 'stringList', default: ['gzip'], enum: ['br', 'gzip', 'zstd'], sluiceOnly: true },
+  'virtual_servers/gzip.brotli_level': { type: 'int', default: 4, min: 0, max: 11, sluiceOnly: true },
+  'virtual_servers/gzip.zstd_level': { type: 'int', default: 3, min: 1, max: 19, sluiceOnly: true },
   'actions/webhook.url': { type: 'string', sluiceOnly: true },
   'actions/webhook.username': { type: 'string', sluiceOnly: true },
   'actions/webhook.password': { type: 'string', sluiceOnly: true },
@@ -313,7 +319,10 @@ function pascal(name: string): string {
 }
 
 function valueType(key: KeySchema | ColumnSchema): string {
-  if (key.enum !== undefined) return key.enum.map((e) => `'${e}'`).join(' | ')
+  if (key.enum !== undefined) {
+    const names = key.enum.map((e) => `'${e}'`).join(' | ')
+    return key.type === 'stringList' ? `readonly (${names})[]` : names
+  }
   switch (key.type) {
     case 'bool':
       return 'boolean'

@@ -134,6 +134,7 @@ function settings(d: Decision): Record<string, unknown> {
   if (d.serviceLevelClass !== null) s['service_level_class'] = d.serviceLevelClass
   if (d.maxReplyTimeS !== null) s['max_reply_time_s'] = d.maxReplyTimeS
   if (d.remoteIpOverride !== null) s['remote_ip'] = d.remoteIpOverride
+  if (d.compress !== null) s['compress'] = d.compress
   for (const [k, v] of d.settings) s[k] = v
   return s
 }

@@ -9,6 +9,6 @@ test('help says when a key is accepted but not applied', () => {
 })
 
 test('every key has help, also the ones Sluice does not apply yet', () => {
-  assert.match(keyHelp('virtual_servers', 'gzip', 'compress_level'), /^Compression level, .* not applied by Sluice yet\.$/)
+  assert.match(keyHelp('virtual_servers', 'recent_connections', 'enabled'), /^Show this virtual server.* not applied by Sluice yet\.$/)
   assert.notEqual(keyHelp('global_settings', 'ssl', 'cache_size'), '')
 })

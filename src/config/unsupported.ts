@@ -61,7 +61,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'cookie.*' },
   { type: 'virtual_servers', keys: 'dns.*' },
   { type: 'virtual_servers', keys: 'ftp.*' },
-  { type: 'virtual_servers', keys: 'gzip.*' },
   {
     type: 'virtual_servers',
     keys: 'http.*',

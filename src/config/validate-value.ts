@@ -74,6 +74,7 @@ function scalarProblem(schema: KeySchema | ColumnSchema, value: unknown): string
       if (!Array.isArray(value)) return `must be a list of strings, got ${got}`
       for (const [i, item] of value.entries()) {
         if (typeof item !== 'string') return `item ${i} must be a string, got ${describeValue(item)}`
+        if (schema.enum !== undefined && !schema.enum.includes(item)) return `item ${i} must be one of ${schema.enum.join(', ')}; got ${describeValue(item)}`
       }
       return undefined
     case 'table':

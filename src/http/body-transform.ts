@@ -9,10 +9,14 @@
 
 /** Where a transform's output goes. */
 export interface BodySink {
-  /** Takes bytes; false when the receiver is full and the writer should pause until onDrain. */
+  /** Takes bytes; false when the receiver is full and the writer should pause until outputDrained. */
   write(chunk: Buffer): boolean
   /** The body is complete. */
   finish(): void
+  /** The transform takes input again after its write returned false. */
+  inputDrained(): void
+  /** The transform cannot complete its output: the response is cut off. */
+  fail(): void
 }
 
 export interface BodyTransform {
@@ -21,12 +25,24 @@ export interface BodyTransform {
    * lengths go out with Content-Length, unknown ones chunked (until close for HTTP/1.0 clients).
    */
   outputLength(): number
+  /**
+   * The transform makes its whole output at the end, in one write: the head then waits for it
+   * and goes out with its length (no chunking) and the body, in one write.
+   */
+  readonly holdsWholeOutput?: boolean
   /** Starts one body; output goes to `out`. */
   start(out: BodySink): void
   /** Input bytes; false when the output is full (pause the input until the sink drains). */
   write(chunk: Buffer): boolean
   /** The input is complete: flush and end the output. */
   end(): void
+  /**
+   * The sink took what it held after a write returned false, so output may flow again. Without
+   * it, the node connection is resumed directly.
+   */
+  outputDrained?(): void
+  /** The exchange is abandoned: release what the transform holds; no more output comes. */
+  abort?(): void
 }
 
 /**

@@ -75,9 +75,10 @@ export interface Downstream {
   sendErrorPage(page: Buffer): void
   /**
    * Sends the head of a response whose body a transform makes, `length` bytes long (-1:
-   * unknown, so chunked for HTTP/1.1 clients); the body follows through writeBody.
+   * unknown, so chunked for HTTP/1.1 clients); the body follows through writeBody, unless it is
+   * given here as `body` (whole, `length` bytes), when head and body go out together.
    */
-  sendTransformedHead(res: ResponseHead, mode: number, length: number): void
+  sendTransformedHead(res: ResponseHead, mode: number, length: number, body?: Buffer): void
   /** Ends a body sent after sendTransformedHead (the last chunk when it was chunked). */
   endTransformedBody(): void
   /** The head of a 101 answer, as bytes for the client. */

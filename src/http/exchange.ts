@@ -80,8 +80,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   #resBuf: Buffer | null = null
   #resHeadStart = -1
   #resBodyStart = 0
-  /** The response body when it goes through a transform (a rule replaced it). */
-  readonly #transformed: TransformedBody
+  /** The response body when it goes through a transform (a rule replaced it, compression). */
+  readonly transformed: TransformedBody
   readonly #monoNow = (): number => this.deps.clock.monoMs()
 
   constructor(down: Downstream, deps: HttpEngineDeps) {
@@ -89,7 +89,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.deps = deps
     this.dialer = new Dialer(this, deps.clock, deps.sweeper)
     this.leg = new NodeLeg(this)
-    this.#transformed = new TransformedBody(this)
+    this.transformed = new TransformedBody(this)
     deps.sweeper.add(this)
   }
 
@@ -279,13 +279,13 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     }
     this.state = 'exchange'
     this.#resBuf = null
-    if (this.#transformed.isActive) this.#transformed.start(res, buf, this.#resBodyStart)
+    if (this.transformed.isActive) this.transformed.start(res, buf, this.#resBodyStart)
     else this.#forwardResponse(res, buf, this.#resHeadStart, this.#resBodyStart)
   }
 
-  /** A response phase makes the body go through `transform` (http.setResponseBody). */
+  /** A response phase makes the body go through `transform` (after any chosen before). */
   transformBody(transform: BodyTransform): void {
-    this.#transformed.use(transform)
+    this.transformed.use(transform)
   }
 
   #forwardResponse(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {
@@ -293,7 +293,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     const svc = this.svc as HttpService
     this.resMode = this.down.responseMode(req, svc, this.leg.relay.body.framing === BODY_UNTIL_CLOSE, this.reqDone)
     this.armIdle()
-    const rewritten = this.rules !== null && (svc.rules.response.length > 0 || this.rules.decision.addResponseHeaders.length > 0)
+    const rewritten =
+      this.transformed.headEdited || (this.rules !== null && (svc.rules.response.length > 0 || this.rules.decision.addResponseHeaders.length > 0))
     const queuedBefore = this.down.queuedBytes
     this.down.sendNodeHead(res, this.resMode, buf, headStart, bodyStart, rewritten, this)
     if (this.down.holdsWrittenBytes(queuedBefore)) this.leg.conn?.pinReadBuffer()
@@ -308,7 +309,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
 
   /** Node body bytes (as the node framed them) on their way to the client. */
   onResponseBody(data: Buffer): void {
-    if (this.#transformed.isActive) this.#transformed.input(data)
+    if (this.transformed.isActive) this.transformed.input(data)
     else this.writeClient(data)
     this.refreshIdle()
   }
@@ -324,13 +325,13 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
 
   /** The client took what was queued: the node may send more. */
   onClientDrain(): void {
-    this.leg.conn?.socket.resume()
+    this.transformed.clientDrained()
   }
 
   onResponseComplete(res: ResponseHead | null): void {
-    if (this.#transformed.isActive) {
+    if (this.transformed.isActive) {
       // The transform flushes what it holds; the exchange finishes when its output ends.
-      this.#transformed.end()
+      this.transformed.end()
       return
     }
     this.finish(res?.status ?? 0, res, this.resMode === CLIENT_CLOSE)
@@ -450,7 +451,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.#steer = null
     this.#res = null
     this.#resBuf = null
-    this.#transformed.reset()
+    this.transformed.reset()
     this.bytesIn = 0
     this.bytesOut = 0
   }
@@ -459,6 +460,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   abort(): void {
     this.dialer.cancel()
     this.leg.close()
+    this.transformed.abort()
     this.#disarm()
     this.state = 'idle'
   }

@@ -377,7 +377,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
     this.#socket.write(page)
   }
 
-  sendTransformedHead(res: ResponseHead, mode: number, length: number): void {
+  sendTransformedHead(res: ResponseHead, mode: number, length: number, body?: Buffer): void {
     if (length >= 0) reframe(res, length)
     else {
       reframe(res, 0)
@@ -390,7 +390,17 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
         res.isChunked = true
       }
     }
-    this.#socket.write(buildClientResponseHead(res, mode), 'latin1')
+    const head = buildClientResponseHead(res, mode)
+    if (body === undefined || body.length === 0) {
+      this.#socket.write(head, 'latin1')
+      return
+    }
+    // Head and body in one write: one system call, one packet for a small response.
+    const headBytes = Buffer.byteLength(head, 'latin1')
+    const both = Buffer.allocUnsafe(headBytes + body.length)
+    both.write(head, 0, 'latin1')
+    body.copy(both, headBytes)
+    this.#socket.write(both)
   }
 
   endTransformedBody(): void {

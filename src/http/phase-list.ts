@@ -9,6 +9,7 @@ import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
 import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
+import { compressionPhase } from './compression-phase.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -36,6 +37,7 @@ export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: Res
     case 'response-rules':
       return responseRulesPhase(ex, res, buf, bodyStart)
     case 'compression':
+      return compressionPhase(ex, res)
     case 'cache-store':
       // Not built yet: never compiled into a list.
       return CONTINUE

@@ -6,6 +6,7 @@
  */
 import { Decision, runRuleList, type RuleBinding, type RulePhase, type RuleServices, type RunEnv } from '../rules/index.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
+import { decodedBody } from './decoded-body.ts'
 import type { HttpService } from '../snapshot/index.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
@@ -192,7 +193,8 @@ export class RuleSession implements RuleBodySource {
     const res = this.view.res
     if (res === null) return ''
     const found = completeBody(this.#resBuf, this.#resStart, res.isChunked, res.contentLength)
-    return found === null ? '' : limit(found.body, maxBytes)
+    // Rules read the body decoded from the node's Content-Encoding (TrafficScript's promise).
+    return found === null ? '' : limit(decodedBody(found.body, res.headers), maxBytes)
   }
 
   replaceResponseBody(body: string): void {

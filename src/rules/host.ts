@@ -247,6 +247,8 @@ export class Decision {
   maxReplyTimeS: number | null = null
   /** `request.setRemoteIP`: the client address to log and use for transparency. */
   remoteIpOverride: string | null = null
+  /** `http.compress.enable` / `disable`: overrides the virtual server's compression settings. */
+  compress: 'enable' | 'disable' | null = null
   #avoidNodes: string[] | null = null
   #addResponseHeaders: HeaderField[] | null = null
   #settings: Map<string, Value> | null = null
@@ -307,6 +309,7 @@ export class Decision {
     this.serviceLevelClass = null
     this.maxReplyTimeS = null
     this.remoteIpOverride = null
+    this.compress = null
     this.#avoidNodes = null
     this.#addResponseHeaders = null
     this.#settings = null

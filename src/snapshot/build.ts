@@ -11,6 +11,7 @@ import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config
 import { NO_RULES, type PhaseRules as HttpRules } from '../rules/index.ts'
 import { buildErrorResponses } from './error-pages.ts'
 import { compileHttpPhases } from './http-phases.ts'
+import { compileCompression } from './compression-settings.ts'
 import { DEFAULT_HEAD_LIMITS, type HttpService, type TransactionRecord } from './http-service.ts'
 import { Pool, PoolNode, type StatusRegistry } from '../pool/index.ts'
 import { actionPathProblems, type EventSink } from '../events/index.ts'
@@ -168,6 +169,10 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     if (errorBody === undefined) problem('connection_errors.error_file', `no file "${errorFile}" in extra_files/`)
   }
   const onLog = transactionLogger(name, vs, config, deps, problem, logWriters)
+  const counters = deps.stats?.virtualServer(name) ?? null
+  const compression = compileCompression(vs, rulesMayCompress(rules, config), counters, (p) => {
+    problem(p.key, p.reason)
+  })
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
@@ -186,15 +191,27 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     maxClientBufferBytes: vs.connection.max_client_buffer,
     headLimits: DEFAULT_HEAD_LIMITS,
     errors: buildErrorResponses(errorBody),
-    counters: deps.stats?.virtualServer(name) ?? null,
+    counters,
     onTransactionEnd: onLog,
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
-    phases: compileHttpPhases(rules),
+    phases: compileHttpPhases(rules, { compression: compression !== null }),
+    compression,
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })
+}
+
+/**
+ * Whether a rule of this virtual server may call http.compress.enable: it has request or
+ * response rules and some rule of the configuration names the function (rules import others,
+ * so any of them counts). A false positive costs one branch per request, never a wrong answer.
+ */
+function rulesMayCompress(rules: HttpRules, config: ValidConfig): boolean {
+  if (rules.request.length === 0 && rules.response.length === 0) return false
+  for (const source of config.rules.values()) if (/compress\s*\.\s*enable/i.test(source)) return true
+  return false
 }
 
 function transactionLogger(

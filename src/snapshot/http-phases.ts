@@ -25,13 +25,22 @@ export interface HttpPhases {
 
 const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routing'] as const), response: Object.freeze([]) })
 
-/** The phases of a virtual server with these rules. */
-export function compileHttpPhases(rules: PhaseRules): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0) return ROUTING_ONLY
+/** What else a virtual server configures that runs as a phase. */
+export interface PhaseFeatures {
+  /** Content compression (`gzip.enabled`). */
+  readonly compression: boolean
+}
+
+const NO_FEATURES: PhaseFeatures = Object.freeze({ compression: false })
+
+/** The phases of a virtual server with these rules and features. */
+export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = NO_FEATURES): HttpPhases {
+  if (rules.request.length === 0 && rules.response.length === 0 && !features.compression) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
   if (rules.request.length > 0) request.push('request-rules')
   request.push('routing')
   const response: ResponsePhaseName[] = []
   if (rules.response.length > 0) response.push('response-rules')
+  if (features.compression) response.push('compression')
   return Object.freeze({ request: Object.freeze(request), response: Object.freeze(response) })
 }

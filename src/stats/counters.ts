@@ -25,6 +25,10 @@ export class VirtualServerCounters {
   connectionErrors = 0
   /** Connections Sluice ended whose client did not close within the linger time: closed by force. */
   lingerTimeouts = 0
+  /** Responses sent compressed (vTM `gzip`). */
+  compressedResponses = 0
+  /** Body bytes compression kept off the wire (vTM `gzip_bytes_saved`). */
+  compressionBytesSaved = 0
   responseTimeMinMs = 0
   responseTimeMaxMs = 0
   responseTimeTotalMs = 0

@@ -23,6 +23,8 @@ export const METRICS = {
   sluice_virtual_server_sent_bytes_total: ['counter', 'Bytes sent to clients.'],
   sluice_virtual_server_connection_errors_total: ['counter', 'Responses Sluice generated because a transaction failed.'],
   sluice_virtual_server_linger_timeouts_total: ['counter', 'Connections Sluice ended and closed by force because the client did not close in time.'],
+  sluice_virtual_server_compressed_responses_total: ['counter', 'Responses sent compressed (gzip, brotli or zstd).'],
+  sluice_virtual_server_compression_saved_bytes_total: ['counter', 'Body bytes compression kept off the wire: bytes in less bytes out.'],
   sluice_virtual_server_response_time_seconds: ['histogram', 'Response times, from the request to the end of the response.'],
   sluice_virtual_server_response_time_min_seconds: ['gauge', 'Shortest response time.'],
   sluice_virtual_server_response_time_max_seconds: ['gauge', 'Longest response time.'],
@@ -79,6 +81,8 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_virtual_server_sent_bytes_total', l, c.bytesOut)
     add('sluice_virtual_server_connection_errors_total', l, c.connectionErrors)
     add('sluice_virtual_server_linger_timeouts_total', l, c.lingerTimeouts)
+    add('sluice_virtual_server_compressed_responses_total', l, c.compressedResponses)
+    add('sluice_virtual_server_compression_saved_bytes_total', l, c.compressionBytesSaved)
     addHistogram('sluice_virtual_server_response_time_seconds', l, c.responseTimes)
     add('sluice_virtual_server_response_time_min_seconds', l, c.responseTimeMinMs / 1000)
     add('sluice_virtual_server_response_time_max_seconds', l, c.responseTimeMaxMs / 1000)

@@ -88,6 +88,8 @@ export function virtualServerStatistics(c: VirtualServerCounters): StatValues {
     http_server5xx: c.http5xx,
     connection_errors: c.connectionErrors,
     linger_timed_out: c.lingerTimeouts,
+    gzip: c.compressedResponses,
+    gzip_bytes_saved: c.compressionBytesSaved,
     response_min: ms(c.responseTimeMinMs),
     response_mean: ms(c.totalRequests === 0 ? 0 : c.responseTimeTotalMs / c.totalRequests),
     response_max: ms(c.responseTimeMaxMs),

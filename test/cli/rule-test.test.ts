@@ -210,3 +210,11 @@ test('rule test runs several rules in order and stops after one that ends rule p
   assert.deepEqual(report.request.headers.added, [['X-Order', 'first']])
   assert.equal(report.decision.pool, 'web')
 })
+
+test('rule test shows what http.compress.enable and disable decided', async (t) => {
+  const dir = await tempDir(t, { 'zip.zts': 'if( http.getPath() == "/raw" ) http.compress.disable(); else http.compress.enable();' })
+  const on = await runJson([join(dir, 'zip.zts'), '--url', '/page'])
+  assert.equal(on.report.decision.settings['compress'], 'enable')
+  const off = await runJson([join(dir, 'zip.zts'), '--url', '/raw'])
+  assert.equal(off.report.decision.settings['compress'], 'disable')
+})

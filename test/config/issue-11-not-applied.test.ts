@@ -14,7 +14,7 @@ import { ROOT } from '../e2e/cli-harness.ts'
 const files = (extra: Record<string, unknown>) => ({
   dir: 'config',
   files: Object.entries({
-    'virtual_servers/web': { properties: { basic: { enabled: true, port: 8080, pool: 'p', protection_class: 'guard' }, gzip: { enabled: true } } },
+    'virtual_servers/web': { properties: { basic: { enabled: true, port: 8080, pool: 'p', protection_class: 'guard' }, recent_connections: { enabled: false } } },
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }, { node: '127.0.0.1:9002', source_ip: '127.0.0.2' }] } } },
     'protection/guard': { properties: { access_restriction: { banned: ['10.0.0.1'] } } },
     ...extra,
@@ -34,7 +34,7 @@ test('keys that have no effect and objects of unused types are warned about, nam
     'protection/guard (config/protection/guard): warning: protection objects are not supported yet: this one is accepted but has no effect',
     'virtual_servers/tcp (config/virtual_servers/tcp): basic.protocol: warning: the value "ftp" is not supported yet: it is accepted but has no effect',
     'virtual_servers/web (config/virtual_servers/web): basic.protection_class: warning: not supported yet: it is accepted but has no effect (set to "guard")',
-    'virtual_servers/web (config/virtual_servers/web): gzip.enabled: warning: not supported yet: it is accepted but has no effect (set to true)',
+    'virtual_servers/web (config/virtual_servers/web): recent_connections.enabled: warning: not supported yet: it is accepted but has no effect (set to false)',
   ])
 })
 

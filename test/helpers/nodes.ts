@@ -91,6 +91,26 @@ export async function startHttpNode(t: TestContext, name: string, handler: NodeH
   return node
 }
 
+/**
+ * Writes `piece` to `res` until `total` bytes went, waiting for 'drain' whenever the client is
+ * full, then ends it; `progress` hears the running count (to see where a slow client stalls it).
+ */
+export function writeRepeated(res: http.ServerResponse, piece: Buffer, total: number, progress: (written: number) => void = () => undefined): void {
+  let written = 0
+  const pump = (): void => {
+    while (written < total) {
+      written += piece.length
+      progress(written)
+      if (!res.write(piece)) {
+        res.once('drain', pump)
+        return
+      }
+    }
+    res.end()
+  }
+  pump()
+}
+
 export interface RawNode extends NodeRecord {
   readonly server: net.Server
   /** Everything received, per connection, as latin1 text. */

@@ -567,14 +567,17 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       ssl_data: { type: 'bool', default: true },
     },
     gzip: {
-      chunk: { type: 'bool' },
+      brotli_level: { type: 'int', default: 4, min: 0, max: 11, sluiceOnly: true },
+      chunk: { type: 'bool', default: true },
       compress_level: { type: 'int', default: 1, min: 1, max: 9 },
       enabled: { type: 'bool', default: false },
+      encodings: { type: 'stringList', default: ['gzip'], enum: ['br', 'gzip', 'zstd'], sluiceOnly: true },
       etag_rewrite: { type: 'string', default: 'wrap', enum: ['delete', 'ignore', 'weaken', 'wrap'] },
       include_mime: { type: 'stringList' },
       max_size: { type: 'int', default: 10000000 },
       min_size: { type: 'int', default: 1000 },
       no_size: { type: 'bool', default: true },
+      zstd_level: { type: 'int', default: 3, min: 1, max: 19, sluiceOnly: true },
     },
     http: {
       add_cluster_ip: { type: 'bool', default: true },
@@ -1730,14 +1733,17 @@ export interface VirtualServerProperties {
     readonly ssl_data: boolean
   }
   readonly gzip: {
+    readonly brotli_level: number
     readonly chunk: boolean
     readonly compress_level: number
     readonly enabled: boolean
+    readonly encodings: readonly ('br' | 'gzip' | 'zstd')[]
     readonly etag_rewrite: 'delete' | 'ignore' | 'weaken' | 'wrap'
     readonly include_mime: readonly string[]
     readonly max_size: number
     readonly min_size: number
     readonly no_size: boolean
+    readonly zstd_level: number
   }
   readonly http: {
     readonly add_cluster_ip: boolean

@@ -10,6 +10,7 @@ import { dataModule } from './data.ts'
 import { hashModule } from './hash.ts'
 import { httpModule } from './http.ts'
 import { httpBodyModule } from './http-body.ts'
+import { httpCompressModule } from './http-compress.ts'
 import { httpRequestModule } from './http-request.ts'
 import { httpResponseModule } from './http-response.ts'
 import { jsonModule } from './json.ts'
@@ -41,8 +42,8 @@ export const LIBRARY_MODULES: readonly LibraryModule[] = [
   stringModule, stringCodecModule, stringNetModule, arrayModule, hashModule, langModule, mathModule,
   jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
-  sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, laterModule,
-  xmlModule,
+  sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, httpCompressModule,
+  laterModule, xmlModule,
 ]
 
 let shared: FunctionRegistry | undefined

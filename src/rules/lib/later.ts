@@ -1,5 +1,5 @@
 /**
- * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-, compression-,
+ * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-,
  * TLS-, GLB-, geo-related and more). They exist under their final names, so rules that use
  * them pass the check (each call with a "not supported yet" warning), and return a "not configured" result: `""`, 0, -1 or an empty collection,
  * matching what the original returns when the feature is absent.
@@ -26,14 +26,12 @@ export const laterModule: LibraryModule = {
     'rate.use': returns(1, 2, ZERO),
     'rate.use.noQueue': returns(1, 2, MINUS),
     'rate.getBacklog': returns(1, 2, ZERO),
-    // Response cache and compression.
+    // Response cache.
     'http.cache.disable': returns(0, 0, EMPTY),
     'http.cache.enable': returns(0, 0, EMPTY),
     'http.cache.exists': returns(0, 1, ZERO),
     'http.cache.respondIfCached': returns(0, 1, ZERO),
     'http.cache.setkey': returns(1, 1, EMPTY),
-    'http.compress.enable': returns(0, 0, MINUS),
-    'http.compress.disable': returns(0, 0, EMPTY),
     // Streaming responses.
     'http.stream.startResponse': returns(2, 4, ZERO),
     'http.stream.writeResponse': returns(1, 1, ZERO),
