@@ -25,7 +25,7 @@ test('check, start and the API give the same warnings for the same configuration
     'virtual_servers/web': {
       properties: {
         basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], request_rules: ['route'] },
-        gzip: { enabled: true },
+        recent_connections: { enabled: false },
       },
     },
     'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
@@ -37,7 +37,7 @@ test('check, start and the API give the same warnings for the same configuration
   const fromCheck = warningLines(check.output)
   assert.equal(fromCheck.length, 2, check.output)
   assert.match(fromCheck.join('\n'), /rule route \(.*rules\/route\): line 1, column 1: warning: http\.getheadernames is deprecated/)
-  assert.match(fromCheck.join('\n'), /virtual_servers\/web \(.*\): gzip\.enabled: warning: not supported yet/)
+  assert.match(fromCheck.join('\n'), /virtual_servers\/web \(.*\): recent_connections\.enabled: warning: not supported yet/)
   assert.match(check.output, /configuration OK with 2 warnings: 1 virtual server, 1 pool, 1 rule/)
 
   const sluice = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
@@ -58,7 +58,7 @@ test('check, start and the API give the same warnings for the same configuration
   )
   assert.deepEqual(reasons.sort(), [
     'rule route: line 1, column 1: warning: http.getheadernames is deprecated, please use http.listHeaderNames instead',
-    'virtual_servers gzip.enabled: not supported yet: it is accepted but has no effect (set to true)',
+    'virtual_servers recent_connections.enabled: not supported yet: it is accepted but has no effect (set to false)',
   ])
   const pool = await fetch(`${api}/pools/p`, { method: 'PUT', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ properties: { basic: { note: 'x' } } }) })
   assert.equal(pool.status, 200)

@@ -145,12 +145,12 @@ test('--log-level warn leaves out the info lines and keeps the warnings', async 
   const node = await startHttpNode(t, 'n1')
   const port = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': vs(port, 'http', 'p', { gzip: { enabled: true } }),
+    'virtual_servers/web': vs(port, 'http', 'p', { recent_connections: { enabled: false } }),
     'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
   })
   const sluice = startSluice(['start', '--config', dir, '--api', 'off', '--log-level', 'warn'])
   t.after(() => sluice.stop('SIGKILL'))
-  await sluice.waitFor(/WARN .*gzip\.enabled: warning: not supported yet/)
+  await sluice.waitFor(/WARN .*recent_connections\.enabled: warning: not supported yet/)
   // Nothing at info says when start is done; an answer through the listener shows it is.
   for (let i = 0; i < 50; i++) {
     const answer = await fetch(`http://127.0.0.1:${String(port)}/`).then((r) => r.text(), () => '')
