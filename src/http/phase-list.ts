@@ -9,6 +9,7 @@ import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
 import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
+import { cacheLookupPhase, cacheStorePhase } from './cache-phases.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -22,8 +23,9 @@ export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResu
       return requestRulesPhase(ex)
     case 'routing':
       return route(ex)
-    case 'protection':
     case 'cache-lookup':
+      return cacheLookupPhase(ex)
+    case 'protection':
       // Not built yet: never compiled into a list.
       return CONTINUE
     default:
@@ -35,8 +37,9 @@ export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: Res
   switch (name) {
     case 'response-rules':
       return responseRulesPhase(ex, res, buf, bodyStart)
-    case 'compression':
     case 'cache-store':
+      return cacheStorePhase(ex, res)
+    case 'compression':
       // Not built yet: never compiled into a list.
       return CONTINUE
     default:

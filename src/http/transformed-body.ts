@@ -35,8 +35,11 @@ export class TransformedBody implements BodySink {
     return this.#transform !== null
   }
 
-  use(transform: BodyTransform): void {
+  /** Makes the body go through `transform`; returns the one it replaces (null when none). */
+  use(transform: BodyTransform): BodyTransform | null {
+    const before = this.#transform
     this.#transform = transform
+    return before
   }
 
   reset(): void {

@@ -25,13 +25,23 @@ export interface HttpPhases {
 
 const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routing'] as const), response: Object.freeze([]) })
 
-/** The phases of a virtual server with these rules. */
-export function compileHttpPhases(rules: PhaseRules): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0) return ROUTING_ONLY
+/** What decides a virtual server's phases besides its rules. */
+export interface PhaseFeatures {
+  /** `web_cache.enabled`. */
+  readonly cache: boolean
+}
+
+const NO_FEATURES: PhaseFeatures = Object.freeze({ cache: false })
+
+/** The phases of a virtual server with these rules and features. */
+export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = NO_FEATURES): HttpPhases {
+  if (rules.request.length === 0 && rules.response.length === 0 && !features.cache) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
   if (rules.request.length > 0) request.push('request-rules')
+  if (features.cache) request.push('cache-lookup')
   request.push('routing')
   const response: ResponsePhaseName[] = []
   if (rules.response.length > 0) response.push('response-rules')
+  if (features.cache) response.push('cache-store')
   return Object.freeze({ request: Object.freeze(request), response: Object.freeze(response) })
 }

@@ -10,6 +10,7 @@ import type { PersistenceClasses } from '../persist/index.ts'
 import type { PhaseRules as HttpRules } from '../rules/index.ts'
 import type { HttpPhases } from './http-phases.ts'
 import type { ErrorResponses } from './error-pages.ts'
+import type { WebCacheService } from './web-cache-settings.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -90,6 +91,8 @@ export interface HttpService {
   readonly rules: HttpRules
   /** The request and response phases this virtual server runs, in order. */
   readonly phases: HttpPhases
+  /** The web cache (section `web_cache`); null when it is off. */
+  readonly cache: WebCacheService | null
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */
