@@ -87,10 +87,8 @@ export interface Storable {
  * Whether `res` (to `req`, whose directives are `reqCc`) may be stored, and its freshness
  * lifetime in seconds (capped by max_time, or error_page_time for 4xx and 5xx).
  */
-export function storable(req: RequestHead, reqCc: CacheDirectives, res: ResponseHead, cache: WebCacheService, nowWallMs: number): Storable | null {
-  const status = res.status
+export function storable(req: RequestHead, reqCc: CacheDirectives, status: number, h: readonly string[], cache: WebCacheService, nowWallMs: number): Storable | null {
   if (status < 200 || NEVER_STORED.has(status) || reqCc.noStore) return null
-  const h = res.headers
   const cc = cacheDirectives(h)
   if (cc.noStore || cc.isPrivate) return null
   // Authorization: only what the node explicitly marked shareable (RFC 9111 §3.5).
@@ -141,14 +139,35 @@ export function initialAge(h: readonly string[], requestWallMs: number, response
 
 /** The end-to-end fields of `res` to store (framing, hop-by-hop and Age fields left out). */
 export function storedFields(res: ResponseHead): string[] {
-  const h = res.headers
-  const named = res.connection ?? []
-  const out: string[] = []
+  return endToEndFields(res.headers, res.connection ?? [], [])
+}
+
+/**
+ * `h` without framing, hop-by-hop and Age fields (nor those `named` by Connection), added to
+ * `out`.
+ */
+function endToEndFields(h: readonly string[], named: readonly string[], out: string[]): string[] {
   for (let i = 0; i < h.length; i += 2) {
     const name = (h[i] ?? '').toLowerCase()
     if (NOT_STORED_FIELDS.has(name) || named.includes(name)) continue
     out.push(h[i] ?? '', h[i + 1] ?? '')
   }
+  return out
+}
+
+/**
+ * The stored fields updated by a 304's (RFC 9111 §3.2): every field the 304 carries replaces the
+ * stored one of that name; the rest are kept.
+ */
+export function refreshedFields(stored: readonly string[], res: ResponseHead): string[] {
+  const fresh = endToEndFields(res.headers, res.connection ?? [], [])
+  const replaced = new Set<string>()
+  for (let i = 0; i < fresh.length; i += 2) replaced.add((fresh[i] ?? '').toLowerCase())
+  // A 304 says nothing about the body: its framing fields never replace the stored ones.
+  for (const name of ['content-length', 'content-encoding', 'content-type', 'content-range']) replaced.delete(name)
+  const out: string[] = []
+  for (let i = 0; i < stored.length; i += 2) if (!replaced.has((stored[i] ?? '').toLowerCase())) out.push(stored[i] ?? '', stored[i + 1] ?? '')
+  for (let i = 0; i < fresh.length; i += 2) if (replaced.has((fresh[i] ?? '').toLowerCase())) out.push(fresh[i] ?? '', fresh[i + 1] ?? '')
   return out
 }
 

@@ -9,7 +9,8 @@ import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
 import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
-import { cacheLookupPhase, cacheStorePhase } from './cache-phases.ts'
+import { cacheLookupPhase } from './cache-lookup.ts'
+import { cacheStorePhase } from './cache-store.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {

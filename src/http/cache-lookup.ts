@@ -1,25 +1,20 @@
 /**
- * The web cache as phases of an exchange: `cache-lookup` answers a request from a usable stored
- * response (RESPOND) or lets it go on to the node, and `cache-store` copies a storable response
- * into the cache as it goes to the client. Compiled only for virtual servers with
- * `web_cache.enabled`.
+ * The web cache's `cache-lookup` phase: answers a request from a usable stored response
+ * (RESPOND), or lets it go on to the node, asking the node to revalidate a stale entry it has
+ * validators for. Compiled only for virtual servers with `web_cache.enabled`; the
+ * `cache-store` phase (cache-store.ts) reads the ticket it leaves on the exchange.
  * @module
  */
 import type { Exchange } from './exchange.ts'
 import type { HttpService, WebCacheService } from '../snapshot/index.ts'
-import { CacheCopy } from './cache-copy.ts'
 import { cacheDirectives, fieldValue, type CacheDirectives } from './cache-control.ts'
-import { cacheKey, currentAge, initialAge, storable, storedFields, variantOf, type StoredResponse } from './cache-policy.ts'
+import { cacheKey, currentAge, variantOf, type StoredResponse } from './cache-policy.ts'
 import { answerFromCache } from './cache-answer.ts'
-import { invalidateAfterUnsafe } from './cache-invalidate.ts'
 import { CONTINUE, RESPOND, type PhaseResult } from './phases.ts'
 import type { RequestHead } from './request-head.ts'
-import type { ResponseHead } from './response-head.ts'
 
 /** Methods that never change anything on the node (RFC 9110 §9.2.1). */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-/** Bytes an entry is counted for besides its body and fields (its record and key). */
-const ENTRY_OVERHEAD = 256
 
 /** What the lookup learnt about a request, for the store phase. */
 export class CacheTicket {
@@ -30,6 +25,10 @@ export class CacheTicket {
   readonly invalidates: boolean
   /** The stale entry found for this request, if any. */
   stale: StoredResponse | null = null
+  /** The request went to the node with the stale entry's validators (a 304 refreshes it). */
+  revalidates = false
+  /** Fields (name, value pairs) the lookup added to the end of the request's header list. */
+  addedFields = 0
 
   constructor(key: string, requestWallMs: number, directives: CacheDirectives | null, invalidates: boolean) {
     this.key = key
@@ -87,7 +86,25 @@ export function cacheLookupPhase(ex: Exchange): PhaseResult {
   }
   cache.counters.staleHits++
   ticket.stale = found
+  if (!cc.onlyIfCached) addValidators(ticket, req, found)
   return onlyIfCached(ex, cc)
+}
+
+/**
+ * Asks the node whether a stale entry is still good (RFC 9111 §4.3.1), unless the client sent
+ * validators of its own (its answer then goes to it as the node gives it).
+ */
+function addValidators(ticket: CacheTicket, req: RequestHead, entry: StoredResponse): void {
+  const h = req.headers
+  if (fieldValue(h, 'if-none-match') !== null || fieldValue(h, 'if-modified-since') !== null) return
+  const lastModified = fieldValue(entry.headers, 'last-modified')
+  if (entry.etag === null && lastModified === null) return
+  const before = h.length
+  if (entry.etag !== null) h.push('If-None-Match', entry.etag)
+  if (lastModified !== null) h.push('If-Modified-Since', lastModified)
+  ticket.addedFields = (h.length - before) / 2
+  req.needsRewrite = true
+  ticket.revalidates = true
 }
 
 /** `only-if-cached` with nothing usable: 504 (RFC 9111 §5.2.1.7). */
@@ -108,57 +125,3 @@ function isUsable(entry: StoredResponse, age: number, cc: CacheDirectives): bool
   return cc.maxStale >= 0 && !entry.mustRevalidate && -left <= cc.maxStale
 }
 
-export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
-  const ticket = ex.cacheTicket
-  const svc = ex.svc as HttpService
-  const cache = svc.cache
-  const req = ex.req
-  if (ticket === null || cache === null || req === null) return CONTINUE
-  if (ticket.invalidates) {
-    if (res.status >= 200 && res.status < 400) invalidateAfterUnsafe(svc.name, cache, req, res, ticket.key)
-    return CONTINUE
-  }
-  if (req.method !== 'GET' || ticket.directives === null) return CONTINUE
-  const nowWall = ex.deps.clock.nowMs()
-  const s = storable(req, ticket.directives, res, cache, nowWall)
-  if (s === null) return CONTINUE
-  const maxBytes = cache.store.limits.maxEntryBytes
-  // Too big to keep: streamed through as it is.
-  if (res.contentLength > maxBytes) return CONTINUE
-  if (cache.controlOut !== '') replaceField(res.headers, 'Cache-Control', cache.controlOut)
-  const fields = storedFields(res)
-  const headBytes = fields.reduce((n, f) => n + f.length, ENTRY_OVERHEAD + ticket.key.length)
-  const status = res.status
-  const reason = res.reason
-  const variant = variantOf(s.varyNames, req.headers)
-  const initialAgeS = initialAge(res.headers, ticket.requestWallMs, nowWall)
-  const store = (body: Buffer): void => {
-    const entry: StoredResponse = {
-      variant,
-      bytes: headBytes + body.length,
-      status,
-      reason,
-      headers: fields,
-      body,
-      varyNames: s.varyNames,
-      storedMono: ex.deps.clock.monoMs(),
-      initialAgeS,
-      lifetimeS: s.lifetimeS,
-      etag: s.etag,
-      lastModifiedMs: s.lastModifiedMs,
-      noCache: s.directives.noCache,
-      mustRevalidate: s.directives.mustRevalidate,
-    }
-    cache.store.put(svc.name, ticket.key, entry)
-  }
-  const copy = new CacheCopy(maxBytes - headBytes, res.contentLength, store)
-  copy.inner = ex.transformBody(copy)
-  return CONTINUE
-}
-
-/** Sets field `name` to `value`, replacing every line of it. */
-export function replaceField(headers: string[], name: string, value: string): void {
-  const lower = name.toLowerCase()
-  for (let i = headers.length - 2; i >= 0; i -= 2) if ((headers[i] ?? '').toLowerCase() === lower) headers.splice(i, 2)
-  headers.push(name, value)
-}

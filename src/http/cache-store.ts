@@ -1,0 +1,121 @@
+/**
+ * The web cache's `cache-store` phase: copies a storable response into the cache as it goes to
+ * the client (a CacheCopy body transform), refreshes a stale entry the node confirmed with 304,
+ * and invalidates after a successful unsafe request.
+ * @module
+ */
+import type { Exchange } from './exchange.ts'
+import type { HttpService, WebCacheService } from '../snapshot/index.ts'
+import { answerFromCache } from './cache-answer.ts'
+import { CacheCopy } from './cache-copy.ts'
+import type { CacheDirectives } from './cache-control.ts'
+import { invalidateAfterUnsafe } from './cache-invalidate.ts'
+import type { CacheTicket } from './cache-lookup.ts'
+import { initialAge, refreshedFields, storable, storedFields, variantOf, type Storable, type StoredResponse } from './cache-policy.ts'
+import { CONTINUE, RESPOND, type PhaseResult } from './phases.ts'
+import type { RequestHead } from './request-head.ts'
+import type { ResponseHead } from './response-head.ts'
+
+/** Bytes an entry is counted for besides its body and fields (its record and key). */
+const ENTRY_OVERHEAD = 256
+
+export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
+  const ticket = ex.cacheTicket
+  const svc = ex.svc as HttpService
+  const cache = svc.cache
+  const req = ex.req
+  if (ticket === null || cache === null || req === null) return CONTINUE
+  if (ticket.invalidates) {
+    if (res.status >= 200 && res.status < 400) invalidateAfterUnsafe(svc.name, cache, req, res, ticket.key)
+    return CONTINUE
+  }
+  if (req.method !== 'GET' || ticket.directives === null) return CONTINUE
+  const nowWall = ex.deps.clock.nowMs()
+  if (res.status === 304 && ticket.revalidates && ticket.stale !== null) return refresh(ex, cache, ticket, ticket.directives, res, nowWall)
+  const s = storable(req, ticket.directives, res.status, res.headers, cache, nowWall)
+  if (s === null) return CONTINUE
+  const maxBytes = cache.store.limits.maxEntryBytes
+  // Too big to keep: streamed through as it is.
+  if (res.contentLength > maxBytes) return CONTINUE
+  if (cache.controlOut !== '') replaceField(res.headers, 'Cache-Control', cache.controlOut)
+  const fields = storedFields(res)
+  const headBytes = headBytesOf(fields, ticket)
+  const initialAgeS = initialAge(res.headers, ticket.requestWallMs, nowWall)
+  const store = (body: Buffer): void => {
+    const entry = storedResponse(res.status, res.reason, fields, body, s, req, ticket, initialAgeS, ex.deps.clock.monoMs())
+    cache.store.put(svc.name, ticket.key, entry)
+  }
+  const copy = new CacheCopy(maxBytes - headBytes, res.contentLength, store)
+  copy.inner = ex.transformBody(copy)
+  return CONTINUE
+}
+
+function headBytesOf(fields: readonly string[], ticket: CacheTicket): number {
+  return fields.reduce((n, f) => n + f.length, ENTRY_OVERHEAD + ticket.key.length)
+}
+
+function storedResponse(
+  status: number,
+  reason: string,
+  fields: readonly string[],
+  body: Buffer,
+  s: Storable,
+  req: RequestHead,
+  ticket: CacheTicket,
+  initialAgeS: number,
+  nowMono: number,
+): StoredResponse {
+  return {
+    variant: variantOf(s.varyNames, req.headers),
+    bytes: headBytesOf(fields, ticket) + body.length,
+    status,
+    reason,
+    headers: fields,
+    body,
+    varyNames: s.varyNames,
+    storedMono: nowMono,
+    initialAgeS,
+    lifetimeS: s.lifetimeS,
+    etag: s.etag,
+    lastModifiedMs: s.lastModifiedMs,
+    noCache: s.directives.noCache,
+    mustRevalidate: s.directives.mustRevalidate,
+  }
+}
+
+/**
+ * The node confirmed a stale entry (304 to the validators the lookup added): the entry takes the
+ * 304's fields and a new age and lifetime, and answers the client. The node connection is not
+ * reused (its 304 is not relayed), which costs a connection per revalidation only.
+ */
+function refresh(ex: Exchange, cache: WebCacheService, ticket: CacheTicket, cc: CacheDirectives, res: ResponseHead, nowWall: number): PhaseResult {
+  const stale = ticket.stale as StoredResponse
+  const req = ex.req as RequestHead
+  const svc = ex.svc as HttpService
+  const fields = refreshedFields(stale.headers, res)
+  const s = storable(req, cc, stale.status, fields, cache, nowWall)
+  ex.leg.close()
+  ex.dialer.release()
+  cache.counters.revalidations++
+  // The validators were Sluice's, not the client's: the client gets the whole response.
+  req.headers.length -= 2 * ticket.addedFields
+  const nowMono = ex.deps.clock.monoMs()
+  const age = initialAge(res.headers, ticket.requestWallMs, nowWall)
+  if (s === null) {
+    // The refreshed fields forbid storing it (no-store now, say): answer once, keep nothing.
+    cache.store.delete(ticket.key, stale)
+    answerFromCache(ex, { ...stale, headers: fields }, age)
+    return RESPOND
+  }
+  const entry = storedResponse(stale.status, stale.reason, fields, stale.body, s, req, ticket, age, nowMono)
+  cache.store.put(svc.name, ticket.key, entry)
+  answerFromCache(ex, entry, age)
+  return RESPOND
+}
+
+/** Sets field `name` to `value`, replacing every line of it. */
+export function replaceField(headers: string[], name: string, value: string): void {
+  const lower = name.toLowerCase()
+  for (let i = headers.length - 2; i >= 0; i -= 2) if ((headers[i] ?? '').toLowerCase() === lower) headers.splice(i, 2)
+  headers.push(name, value)
+}
