@@ -6,6 +6,7 @@
  * @module
  */
 import { CacheCounters } from './cache-counters.ts'
+import { Fills } from './fills.ts'
 
 /** What the store needs to know of an entry. */
 export interface CacheEntry {
@@ -38,6 +39,8 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
   /** Map order is recency order: the first key is the least recently used. */
   readonly #slots = new Map<string, Slot<E>>()
   readonly #counters = new Map<string, CacheCounters>()
+  /** Requests on their way to a node for a key, and those waiting for them. */
+  readonly fills = new Fills()
   #limits: WebCacheLimits = DEFAULT_LIMITS
   #bytes = 0
   #entries = 0

@@ -88,7 +88,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'tcp.mss' },
   { type: 'virtual_servers', keys: 'transaction_export.*' },
   { type: 'virtual_servers', keys: 'udp.*', except: ['end_point_persistence', 'response_datagrams_expected', 'timeout'] },
-  { type: 'virtual_servers', keys: 'web_cache.refresh_time' },
   // Pools.
   { type: 'pools', keys: 'auto_scaling.*' },
   { type: 'pools', keys: 'basic.bandwidth_class' },

@@ -7,8 +7,8 @@
  */
 import type { BodySink, BodyTransform } from './body-transform.ts'
 
-/** Stores the copied body once it is complete. */
-export type StoreBody = (body: Buffer) => void
+/** Stores the copied body once it is complete; null when it was not kept (too big, wrong length). */
+export type StoreBody = (body: Buffer | null) => void
 
 export class CacheCopy implements BodyTransform {
   /** The transform an earlier phase chose, whose output this one copies (set once, before start). */
@@ -66,9 +66,8 @@ export class CacheCopy implements BodyTransform {
   #done(): void {
     const parts = this.#parts
     this.#parts = null
-    if (parts !== null && (this.inner !== null || this.#expected < 0 || this.#bytes === this.#expected)) {
-      this.#store(parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts, this.#bytes))
-    }
+    const whole = parts !== null && (this.inner !== null || this.#expected < 0 || this.#bytes === this.#expected)
+    this.#store(whole ? Buffer.concat(parts, this.#bytes) : null)
     this.#out?.finish()
   }
 }

@@ -10,7 +10,7 @@ import type { HttpService, WebCacheService } from '../snapshot/index.ts'
 import { cacheDirectives, fieldValue, type CacheDirectives } from './cache-control.ts'
 import { cacheKey, currentAge, variantOf, type StoredResponse } from './cache-policy.ts'
 import { answerFromCache } from './cache-answer.ts'
-import { CONTINUE, RESPOND, type PhaseResult } from './phases.ts'
+import { CONTINUE, RESPOND, WAIT, type PhaseResult } from './phases.ts'
 import type { RequestHead } from './request-head.ts'
 
 /** Methods that never change anything on the node (RFC 9110 §9.2.1). */
@@ -29,6 +29,8 @@ export class CacheTicket {
   revalidates = false
   /** Fields (name, value pairs) the lookup added to the end of the request's header list. */
   addedFields = 0
+  /** This request fills its key for others that wait (it must end the fill). */
+  fills = false
 
   constructor(key: string, requestWallMs: number, directives: CacheDirectives | null, invalidates: boolean) {
     this.key = key
@@ -73,22 +75,101 @@ export function cacheLookupPhase(ex: Exchange): PhaseResult {
   const cc = requestDirectives(req)
   const ticket = new CacheTicket(key, ex.deps.clock.nowMs(), cc, false)
   ex.cacheTicket = ticket
-  const found = cc.noCache ? null : findVariant(cache, key, req)
-  if (found === null) {
-    cache.counters.misses++
-    return onlyIfCached(ex, cc)
+  return lookUp(ex, cache, req, ticket, cc, true)
+}
+
+/** The longest a request waits for another's fill of its key: the idle timeout, at most 10 s. */
+const MAX_COLLAPSE_WAIT_MS = 10_000
+
+function collapseWaitMs(ex: Exchange): number {
+  const idle = ex.svc?.idleTimeoutMs ?? 0
+  return idle > 0 ? Math.min(idle, MAX_COLLAPSE_WAIT_MS) : MAX_COLLAPSE_WAIT_MS
+}
+
+/**
+ * Answers from the cache, or lets the request go on to the node. A GET that finds nothing
+ * usable while another request for its key is on its way to a node waits for that one
+ * (`mayWait`), then looks again.
+ */
+function lookUp(ex: Exchange, cache: WebCacheService, req: RequestHead, ticket: CacheTicket, cc: CacheDirectives, mayWait: boolean): PhaseResult {
+  const nowMono = ex.deps.clock.monoMs()
+  const found = cc.noCache ? null : findVariant(cache, ticket.key, req)
+  const age = found === null ? 0 : currentAge(found, nowMono)
+  if (found !== null && isUsable(found, age, cc)) {
+    if (!isRefreshDue(found, age, cache, nowMono)) {
+      cache.counters.hits++
+      answerFromCache(ex, found, age)
+      return RESPOND
+    }
+    // refresh_time: this one request refreshes an entry about to expire; others use it meanwhile.
+    cache.counters.staleHits++
+    ticket.stale = found
+    addValidators(ticket, req, found)
+    return CONTINUE
   }
-  const age = currentAge(found, ex.deps.clock.monoMs())
-  if (isUsable(found, age, cc)) {
-    cache.counters.hits++
-    answerFromCache(ex, found, age)
+  if (cc.onlyIfCached) {
+    ex.sendError(504, false)
     return RESPOND
   }
-  cache.counters.staleHits++
-  ticket.stale = found
-  if (!cc.onlyIfCached) addValidators(ticket, req, found)
-  return onlyIfCached(ex, cc)
+  const fills = cache.store.fills
+  const waitMs = collapseWaitMs(ex)
+  if (req.method === 'GET' && !cc.noCache) {
+    if (mayWait && fills.isFilling(ticket.key, nowMono, waitMs)) return waitForFill(ex, cache, req, ticket, cc, waitMs)
+    // The fill ends when its answer is stored or refused; if its exchange ends first (an error
+    // page, the client left), the waiters notice when they next look.
+    fills.begin(ticket.key, nowMono, () => ex.cacheTicket === ticket && ex.state !== 'idle')
+    ticket.fills = true
+  }
+  if (found === null) cache.counters.misses++
+  else {
+    cache.counters.staleHits++
+    ticket.stale = found
+    addValidators(ticket, req, found)
+  }
+  return CONTINUE
 }
+
+/** Waits (bounded) for the fill in flight for the ticket's key, then looks again. */
+function waitForFill(ex: Exchange, cache: WebCacheService, req: RequestHead, ticket: CacheTicket, cc: CacheDirectives, waitMs: number): PhaseResult {
+  const fills = cache.store.fills
+  let timer: NodeJS.Timeout | null = null
+  const resume = (): void => {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    // The client may have left, or the connection moved on, while this request waited.
+    if (ex.state !== 'request-phases' || ex.req !== req) return
+    if (lookUp(ex, cache, req, ticket, cc, false) === CONTINUE) ex.resumePhases()
+  }
+  fills.wait(ticket.key, resume)
+  const until = ex.deps.clock.monoMs() + waitMs
+  const check = (): void => {
+    timer = null
+    const now = ex.deps.clock.monoMs()
+    // A fill whose request is gone releases its waiters (resume runs, and stops the checks).
+    if (!fills.isFilling(ticket.key, now, waitMs)) return
+    if (now < until) {
+      timer = setTimeout(check, FILL_CHECK_MS)
+      return
+    }
+    fills.forget(ticket.key, resume)
+    resume()
+  }
+  timer = setTimeout(check, FILL_CHECK_MS)
+  return WAIT
+}
+
+/** How often a waiting request checks that the request it waits for is still going. */
+const FILL_CHECK_MS = 100
+
+/** refresh_time: within it of expiry, one request a second goes to the node to refresh the entry. */
+function isRefreshDue(entry: StoredResponse, age: number, cache: WebCacheService, nowMono: number): boolean {
+  if (cache.refreshTimeS <= 0 || entry.lifetimeS - age > cache.refreshTimeS || nowMono - entry.refreshMono < REFRESH_INTERVAL_MS) return false
+  entry.refreshMono = nowMono
+  return true
+}
+
+/** At most one refreshing request a second per entry (vTM). */
+const REFRESH_INTERVAL_MS = 1000
 
 /**
  * Asks the node whether a stale entry is still good (RFC 9111 §4.3.1), unless the client sent
@@ -105,13 +186,6 @@ function addValidators(ticket: CacheTicket, req: RequestHead, entry: StoredRespo
   ticket.addedFields = (h.length - before) / 2
   req.needsRewrite = true
   ticket.revalidates = true
-}
-
-/** `only-if-cached` with nothing usable: 504 (RFC 9111 §5.2.1.7). */
-function onlyIfCached(ex: Exchange, cc: CacheDirectives): PhaseResult {
-  if (!cc.onlyIfCached) return CONTINUE
-  ex.sendError(504, false)
-  return RESPOND
 }
 
 /** Whether a stored response may answer a request with these directives without the node. */

@@ -31,6 +31,8 @@ export interface StoredResponse extends CacheEntry {
   readonly noCache: boolean
   /** must-revalidate (or proxy-revalidate): never served stale. */
   readonly mustRevalidate: boolean
+  /** When a request last went to the node to refresh it (refresh_time), monotonic ms. */
+  refreshMono: number
 }
 
 /** Statuses a cache may give a heuristic lifetime (RFC 9110 §15.1 "heuristically cacheable"). */

@@ -31,23 +31,36 @@ export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
   }
   if (req.method !== 'GET' || ticket.directives === null) return CONTINUE
   const nowWall = ex.deps.clock.nowMs()
-  if (res.status === 304 && ticket.revalidates && ticket.stale !== null) return refresh(ex, cache, ticket, ticket.directives, res, nowWall)
+  if (res.status === 304 && ticket.revalidates && ticket.stale !== null) {
+    const result = refresh(ex, cache, ticket, ticket.directives, res, nowWall)
+    endFill(cache, ticket)
+    return result
+  }
   const s = storable(req, ticket.directives, res.status, res.headers, cache, nowWall)
-  if (s === null) return CONTINUE
   const maxBytes = cache.store.limits.maxEntryBytes
-  // Too big to keep: streamed through as it is.
-  if (res.contentLength > maxBytes) return CONTINUE
+  // Not storable, or too big to keep (streamed through as it is): whoever waits goes to the node.
+  if (s === null || res.contentLength > maxBytes) {
+    endFill(cache, ticket)
+    return CONTINUE
+  }
   if (cache.controlOut !== '') replaceField(res.headers, 'Cache-Control', cache.controlOut)
   const fields = storedFields(res)
   const headBytes = headBytesOf(fields, ticket)
   const initialAgeS = initialAge(res.headers, ticket.requestWallMs, nowWall)
-  const store = (body: Buffer): void => {
-    const entry = storedResponse(res.status, res.reason, fields, body, s, req, ticket, initialAgeS, ex.deps.clock.monoMs())
-    cache.store.put(svc.name, ticket.key, entry)
+  const store = (body: Buffer | null): void => {
+    if (body !== null) cache.store.put(svc.name, ticket.key, storedResponse(res.status, res.reason, fields, body, s, req, ticket, initialAgeS, ex.deps.clock.monoMs()))
+    endFill(cache, ticket)
   }
   const copy = new CacheCopy(maxBytes - headBytes, res.contentLength, store)
   copy.inner = ex.transformBody(copy)
   return CONTINUE
+}
+
+/** Lets the requests waiting for this one's answer look again. */
+function endFill(cache: WebCacheService, ticket: CacheTicket): void {
+  if (!ticket.fills) return
+  ticket.fills = false
+  cache.store.fills.end(ticket.key)
 }
 
 function headBytesOf(fields: readonly string[], ticket: CacheTicket): number {
@@ -80,6 +93,8 @@ function storedResponse(
     lastModifiedMs: s.lastModifiedMs,
     noCache: s.directives.noCache,
     mustRevalidate: s.directives.mustRevalidate,
+    // Storing it counts as a refresh: the next may go to the node a second later.
+    refreshMono: nowMono,
   }
 }
 
