@@ -6,3 +6,4 @@
 export { WebCache, type CacheEntry, type WebCacheLimits } from './web-cache.ts'
 export { CacheCounters } from './cache-counters.ts'
 export { Fills } from './fills.ts'
+export { normalizedTarget, urlKey, webCacheKey } from './cache-key.ts'

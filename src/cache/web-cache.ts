@@ -78,6 +78,11 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
     return c
   }
 
+  /** Every virtual server's counters, by name. */
+  allCounters(): ReadonlyMap<string, CacheCounters> {
+    return this.#counters
+  }
+
   /** The variants stored under `key` (marked as recently used), or null. */
   variants(key: string): readonly E[] | null {
     const slot = this.#slots.get(key)
@@ -129,13 +134,16 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
   }
 
   /**
-   * Purges the entries `owner` stored (every owner's when null) whose key starts with `prefix`
-   * (every key when ''); returns how many entries went.
+   * Purges the entries `owner` stored (every owner's when null) whose URL key (urlKey: host and
+   * target) is `url`, or starts with it when `isPrefix` ('' and a prefix: every entry); returns
+   * how many entries went.
    */
-  purge(owner: string | null, prefix: string): number {
+  purge(owner: string | null, url: string, isPrefix: boolean): number {
     let n = 0
     for (const [key, slot] of this.#slots) {
-      if ((owner === null || slot.owner === owner) && key.startsWith(prefix)) {
+      if (owner !== null && slot.owner !== owner) continue
+      const rest = key.slice(slot.owner.length + 1)
+      if (isPrefix ? rest.startsWith(url) : rest === url) {
         n += slot.variants.length
         this.#drop(key, slot)
       }

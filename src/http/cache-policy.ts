@@ -3,7 +3,7 @@
  * (§4.1 plus vTM's `normalize_query`). Pure functions of heads and settings.
  * @module
  */
-import type { CacheEntry } from '../cache/index.ts'
+import { webCacheKey, type CacheEntry } from '../cache/index.ts'
 import type { WebCacheService } from '../snapshot/index.ts'
 import { cacheDirectives, fieldDate, fieldTokens, fieldValue, type CacheDirectives } from './cache-control.ts'
 import type { RequestHead } from './request-head.ts'
@@ -48,20 +48,9 @@ const NOT_STORED_FIELDS = new Set(['connection', 'keep-alive', 'proxy-connection
 /** The key of `host` + `target` on this virtual server, or null when it is not cacheable (too long a path). */
 export function cacheKey(svcName: string, host: string, target: string, cache: WebCacheService): string | null {
   if (target.length > cache.maxPathLength) return null
-  const q = target.indexOf('?')
-  if (cache.normalizeQuery && q >= 0) {
-    const params = target.slice(q + 1).split('&')
-    params.sort()
-    target = `${target.slice(0, q)}?${params.join('&')}`
-  }
   // The virtual server, the host (absolute-form targets were made origin-form with their
   // authority as Host) and the target: one site's object is never another's.
-  return `${svcName}\n${host.toLowerCase()}\n${target}`
-}
-
-/** The key prefix of every object of one host (purges use it). */
-export function hostKeyPrefix(svcName: string, host: string): string {
-  return `${svcName}\n${host.toLowerCase()}\n`
+  return webCacheKey(svcName, host, target, cache.normalizeQuery)
 }
 
 /** The request's values for `names`, as one comparable string (the stored variant). */
