@@ -68,14 +68,33 @@ export function cacheLookupPhase(ex: Exchange): PhaseResult {
     if (key !== null) ex.cacheTicket = new CacheTicket(key, 0, null, true)
     return CONTINUE
   }
-  // A GET with a body is unusual enough to pass through untouched.
+  // A GET with a body is unusual enough to pass through untouched; a rule may turn it off.
   if (req.isChunked || req.contentLength > 0) return CONTINUE
-  const key = cacheKey(svc.name, req.host, req.target, cache)
+  const settings = ex.rules?.decision.settings
+  if (settings?.get('http.cache') === 'disable') return CONTINUE
+  const extra = settings?.get('http.cache.setkey')
+  const key = ruledKey(svc, req, typeof extra === 'string' ? extra : '')
   if (key === null) return CONTINUE
   const cc = requestDirectives(req)
   const ticket = new CacheTicket(key, ex.deps.clock.nowMs(), cc, false)
   ex.cacheTicket = ticket
   return lookUp(ex, cache, req, ticket, cc, true)
+}
+
+/** The request's key, with the part a rule added with http.cache.setkey. */
+function ruledKey(svc: HttpService, req: RequestHead, extra: string): string | null {
+  const cache = svc.cache
+  const key = cache === null ? null : cacheKey(svc.name, req.host, req.target, cache)
+  return key === null || extra === '' ? key : `${key}\u0000${extra}`
+}
+
+/** http.cache.exists: whether a usable entry answers `req` (with a rule's extra key part) now. */
+export function isCachedFor(svc: HttpService, req: RequestHead, extraKey: string, nowMono: number): boolean {
+  const cache = svc.cache
+  if (cache === null || (req.method !== 'GET' && req.method !== 'HEAD')) return false
+  const key = ruledKey(svc, req, extraKey)
+  const found = key === null ? null : findVariant(cache, key, req)
+  return found !== null && isUsable(found, currentAge(found, nowMono), requestDirectives(req))
 }
 
 /** The longest a request waits for another's fill of its key: the idle timeout, at most 10 s. */

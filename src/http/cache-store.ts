@@ -30,6 +30,11 @@ export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
     return CONTINUE
   }
   if (req.method !== 'GET' || ticket.directives === null) return CONTINUE
+  if (ex.rules?.decision.settings.get('http.cache') === 'disable') {
+    // http.cache.disable() in a response rule: this response is not stored.
+    endFill(cache, ticket)
+    return CONTINUE
+  }
   const nowWall = ex.deps.clock.nowMs()
   if (res.status === 304 && ticket.revalidates && ticket.stale !== null) {
     const result = refresh(ex, cache, ticket, ticket.directives, res, nowWall)

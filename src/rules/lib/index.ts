@@ -15,6 +15,7 @@ import { httpResponseModule } from './http-response.ts'
 import { jsonModule } from './json.ts'
 import { langModule } from './lang.ts'
 import { laterModule } from './later.ts'
+import { httpCacheModule } from './http-cache.ts'
 import { mathModule } from './math.ts'
 import { counterModule } from './counter.ts'
 import { eventModule } from './event.ts'
@@ -40,7 +41,7 @@ export const LIBRARY_MODULES: readonly LibraryModule[] = [
   stringModule, stringCodecModule, stringNetModule, arrayModule, hashModule, langModule, mathModule,
   jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
-  sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, laterModule,
+  sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, httpCacheModule, laterModule,
 ]
 
 let shared: FunctionRegistry | undefined
