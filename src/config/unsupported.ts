@@ -130,7 +130,7 @@ export const NOT_APPLIED: readonly NotApplied[] = [
       'ssl.cache_enabled', 'ssl.cache_expiry', 'ssl.cache_per_virtualserver', 'ssl.cache_size', 'ssl.support_tls1_2',
       'ssl.support_tls1_3', 'ssl.tickets_enabled', 'ssl.tickets_ticket_expiry',
       'trafficscript.data_size', 'trafficscript.max_instr', 'trafficscript.variable_pool_use',
-      'web_cache.max_file_num', 'web_cache.max_file_size', 'web_cache.max_path_length', 'web_cache.normalize_query', 'web_cache.size',
+      'web_cache.max_byte_range_segments', 'web_cache.max_file_num', 'web_cache.max_file_size', 'web_cache.max_path_length', 'web_cache.normalize_query', 'web_cache.size',
     ],
   },
 ]

@@ -1,7 +1,7 @@
 /**
  * Answers a request from a stored response: the stored fields with a current Age, the body
- * (none for HEAD), or 304 Not Modified when the client's conditional request matches
- * (RFC 9110 §13.1.2, §13.1.3).
+ * (none for HEAD), 304 Not Modified when the client's conditional request matches
+ * (RFC 9110 §13.1.2, §13.1.3), or the ranges a Range request asks for (cache-range.ts).
  * @module
  */
 import type { Exchange } from './exchange.ts'
@@ -9,6 +9,9 @@ import type { HttpService } from '../snapshot/index.ts'
 import { fieldValue } from './cache-control.ts'
 import type { StoredResponse } from './cache-policy.ts'
 import type { RequestHead } from './request-head.ts'
+import { rangeAnswer, rangeBody } from './cache-range.ts'
+import { replaceField } from './cache-control.ts'
+import { randomBytes } from 'node:crypto'
 
 /** Fields a 304 carries from the stored response (RFC 9110 §15.4.5). */
 const NOT_MODIFIED_FIELDS: ReadonlySet<string> = new Set(['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary', 'last-modified'])
@@ -52,11 +55,27 @@ export function answerFromCache(ex: Exchange, entry: StoredResponse, ageS: numbe
   if (controlOut !== '') headers.push('Cache-Control', controlOut)
   headers.push('Age', String(Math.floor(ageS)))
   for (const [name, value] of ex.rules?.decision.addResponseHeaders ?? []) headers.push(name, value)
-  const status = notModified ? 304 : entry.status
-  const body = notModified || req.method === 'HEAD' ? null : entry.body
-  if (!notModified) headers.push('Content-Length', String(entry.body.length))
+  let status = notModified ? 304 : entry.status
+  let reason = notModified ? 'Not Modified' : entry.reason
+  let whole: Buffer = entry.body
+  const range = notModified ? null : rangeAnswer(req, entry, svc.cache?.maxRanges ?? 1)
+  if (range?.kind === 'unsatisfiable') {
+    status = 416
+    reason = 'Range Not Satisfiable'
+    whole = Buffer.alloc(0)
+    headers.push('Content-Range', `bytes */${String(entry.body.length)}`)
+  } else if (range?.kind === 'ranges') {
+    const part = rangeBody(entry, range.ranges, randomBytes(12).toString('hex'))
+    status = 206
+    reason = 'Partial Content'
+    whole = part.body
+    if (part.contentType !== null) replaceField(headers, 'Content-Type', part.contentType)
+    if (part.contentRange !== null) headers.push('Content-Range', part.contentRange)
+  }
+  const body = notModified || req.method === 'HEAD' ? null : whole
+  if (!notModified) headers.push('Content-Length', String(whole.length))
   const close = ex.down.mustClose(req, svc)
-  ex.down.sendMade(status, notModified ? 'Not Modified' : entry.reason, headers, body, req, close)
+  ex.down.sendMade(status, reason, headers, body, req, close)
   ex.bytesOut += body === null ? 0 : body.length
   ex.finish(status, { headers }, close)
 }

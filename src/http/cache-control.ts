@@ -143,3 +143,10 @@ export function cacheDirectives(headers: readonly string[]): CacheDirectives {
   })
   return d
 }
+
+/** Sets field `name` to `value`, replacing every line of it. */
+export function replaceField(headers: string[], name: string, value: string): void {
+  const lower = name.toLowerCase()
+  for (let i = headers.length - 2; i >= 0; i -= 2) if ((headers[i] ?? '').toLowerCase() === lower) headers.splice(i, 2)
+  headers.push(name, value)
+}

@@ -8,7 +8,7 @@ import type { Exchange } from './exchange.ts'
 import type { HttpService, WebCacheService } from '../snapshot/index.ts'
 import { answerFromCache } from './cache-answer.ts'
 import { CacheCopy } from './cache-copy.ts'
-import type { CacheDirectives } from './cache-control.ts'
+import { replaceField, type CacheDirectives } from './cache-control.ts'
 import { invalidateAfterUnsafe } from './cache-invalidate.ts'
 import type { CacheTicket } from './cache-lookup.ts'
 import { initialAge, refreshedFields, storable, storedFields, variantOf, type Storable, type StoredResponse } from './cache-policy.ts'
@@ -131,11 +131,4 @@ function refresh(ex: Exchange, cache: WebCacheService, ticket: CacheTicket, cc: 
   cache.store.put(svc.name, ticket.key, entry)
   answerFromCache(ex, entry, age)
   return RESPOND
-}
-
-/** Sets field `name` to `value`, replacing every line of it. */
-export function replaceField(headers: string[], name: string, value: string): void {
-  const lower = name.toLowerCase()
-  for (let i = headers.length - 2; i >= 0; i -= 2) if ((headers[i] ?? '').toLowerCase() === lower) headers.splice(i, 2)
-  headers.push(name, value)
 }

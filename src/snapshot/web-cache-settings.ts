@@ -23,7 +23,12 @@ export interface WebCacheService {
   readonly maxPathLength: number
   /** Global `normalize_query`: query parameters are sorted in the key. */
   readonly normalizeQuery: boolean
+  /** Global `max_byte_range_segments`: most ranges one request may ask for (more get 416). */
+  readonly maxRanges: number
 }
+
+/** Ranges allowed when `max_byte_range_segments` is 0: Sluice's own bound on one request's work. */
+export const DEFAULT_MAX_RANGES = 16
 
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(%|B|KB|MB|GB)?\s*$/i
 const UNITS: Readonly<Record<string, number>> = { '': 1, B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }
@@ -70,5 +75,6 @@ export function webCacheService(name: string, vs: VirtualServerProperties, g: Gl
     controlOut: c.control_out.trim(),
     maxPathLength: g.web_cache.max_path_length,
     normalizeQuery: g.web_cache.normalize_query,
+    maxRanges: g.web_cache.max_byte_range_segments > 0 ? g.web_cache.max_byte_range_segments : DEFAULT_MAX_RANGES,
   })
 }
