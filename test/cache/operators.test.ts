@@ -1,10 +1,10 @@
 // The web cache (issue #12): statistics per virtual server in the REST API and Prometheus, and
 // purges through the REST API.
 import assert from 'node:assert/strict'
-import http from 'node:http'
 import { test } from 'node:test'
 import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { samples } from '../helpers/prometheus.ts'
+import { getWithHost } from '../helpers/get-with-host.ts'
 import { basic, pick, startApi, type ApiHarness } from '../api/harness.ts'
 import { saveUser, hashPassword, usersFilePath } from '../../src/api/index.ts'
 
@@ -19,19 +19,7 @@ async function cachingApi(t: Parameters<typeof startApi>[0]): Promise<{ h: ApiHa
   const port = await freePort()
   const vs = { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
   const h = await startApi(t, { 'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } }, 'virtual_servers/vs': vs })
-  const get = (path: string, host = 'site.example'): Promise<string> =>
-    new Promise((resolve, reject) => {
-      // fetch() sends its own Host; node:http sends the one given.
-      const req = http.get({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-        let text = ''
-        res.setEncoding('latin1')
-        res.on('data', (c: string) => (text += c))
-        res.on('end', () => {
-          resolve(text)
-        })
-      })
-      req.on('error', reject)
-    })
+  const get = (path: string, host = 'site.example'): Promise<string> => getWithHost(`http://127.0.0.1:${String(port)}${path}`, host)
   return { h, get, node }
 }
 
