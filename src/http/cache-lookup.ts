@@ -196,6 +196,8 @@ const REFRESH_INTERVAL_MS = 1000
  */
 function addValidators(ticket: CacheTicket, req: RequestHead, entry: StoredResponse): void {
   const h = req.headers
+  // Only a GET's 304 can refresh the entry; a HEAD goes as the client sent it.
+  if (req.method !== 'GET') return
   if (fieldValue(h, 'if-none-match') !== null || fieldValue(h, 'if-modified-since') !== null) return
   const lastModified = fieldValue(entry.headers, 'last-modified')
   if (entry.etag === null && lastModified === null) return

@@ -61,3 +61,14 @@ test('a client that revalidates itself gets the node\u2019s 304 as it is', async
   assert.equal((await ask(t, proxy, '/c', { 'If-None-Match': '"c"' })).status, 304)
   assert.equal(node.requests, 2)
 })
+
+test('a HEAD for a stale entry goes to the node without Sluice\u2019s validators, and gets no 304 it did not ask for', async (t) => {
+  const node = await scriptedNode(t, (req) =>
+    req.headers['if-none-match'] === '"h"' ? { status: 304, headers: { ETag: '"h"' } } : { headers: { 'Cache-Control': 'max-age=1', ETag: '"h"' } },
+  )
+  const proxy = await cachingProxy(t, node)
+  await ask(t, proxy, '/h')
+  await new Promise((r) => setTimeout(r, 1100))
+  assert.equal((await ask(t, proxy, '/h', {}, 'HEAD')).status, 200)
+  assert.equal(node.seen[1]?.headers['if-none-match'], undefined)
+})
