@@ -30,16 +30,18 @@ export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
     return CONTINUE
   }
   if (req.method !== 'GET' || ticket.directives === null) return CONTINUE
-  if (ex.rules?.decision.settings.get('http.cache') === 'disable') {
+  const isDisabled = ex.rules?.decision.settings.get('http.cache') === 'disable'
+  const nowWall = ex.deps.clock.nowMs()
+  if (res.status === 304 && ticket.revalidates && ticket.stale !== null) {
+    // The client sent no validators: it gets the whole response even when a rule said not to store.
+    const result = refresh(ex, cache, ticket, ticket.directives, res, nowWall, !isDisabled)
+    endFill(cache, ticket)
+    return result
+  }
+  if (isDisabled) {
     // http.cache.disable() in a response rule: this response is not stored.
     endFill(cache, ticket)
     return CONTINUE
-  }
-  const nowWall = ex.deps.clock.nowMs()
-  if (res.status === 304 && ticket.revalidates && ticket.stale !== null) {
-    const result = refresh(ex, cache, ticket, ticket.directives, res, nowWall)
-    endFill(cache, ticket)
-    return result
   }
   const s = storable(req, ticket.directives, res.status, res.headers, cache, nowWall)
   const maxBytes = cache.store.limits.maxEntryBytes
@@ -108,7 +110,7 @@ function storedResponse(
  * 304's fields and a new age and lifetime, and answers the client. The node connection is not
  * reused (its 304 is not relayed), which costs a connection per revalidation only.
  */
-function refresh(ex: Exchange, cache: WebCacheService, ticket: CacheTicket, cc: CacheDirectives, res: ResponseHead, nowWall: number): PhaseResult {
+function refresh(ex: Exchange, cache: WebCacheService, ticket: CacheTicket, cc: CacheDirectives, res: ResponseHead, nowWall: number, keep: boolean): PhaseResult {
   const stale = ticket.stale as StoredResponse
   const req = ex.req as RequestHead
   const svc = ex.svc as HttpService
@@ -121,9 +123,9 @@ function refresh(ex: Exchange, cache: WebCacheService, ticket: CacheTicket, cc: 
   req.headers.length -= 2 * ticket.addedFields
   const nowMono = ex.deps.clock.monoMs()
   const age = initialAge(res.headers, ticket.requestWallMs, nowWall)
-  if (s === null) {
+  if (s === null || !keep) {
     // The refreshed fields forbid storing it (no-store now, say): answer once, keep nothing.
-    cache.store.delete(ticket.key, stale)
+    if (s === null) cache.store.delete(ticket.key, stale)
     answerFromCache(ex, { ...stale, headers: fields }, age)
     return RESPOND
   }

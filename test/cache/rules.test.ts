@@ -53,3 +53,18 @@ test('http.cache.exists() and respondIfCached() answer from the cache before the
   assert.equal(second.body.toString(), '/e #1')
   assert.equal(node.requests, 1)
 })
+
+test('http.cache.disable() on a revalidation\u2019s 304: the client still gets the whole response, and the entry is not refreshed', async (t) => {
+  const node = await scriptedNode(t, (req) =>
+    req.headers['if-none-match'] === '"d"' ? { status: 304, headers: { ETag: '"d"', 'Cache-Control': 'max-age=60' } } : { headers: { 'Cache-Control': 'max-age=1', ETag: '"d"' }, body: 'whole' },
+  )
+  const rule = 'if( http.getResponseCode() == 304 ) { http.cache.disable(); }'
+  const proxy = await cachingProxy(t, node, {}, { vs: { basic: { response_rules: ['r'] } }, files: { 'rules/r': rule } })
+  await ask(t, proxy, '/d')
+  await new Promise((r) => setTimeout(r, 1100))
+  const res = await ask(t, proxy, '/d')
+  assert.equal(res.status, 200)
+  assert.equal(res.body.toString(), 'whole')
+  await ask(t, proxy, '/d')
+  assert.equal(node.requests, 3, 'the entry stayed stale')
+})
