@@ -32,11 +32,21 @@ export class Fills {
     return false
   }
 
-  /** Starts a fill for `key`. */
-  begin(key: string, nowMs: number, isAlive: () => boolean): void {
+  /** Starts a fill for `key`; fills older than `maxAgeMs`, or whose request ended, are dropped first. */
+  begin(key: string, nowMs: number, maxAgeMs: number, isAlive: () => boolean): void {
+    // Map order is start order: the oldest fills come first, and the sweep stops at a live one.
+    for (const [k, f] of this.#fills) {
+      if (nowMs - f.startMs <= maxAgeMs && f.isAlive()) break
+      this.#release(k, f)
+    }
     const old = this.#fills.get(key)
     if (old !== undefined) this.#release(key, old)
     this.#fills.set(key, { startMs: nowMs, isAlive, waiters: [] })
+  }
+
+  /** Fills in flight now (for tests and statistics). */
+  get size(): number {
+    return this.#fills.size
   }
 
   /** Adds a waiter to the fill for `key`; false when there is none. */

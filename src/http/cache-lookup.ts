@@ -136,7 +136,7 @@ function lookUp(ex: Exchange, cache: WebCacheService, req: RequestHead, ticket: 
     if (mayWait && fills.isFilling(ticket.key, nowMono, waitMs)) return waitForFill(ex, cache, req, ticket, cc, waitMs)
     // The fill ends when its answer is stored or refused; if its exchange ends first (an error
     // page, the client left), the waiters notice when they next look.
-    fills.begin(ticket.key, nowMono, () => ex.cacheTicket === ticket && ex.state !== 'idle')
+    fills.begin(ticket.key, nowMono, waitMs, () => ex.cacheTicket === ticket && ex.state !== 'idle')
     ticket.fills = true
   }
   if (found === null) cache.counters.misses++
