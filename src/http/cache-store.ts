@@ -12,6 +12,7 @@ import { replaceField, type CacheDirectives } from './cache-control.ts'
 import { invalidateAfterUnsafe } from './cache-invalidate.ts'
 import type { CacheTicket } from './cache-lookup.ts'
 import { initialAge, refreshedFields, storable, storedFields, variantOf, type Storable, type StoredResponse } from './cache-policy.ts'
+import { BODY_UNTIL_CLOSE } from './message-body.ts'
 import { CONTINUE, RESPOND, type PhaseResult } from './phases.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
@@ -45,8 +46,9 @@ export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
   }
   const s = storable(req, ticket.directives, res.status, res.headers, cache, nowWall)
   const maxBytes = cache.store.limits.maxEntryBytes
-  // Not storable, or too big to keep (streamed through as it is): whoever waits goes to the node.
-  if (s === null || res.contentLength > maxBytes) {
+  // Not storable, too big to keep (streamed through as it is), or ended by the node closing
+  // (a cut body would look whole): whoever waits goes to the node.
+  if (s === null || res.contentLength > maxBytes || ex.leg.relay.body.framing === BODY_UNTIL_CLOSE) {
     endFill(cache, ticket)
     return CONTINUE
   }

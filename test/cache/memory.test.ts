@@ -71,3 +71,13 @@ test('an unreadable global web_cache size is refused with the key named', async 
   const node = await scriptedNode(t, () => ({}))
   await assert.rejects(cachingProxy(t, node, {}, { files: globalCache({ size: 'lots' }) }), /web_cache\.size.*not a size/)
 })
+
+test('a body that ends with the node closing its connection is passed on and not stored', async (t) => {
+  const node = await startRawNode(t, (socket) => {
+    socket.end('HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nConnection: close\r\n\r\nuntil close')
+  })
+  const proxy = await cachingProxy(t, node)
+  assert.equal((await ask(t, proxy, '/c')).body.toString(), 'until close')
+  assert.equal((await ask(t, proxy, '/c')).body.toString(), 'until close')
+  assert.equal(node.requests, 2)
+})
