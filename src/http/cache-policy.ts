@@ -90,7 +90,7 @@ export function storable(req: RequestHead, reqCc: CacheDirectives, status: numbe
   if (varyNames.includes('*')) return null
   const etag = fieldValue(h, 'etag')
   const lastModifiedMs = fieldDate(h, 'last-modified')
-  let lifetimeS = explicitLifetime(cc, h)
+  let lifetimeS = explicitLifetime(cc, h, nowWallMs)
   if (lifetimeS < 0 && (HEURISTIC.has(status) || cc.isPublic) && !Number.isNaN(lastModifiedMs)) {
     const dateMs = fieldDate(h, 'date')
     const since = (Number.isNaN(dateMs) ? nowWallMs : dateMs) - lastModifiedMs
@@ -105,8 +105,8 @@ export function storable(req: RequestHead, reqCc: CacheDirectives, status: numbe
   return { lifetimeS, directives: cc, varyNames, etag, lastModifiedMs }
 }
 
-/** s-maxage, max-age, or Expires − Date, in seconds; -1 when none is given. */
-function explicitLifetime(cc: CacheDirectives, h: readonly string[]): number {
+/** s-maxage, max-age, or Expires − Date (the time it arrived when it has no Date), in seconds; -1 when none is given. */
+function explicitLifetime(cc: CacheDirectives, h: readonly string[], nowWallMs: number): number {
   if (cc.sMaxAge >= 0) return cc.sMaxAge
   if (cc.maxAge >= 0) return cc.maxAge
   if (fieldValue(h, 'expires') === null) return -1
@@ -114,8 +114,7 @@ function explicitLifetime(cc: CacheDirectives, h: readonly string[]): number {
   // An invalid Expires (such as "0") means already expired (RFC 9111 §5.3).
   if (Number.isNaN(expires)) return 0
   const date = fieldDate(h, 'date')
-  if (Number.isNaN(date)) return 0
-  return Math.max(0, Math.floor((expires - date) / 1000))
+  return Math.max(0, Math.floor((expires - (Number.isNaN(date) ? nowWallMs : date)) / 1000))
 }
 
 /** RFC 9111 §4.2.3: the response's age on arrival, in seconds. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ask, cachingProxy, field, scriptedNode } from './helpers.ts'
-import { startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
 
 test('a fresh response is answered from the cache without the node, with its body, fields and an Age', async (t) => {
@@ -133,4 +133,18 @@ test('request directives: no-store, no-cache, Pragma, max-age, min-fresh, max-st
   await ask(t, proxy2, '/s')
   assert.equal((await ask(t, proxy2, '/s', { 'Cache-Control': 'max-stale=60' })).body.toString(), '/s #1', 'a stale answer the client accepts')
   assert.equal((await ask(t, proxy2, '/s')).body.toString(), '/s #2')
+})
+
+test('Expires without a Date counts from the time the response arrived', async (t) => {
+  let n = 0
+  const node = await startRawNode(t, (socket) => {
+    n++
+    const body = `#${String(n)}`
+    const expires = new Date(Date.now() + 60_000).toUTCString()
+    socket.write(`HTTP/1.1 200 OK\r\nExpires: ${expires}\r\nContent-Length: ${String(body.length)}\r\n\r\n${body}`)
+  })
+  const proxy = await cachingProxy(t, node)
+  assert.equal((await ask(t, proxy, '/e')).body.toString(), '#1')
+  assert.equal((await ask(t, proxy, '/e')).body.toString(), '#1')
+  assert.equal(n, 1)
 })
