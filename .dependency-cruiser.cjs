@@ -13,11 +13,12 @@ const LAYERS = {
   pool: ['core', 'balance'],
   persist: ['core', 'pool'],
   tls: ['core'],
-  snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health'],
+  cache: ['core'],
+  snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health', 'cache'],
   net: ['core', 'config', 'snapshot'],
-  http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
+  http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'cache'],
   stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
-  api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules'],
+  api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules', 'cache'],
   // The browser code is its own world: it talks to the REST API over HTTP only.
   ui: [],
 }

@@ -111,7 +111,7 @@ function httpSessionCase(): void {
     maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined),
     counters: null,
     onTransactionEnd: null, persistence: NO_PERSISTENCE,
-    rules: { request: bindings, response: [], completion: [] }, phases: { request: ['request-rules', 'routing'], response: [] }, compression: null,
+    rules: { request: bindings, response: [], completion: [] }, phases: { request: ['request-rules', 'routing'], response: [] }, compression: null, cache: null,
     ruleServices: services, maxInstructions: 100_000,
   }
   // What wrk sends for every request of the benchmark.

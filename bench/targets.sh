@@ -81,8 +81,9 @@ target_nginx() {
 # "bench" on 127.0.0.1:PORT (HTTP) using pool "bench-pool" (the $BACKENDS nodes, round robin).
 # Each RULE_FILE (TrafficScript, *.zts) becomes rules/<basename> and a request rule of "bench".
 # With SLUICE_TLS_CERT and SLUICE_TLS_KEY (PEM files) set, "bench" decrypts TLS with them
-# (basic.ssl_decrypt, ssl.server_cert_default naming ssl/server_keys/bench). SLUICE_VS_SECTIONS
-# is appended to the virtual server's properties (`,` then more sections).
+# (basic.ssl_decrypt, ssl.server_cert_default naming ssl/server_keys/bench). SLUICE_RULES_KEY
+# [request_rules] names the rule list; SLUICE_VS_SECTIONS (`,` then more sections) is appended
+# to the virtual server's properties.
 sluice_write_config() {
   local dir=$1 port=$2; shift 2
   local nodes="" b rules="" f name tls_basic="" tls_section=""
@@ -116,7 +117,7 @@ EOF
 {"properties": {
   "basic": {
     "enabled": true, "port": $port, "protocol": "http", "pool": "bench-pool",
-    "listen_on_any": false, "listen_on_hosts": ["127.0.0.1"], "request_rules": [$rules]$tls_basic
+    "listen_on_any": false, "listen_on_hosts": ["127.0.0.1"], "${SLUICE_RULES_KEY:-request_rules}": [$rules]$tls_basic
   }$tls_section${SLUICE_VS_SECTIONS:-}
 }}
 EOF
@@ -175,6 +176,31 @@ target_sluice_gzip() {
   sluice_exec "$2/config"
 }
 
+# ------------------------------------------------------------------------------------ cache hits
+# The proxy caches the nodes' 100-byte answers: after the first request every request is a hit that
+# touches no node, so this measures each proxy's own cost per cached answer. The nodes send no
+# Cache-Control: nginx caches by proxy_cache_valid, Sluice by a response rule that adds one
+# (bench/rules/cacheable.zts, run on misses only). Not in the default TARGETS.
+describe_nginx_cache() { echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker, proxy_cache (proxy_cache_valid 200 1h)"; }
+goal_nginx_cache() { echo none; }
+target_nginx_cache() {
+  NGINX_HTTP_EXTRA="  proxy_cache_path $2/cache keys_zone=bench:10m use_temp_path=off;"$'\n' \
+    NGINX_LOCATION_EXTRA="      proxy_cache bench;"$'\n'"      proxy_cache_valid 200 1h;"$'\n' \
+    nginx_proxy_conf "$1" "$2"
+  # Started as root, nginx's workers run as another user, who cannot write under the private run
+  # directory: they stay root here (the cache files are the only thing they write).
+  if [ "$(id -u)" = 0 ]; then sed -i '1i user root;' "$2/nginx.conf"; fi
+  exec nginx -p "$2" -c "$2/nginx.conf" -e "$2/error.log" -g 'daemon off;'
+}
+describe_sluice_cache() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null) with web_cache (bench/rules/cacheable.zts makes the answers cacheable)"; }
+ref_sluice_cache() { echo nginx_cache; }
+goal_sluice_cache() { echo "1.0 1.5"; }
+target_sluice_cache() {
+  SLUICE_RULES_KEY=response_rules SLUICE_VS_SECTIONS=', "web_cache": {"enabled": true}' \
+    sluice_write_config "$2/config" "$1" "$BENCH_DIR/rules/cacheable.zts"
+  sluice_exec "$2/config"
+}
+
 # ------------------------------------------------------------------------------------ TLS offload
 # HTTPS to the proxy, plain HTTP to the nodes. Two loads per server:
 #   *_tls     keep-alive HTTPS requests per second (few handshakes);
@@ -201,7 +227,8 @@ bench_tls_cert() {
 }
 
 # nginx_proxy_conf PORT DIR [CERT KEY]: nginx as a one-worker reverse proxy to $BACKENDS with
-# upstream keep-alive; with CERT and KEY it terminates TLS (1.2 and 1.3) on PORT.
+# upstream keep-alive; with CERT and KEY it terminates TLS (1.2 and 1.3) on PORT. NGINX_HTTP_EXTRA
+# and NGINX_LOCATION_EXTRA (whole lines) go inside `http {` and `location / {`.
 nginx_proxy_conf() {
   local port=$1 dir=$2 cert=${3:-} key=${4:-} upstreams="" b tls=""
   mkdir -p "$dir/tmp"
@@ -211,7 +238,7 @@ nginx_proxy_conf() {
   fi
   nginx_http_head "$dir" >"$dir/nginx.conf"
   cat >>"$dir/nginx.conf" <<CONF
-  upstream bench_pool {
+${NGINX_HTTP_EXTRA:-}  upstream bench_pool {
 $upstreams    keepalive 256;
     keepalive_requests 100000000;
     keepalive_timeout 300s;
@@ -222,7 +249,7 @@ $tls    location / {
       proxy_pass http://bench_pool;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-    }
+${NGINX_LOCATION_EXTRA:-}    }
   }
 }
 CONF

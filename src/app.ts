@@ -13,6 +13,7 @@ import { Http1ServerCodec, type HttpEngineDeps, type ServiceSource } from './htt
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
+import { WebCache } from './cache/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -56,6 +57,8 @@ export class App {
   readonly #statuses = new StatusRegistry()
   /** Session persistence tables, kept across reloads. */
   readonly persistence = new PersistenceStore()
+  /** The web cache's store, kept across reloads. */
+  readonly webCache = new WebCache()
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -150,6 +153,7 @@ export class App {
       random: this.#deps.random,
       statuses: this.#statuses,
       persistence: this.persistence,
+      webCache: this.webCache,
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,

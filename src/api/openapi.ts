@@ -154,6 +154,19 @@ function statusPaths(): Record<string, Json> {
     [`${st}/statistics/nodes/node/{name}`]: get('Node statistics over all pools (name is host:port)', STATISTICS_REF, named),
     [`${st}/statistics/nodes/per_pool_node/`]: listPath('Nodes per pool'),
     [`${st}/statistics/nodes/per_pool_node/{name}`]: get('Node statistics in one pool (name is pool-host:port)', STATISTICS_REF, named),
+    [`${st}/web_cache`]: {
+      ...get('Web cache totals and limits', STATISTICS_REF),
+      delete: {
+        summary: 'Purge the web cache: one URL, a prefix, or everything (Sluice extension; admin role)',
+        parameters: [
+          VERSION_PARAM,
+          { name: 'virtual_server', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'url', in: 'query', required: false, schema: { type: 'string' } },
+          { name: 'prefix', in: 'query', required: false, schema: { type: 'boolean' } },
+        ],
+        responses: { '200': reply('Entries purged', { type: 'object', properties: { purged: { type: 'integer' } } }), ...ERRORS },
+      },
+    },
     [`${st}/state`]: get('Health summary', { type: 'object', properties: { state: { type: 'object' } } }),
     [`${st}/events`]: get('The event log', { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } }, [
       VERSION_PARAM,

@@ -10,14 +10,16 @@ import {
   poolStatistics,
   stateSummary,
   virtualServerStatistics,
+  webCacheStatistics,
   type StatisticsSource,
 } from '../stats/index.ts'
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
 import { apiError, json, type ApiReply } from './http-util.ts'
 import { overview } from './ui-overview.ts'
+import { handleWebCache } from './web-cache-routes.ts'
 
 /** What `/status/local_tm/` lists. */
-const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics']
+const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache']
 const STATISTICS_CHILDREN = ['globals', 'nodes', 'pools', 'virtual_servers']
 
 /** The statistics source for the current moment. */
@@ -28,11 +30,13 @@ export function statisticsSource(ctx: ApiContext): StatisticsSource {
     pools: snapshot?.pools ?? new Map(),
     virtualServerNames: snapshot?.config.virtualServers.keys() ?? [],
     nowMs: ctx.clock.nowMs(),
+    ...(ctx.app.webCache === undefined ? {} : { webCaches: ctx.app.webCache.allCounters() }),
   }
 }
 
 /** Handles one GET below `status/` (segments start after `status/`). */
 export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: string): Promise<ApiReply> {
+  if (req.segments.length === 2 && req.segments[0] === 'local_tm' && req.segments[1] === 'web_cache') return handleWebCache(ctx, req)
   if (req.method !== 'GET') return apiError(405, 'resource.method_not_allowed', 'status resources are read-only')
   const [host, area, ...rest] = req.segments
   if (host === undefined || host === '') return json(200, children(base, ['local_tm']))
@@ -99,7 +103,9 @@ function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], b
       const names = new Set([...source.virtualServerNames, ...[...ctx.app.stats.virtualServers()].map((c) => c.name)])
       if (a === undefined || a === '') return json(200, children(`${base}virtual_servers/`, [...names].sort()))
       if (!names.has(a) || b !== undefined) return notFound(req)
-      return one(virtualServerStatistics(ctx.app.stats.virtualServer(a)))
+      const cache = source.webCaches?.get(a)
+      const values = virtualServerStatistics(ctx.app.stats.virtualServer(a))
+      return one(cache === undefined ? values : { ...values, ...webCacheStatistics(cache) })
     }
     case 'pools': {
       if (a === undefined || a === '') return json(200, children(`${base}pools/`, [...source.pools.keys()].sort()))

@@ -133,6 +133,24 @@ export const COMMANDS: readonly CommandHelp[] = [
     exitCodes: [[0, 'saved'], [1, 'the users file could not be written'], USAGE_EXIT],
   },
   {
+    name: 'cache purge',
+    usage: 'sluice cache purge --api URL --user NAME [--virtual-server VS] [--url URL [--prefix]]',
+    summary: "Purge a running Sluice's web cache through its REST API.",
+    details: [
+      'The password of the admin user is the first line of standard input. Without --url every',
+      'entry goes (of --virtual-server, or of every virtual server).',
+    ],
+    options: [
+      { name: '--api', value: 'URL', text: 'the REST API, e.g. http://127.0.0.1:9070 (required)' },
+      { name: '--user', value: 'NAME', text: 'an admin user of the API (required)' },
+      { name: '--virtual-server', value: 'VS', text: 'only the entries of this virtual server' },
+      { name: '--url', value: 'URL', text: 'only this URL (http://host/path?query), with every variant' },
+      { name: '--prefix', text: 'every URL that starts with --url' },
+    ],
+    examples: ["printf '%s\\n' \"$PASSWORD\" | sluice cache purge --api http://127.0.0.1:9070 --user ops --url http://www.example.com/news/ --prefix"],
+    exitCodes: [[0, 'purged (the number of entries is printed)'], [1, 'the API refused the purge or could not be reached'], USAGE_EXIT],
+  },
+  {
     name: 'version',
     usage: 'sluice version',
     summary: 'Print the version.',

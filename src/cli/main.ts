@@ -66,6 +66,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return userCommand(positionals, options.get('role') ?? 'admin', options.get('config'))
     case 'start':
       return start(command, options)
+    case 'cache purge':
+      return purgeCommand(command, options, flags)
     default:
       return usageError(`unknown command "${word}"`)
   }
@@ -123,6 +125,22 @@ async function readStdin(): Promise<string> {
 }
 
 /** `sluice user add NAME --role ROLE --config DIR`, password on standard input. */
+async function purgeCommand(command: CommandHelp, options: ReadonlyMap<string, string>, flags: ReadonlySet<string>): Promise<number> {
+  const api = options.get('api')
+  const user = options.get('user')
+  if (api === undefined || user === undefined) return usageError('--api URL and --user NAME are required', command)
+  const url = options.get('url')
+  if (flags.has('prefix') && url === undefined) return usageError('--prefix needs --url', command)
+  const password = (await readStdin()).split(/\r?\n/)[0] ?? ''
+  if (password === '') return usageError("the user's password must be the first line of standard input", command)
+  const { cachePurge } = await import('./cache-purge.ts')
+  return cachePurge(
+    { api, user, password, virtualServer: options.get('virtual-server'), url, isPrefix: flags.has('prefix') },
+    (line) => process.stdout.write(line + '\n'),
+    (line) => process.stderr.write(line + '\n'),
+  )
+}
+
 async function userCommand(words: readonly string[], role: string, dir: string | undefined): Promise<number> {
   const [verb, name] = words
   if (verb !== 'add' || name === undefined || words.length !== 2 || dir === undefined) {

@@ -87,7 +87,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'tcp.mss' },
   { type: 'virtual_servers', keys: 'transaction_export.*' },
   { type: 'virtual_servers', keys: 'udp.*', except: ['end_point_persistence', 'response_datagrams_expected', 'timeout'] },
-  { type: 'virtual_servers', keys: 'web_cache.*' },
   // Pools.
   { type: 'pools', keys: 'auto_scaling.*' },
   { type: 'pools', keys: 'basic.bandwidth_class' },
@@ -130,6 +129,7 @@ export const NOT_APPLIED: readonly NotApplied[] = [
       'ssl.cache_enabled', 'ssl.cache_expiry', 'ssl.cache_per_virtualserver', 'ssl.cache_size', 'ssl.support_tls1_2',
       'ssl.support_tls1_3', 'ssl.tickets_enabled', 'ssl.tickets_ticket_expiry',
       'trafficscript.data_size', 'trafficscript.max_instr', 'trafficscript.variable_pool_use', 'trafficscript.xml_max_size',
+      'web_cache.max_byte_range_segments', 'web_cache.max_file_num', 'web_cache.max_file_size', 'web_cache.max_path_length', 'web_cache.normalize_query', 'web_cache.size',
     ],
   },
 ]

@@ -11,6 +11,7 @@ import type { HasDeadline } from '../core/index.ts'
 import { Dialer, resolveFailover, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
 import { NO_RULES, type GeneratedResponse } from '../rules/index.ts'
 import type { BodyTransform } from './body-transform.ts'
+import type { CacheTicket } from './cache-lookup.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
 import type { ErrorStatus } from '../snapshot/index.ts'
 import type { HttpEngineDeps } from './http-service.ts'
@@ -68,6 +69,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   startMono = 0
   bytesIn = 0
   bytesOut = 0
+  /** What the cache lookup learnt about this request (it sets this for every request it sees). */
+  cacheTicket: CacheTicket | null = null
   /** The rules side of the transaction; null when the virtual server has no rules. */
   rules: RuleSession | null = null
   #spareRules: RuleSession | null = null
@@ -286,6 +289,14 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   /** A response phase makes the body go through `transform` (after any chosen before). */
   transformBody(transform: BodyTransform): void {
     this.transformed.use(transform)
+  }
+
+  /**
+   * A response phase puts `transform` in place of the body's transform so far and returns that
+   * one (null when none), which the new transform wraps (the cache's copy keeps what it sends).
+   */
+  wrapBody(transform: BodyTransform): BodyTransform | null {
+    return this.transformed.wrap(transform)
   }
 
   #forwardResponse(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {

@@ -10,6 +10,8 @@ import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
 import { compressionPhase } from './compression-phase.ts'
+import { cacheLookupPhase } from './cache-lookup.ts'
+import { cacheStorePhase } from './cache-store.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -23,8 +25,9 @@ export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResu
       return requestRulesPhase(ex)
     case 'routing':
       return route(ex)
-    case 'protection':
     case 'cache-lookup':
+      return cacheLookupPhase(ex)
+    case 'protection':
       // Not built yet: never compiled into a list.
       return CONTINUE
     default:
@@ -39,8 +42,7 @@ export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: Res
     case 'compression':
       return compressionPhase(ex, res)
     case 'cache-store':
-      // Not built yet: never compiled into a list.
-      return CONTINUE
+      return cacheStorePhase(ex, res)
     default:
       return assertNever(name, 'phase')
   }

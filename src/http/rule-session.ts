@@ -104,6 +104,7 @@ export class RuleSession implements RuleBodySource {
     this.#host = host
     this.#isFirstRequest = isFirstRequest
     this.view = new HttpRuleView(req, conn, this, startMs, now)
+    this.view.cacheService = svc.cache === null ? null : svc
   }
 
   /**
@@ -115,6 +116,7 @@ export class RuleSession implements RuleBodySource {
   restart(svc: HttpService, req: RequestHead, isFirstRequest: boolean, startMs: number): boolean {
     if (this.#waited) return false
     this.#svc = svc
+    this.view.cacheService = svc.cache === null ? null : svc
     this.#req = req
     this.#isFirstRequest = isFirstRequest
     this.requestBodyOverride = null

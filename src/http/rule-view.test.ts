@@ -28,7 +28,7 @@ const service: HttpService = {
   persistence: NO_PERSISTENCE,
   rules: NO_RULES,
   phases: compileHttpPhases(NO_RULES),
-  compression: null,
+  compression: null, cache: null,
   ruleServices: null,
   maxInstructions: 100000,
 }

@@ -5,6 +5,8 @@
  * @module
  */
 import { sameFieldName, type HeaderField, type TlsFacts, type TransactionView, type Value } from '../rules/index.ts'
+import type { HttpService } from '../snapshot/index.ts'
+import { isCachedFor } from './cache-lookup.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { equalsLower } from './syntax.ts'
@@ -79,6 +81,8 @@ export class HttpRuleView implements TransactionView {
   retries = 0
   serverResponseMs = 0
   queueMs = 0
+  /** The virtual server when it caches (http.cache.exists asks its cache), else null. */
+  cacheService: HttpService | null = null
 
   constructor(req: RequestHead, conn: RuleConnectionInfo, bodies: RuleBodySource, startMs: number, now: () => number) {
     this.#req = req
@@ -98,6 +102,10 @@ export class HttpRuleView implements TransactionView {
     this.retries = 0
     this.serverResponseMs = 0
     this.queueMs = 0
+  }
+
+  isCached(extraKey: string): boolean {
+    return this.cacheService !== null && isCachedFor(this.cacheService, this.#req, extraKey, this.#now())
   }
 
   getMethod(): string {

@@ -51,6 +51,13 @@ export class TransformedBody implements BodySink {
     this.#transform = before === null ? transform : new ChainBody(before, transform)
   }
 
+  /** Makes the body go through `transform` instead; returns the one it replaces (null when none). */
+  wrap(transform: BodyTransform): BodyTransform | null {
+    const before = this.#transform
+    this.#transform = transform
+    return before
+  }
+
   reset(): void {
     this.#transform = null
     this.#whole = null

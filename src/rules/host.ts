@@ -99,6 +99,11 @@ export interface TransactionView {
   getLocalPort(): number
   /** Whether the client connection is TLS. */
   isTls(): boolean
+  /**
+   * `http.cache.exists`: whether the web cache holds a usable response for this request, with
+   * `extraKey` (http.cache.setkey) added to its key; absent where there is no cache.
+   */
+  isCached?(extraKey: string): boolean
   /** What the client connection's TLS session is (ssl.*), or null when it is not decrypted. */
   tls(): TlsFacts | null
   getVirtualServer(): string

@@ -33,6 +33,8 @@ import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
+import { WebCache } from '../cache/index.ts'
+import { webCacheLimits, webCacheService } from './web-cache-settings.ts'
 
 export interface BuildDeps {
   readonly clock: Clock
@@ -60,6 +62,8 @@ export interface BuildDeps {
   readonly onWarning?: (warning: Diagnostic) => void
   /** Session persistence tables (outlive snapshots); a throwaway store when absent. */
   readonly persistence?: PersistenceStore
+  /** The web cache's store (outlives snapshots); a throwaway one when absent. */
+  readonly webCache?: WebCache
 }
 
 const SECOND_MS = 1000
@@ -92,7 +96,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     const settings = buildNodeTls(name, props, config, problems)
     if (settings !== null) nodeTls.set(name, settings)
   }
-  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls }
+  const webCache = deps.webCache ?? new WebCache()
+  const cacheLimits = webCacheLimits(config.globalSettings, problems)
+  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
   const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
@@ -131,6 +137,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     return err(problems.map((p) => withFile(p, config)))
   }
   deps.persistence?.retain(new Set(persistence.names()))
+  webCache.configure(cacheLimits)
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 
@@ -157,6 +164,7 @@ interface HttpContext {
   readonly ruleServices: RuleServices | null
   readonly persistence: PersistenceClasses
   readonly nodeTls: ReadonlyMap<string, NodeTlsSettings>
+  readonly webCache: WebCache
 }
 
 function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules): HttpService {
@@ -173,6 +181,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
   const compression = compileCompression(vs, rulesMayCompress(rules, config), counters, (p) => {
     problem(p.key, p.reason)
   })
+  const cache = webCacheService(name, vs, config.globalSettings, ctx.webCache)
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
@@ -196,8 +205,9 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
-    phases: compileHttpPhases(rules, { compression: compression !== null }),
+    phases: compileHttpPhases(rules, { compression: compression !== null, cache: cache !== null }),
     compression,
+    cache,
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })

@@ -29,18 +29,22 @@ const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routin
 export interface PhaseFeatures {
   /** Content compression (`gzip.enabled`). */
   readonly compression: boolean
+  /** The web cache (`web_cache.enabled`). */
+  readonly cache: boolean
 }
 
-const NO_FEATURES: PhaseFeatures = Object.freeze({ compression: false })
+const NO_FEATURES: PhaseFeatures = Object.freeze({ compression: false, cache: false })
 
 /** The phases of a virtual server with these rules and features. */
 export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = NO_FEATURES): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0 && !features.compression) return ROUTING_ONLY
+  if (rules.request.length === 0 && rules.response.length === 0 && !features.compression && !features.cache) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
   if (rules.request.length > 0) request.push('request-rules')
+  if (features.cache) request.push('cache-lookup')
   request.push('routing')
   const response: ResponsePhaseName[] = []
   if (rules.response.length > 0) response.push('response-rules')
   if (features.compression) response.push('compression')
+  if (features.cache) response.push('cache-store')
   return Object.freeze({ request: Object.freeze(request), response: Object.freeze(response) })
 }

@@ -11,6 +11,7 @@ import type { PhaseRules as HttpRules } from '../rules/index.ts'
 import type { HttpPhases } from './http-phases.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { CompressionSettings } from './compression-settings.ts'
+import type { WebCacheService } from './web-cache-settings.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -93,6 +94,8 @@ export interface HttpService {
   readonly phases: HttpPhases
   /** Content compression (vTM `gzip`); null when it is off, and no phase is compiled for it. */
   readonly compression: CompressionSettings | null
+  /** The web cache (section `web_cache`); null when it is off. */
+  readonly cache: WebCacheService | null
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */

@@ -11,6 +11,7 @@ export type { ForwardingSettings, HeadLimits, HttpService, LoggedRequest, Respon
 export { REQUEST_PHASES, RESPONSE_PHASES, compileHttpPhases } from './http-phases.ts'
 export type { HttpPhases, PhaseFeatures, RequestPhaseName, ResponsePhaseName } from './http-phases.ts'
 export type { CompressionCounters, CompressionSettings, ContentCoding, EtagRewrite } from './compression-settings.ts'
+export type { WebCacheService } from './web-cache-settings.ts'
 export { buildErrorResponses, defaultErrorBody, STATUS_TEXT, ERROR_STATUSES } from './error-pages.ts'
 export type { ErrorResponses, ErrorStatus } from './error-pages.ts'
 export type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, StreamTransaction, UdpKind, UdpService } from './stream-service.ts'

@@ -20,6 +20,7 @@ export {
   globalStatistics,
   stateSummary,
   nodeHealth,
+  webCacheStatistics,
 } from './statistics.ts'
-export type { StatisticsSource, StatsPoolView, StatsNodeView, StatValues } from './statistics.ts'
+export type { StatisticsSource, StatsPoolView, StatsNodeView, StatsWebCacheView, StatValues } from './statistics.ts'
 export { renderPrometheus, METRICS, PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'

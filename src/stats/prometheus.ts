@@ -28,6 +28,13 @@ export const METRICS = {
   sluice_virtual_server_response_time_seconds: ['histogram', 'Response times, from the request to the end of the response.'],
   sluice_virtual_server_response_time_min_seconds: ['gauge', 'Shortest response time.'],
   sluice_virtual_server_response_time_max_seconds: ['gauge', 'Longest response time.'],
+  sluice_virtual_server_cache_hits_total: ['counter', 'Requests answered from the web cache without a node.'],
+  sluice_virtual_server_cache_misses_total: ['counter', 'Cacheable requests that found nothing stored.'],
+  sluice_virtual_server_cache_stale_hits_total: ['counter', 'Cacheable requests that found only a stale entry (or one due for refresh).'],
+  sluice_virtual_server_cache_revalidations_total: ['counter', 'Stale entries a node confirmed with 304 Not Modified.'],
+  sluice_virtual_server_cache_evictions_total: ['counter', 'Entries evicted to make room.'],
+  sluice_virtual_server_cache_entries: ['gauge', 'Entries (variants) stored now.'],
+  sluice_virtual_server_cache_bytes: ['gauge', 'Bytes stored now.'],
   sluice_pool_nodes: ['gauge', 'Nodes configured in the pool.'],
   sluice_pool_queue_length: ['gauge', 'Transactions waiting for a node now.'],
   sluice_pool_queued_total: ['counter', 'Transactions that had to wait for a node.'],
@@ -86,6 +93,16 @@ export function renderPrometheus(source: StatisticsSource): string {
     addHistogram('sluice_virtual_server_response_time_seconds', l, c.responseTimes)
     add('sluice_virtual_server_response_time_min_seconds', l, c.responseTimeMinMs / 1000)
     add('sluice_virtual_server_response_time_max_seconds', l, c.responseTimeMaxMs / 1000)
+  }
+  for (const [name, c] of source.webCaches ?? []) {
+    const l = { virtual_server: name }
+    add('sluice_virtual_server_cache_hits_total', l, c.hits)
+    add('sluice_virtual_server_cache_misses_total', l, c.misses)
+    add('sluice_virtual_server_cache_stale_hits_total', l, c.staleHits)
+    add('sluice_virtual_server_cache_revalidations_total', l, c.revalidations)
+    add('sluice_virtual_server_cache_evictions_total', l, c.evictions)
+    add('sluice_virtual_server_cache_entries', l, c.entries)
+    add('sluice_virtual_server_cache_bytes', l, c.bytes)
   }
   for (const pool of source.pools.values()) {
     const l = { pool: pool.name }

@@ -44,10 +44,24 @@ export interface StatsPoolView {
   }
 }
 
+/** What statistics read of a virtual server's web cache counters (structurally cache's CacheCounters). */
+export interface StatsWebCacheView {
+  readonly hits: number
+  readonly misses: number
+  readonly staleHits: number
+  readonly revalidations: number
+  readonly evictions: number
+  readonly entries: number
+  readonly bytes: number
+  readonly hitRatio: number
+}
+
 /** Where statistics come from. */
 export interface StatisticsSource {
   readonly registry: StatsRegistry
   readonly pools: ReadonlyMap<string, StatsPoolView>
+  /** Web cache counters by virtual server name (those that ever had the cache on). */
+  readonly webCaches?: ReadonlyMap<string, StatsWebCacheView>
   /** Names of configured virtual servers (their counters may not exist yet). */
   readonly virtualServerNames: Iterable<string>
   readonly nowMs: number
@@ -93,6 +107,20 @@ export function virtualServerStatistics(c: VirtualServerCounters): StatValues {
     response_min: ms(c.responseTimeMinMs),
     response_mean: ms(c.totalRequests === 0 ? 0 : c.responseTimeTotalMs / c.totalRequests),
     response_max: ms(c.responseTimeMaxMs),
+  }
+}
+
+/** The web cache part of `virtual_servers/<name>` (Sluice), for virtual servers that cache. */
+export function webCacheStatistics(c: StatsWebCacheView): StatValues {
+  return {
+    web_cache_hits: c.hits,
+    web_cache_misses: c.misses,
+    web_cache_stale_hits: c.staleHits,
+    web_cache_revalidations: c.revalidations,
+    web_cache_evictions: c.evictions,
+    web_cache_entries: c.entries,
+    web_cache_bytes: c.bytes,
+    web_cache_hit_ratio: Math.round(c.hitRatio * 10000) / 10000,
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
-import { request } from 'node:http'
+import { getWithHost } from '../helpers/get-with-host.ts'
 import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
@@ -49,22 +49,6 @@ async function rig(
 async function get(url: string, init: RequestInit = {}): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await fetch(url, { redirect: 'manual', ...init })
   return { status: res.status, text: await res.text(), headers: res.headers }
-}
-
-/** fetch() will not send a Host of our choosing; node:http will. */
-function getWithHost(url: string, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { host } }, (res) => {
-      let text = ''
-      res.setEncoding('latin1')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => {
-        resolve(text)
-      })
-    })
-    req.on('error', reject)
-    req.end()
-  })
 }
 
 test('pool.use routes by Host, path and cookie; no decision uses the default pool', async (t) => {

@@ -16,6 +16,7 @@ import { httpResponseModule } from './http-response.ts'
 import { jsonModule } from './json.ts'
 import { langModule } from './lang.ts'
 import { laterModule } from './later.ts'
+import { httpCacheModule } from './http-cache.ts'
 import { mathModule } from './math.ts'
 import { counterModule } from './counter.ts'
 import { eventModule } from './event.ts'
@@ -43,7 +44,7 @@ export const LIBRARY_MODULES: readonly LibraryModule[] = [
   jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
   sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, httpCompressModule,
-  laterModule, xmlModule,
+  httpCacheModule, laterModule, xmlModule,
 ]
 
 let shared: FunctionRegistry | undefined

@@ -26,12 +26,6 @@ export const laterModule: LibraryModule = {
     'rate.use': returns(1, 2, ZERO),
     'rate.use.noQueue': returns(1, 2, MINUS),
     'rate.getBacklog': returns(1, 2, ZERO),
-    // Response cache.
-    'http.cache.disable': returns(0, 0, EMPTY),
-    'http.cache.enable': returns(0, 0, EMPTY),
-    'http.cache.exists': returns(0, 1, ZERO),
-    'http.cache.respondIfCached': returns(0, 1, ZERO),
-    'http.cache.setkey': returns(1, 1, EMPTY),
     // Streaming responses.
     'http.stream.startResponse': returns(2, 4, ZERO),
     'http.stream.writeResponse': returns(1, 1, ZERO),

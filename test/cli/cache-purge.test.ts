@@ -1,0 +1,50 @@
+// `sluice cache purge` (issue #12): the real command purges a running Sluice's web cache
+// through its REST API, with the password on standard input.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { ROOT } from '../e2e/cli-harness.ts'
+import { getWithHost } from '../helpers/get-with-host.ts'
+import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { ADMIN, startApi } from '../api/harness.ts'
+
+/** Runs `sluice ARGS` with `stdin` as its standard input; its exit code and output. */
+async function sluice(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  child.stdin.end(stdin)
+  const timer = setTimeout(() => child.kill(), 15_000)
+  const [code] = (await once(child, 'exit')) as [number | null]
+  clearTimeout(timer)
+  return { code, output }
+}
+
+test('sluice cache purge empties the cache of one URL, and refuses a wrong password', async (t) => {
+  const node = await startHttpNode(t, 'n', (req, res) => {
+    req.resume()
+    res.setHeader('Cache-Control', 'max-age=60')
+    res.end(`#${String(node.requests)}`)
+  })
+  const port = await freePort()
+  const vs = { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
+  const h = await startApi(t, { 'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } }, 'virtual_servers/vs': vs })
+  const get = (path: string): Promise<string> => getWithHost(`http://127.0.0.1:${String(port)}${path}`, 'site.example')
+  await get('/a')
+  await get('/b')
+  assert.equal(await get('/a'), '#1')
+  const common = ['cache', 'purge', '--api', h.apiUrl, '--user', ADMIN.user]
+  const wrong = await sluice([...common, '--url', 'http://site.example/a'], 'not the password\n')
+  assert.equal(wrong.code, 1, wrong.output)
+  assert.match(wrong.output, /the API answered 401/)
+  const one = await sluice([...common, '--virtual-server', 'vs', '--url', 'http://site.example/a'], `${ADMIN.password}\n`)
+  assert.equal(one.code, 0, one.output)
+  assert.match(one.output, /purged 1 entries/)
+  assert.equal(await get('/a'), '#3', 'the purged URL went to the node again')
+  assert.equal(await get('/b'), '#2', 'the other stayed')
+  const usage = await sluice(['cache', 'purge', '--api', h.apiUrl], '')
+  assert.equal(usage.code, 2)
+})
