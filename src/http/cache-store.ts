@@ -61,7 +61,7 @@ export function cacheStorePhase(ex: Exchange, res: ResponseHead): PhaseResult {
     endFill(cache, ticket)
   }
   const copy = new CacheCopy(maxBytes - headBytes, res.contentLength, store)
-  copy.inner = ex.wrapBody(copy)
+  copy.inner = ex.transformed.wrap(copy)
   return CONTINUE
 }
 

@@ -148,6 +148,6 @@ export function compressionPhase(ex: Exchange, res: ResponseHead): PhaseResult {
   const whole = length > 0 && length <= c.wholeMaxBytes[coding]
   if (!whole && !c.chunk && ex.down.responseMode(req, svc, false, ex.reqDone) !== CLIENT_CLOSE) return CONTINUE
   markEncoded(res, coding, c.etagRewrite)
-  ex.transformBody(whole ? new CompressWholeBody(coding, c, length) : new CompressBody(coding, c))
+  ex.transformed.use(whole ? new CompressWholeBody(coding, c, length) : new CompressBody(coding, c))
   return CONTINUE
 }

@@ -10,7 +10,6 @@
 import type { HasDeadline } from '../core/index.ts'
 import { Dialer, resolveFailover, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
 import { NO_RULES, type GeneratedResponse } from '../rules/index.ts'
-import type { BodyTransform } from './body-transform.ts'
 import type { CacheTicket } from './cache-lookup.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
 import type { ErrorStatus } from '../snapshot/index.ts'
@@ -83,7 +82,10 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   #resBuf: Buffer | null = null
   #resHeadStart = -1
   #resBodyStart = 0
-  /** The response body when it goes through a transform (a rule replaced it, compression). */
+  /**
+   * The response body when it goes through a transform: response phases chain theirs with
+   * `transformed.use` (a rule's body, compression) or wrap what came before with `wrap` (the cache).
+   */
   readonly transformed: TransformedBody
   readonly #monoNow = (): number => this.deps.clock.monoMs()
 
@@ -284,19 +286,6 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.#resBuf = null
     if (this.transformed.isActive) this.transformed.start(res, buf, this.#resBodyStart)
     else this.#forwardResponse(res, buf, this.#resHeadStart, this.#resBodyStart)
-  }
-
-  /** A response phase makes the body go through `transform` (after any chosen before). */
-  transformBody(transform: BodyTransform): void {
-    this.transformed.use(transform)
-  }
-
-  /**
-   * A response phase puts `transform` in place of the body's transform so far and returns that
-   * one (null when none), which the new transform wraps (the cache's copy keeps what it sends).
-   */
-  wrapBody(transform: BodyTransform): BodyTransform | null {
-    return this.transformed.wrap(transform)
   }
 
   #forwardResponse(res: ResponseHead, buf: Buffer, headStart: number, bodyStart: number): void {

@@ -86,7 +86,7 @@ function afterResponseRules(ex: Exchange, rules: RuleSession): void {
     return
   }
   const replaced = rules.responseBodyOverride
-  if (replaced !== null) ex.transformBody(new ReplaceBody(replaced))
+  if (replaced !== null) ex.transformed.use(new ReplaceBody(replaced))
   ex.resumePhases()
 }
 
