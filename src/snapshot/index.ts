@@ -13,3 +13,4 @@ export type { HttpPhases, RequestPhaseName, ResponsePhaseName } from './http-pha
 export { buildErrorResponses, defaultErrorBody, STATUS_TEXT, ERROR_STATUSES } from './error-pages.ts'
 export type { ErrorResponses, ErrorStatus } from './error-pages.ts'
 export type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, StreamTransaction, UdpKind, UdpService } from './stream-service.ts'
+export type { Http2Settings } from './http2-settings.ts'
