@@ -172,6 +172,7 @@ export class App {
     }
     this.#version = next.version
     this.#retainStatuses(next)
+    this.#h2.reconfigured()
     for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
     if (listenersBefore !== null) this.#logListenerChanges(listenersBefore)

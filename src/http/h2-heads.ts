@@ -33,6 +33,18 @@ export function requestHeadBytes(headers: IncomingHttpHeaders, hasBody: boolean,
   return Buffer.from(out + '\r\n', 'latin1')
 }
 
+/** A decoded header list's size as SETTINGS_MAX_HEADER_LIST_SIZE counts it (RFC 9113 §6.5.2). */
+export function headerListBytes(headers: IncomingHttpHeaders): number {
+  let n = 0
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) n += name.length + v.length + 32
+    else n += name.length + value.length + 32
+  }
+  return n
+}
+
 /** The response head's fields for an HTTP/2 client. */
 export function responseHeaderList(res: ResponseHead): OutgoingHttpHeaders {
   return headerList(res.status, res.headers, res.connection)

@@ -12,7 +12,7 @@ import type { Socket } from 'node:net'
 import type { HttpService, Http2Settings } from '../snapshot/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import { Exchange } from './exchange.ts'
-import { requestHeadBytes } from './h2-heads.ts'
+import { headerListBytes, requestHeadBytes } from './h2-heads.ts'
 import { plainClientIp, type ServiceSource } from './h1-server-codec.ts'
 import type { Http2ConnectionFacts } from './h2-stream.ts'
 import { Http2StreamDownstream } from './h2-stream.ts'
@@ -60,7 +60,8 @@ class Http2Connection implements Http2ConnectionFacts {
 export class Http2Clients {
   readonly #deps: HttpEngineDeps
   readonly #servers = new WeakMap<Http2Settings, Http2Server>()
-  readonly #sessions = new Set<Http2Session>()
+  /** Open sessions, with the virtual server and the settings each was opened with. */
+  readonly #sessions = new Map<Http2Session, { source: ServiceSource; settings: Http2Settings }>()
 
   constructor(deps: HttpEngineDeps) {
     this.#deps = deps
@@ -103,7 +104,7 @@ export class Http2Clients {
   }
 
   #adopt(session: ServerHttp2Session, conn: Http2Connection, settings: Http2Settings, source: ServiceSource): void {
-    this.#sessions.add(session)
+    this.#sessions.set(session, { source, settings })
     let open = 0
     const idle = (): void => {
       const ms = open === 0 ? (conn.streamCount === 0 ? settings.firstRequestMs : settings.idleNoStreamsMs) : settings.idleOpenStreamsMs
@@ -138,6 +139,12 @@ export class Http2Clients {
       stream.close(constants.NGHTTP2_REFUSED_STREAM)
       return
     }
+    const limits = svc.http2
+    if (limits !== null && headerListBytes(headers) > limits.maxHeaderListBytes) {
+      // Refused before any node hears of it (nghttp2 advertises the limit but does not apply it).
+      new Http2StreamDownstream(stream, conn, false).sendErrorPage(svc.errors.get(431, false))
+      return
+    }
     const hasBody = !stream.readableEnded && !stream.endAfterHeaders
     const raw = requestHeadBytes(headers, hasBody, svc.http2?.mergeCookies ?? true)
     const down = new Http2StreamDownstream(stream, conn, hasBody && headers['content-length'] === undefined)
@@ -164,11 +171,25 @@ export class Http2Clients {
 
   /** Sends GOAWAY on every connection: streams in flight finish, no new ones start. */
   closeAll(): void {
-    for (const s of this.#sessions) s.close()
+    for (const s of this.#sessions.keys()) s.close()
+  }
+
+  /**
+   * After a configuration change: a connection whose virtual server is gone, no longer serves
+   * HTTP/2 or has other http2 settings gets GOAWAY (its streams finish), so the client
+   * reconnects under the new settings. Other connections carry on.
+   */
+  reconfigured(): void {
+    for (const [session, opened] of this.#sessions) {
+      const now = opened.source.current()?.http2 ?? null
+      if (now === opened.settings) continue
+      if (now === null || JSON.stringify(now) !== JSON.stringify(opened.settings)) session.close()
+      else opened.settings = now
+    }
   }
 
   /** Ends every connection at once (end of a shutdown's drain time). */
   destroyAll(): void {
-    for (const s of this.#sessions) s.destroy()
+    for (const s of this.#sessions.keys()) s.destroy()
   }
 }
