@@ -91,6 +91,8 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
 // Keys that exist only in Sluice.
 const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/log.json': { type: 'bool', default: false, sluiceOnly: true },
+  // HTTP/2 to the nodes (h2c, or ALPN h2 with ssl.enable), for gRPC services.
+  'pools/http.protocol': { type: 'string', default: 'http1', enum: ['http1', 'http2'], sluiceOnly: true },
   'actions/webhook.url': { type: 'string', sluiceOnly: true },
   'actions/webhook.username': { type: 'string', sluiceOnly: true },
   'actions/webhook.password': { type: 'string', sluiceOnly: true },

@@ -91,3 +91,25 @@ export function startsWithHttp2Preface(buf: Buffer): boolean {
   const n = Math.min(buf.length, PREFACE.length)
   return n >= 3 && buf.compare(PREFACE, 0, n, 0, n) === 0
 }
+
+/** gRPC status codes for the HTTP statuses of Sluice's error pages (as gRPC maps HTTP statuses). */
+const GRPC_CODE_OF_STATUS: Readonly<Record<number, number>> = {
+  400: 13, // INTERNAL
+  401: 16, // UNAUTHENTICATED
+  403: 7, // PERMISSION_DENIED
+  404: 12, // UNIMPLEMENTED
+  429: 14, // UNAVAILABLE
+  502: 14,
+  503: 14,
+  504: 14,
+}
+
+/** The head of a trailers-only gRPC answer for a failure Sluice would answer with `status`. */
+export function grpcFailure(status: number): OutgoingHttpHeaders {
+  return {
+    ':status': 200,
+    'content-type': 'application/grpc',
+    'grpc-status': String(GRPC_CODE_OF_STATUS[status] ?? 2),
+    'grpc-message': `Sluice: HTTP ${String(status)}`,
+  }
+}

@@ -147,7 +147,8 @@ export class Http2Clients {
     }
     const hasBody = !stream.readableEnded && !stream.endAfterHeaders
     const raw = requestHeadBytes(headers, hasBody, svc.http2?.mergeCookies ?? true)
-    const down = new Http2StreamDownstream(stream, conn, hasBody && headers['content-length'] === undefined)
+    const grpc = headers['content-type']?.startsWith('application/grpc') === true
+    const down = new Http2StreamDownstream(stream, conn, hasBody && headers['content-length'] === undefined, grpc)
     const head = parseRequestHead(raw, 0, raw.length, svc.headLimits)
     if (head === null || isHeadError(head)) {
       const status = head === null ? 431 : head.status

@@ -13,7 +13,7 @@ import type { HttpService } from '../snapshot/index.ts'
 import { ChunkedScanner } from './chunked-scanner.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
 import type { Exchange } from './exchange.ts'
-import { headerList, responseHeaderList, splitMadeResponse, trailerList } from './h2-heads.ts'
+import { grpcFailure, headerList, responseHeaderList, splitMadeResponse, trailerList } from './h2-heads.ts'
 import { CLIENT_KEEP } from './outgoing-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { reframe } from './rule-session.ts'
@@ -49,8 +49,12 @@ export class Http2StreamDownstream implements Downstream {
     if (end > start) this.#stream.write(Buffer.from(buf.subarray(start, end)))
   }
 
-  constructor(stream: ServerHttp2Stream, conn: Http2ConnectionFacts, chunkedIn: boolean) {
+  /** The request is a gRPC call: failures are told as gRPC statuses, not error pages. */
+  readonly #grpc: boolean
+
+  constructor(stream: ServerHttp2Stream, conn: Http2ConnectionFacts, chunkedIn: boolean, grpc = false) {
     this.#stream = stream
+    this.#grpc = grpc
     this.#conn = conn
     this.requestCount = conn.streamCount
     this.#chunkedIn = chunkedIn
@@ -196,6 +200,13 @@ export class Http2StreamDownstream implements Downstream {
   }
 
   sendErrorPage(page: Buffer): void {
+    if (this.#grpc) {
+      // A trailers-only response (gRPC over HTTP/2): HTTP 200 with the status in the head.
+      const status = page.toString('latin1', 9, 12)
+      if (!this.#respond(grpcFailure(Number(status)), false)) return
+      this.#stream.end()
+      return
+    }
     const made = splitMadeResponse(page)
     if (!this.#respond(made.headers, false)) return
     this.#stream.end(made.body)
