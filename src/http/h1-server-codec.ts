@@ -23,6 +23,7 @@ import { isHeadError, parseRequestHead, type RequestHead } from './request-head.
 import type { ResponseHead } from './response-head.ts'
 import { reframe } from './rule-session.ts'
 import type { RuleConnectionInfo } from './rule-view.ts'
+import { plainClientIp, ruleConnectionOf } from './client-facts.ts'
 
 /** Gives the listener a way to find the virtual server's current settings. */
 export interface ServiceSource {
@@ -36,14 +37,6 @@ export interface ServiceSource {
 export interface ClientReads {
   sink: (chunk: Buffer) => void
   pin(): void
-}
-
-/**
- * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
- * IPv4 address itself, as vTM reports it.
- */
-export function plainClientIp(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
 }
 
 /**
@@ -240,18 +233,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
   // ---- Downstream: the request body --------------------------------------------------------
 
   ruleConnection(svc: HttpService): RuleConnectionInfo {
-    const socket = this.#socket
-    const tls = tlsInfoOf(socket)
-    this.#ruleConn ??= {
-      clientIp: this.clientIp,
-      clientPort: socket.remotePort ?? 0,
-      localIp: plainClientIp(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
-      isTls: tls !== null,
-      tls,
-      virtualServer: svc.name,
-      data: new Map(),
-    }
+    this.#ruleConn ??= ruleConnectionOf(this.#socket, this.clientIp, svc)
     return this.#ruleConn
   }
 

@@ -13,7 +13,8 @@ import type { HttpService, Http2Settings } from '../snapshot/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import { Exchange } from './exchange.ts'
 import { headerListBytes, requestHeadBytes } from './h2-heads.ts'
-import { plainClientIp, type ServiceSource } from './h1-server-codec.ts'
+import { plainClientIp, ruleConnectionOf } from './client-facts.ts'
+import type { ServiceSource } from './h1-server-codec.ts'
 import type { Http2ConnectionFacts } from './h2-stream.ts'
 import { Http2StreamDownstream } from './h2-stream.ts'
 import type { HttpEngineDeps } from './http-service.ts'
@@ -40,18 +41,7 @@ class Http2Connection implements Http2ConnectionFacts {
   }
 
   ruleConnection(svc: HttpService): RuleConnectionInfo {
-    const socket = this.socket
-    const tls = tlsInfoOf(socket)
-    this.#ruleConn ??= {
-      clientIp: this.clientIp,
-      clientPort: socket.remotePort ?? 0,
-      localIp: plainClientIp(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
-      isTls: tls !== null,
-      tls,
-      virtualServer: svc.name,
-      data: new Map(),
-    }
+    this.#ruleConn ??= ruleConnectionOf(this.socket, this.clientIp, svc)
     return this.#ruleConn
   }
 }
@@ -83,11 +73,15 @@ export class Http2Clients {
       this.#servers.set(settings, server)
     }
     const conn = new Http2Connection(socket)
-    server.once('session', (session: ServerHttp2Session) => {
+    const onSession = (session: ServerHttp2Session): void => {
       this.#adopt(session, conn, settings, source)
-    })
+    }
+    server.once('session', onSession)
     if (early !== null) socket.unshift(early)
+    // node:http2 makes the session while 'connection' is emitted; should it not, the listener
+    // must not be left for the next connection.
     server.emit('connection', socket)
+    server.off('session', onSession)
   }
 
   #makeServer(settings: Http2Settings): Http2Server {

@@ -85,8 +85,10 @@ export class Http2StreamDownstream implements Downstream {
 
   #onData(chunk: Buffer): void {
     const ex = this.exchange
-    if (ex !== null && (ex.state === 'exchange' || ex.state === 'response-phases') && !ex.reqDone && this.#pending === null) {
-      ex.leg.forwardBody(chunk)
+    if (ex !== null && (ex.state === 'exchange' || ex.state === 'response-phases') && !ex.reqDone) {
+      // Bytes still pending go first, so the body reaches the node in order.
+      const before = this.takePending()
+      ex.leg.forwardBody(before === null ? chunk : Buffer.concat([before, chunk]))
       return
     }
     this.#pending = this.#pending === null ? chunk : Buffer.concat([this.#pending, chunk])

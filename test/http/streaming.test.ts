@@ -1,7 +1,7 @@
 // Bodies stream both ways with backpressure, and upgrades become two-way tunnels.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { startHttpNode, startRawNode } from '../helpers/nodes.ts'
+import { pumpBody, startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { RawClient } from '../helpers/raw-client.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
@@ -20,18 +20,7 @@ test('a large download to a client that stops reading stalls the node, then comp
       return
     }
     res.setHeader('content-length', String(TOTAL))
-    const piece = Buffer.alloc(64 * 1024, 0x61)
-    const pump = (): void => {
-      while (written < TOTAL) {
-        written += piece.length
-        if (!res.write(piece)) {
-          res.once('drain', pump)
-          return
-        }
-      }
-      res.end()
-    }
-    pump()
+    pumpBody(res, TOTAL, (n) => (written = n))
   })
   const proxy = await startProxy(t, { nodes: [node.address] })
   const client = await RawClient.connect(t, proxy.port)

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { h2Request, h2Session } from '../helpers/h2-client.ts'
 import { FLAG, FRAME, RawH2, frame, getBlock, hpackString } from '../helpers/h2-frames.ts'
-import { startHttpNode } from '../helpers/nodes.ts'
+import { pumpBody, startHttpNode } from '../helpers/nodes.ts'
 import { startProxy, type Proxy } from '../helpers/proxy.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
 
@@ -137,18 +137,7 @@ test('a slow reader: a stream whose client window stays shut stalls the node, bo
   let written = 0
   const node = await startHttpNode(t, 'big', (req, res) => {
     req.resume()
-    const piece = Buffer.alloc(64 * 1024, 0x61)
-    const pump = (): void => {
-      while (written < 32 * 1024 * 1024) {
-        written += piece.length
-        if (!res.write(piece)) {
-          res.once('drain', pump)
-          return
-        }
-      }
-      res.end()
-    }
-    pump()
+    pumpBody(res, 32 * 1024 * 1024, (n) => (written = n))
   })
   const proxy = await startProxy(t, { nodes: [node.address] })
   const c = await RawH2.open(t, proxy.port)
