@@ -1,11 +1,12 @@
 // Each HTTP/2 stream is a transaction like an HTTP/1.1 request: request and response rules run,
 // statistics count it, and the connection's own timeouts bound it.
 import assert from 'node:assert/strict'
+import type { IncomingMessage } from 'node:http'
 import { test } from 'node:test'
 import { h2Request, h2Session } from '../helpers/h2-client.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
-import { waitFor } from '../helpers/wait.ts'
+import { sleep, waitFor } from '../helpers/wait.ts'
 
 test('rules and statistics see HTTP/2 streams as transactions', async (t) => {
   const node = await startHttpNode(t, 'n', (req, res) => {
@@ -50,4 +51,32 @@ test('http2.connect_timeout closes a connection that sends no request', async (t
   const session = await h2Session(t, proxy.url)
   await waitFor(() => session.closed || session.destroyed, 'the silent connection closed', 4000)
   assert.equal(node.requests, 0)
+})
+
+test('an upload to a node that stops reading stalls the client: flow control, bounded buffers', async (t) => {
+  let nodeReq: IncomingMessage | null = null
+  const node = await startHttpNode(t, 'n', (req, res) => {
+    nodeReq = req
+    req.pause()
+    req.on('end', () => res.end('done'))
+  })
+  const proxy = await startProxy(t, { nodes: [node.address] })
+  const session = await h2Session(t, proxy.url)
+  const upload = session.request({ ':method': 'POST', ':path': '/up', 'content-length': String(64 * 1024 * 1024) })
+  upload.on('error', () => undefined)
+  const piece = Buffer.alloc(64 * 1024, 0x75)
+  let sent = 0
+  // Write until the stream stays full for 300 ms (or everything went, which would be the bug).
+  for (let i = 0; i < 1024; i++) {
+    if (upload.write(piece)) {
+      sent += piece.length
+      continue
+    }
+    sent += piece.length
+    const drained = await Promise.race([new Promise((r) => upload.once('drain', () => { r(true); })), sleep(300).then(() => false)])
+    if (!drained) break
+  }
+  assert.ok(sent < 32 * 1024 * 1024, `the client could send ${sent} bytes to a node that reads none`)
+  await waitFor(() => nodeReq !== null, 'the request at the node')
+  upload.close()
 })
