@@ -252,9 +252,12 @@ export class Http2StreamDownstream implements Downstream {
     } else if (!stream.writableEnded) stream.end()
     // Request bytes not read by now are not wanted: NO_ERROR tells the client to stop sending.
     if (close || !this.clientEnded) {
-      stream.on('finish', () => {
-        stream.close(constants.NGHTTP2_NO_ERROR)
-      })
+      if (stream.writableFinished) stream.close(constants.NGHTTP2_NO_ERROR)
+      else {
+        stream.once('finish', () => {
+          stream.close(constants.NGHTTP2_NO_ERROR)
+        })
+      }
     }
   }
 
