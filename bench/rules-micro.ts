@@ -108,7 +108,7 @@ function httpSessionCase(): void {
     name: 'bench', pool: null, pools: new Map(),
     forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
     scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0,
-    maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined),
+    maxClientBufferBytes: 65536, headLimits: DEFAULT_HEAD_LIMITS, http2: null, errors: buildErrorResponses(undefined),
     counters: null,
     onTransactionEnd: null, persistence: NO_PERSISTENCE,
     rules: { request: bindings, response: [], completion: [] }, phases: { request: ['request-rules', 'routing'], response: [] }, compression: null, cache: null,

@@ -97,6 +97,8 @@ const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/gzip.encodings': { type: 'stringList', default: ['gzip'], enum: ['br', 'gzip', 'zstd'], sluiceOnly: true },
   'virtual_servers/gzip.brotli_level': { type: 'int', default: 4, min: 0, max: 11, sluiceOnly: true },
   'virtual_servers/gzip.zstd_level': { type: 'int', default: 3, min: 1, max: 19, sluiceOnly: true },
+  // HTTP/2 to the nodes (h2c, or ALPN h2 with ssl.enable), for gRPC services.
+  'pools/http.protocol': { type: 'string', default: 'http1', enum: ['http1', 'http2'], sluiceOnly: true },
   'actions/webhook.url': { type: 'string', sluiceOnly: true },
   'actions/webhook.username': { type: 'string', sluiceOnly: true },
   'actions/webhook.password': { type: 'string', sluiceOnly: true },

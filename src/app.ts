@@ -9,7 +9,7 @@ import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { Http1ServerCodec, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { Http1ServerCodec, Http2Clients, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
@@ -66,6 +66,8 @@ export class App {
   readonly #sources = new Map<string, ServiceSource>()
   readonly #connections = new Map<string, number>()
   readonly #clients = new Set<Http1ServerCodec>()
+  /** HTTP/2 client connections (ALPN h2, or h2c with prior knowledge). */
+  readonly #h2: Http2Clients
   readonly #streams = new Set<StreamConnection>()
   /** Raw sockets still in their TLS handshake. */
   readonly #handshaking = new Set<Socket>()
@@ -112,6 +114,7 @@ export class App {
       lifecycle: { isDraining: false },
       closeLingerMs: deps.closeLingerMs ?? DEFAULT_CLOSE_LINGER_MS,
     }
+    this.#h2 = new Http2Clients(this.#engine)
     this.#tls = new TlsRuntime(deps.clock)
     this.#udp = new UdpRelay({ clock: deps.clock })
     this.#dns = new DnsRelay({ clock: deps.clock })
@@ -173,6 +176,7 @@ export class App {
     }
     this.#version = next.version
     this.#retainStatuses(next)
+    this.#h2.reconfigured()
     for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
     if (listenersBefore !== null) this.#logListenerChanges(listenersBefore)
@@ -261,7 +265,13 @@ export class App {
   /** Hands a (plain or decrypted) client socket to its engine. */
   #start(socket: Socket, entry: VirtualServerEntry, serverName: string, reads: OwnedReads | null = null): void {
     if (entry.http !== null) {
-      const client = new Http1ServerCodec(socket, this.#engine, this.#sourceFor(entry.name), reads)
+      const source = this.#sourceFor(entry.name)
+      const h2 = source.current()?.http2 ?? null
+      if (h2 !== null && (socket as Socket & { alpnProtocol?: unknown }).alpnProtocol === 'h2') {
+        this.#h2.accept(socket, h2, source, null)
+        return
+      }
+      const client = new Http1ServerCodec(socket, this.#engine, source, reads, h2 === null ? null : this.#h2)
       this.#clients.add(client)
       socket.once('close', () => this.#clients.delete(client))
       return
@@ -306,13 +316,15 @@ export class App {
     await this.#listeners.close()
     const deadline = this.#deps.clock.monoMs() + drainMs
     for (const c of this.#clients) c.closeIfIdle()
+    this.#h2.closeAll()
     for (const s of this.#handshaking) s.destroy()
     this.#udp.close()
     this.#dns.close()
-    while (this.#clients.size + this.#streams.size > 0 && this.#deps.clock.monoMs() < deadline) {
+    while (this.#clients.size + this.#streams.size + this.#h2.size > 0 && this.#deps.clock.monoMs() < deadline) {
       await new Promise((r) => setTimeout(r, 20))
     }
     for (const c of this.#clients) c.destroy()
+    this.#h2.destroyAll()
     for (const s of this.#streams) s.destroy()
     this.#sweeper.stop()
     await this.#health.stop()

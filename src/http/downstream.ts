@@ -1,7 +1,7 @@
 /**
  * The client side of an exchange, as the exchange sees it: where the request's bytes come from
  * and where the response goes. The HTTP/1.1 codec implements it for one connection at a time;
- * an HTTP/2 codec will implement it once per stream (request bytes from DATA frames, heads as
+ * the HTTP/2 codec once per stream (h2-stream.ts: request bytes from DATA frames, heads as
  * HEADERS frames, body bytes as DATA frames within the stream's flow-control window, "close" as
  * the end of the stream), so the exchange, its phases and the dialer serve both unchanged.
  * @module

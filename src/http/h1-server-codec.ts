@@ -15,12 +15,15 @@ import { Exchange } from './exchange.ts'
 import { spliceHeadInPlace } from './head-splice.ts'
 import type { HttpEngineDeps } from './http-service.ts'
 import type { HttpService } from '../snapshot/index.ts'
+import { startsWithHttp2Preface } from './h2-heads.ts'
+import type { Http2Clients } from './h2-server-codec.ts'
 import { BODY_NONE } from './message-body.ts'
 import { CLIENT_CLOSE, CLIENT_KEEP, CLIENT_KEEP_10, CLIENT_UPGRADE, buildClientResponseHead, buildInterimResponseHead, isDroppedForKeptClient } from './outgoing-head.ts'
 import { isHeadError, parseRequestHead, type RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { reframe } from './rule-session.ts'
 import type { RuleConnectionInfo } from './rule-view.ts'
+import { plainClientIp, ruleConnectionOf } from './client-facts.ts'
 
 /** Gives the listener a way to find the virtual server's current settings. */
 export interface ServiceSource {
@@ -34,14 +37,6 @@ export interface ServiceSource {
 export interface ClientReads {
   sink: (chunk: Buffer) => void
   pin(): void
-}
-
-/**
- * A dual-stack listener reports IPv4 clients as `::ffff:a.b.c.d`; nodes and logs want the
- * IPv4 address itself, as vTM reports it.
- */
-export function plainClientIp(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address
 }
 
 /**
@@ -68,6 +63,8 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
   readonly #deps: HttpEngineDeps
   readonly #source: ServiceSource
   readonly #exchange: Exchange
+  /** Where an h2c client goes; null when HTTP/2 is not served. */
+  readonly #h2: Http2Clients | null
   readonly clientIp: string
   readonly tlsFields: readonly string[]
   /**
@@ -94,8 +91,9 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
    * `reads` is given when the socket reads into a buffer of the connection's own; without it
    * the socket delivers 'data' events.
    */
-  constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource, reads: ClientReads | null = null) {
+  constructor(socket: Socket, deps: HttpEngineDeps, source: ServiceSource, reads: ClientReads | null = null, h2: Http2Clients | null = null) {
     this.#socket = socket
+    this.#h2 = h2
     this.#deps = deps
     this.#source = source
     this.clientIp = plainClientIp(socket.remoteAddress ?? '')
@@ -191,6 +189,13 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
       const head = parseRequestHead(pending, 0, pending.length, svc.headLimits)
       if (head === null) break
       if (isHeadError(head)) {
+        if (this.#h2 !== null && svc.http2 !== null && this.requestCount === 0 && startsWithHttp2Preface(pending)) {
+          // h2c with prior knowledge: the socket and what it sent go to the HTTP/2 codec.
+          this.#state = 'closed'
+          this.#deps.sweeper.delete(this)
+          this.#h2.accept(this.#socket, svc.http2, this.#source, Buffer.from(pending))
+          break
+        }
         // No parsed request: nothing to log as a transaction; the connection closes.
         this.sendErrorPage(svc.errors.get(head.status, true))
         this.endNow()
@@ -228,18 +233,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
   // ---- Downstream: the request body --------------------------------------------------------
 
   ruleConnection(svc: HttpService): RuleConnectionInfo {
-    const socket = this.#socket
-    const tls = tlsInfoOf(socket)
-    this.#ruleConn ??= {
-      clientIp: this.clientIp,
-      clientPort: socket.remotePort ?? 0,
-      localIp: plainClientIp(socket.localAddress ?? ''),
-      localPort: socket.localPort ?? 0,
-      isTls: tls !== null,
-      tls,
-      virtualServer: svc.name,
-      data: new Map(),
-    }
+    this.#ruleConn ??= ruleConnectionOf(this.#socket, this.clientIp, svc)
     return this.#ruleConn
   }
 

@@ -3,11 +3,13 @@
  * transaction owns it now, so reusing a kept-alive connection allocates no closures.
  * @module
  */
-import { connect, type Socket } from 'node:net'
+import { connect } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { connect as tlsConnect } from 'node:tls'
 import { nodeTlsOptions, type NodeTlsSettings } from '../tls/index.ts'
 import type { IdleConnection, NodeStatus } from '../pool/index.ts'
 import { ReadBuffer } from '../net/index.ts'
+import { Http2NodeSocket } from './h2-node-socket.ts'
 
 /** The side that owns a node connection while a transaction uses it. */
 export interface NodeConnectionOwner {
@@ -19,7 +21,8 @@ export interface NodeConnectionOwner {
 }
 
 export class NodeConnection implements IdleConnection {
-  readonly socket: Socket
+  /** A TCP or TLS socket, or for a pool that speaks HTTP/2, its translating duplex. */
+  readonly socket: Duplex
   readonly status: NodeStatus
   owner: NodeConnectionOwner | null
   isConnected = false
@@ -33,10 +36,19 @@ export class NodeConnection implements IdleConnection {
    */
   readonly #reads = new ReadBuffer()
 
-  constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null) {
+  constructor(status: NodeStatus, owner: NodeConnectionOwner, noDelay: boolean, tls: NodeTlsSettings | null = null, http2 = false) {
     this.status = status
     this.owner = owner
-    if (tls === null) {
+    if (http2) {
+      const socket = new Http2NodeSocket(status.host, status.port, tls)
+      socket.on('connect', () => {
+        this.#connected()
+      })
+      socket.on('data', (chunk: Buffer) => {
+        this.#onBytes(chunk)
+      })
+      this.socket = socket
+    } else if (tls === null) {
       this.socket = connect({
         host: status.host,
         port: status.port,

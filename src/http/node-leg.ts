@@ -68,7 +68,7 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
       this.send()
       return
     }
-    this.conn = new NodeConnection(node.status, this, !pool.settings.nagle, ex.svc?.nodeTls?.get(pool.name) ?? null)
+    this.conn = new NodeConnection(node.status, this, !pool.settings.nagle, ex.svc?.nodeTls?.get(pool.name) ?? null, pool.settings.http2 === true)
   }
 
   onNodeConnect(conn: NodeConnection): void {

@@ -12,7 +12,7 @@ import { bytesEqualLower, equalsLower, equalsLowerDashed } from './syntax.ts'
 const NO_FIELDS: readonly string[] = []
 
 /** RFC 9110 §7.6.1: fields that describe one connection and are never forwarded. */
-function isHopByHop(name: string): boolean {
+export function isHopByHop(name: string): boolean {
   switch (name.length) {
     case 2:
       return equalsLower(name, 'te')
@@ -25,7 +25,7 @@ function isHopByHop(name: string): boolean {
   }
 }
 
-function namedByConnection(name: string, tokens: readonly string[] | null): boolean {
+export function namedByConnection(name: string, tokens: readonly string[] | null): boolean {
   if (tokens === null) return false
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? ''

@@ -31,7 +31,7 @@ function service(services: FakeServices, request: RuleBinding[], response: RuleB
     name: 'vs', pool: null, pools: new Map(),
     forwarding: { addClusterIp: false, addXForwardedFor: false, addXForwardedProto: false, stripXForwardedProto: false },
     scheme: 'http', keepalive: true, keepaliveTimeoutMs: 0, headerTimeoutMs: 0, idleTimeoutMs: 0, maxClientBufferBytes: 65536,
-    headLimits: DEFAULT_HEAD_LIMITS, errors: buildErrorResponses(undefined), counters: null, onTransactionEnd: null, persistence: NO_PERSISTENCE,
+    headLimits: DEFAULT_HEAD_LIMITS, http2: null, errors: buildErrorResponses(undefined), counters: null, onTransactionEnd: null, persistence: NO_PERSISTENCE,
     rules: { request, response, completion: [] }, phases: compileHttpPhases({ request, response, completion: [] }), compression: null, cache: null,
     ruleServices: services, maxInstructions: 100_000,
   }

@@ -22,7 +22,7 @@ const service: HttpService = {
   headerTimeoutMs: 0,
   idleTimeoutMs: 0,
   maxClientBufferBytes: 65536,
-  headLimits: DEFAULT_HEAD_LIMITS,
+  headLimits: DEFAULT_HEAD_LIMITS, http2: null,
   errors: buildErrorResponses(undefined),
   counters: null, onTransactionEnd: null,
   persistence: NO_PERSISTENCE,

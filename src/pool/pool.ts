@@ -37,6 +37,8 @@ export interface PoolSettings {
   readonly maxTimedOutConnectionAttempts: number
   readonly keepalive: boolean
   readonly keepaliveNonIdempotent: boolean
+  /** Sluice `http.protocol` http2: requests go to the nodes as HTTP/2 streams. */
+  readonly http2?: boolean
   /** 0 = no limit (vTM). */
   readonly maxIdleConnectionsPerNode: number
   readonly nagle: boolean

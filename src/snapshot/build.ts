@@ -8,6 +8,7 @@
 import type { Clock, Random } from '../core/index.ts'
 import { err, ok, type Result } from '../core/index.ts'
 import type { Diagnostic, ValidConfig, VirtualServerProperties } from '../config/index.ts'
+import { buildHttp2Settings } from './http2-settings.ts'
 import { NO_RULES, type PhaseRules as HttpRules } from '../rules/index.ts'
 import { buildErrorResponses } from './error-pages.ts'
 import { compileHttpPhases } from './http-phases.ts'
@@ -199,6 +200,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     idleTimeoutMs: vs.connection.timeout * SECOND_MS,
     maxClientBufferBytes: vs.connection.max_client_buffer,
     headLimits: DEFAULT_HEAD_LIMITS,
+    http2: buildHttp2Settings(vs),
     errors: buildErrorResponses(errorBody),
     counters,
     onTransactionEnd: onLog,

@@ -12,6 +12,7 @@ import type { HttpPhases } from './http-phases.ts'
 import type { ErrorResponses } from './error-pages.ts'
 import type { CompressionSettings } from './compression-settings.ts'
 import type { WebCacheService } from './web-cache-settings.ts'
+import type { Http2Settings } from './http2-settings.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -83,6 +84,8 @@ export interface HttpService {
   /** vTM `connection.max_client_buffer`: pipelined bytes buffered before reading pauses. */
   readonly maxClientBufferBytes: number
   readonly headLimits: HeadLimits
+  /** HTTP/2 towards clients (vTM section `http2`); null when it is disabled. */
+  readonly http2: Http2Settings | null
   readonly errors: ErrorResponses
   /** Per pool name, TLS to its nodes (pools with `ssl.enable`); absent pools speak plain TCP. */
   readonly nodeTls?: ReadonlyMap<string, NodeTlsSettings>

@@ -25,6 +25,7 @@ export function poolSettings(name: string, p: PoolProperties): PoolSettings {
     maxTimedOutConnectionAttempts: p.basic.max_timed_out_connection_attempts,
     keepalive: p.http.keepalive,
     keepaliveNonIdempotent: p.http.keepalive_non_idempotent,
+    http2: p.http.protocol === 'http2',
     maxIdleConnectionsPerNode: p.basic.max_idle_connections_pernode,
     nagle: p.tcp.nagle,
     passiveMonitoring: p.basic.passive_monitoring,

@@ -202,7 +202,7 @@ export function buildTlsTerminator(
       ticketKeys: ticketsOn ? runtime.ticketKeys(scope) : null,
       sessionTimeoutSec: ticketsOn ? g.tickets_ticket_expiry : g.cache_expiry,
       sessionIdContext: scope,
-      alpnProtocols: isHttp ? ['http/1.1'] : [],
+      alpnProtocols: isHttp ? (vs.http2.enabled ? ['h2', 'http/1.1'] : ['http/1.1']) : [],
       handshakeTimeoutMs: vs.basic.connect_timeout * SECOND_MS,
       info: {
         clientCertHeaders: isHttp ? ssl.client_cert_headers : 'none',

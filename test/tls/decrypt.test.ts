@@ -35,7 +35,7 @@ function catalog(): Record<string, string> {
   }
 }
 
-async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, basic: Record<string, unknown> = {}) {
+async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, basic: Record<string, unknown> = {}, more: Record<string, Record<string, unknown>> = {}) {
   const node = await startHttpNode(t, 'n1')
   const port = await freePort()
   const app = await startApp(t, {
@@ -43,6 +43,7 @@ async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, bas
     ...(pki === undefined ? {} : { 'ssl/cas/testca': pki.ca.cert }),
     'pools/p': poolObj([node.address]),
     'virtual_servers/web': vsObj(port, 'https', 'p', {
+      ...more,
       basic: { ssl_decrypt: true, ...basic },
       ssl: {
         server_cert_default: 'main',
@@ -116,14 +117,19 @@ test('TLS 1.2 and 1.3 by default; per-version switches; older versions refused',
   await assert.rejects(tlsConnect(t, only12.port, { minVersion: 'TLSv1.3' }))
 })
 
-test('ALPN offers http/1.1 only', async (t) => {
+test('ALPN offers h2 and http/1.1, and http/1.1 only when http2.enabled is off', async (t) => {
   if (pki === undefined) {
     t.skip('openssl is not available')
     return
   }
   const { port } = await httpsProxy(t)
   const s = await tlsConnect(t, port, { ALPNProtocols: ['h2', 'http/1.1'] })
-  assert.equal(s.alpnProtocol, 'http/1.1')
+  assert.equal(s.alpnProtocol, 'h2')
+  const h1 = await tlsConnect(t, port, { ALPNProtocols: ['http/1.1'] })
+  assert.equal(h1.alpnProtocol, 'http/1.1')
+  const off = await httpsProxy(t, {}, {}, { http2: { enabled: false } })
+  const offered = await tlsConnect(t, off.port, { ALPNProtocols: ['h2', 'http/1.1'] })
+  assert.equal(offered.alpnProtocol, 'http/1.1')
 })
 
 async function resumed(t: TestContext, port: number, maxVersion: 'TLSv1.2' | 'TLSv1.3'): Promise<boolean> {

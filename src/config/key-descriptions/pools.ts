@@ -31,6 +31,7 @@ export const POOL_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'pools/connection.max_queue_size': 'Requests that may wait in the queue for a node at once; one more gets 503. 0: no limit.',
   'pools/connection.queue_timeout': 'Seconds a request may wait in the queue; then it gets 503.',
   'pools/http.keepalive': 'Keep connections to nodes open for further requests.',
+  'pools/http.protocol': 'HTTP version spoken to the nodes: http1, or http2 (prior knowledge on plain connections, ALPN h2 with ssl.enable), which gRPC services need.',
   'pools/http.keepalive_non_idempotent': 'Also send POST and other non-idempotent requests over kept-alive connections, instead of a fresh one each.',
   'pools/load_balancing.algorithm': 'How the next node is chosen.',
   'pools/load_balancing.priority_enabled': 'Use only the nodes of the best priority that has enough working nodes.',

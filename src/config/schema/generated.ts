@@ -324,6 +324,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
     http: {
       keepalive: { type: 'bool', default: true },
       keepalive_non_idempotent: { type: 'bool', default: false },
+      protocol: { type: 'string', default: 'http1', enum: ['http1', 'http2'], sluiceOnly: true },
     },
     kerberos_protocol_transition: {
       principal: { type: 'string' },
@@ -1478,6 +1479,7 @@ export interface PoolProperties {
   readonly http: {
     readonly keepalive: boolean
     readonly keepalive_non_idempotent: boolean
+    readonly protocol: 'http1' | 'http2'
   }
   readonly kerberos_protocol_transition: {
     readonly principal: string
