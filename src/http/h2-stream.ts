@@ -214,14 +214,15 @@ export class Http2StreamDownstream implements Downstream {
     this.#stream.end(made.body)
   }
 
-  sendTransformedHead(res: ResponseHead, _mode: number, length: number): void {
+  sendTransformedHead(res: ResponseHead, _mode: number, length: number, body?: Buffer): void {
     reframe(res, length >= 0 ? length : 0)
     if (length < 0) {
       res.headers.length -= 2
       res.contentLength = -1
     }
     this.#dechunk = null
-    this.#respond(responseHeaderList(res), false)
+    // A transform that made its output whole (a small compressed body) hands it over with the head.
+    if (this.#respond(responseHeaderList(res), false) && body !== undefined && body.length > 0) this.#stream.write(body)
   }
 
   endTransformedBody(): void {
