@@ -9,10 +9,11 @@ import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { Http1ServerCodec, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { Http1ServerCodec, plainClientIp, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
+import { ProtectionStore, type ProtectionClass } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -56,6 +57,8 @@ export class App {
   readonly #statuses = new StatusRegistry()
   /** Session persistence tables, kept across reloads. */
   readonly persistence = new PersistenceStore()
+  /** Service protection counts and counters, kept across reloads. */
+  readonly protection = new ProtectionStore()
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -150,6 +153,7 @@ export class App {
       random: this.#deps.random,
       statuses: this.#statuses,
       persistence: this.persistence,
+      protection: this.protection,
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,
@@ -227,6 +231,10 @@ export class App {
       counters.connectionClosed()
       this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
     })
+    if (entry.protection !== null && !this.#protect(socket, entry, entry.protection)) {
+      counters.connectionsRefused++
+      return
+    }
     if (entry.tls === null) {
       this.#start(socket, entry, '', reads)
       return
@@ -234,6 +242,28 @@ export class App {
     this.#handshaking.add(socket)
     socket.once('close', () => this.#handshaking.delete(socket))
     entry.tls.accept(socket, this.#secureHandlerFor(virtualServer))
+  }
+
+  /**
+   * Counts the connection against its virtual server's protection class. A TCP virtual server's
+   * connection is checked here (address, connection limits, connection rate) and dropped when
+   * it fails; an HTTP one is checked by the `protection` phase, where each request counts
+   * towards the rate and a refusal can get an error page.
+   */
+  #protect(socket: Socket, entry: VirtualServerEntry, guard: ProtectionClass): boolean {
+    const ip = plainClientIp(socket.remoteAddress ?? '')
+    const state = guard.state
+    state.opened(ip)
+    socket.once('close', () => {
+      state.closed(ip)
+    })
+    if (entry.http !== null) return true
+    const nowMs = this.#deps.clock.monoMs()
+    const reason = guard.connectionVerdict(ip) ?? guard.rateVerdict(ip, nowMs)
+    if (reason === null || !guard.refuse(reason, ip, nowMs)) return true
+    socket.on('error', () => undefined)
+    socket.destroy()
+    return false
   }
 
   /** One handler per virtual server, so the TLS terminators of every snapshot share it. */

@@ -1,4 +1,4 @@
-export { Http1ServerCodec } from './h1-server-codec.ts'
+export { Http1ServerCodec, plainClientIp } from './h1-server-codec.ts'
 export type { ClientReads, ServiceSource } from './h1-server-codec.ts'
 export type { HttpEngineDeps } from './http-service.ts'
 export { parseRequestHead, isHeadError } from './request-head.ts'

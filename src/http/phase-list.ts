@@ -9,6 +9,7 @@ import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
 import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
+import { protectionPhase } from './protection-phase.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -23,6 +24,7 @@ export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResu
     case 'routing':
       return route(ex)
     case 'protection':
+      return protectionPhase(ex)
     case 'cache-lookup':
       // Not built yet: never compiled into a list.
       return CONTINUE

@@ -31,6 +31,8 @@ import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
+import { buildProtection } from './protection-settings.ts'
+import { ProtectionStore, type ProtectionClass } from '../protect/index.ts'
 
 export interface BuildDeps {
   readonly clock: Clock
@@ -58,6 +60,8 @@ export interface BuildDeps {
   readonly onWarning?: (warning: Diagnostic) => void
   /** Session persistence tables (outlive snapshots); a throwaway store when absent. */
   readonly persistence?: PersistenceStore
+  /** Service protection counts and counters (outlive snapshots); a throwaway store when absent. */
+  readonly protection?: ProtectionStore
 }
 
 const SECOND_MS = 1000
@@ -89,6 +93,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     const settings = buildNodeTls(name, props, config, problems)
     if (settings !== null) nodeTls.set(name, settings)
   }
+  const protection = buildProtection(config, deps.protection ?? new ProtectionStore(), deps.events, problems)
   const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
@@ -97,7 +102,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     if (!vs.basic.enabled) continue
     const how = engineFor(vs.basic.protocol, vs.basic.ssl_decrypt)
     const decrypt = vs.basic.ssl_decrypt && (how.engine === 'http' || how.engine === 'stream')
-    const http = how.engine === 'http' ? httpService(name, vs, httpContext, bindRules(vs, compiled)) : null
+    // A class that is disabled (or named by a virtual server that is not HTTP or TCP) protects nothing.
+    const guard = how.engine === 'udp' ? null : (protection.get(vs.basic.protection_class) ?? null)
+    const http = how.engine === 'http' ? httpService(name, vs, httpContext, bindRules(vs, compiled, guard?.settings.rule ?? ''), guard) : null
     const stream =
       how.engine === 'stream'
         ? streamService(name, vs, decrypt ? how.decrypted : how.plain, { ...streamContext, router: deps.streamRouters?.get(name) ?? null })
@@ -111,6 +118,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
         protocol: vs.basic.protocol,
         addresses: listenAddresses(vs),
         maxConcurrentConnections: vs.basic.max_concurrent_connections,
+        protection: guard,
         http,
         stream,
         udp,
@@ -128,6 +136,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     return err(problems.map((p) => withFile(p, config)))
   }
   deps.persistence?.retain(new Set(persistence.names()))
+  deps.protection?.retain(new Set(protection.keys()))
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 
@@ -156,7 +165,7 @@ interface HttpContext {
   readonly nodeTls: ReadonlyMap<string, NodeTlsSettings>
 }
 
-function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules): HttpService {
+function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules, protection: ProtectionClass | null): HttpService {
   const { config, pools, deps, problems, logWriters, ruleServices } = ctx
   const problem = (key: string, reason: string) => problems.push({ objectType: 'virtual_servers', objectName: name, key, reason })
   let errorBody: Buffer | undefined
@@ -189,7 +198,8 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
-    phases: compileHttpPhases(rules),
+    protection,
+    phases: compileHttpPhases(rules, protection !== null),
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })

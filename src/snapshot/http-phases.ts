@@ -25,10 +25,11 @@ export interface HttpPhases {
 
 const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routing'] as const), response: Object.freeze([]) })
 
-/** The phases of a virtual server with these rules. */
-export function compileHttpPhases(rules: PhaseRules): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0) return ROUTING_ONLY
+/** The phases of a virtual server with these rules (and a service protection class or not). */
+export function compileHttpPhases(rules: PhaseRules, protection = false): HttpPhases {
+  if (rules.request.length === 0 && rules.response.length === 0 && !protection) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
+  if (protection) request.push('protection')
   if (rules.request.length > 0) request.push('request-rules')
   request.push('routing')
   const response: ResponsePhaseName[] = []

@@ -10,6 +10,7 @@ import type { PersistenceClasses } from '../persist/index.ts'
 import type { PhaseRules as HttpRules } from '../rules/index.ts'
 import type { HttpPhases } from './http-phases.ts'
 import type { ErrorResponses } from './error-pages.ts'
+import type { ProtectionClass } from '../protect/index.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -88,6 +89,8 @@ export interface HttpService {
   readonly persistence: PersistenceClasses
   /** TrafficScript rules by phase (NO_RULES when none). */
   readonly rules: HttpRules
+  /** The service protection class; the `protection` phase runs only when there is one. */
+  readonly protection?: ProtectionClass | null
   /** The request and response phases this virtual server runs, in order. */
   readonly phases: HttpPhases
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
