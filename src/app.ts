@@ -13,7 +13,7 @@ import { Http1ServerCodec, plainClientIp, type HttpEngineDeps, type ServiceSourc
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
-import { ProtectionStore, type ProtectionClass } from './protect/index.ts'
+import { ProtectionStore, RateStore, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -39,6 +39,8 @@ export interface AppDeps {
    * (DEFAULT_CLOSE_LINGER_MS; tests shorten it). More than 0.
    */
   readonly closeLingerMs?: number
+  /** How many requests may wait in one rate class, and for how long (DEFAULT_QUEUE_BOUNDS; tests shorten it). */
+  readonly rateQueue?: QueueBounds
 }
 
 /** How long a client may keep a connection open after Sluice ended it (see docs/http.md). */
@@ -59,6 +61,8 @@ export class App {
   readonly persistence = new PersistenceStore()
   /** Service protection counts and counters, kept across reloads. */
   readonly protection = new ProtectionStore()
+  /** Rate classes' queues and counters, kept across reloads. */
+  readonly rates: RateStore
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -92,6 +96,7 @@ export class App {
       },
     })
     this.events = new EventLog(deps.clock, deps.logger)
+    this.rates = new RateStore(deps.clock, deps.rateQueue)
     this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
@@ -154,6 +159,7 @@ export class App {
       statuses: this.#statuses,
       persistence: this.persistence,
       protection: this.protection,
+      rates: this.rates,
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,

@@ -39,7 +39,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'glb_services', keys: '*' },
   { type: 'locations', keys: '*' },
   { type: 'log_export', keys: '*' },
-  { type: 'rate', keys: '*' },
   { type: 'rule_authenticators', keys: '*' },
   { type: 'service_level_monitors', keys: '*' },
   { type: 'traffic_ip_groups', keys: '*' },

@@ -1,5 +1,5 @@
 /**
- * Service protection: `protection/<name>` classes (address lists, connection limits, connection
+ * Service protection and rate shaping: `protection/<name>` classes (address lists, connection limits, connection
  * rate, HTTP request checks, testing mode) and their runtime state, which outlives snapshots.
  *
  * Use: at accept, `state.opened(ip)` (and `closed(ip)` at close) for every connection of a
@@ -17,3 +17,6 @@ export { ProtectionState } from './protection-state.ts'
 export { ProtectionStore } from './protection-store.ts'
 export { REFUSAL_REASONS, REFUSAL_STATUS } from './reasons.ts'
 export type { RefusalCounts, RefusalReason } from './reasons.ts'
+export { RateStore, RateState, DEFAULT_QUEUE_BOUNDS, rateClassLimits, rateShaper } from './rate-classes.ts'
+export { rateLimits } from './rate-bucket.ts'
+export type { QueueBounds, RateCounters, RateLimits } from './rate-bucket.ts'

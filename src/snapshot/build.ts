@@ -32,7 +32,8 @@ import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
 import { buildProtection } from './protection-settings.ts'
-import { ProtectionStore, type ProtectionClass } from '../protect/index.ts'
+import { ProtectionStore, RateStore, rateClassLimits, rateShaper, type ProtectionClass } from '../protect/index.ts'
+import { getObjects } from '../config/index.ts'
 
 export interface BuildDeps {
   readonly clock: Clock
@@ -62,6 +63,8 @@ export interface BuildDeps {
   readonly persistence?: PersistenceStore
   /** Service protection counts and counters (outlive snapshots); a throwaway store when absent. */
   readonly protection?: ProtectionStore
+  /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
+  readonly rates?: RateStore
 }
 
 const SECOND_MS = 1000
@@ -77,7 +80,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   const warnings: Diagnostic[] = [...config.warnings]
   const compiled = compileRules(config, problems, warnings)
-  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config)
+  const rates = deps.rates ?? new RateStore(deps.clock)
+  const rateLimits = rateClassLimits(getObjects(config, 'rate'))
+  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, rateShaper(rates))
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const streamContext = {
     pools,
@@ -137,6 +142,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   deps.persistence?.retain(new Set(persistence.names()))
   deps.protection?.retain(new Set(protection.keys()))
+  rates.apply(rateLimits)
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 

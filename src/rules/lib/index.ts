@@ -17,6 +17,7 @@ import { langModule } from './lang.ts'
 import { laterModule } from './later.ts'
 import { mathModule } from './math.ts'
 import { counterModule } from './counter.ts'
+import { rateModule } from './rate.ts'
 import { eventModule } from './event.ts'
 import { logModule } from './log.ts'
 import { netDnsModule } from './net-dns.ts'
@@ -38,7 +39,7 @@ export { MemoryDataStore } from './data.ts'
 /** All built-in modules, in registration order. */
 export const LIBRARY_MODULES: readonly LibraryModule[] = [
   stringModule, stringCodecModule, stringNetModule, arrayModule, hashModule, langModule, mathModule,
-  jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, requestlogModule,
+  jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, rateModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
   sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, laterModule,
 ]
