@@ -6,7 +6,7 @@
 import type { ValidConfig, Diagnostic } from '../config/index.ts'
 import type { Clock, Logger } from '../core/index.ts'
 import type { EventInput, SluiceEvent } from '../events/index.ts'
-import type { StatsPoolView, StatsRegistry } from '../stats/index.ts'
+import type { ClassesView, ProtectionCountersView, RateCountersView, StatsPoolView, StatsRegistry } from '../stats/index.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { Principal } from './auth.ts'
 import type { ConfigEditor } from './config-editor.ts'
@@ -18,6 +18,9 @@ export interface ApiApp {
     readonly pools: ReadonlyMap<string, StatsPoolView>
   } | null
   readonly stats: StatsRegistry
+  /** Service protection and rate classes (statistics); absent in API tests without an App. */
+  readonly protection?: ClassesView<ProtectionCountersView>
+  readonly rates?: ClassesView<RateCountersView>
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
   apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
 }

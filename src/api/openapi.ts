@@ -154,6 +154,10 @@ function statusPaths(): Record<string, Json> {
     [`${st}/statistics/nodes/node/{name}`]: get('Node statistics over all pools (name is host:port)', STATISTICS_REF, named),
     [`${st}/statistics/nodes/per_pool_node/`]: listPath('Nodes per pool'),
     [`${st}/statistics/nodes/per_pool_node/{name}`]: get('Node statistics in one pool (name is pool-host:port)', STATISTICS_REF, named),
+    [`${st}/statistics/service_protection/`]: listPath('Service protection classes with statistics'),
+    [`${st}/statistics/service_protection/{name}`]: get('Service protection class statistics: refusals by reason', STATISTICS_REF, named),
+    [`${st}/statistics/connection_rate_limit/`]: listPath('Rate classes with statistics'),
+    [`${st}/statistics/connection_rate_limit/{name}`]: get('Rate class statistics: admitted, queued, dropped, backlog', STATISTICS_REF, named),
     [`${st}/state`]: get('Health summary', { type: 'object', properties: { state: { type: 'object' } } }),
     [`${st}/events`]: get('The event log', { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } }, [
       VERSION_PARAM,

@@ -8,8 +8,11 @@ import {
   nodeStatistics,
   perPoolNodeStatistics,
   poolStatistics,
+  protectionStatistics,
+  rateStatistics,
   stateSummary,
   virtualServerStatistics,
+  type ClassesView,
   type StatisticsSource,
 } from '../stats/index.ts'
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
@@ -18,7 +21,7 @@ import { overview } from './ui-overview.ts'
 
 /** What `/status/local_tm/` lists. */
 const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics']
-const STATISTICS_CHILDREN = ['globals', 'nodes', 'pools', 'virtual_servers']
+const STATISTICS_CHILDREN = ['connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment. */
 export function statisticsSource(ctx: ApiContext): StatisticsSource {
@@ -28,6 +31,8 @@ export function statisticsSource(ctx: ApiContext): StatisticsSource {
     pools: snapshot?.pools ?? new Map(),
     virtualServerNames: snapshot?.config.virtualServers.keys() ?? [],
     nowMs: ctx.clock.nowMs(),
+    ...(ctx.app.protection === undefined ? {} : { protection: ctx.app.protection }),
+    ...(ctx.app.rates === undefined ? {} : { rates: ctx.app.rates }),
   }
 }
 
@@ -108,9 +113,21 @@ function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], b
     }
     case 'nodes':
       return nodes(source, req, a, b, `${base}nodes/`)
+    case 'service_protection':
+      return perClass(source.protection, protectionStatistics, req, a, b, `${base}service_protection/`)
+    case 'connection_rate_limit':
+      return perClass(source.rates, rateStatistics, req, a, b, `${base}connection_rate_limit/`)
     default:
       return notFound(req)
   }
+}
+
+/** A list of classes, or one class's statistics. */
+function perClass<T>(classes: ClassesView<T> | undefined, render: (v: T) => Readonly<Record<string, number | string>>, req: ApiRequest, name: string | undefined, extra: string | undefined, base: string): ApiReply {
+  const all = new Map<string, T>(classes?.entries() ?? [])
+  if (name === undefined || name === '') return json(200, children(base, [...all.keys()].sort()))
+  const found = all.get(name)
+  return found === undefined || extra !== undefined ? notFound(req) : json(200, { statistics: render(found) })
 }
 
 function nodes(source: StatisticsSource, req: ApiRequest, kind: string | undefined, name: string | undefined, base: string): ApiReply {

@@ -9,6 +9,9 @@
 export interface RateLimits {
   /** Milliseconds between two admissions; 0 = no limit. */
   readonly intervalMs: number
+  /** The configured rates (0 = off), for statistics. */
+  readonly perMinute: number
+  readonly perSecond: number
 }
 
 /**
@@ -18,7 +21,7 @@ export interface RateLimits {
 export function rateLimits(perMinute: number, perSecond: number): RateLimits {
   const fromMinute = perMinute > 0 ? 60000 / perMinute : 0
   const fromSecond = perSecond > 0 ? 1000 / perSecond : 0
-  return { intervalMs: Math.max(fromMinute, fromSecond) }
+  return { intervalMs: Math.max(fromMinute, fromSecond), perMinute, perSecond }
 }
 
 /** The bounds of a queue, shared by every rate class. */

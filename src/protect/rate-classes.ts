@@ -12,7 +12,7 @@ const KEY_SWEEP_AT = 10000
 
 /** One class's runtime state: its buckets by key ('' when none is given) and counters. */
 export class RateState {
-  limits: RateLimits = { intervalMs: 0 }
+  limits: RateLimits = rateLimits(0, 0)
   readonly counters: RateCounters = { admitted: 0, queued: 0, dropped: 0, refused: 0, backlog: 0 }
   readonly #buckets = new Map<string, RateBucket>()
   #sweepAt = KEY_SWEEP_AT
