@@ -17,7 +17,7 @@ const LAYERS = {
   snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health', 'protect'],
   net: ['core', 'config', 'snapshot'],
   http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'protect'],
-  stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'protect'],
+  stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
   api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules'],
   // The browser code is its own world: it talks to the REST API over HTTP only.
   ui: [],
