@@ -111,9 +111,8 @@ export const NOT_APPLIED: readonly NotApplied[] = [
     ],
   },
   { type: 'pools', keys: 'udp.*' },
-  // Service protection: Sluice lingers after every error page for the engine's linger time.
+  // Service protection.
   { type: 'protection', keys: 'basic.debug' },
-  { type: 'protection', keys: 'basic.linger_time' },
   // Persistence: the settings of the `transparent` type, which is refused anyway.
   { type: 'persistence', keys: 'basic.transparent_always_set_cookie' },
   { type: 'persistence', keys: 'basic.transparent_directives' },

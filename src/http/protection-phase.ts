@@ -19,7 +19,12 @@ export function protectionPhase(ex: Exchange): PhaseResult {
   reason ??= guard.rateVerdict(ip, nowMs)
   reason ??= guard.requestVerdict(req)
   if (reason === null || !guard.refuse(reason, ip, nowMs)) return CONTINUE
-  if (guard.settings.sendErrorPage) ex.sendError(REFUSAL_STATUS[reason], true)
-  else ex.down.destroyNow()
+  if (!guard.settings.sendErrorPage) {
+    ex.down.destroyNow()
+    return RESPOND
+  }
+  const down = ex.down
+  ex.sendError(REFUSAL_STATUS[reason], true)
+  if (guard.settings.lingerMs > 0) down.lingerFor?.(guard.settings.lingerMs)
   return RESPOND
 }

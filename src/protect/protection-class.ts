@@ -25,6 +25,8 @@ export interface ProtectionSettings {
   readonly rateWindowMs: number
   readonly httpChecks: readonly HttpCheck[]
   readonly sendErrorPage: boolean
+  /** `basic.linger_time` in ms: how long a client may keep a connection after its error page; 0 = the engine's own. */
+  readonly lingerMs: number
   /** `basic.rule`: the rule run after the checks, before the virtual server's rules; '' for none. */
   readonly rule: string
 }

@@ -44,6 +44,7 @@ export function buildProtection(config: ValidConfig, store: ProtectionStore, eve
         checkRfc2396: p.http.check_rfc2396,
       }),
       sendErrorPage: p.http.send_error_page,
+      lingerMs: p.basic.linger_time * SECOND_MS,
       rule: p.basic.rule,
     })
     classes.set(name, new ProtectionClass(settings, store.get(name), events))

@@ -191,3 +191,16 @@ test('a disabled class protects nothing', async (t) => {
   c.write(GET)
   assert.equal((await c.readResponse()).status, 200)
 })
+
+test('linger_time bounds how long a refused client may keep its connection after the error page', async (t) => {
+  // The engine's own linger time is 5 s here (the App's default); the class asks for 1 s.
+  const proxy = await protectedProxy(t, { basic: { linger_time: 1 }, access_restriction: { banned: ['127.0.0.1'] } })
+  const c = await RawClient.connect(t, proxy.port)
+  c.write(GET)
+  assert.equal((await c.readResponse()).status, 403)
+  await c.waitEnd()
+  const ended = performance.now()
+  assert.equal(proxy.app.openConnections, 1, 'the client holds its side open')
+  await waitFor(() => proxy.app.openConnections === 0, 'Sluice to close the connection', 2500)
+  assert.ok(performance.now() - ended >= 800, 'not before the linger time')
+})
