@@ -34,3 +34,13 @@ test('entries that are not addresses or ranges are named with the reason', () =>
   assert.deepEqual(buildAddressList(['::/129']), { bad: '::/129', reason: 'has a prefix length outside 0-128' })
   assert.deepEqual(buildAddressList(['10.0.0.0/x']), { bad: '10.0.0.0/x', reason: 'has a prefix length outside 0-32' })
 })
+
+test('answers stay right past the size of the memo of recent addresses', () => {
+  const l = list(['10.0.0.0/8'])
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 5000; i++) {
+      assert.equal(l.matches(`10.0.${i >> 8}.${i & 255}`), true)
+      assert.equal(l.matches(`11.0.${i >> 8}.${i & 255}`), false)
+    }
+  }
+})
