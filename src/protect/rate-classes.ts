@@ -133,11 +133,13 @@ export function rateClassLimits(objects: ReadonlyMap<string, { readonly basic: {
 
 /** What `rate.*` rule functions call (the rules module's RateShaper). */
 export function rateShaper(store: RateStore): {
+  has(cls: string): boolean
   use(cls: string, key: string): number | Promise<number>
   tryUse(cls: string, key: string): number
   backlog(cls: string, key: string): number
 } {
   return {
+    has: (cls) => store.get(cls) !== undefined,
     use: (cls, key) => store.get(cls)?.use(key, store.bounds, cls) ?? 0,
     tryUse: (cls, key) => store.get(cls)?.tryUse(key) ?? -1,
     backlog: (cls, key) => store.get(cls)?.backlog(key) ?? 0,

@@ -177,6 +177,7 @@ export interface DataStore {
  * request waited too long or the queue is full: the rule is then abandoned.
  */
 export interface RateShaper {
+  has(cls: string): boolean
   use(cls: string, key: string): number | Promise<number>
   /** 1 let through now (and counted), 0 over the limit, -1 no such class. */
   tryUse(cls: string, key: string): number

@@ -82,6 +82,13 @@ test('rate.use.noQueue answers 1, 0 and -1, separately per key', async (t) => {
   const counters = proxy.app.rates.get('r')?.counters
   assert.equal(counters?.admitted, 2)
   assert.equal(counters.refused, 4)
+  // Naming a class that does not exist raises rules/norate, as vTM does.
+  const norate = proxy.app.events.list().filter((e) => e.category === 'rules' && e.name === 'norate')
+  assert.equal(norate.length, 3)
+  const [first] = norate
+  assert.ok(first !== undefined)
+  assert.equal(first.message, 'rule shape: rate.use.noQueue names rate class "nope", which does not exist')
+  assert.deepEqual(first.objects, { rule: 'shape' })
 })
 
 test('rate.getBacklog counts the requests waiting for a class, per key', async (t) => {
