@@ -14,9 +14,10 @@ const LAYERS = {
   persist: ['core', 'pool'],
   tls: ['core'],
   cache: ['core'],
-  snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health', 'cache'],
+  protect: ['core'],
+  snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health', 'cache', 'protect'],
   net: ['core', 'config', 'snapshot'],
-  http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'cache'],
+  http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'cache', 'protect'],
   stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
   api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules', 'cache'],
   // The browser code is its own world: it talks to the REST API over HTTP only.

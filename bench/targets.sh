@@ -201,6 +201,31 @@ target_sluice_cache() {
   sluice_exec "$2/config"
 }
 
+# Sluice with a service protection class (banned and allowed lists, connection limits and a
+# connection rate, none of them reached by the load) and a rule that sends every request
+# through a rate class far above the load (bench/rules/rate-use.zts), compared with plain
+# `sluice`: the goal (issue #13) is that they cost at most 5 % of throughput.
+describe_sluice_protected() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null) with a protection class and rate.use"; }
+ref_sluice_protected() { echo sluice; }
+goal_sluice_protected() { echo "0.95 1.5"; }
+target_sluice_protected() {
+  local dir="$2/config"
+  sluice_write_config "$dir" "$1" "$BENCH_DIR/rules/rate-use.zts"
+  mkdir -p "$dir/protection" "$dir/rate"
+  sed -i 's/"request_rules": \[/"protection_class": "bench-guard", "request_rules": [/' "$dir/virtual_servers/bench"
+  cat >"$dir/protection/bench-guard" <<EOF
+{"properties": {
+  "access_restriction": {"banned": ["10.0.0.0/8", "192.0.2.0/24", "2001:db8::/32"], "allowed": ["198.51.100.0/24"]},
+  "concurrent_connections": {"max_1_connections": 100000, "max_10_connections": 1000000, "min_connections": 4},
+  "connection_rate": {"max_connection_rate": 100000000, "rate_timer": 60}
+}}
+EOF
+  cat >"$dir/rate/bench-rate" <<EOF
+{"properties": {"basic": {"max_rate_per_second": 10000000}}}
+EOF
+  sluice_exec "$dir"
+}
+
 # ------------------------------------------------------------------------------------ TLS offload
 # HTTPS to the proxy, plain HTTP to the nodes. Two loads per server:
 #   *_tls     keep-alive HTTPS requests per second (few handshakes);

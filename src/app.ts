@@ -9,11 +9,12 @@ import type { TLSSocket } from 'node:tls'
 import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
-import { Http1ServerCodec, Http2Clients, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
+import { Http1ServerCodec, Http2Clients, plainClientIp, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
 import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
 import { StatusRegistry } from './pool/index.ts'
 import { PersistenceStore } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
+import { ProtectionStore, RateStore, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -39,6 +40,8 @@ export interface AppDeps {
    * (DEFAULT_CLOSE_LINGER_MS; tests shorten it). More than 0.
    */
   readonly closeLingerMs?: number
+  /** How many requests may wait in one rate class, and for how long (DEFAULT_QUEUE_BOUNDS; tests shorten it). */
+  readonly rateQueue?: QueueBounds
 }
 
 /** How long a client may keep a connection open after Sluice ended it (see docs/http.md). */
@@ -59,6 +62,10 @@ export class App {
   readonly persistence = new PersistenceStore()
   /** The web cache's store, kept across reloads. */
   readonly webCache = new WebCache()
+  /** Service protection counts and counters, kept across reloads. */
+  readonly protection = new ProtectionStore()
+  /** Rate classes' queues and counters, kept across reloads. */
+  readonly rates: RateStore
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -94,6 +101,7 @@ export class App {
       },
     })
     this.events = new EventLog(deps.clock, deps.logger)
+    this.rates = new RateStore(deps.clock, deps.rateQueue)
     this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
@@ -157,6 +165,8 @@ export class App {
       statuses: this.#statuses,
       persistence: this.persistence,
       webCache: this.webCache,
+      protection: this.protection,
+      rates: this.rates,
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,
@@ -235,6 +245,10 @@ export class App {
       counters.connectionClosed()
       this.#connections.set(virtualServer, (this.#connections.get(virtualServer) ?? 1) - 1)
     })
+    if (entry.protection !== null && !this.#protect(socket, entry, entry.protection)) {
+      counters.connectionsRefused++
+      return
+    }
     if (entry.tls === null) {
       this.#start(socket, entry, '', reads)
       return
@@ -242,6 +256,28 @@ export class App {
     this.#handshaking.add(socket)
     socket.once('close', () => this.#handshaking.delete(socket))
     entry.tls.accept(socket, this.#secureHandlerFor(virtualServer))
+  }
+
+  /**
+   * Counts the connection against its virtual server's protection class. A TCP virtual server's
+   * connection is checked here (address, connection limits, connection rate) and dropped when
+   * it fails; an HTTP one is checked by the `protection` phase, where each request counts
+   * towards the rate and a refusal can get an error page.
+   */
+  #protect(socket: Socket, entry: VirtualServerEntry, guard: ProtectionClass): boolean {
+    const ip = plainClientIp(socket.remoteAddress ?? '')
+    const state = guard.state
+    state.opened(ip)
+    socket.once('close', () => {
+      state.closed(ip)
+    })
+    if (entry.http !== null) return true
+    const nowMs = this.#deps.clock.monoMs()
+    const reason = guard.connectionVerdict(ip) ?? guard.rateVerdict(ip, nowMs)
+    if (reason === null || !guard.refuse(reason, ip, nowMs)) return true
+    socket.on('error', () => undefined)
+    socket.destroy()
+    return false
   }
 
   /** One handler per virtual server, so the TLS terminators of every snapshot share it. */

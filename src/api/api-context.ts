@@ -6,7 +6,7 @@
 import type { ValidConfig, Diagnostic } from '../config/index.ts'
 import type { Clock, Logger } from '../core/index.ts'
 import type { EventInput, SluiceEvent } from '../events/index.ts'
-import type { StatsPoolView, StatsRegistry } from '../stats/index.ts'
+import type { ClassesView, ProtectionCountersView, RateCountersView, StatsPoolView, StatsRegistry } from '../stats/index.ts'
 import type { WebCache } from '../cache/index.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { Principal } from './auth.ts'
@@ -21,6 +21,9 @@ export interface ApiApp {
   readonly stats: StatsRegistry
   /** The web cache's store; absent where there is none (tests of the API alone). */
   readonly webCache?: WebCache
+  /** Service protection and rate classes (statistics); absent in API tests without an App. */
+  readonly protection?: ClassesView<ProtectionCountersView>
+  readonly rates?: ClassesView<RateCountersView>
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
   apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
 }

@@ -167,6 +167,10 @@ function statusPaths(): Record<string, Json> {
         responses: { '200': reply('Entries purged', { type: 'object', properties: { purged: { type: 'integer' } } }), ...ERRORS },
       },
     },
+    [`${st}/statistics/service_protection/`]: listPath('Service protection classes with statistics'),
+    [`${st}/statistics/service_protection/{name}`]: get('Service protection class statistics: refusals by reason', STATISTICS_REF, named),
+    [`${st}/statistics/connection_rate_limit/`]: listPath('Rate classes with statistics'),
+    [`${st}/statistics/connection_rate_limit/{name}`]: get('Rate class statistics: admitted, queued, dropped, backlog', STATISTICS_REF, named),
     [`${st}/state`]: get('Health summary', { type: 'object', properties: { state: { type: 'object' } } }),
     [`${st}/events`]: get('The event log', { type: 'object', properties: { events: { type: 'array', items: { type: 'object' } } } }, [
       VERSION_PARAM,

@@ -8,9 +8,12 @@ import {
   nodeStatistics,
   perPoolNodeStatistics,
   poolStatistics,
+  protectionStatistics,
+  rateStatistics,
   stateSummary,
   virtualServerStatistics,
   webCacheStatistics,
+  type ClassesView,
   type StatisticsSource,
 } from '../stats/index.ts'
 import { children, type ApiContext, type ApiRequest } from './api-context.ts'
@@ -20,7 +23,7 @@ import { handleWebCache } from './web-cache-routes.ts'
 
 /** What `/status/local_tm/` lists. */
 const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache']
-const STATISTICS_CHILDREN = ['globals', 'nodes', 'pools', 'virtual_servers']
+const STATISTICS_CHILDREN = ['connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment. */
 export function statisticsSource(ctx: ApiContext): StatisticsSource {
@@ -31,6 +34,8 @@ export function statisticsSource(ctx: ApiContext): StatisticsSource {
     virtualServerNames: snapshot?.config.virtualServers.keys() ?? [],
     nowMs: ctx.clock.nowMs(),
     ...(ctx.app.webCache === undefined ? {} : { webCaches: ctx.app.webCache.allCounters() }),
+    ...(ctx.app.protection === undefined ? {} : { protection: ctx.app.protection }),
+    ...(ctx.app.rates === undefined ? {} : { rates: ctx.app.rates }),
   }
 }
 
@@ -114,9 +119,21 @@ function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], b
     }
     case 'nodes':
       return nodes(source, req, a, b, `${base}nodes/`)
+    case 'service_protection':
+      return perClass(source.protection, protectionStatistics, req, a, b, `${base}service_protection/`)
+    case 'connection_rate_limit':
+      return perClass(source.rates, rateStatistics, req, a, b, `${base}connection_rate_limit/`)
     default:
       return notFound(req)
   }
+}
+
+/** A list of classes, or one class's statistics. */
+function perClass<T>(classes: ClassesView<T> | undefined, render: (v: T) => Readonly<Record<string, number | string>>, req: ApiRequest, name: string | undefined, extra: string | undefined, base: string): ApiReply {
+  const all = new Map<string, T>(classes?.entries() ?? [])
+  if (name === undefined || name === '') return json(200, children(base, [...all.keys()].sort()))
+  const found = all.get(name)
+  return found === undefined || extra !== undefined ? notFound(req) : json(200, { statistics: render(found) })
 }
 
 function nodes(source: StatisticsSource, req: ApiRequest, kind: string | undefined, name: string | undefined, base: string): ApiReply {

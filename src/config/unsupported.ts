@@ -39,8 +39,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'glb_services', keys: '*' },
   { type: 'locations', keys: '*' },
   { type: 'log_export', keys: '*' },
-  { type: 'protection', keys: '*' },
-  { type: 'rate', keys: '*' },
   { type: 'rule_authenticators', keys: '*' },
   { type: 'service_level_monitors', keys: '*' },
   { type: 'traffic_ip_groups', keys: '*' },
@@ -49,7 +47,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'basic.bandwidth_class' },
   { type: 'virtual_servers', keys: 'basic.glb_services' },
   { type: 'virtual_servers', keys: 'basic.listen_on_traffic_ips' },
-  { type: 'virtual_servers', keys: 'basic.protection_class' },
   { type: 'virtual_servers', keys: 'basic.proxy_protocol' },
   { type: 'virtual_servers', keys: 'basic.proxy_protocol_optional' },
   { type: 'virtual_servers', keys: 'basic.slm_class' },
@@ -127,6 +124,8 @@ export const NOT_APPLIED: readonly NotApplied[] = [
     ],
   },
   { type: 'pools', keys: 'udp.*' },
+  // Service protection.
+  { type: 'protection', keys: 'basic.debug' },
   // Persistence: the settings of the `transparent` type, which is refused anyway.
   { type: 'persistence', keys: 'basic.transparent_always_set_cookie' },
   { type: 'persistence', keys: 'basic.transparent_directives' },

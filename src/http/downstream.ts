@@ -95,6 +95,11 @@ export interface Downstream {
   destroyNow(): void
   /** Sends a FIN and closes after the linger time; no more requests are read. */
   endNow(): void
+  /**
+   * Sets the linger time of a connection that was just ended (a protection class's
+   * `linger_time`); a codec without one keeps its own.
+   */
+  lingerFor?(ms: number): void
   /** Sends a FIN, leaving the other direction open (a tunnel whose node stopped sending). */
   endOutput(): void
 }

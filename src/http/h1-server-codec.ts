@@ -451,6 +451,10 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
     this.#socket.end()
   }
 
+  lingerFor(ms: number): void {
+    if (this.#state === 'closed' && this.#timer === T_CLOSING) this.#arm(T_CLOSING, ms)
+  }
+
   destroyNow(): void {
     this.#state = 'closed'
     this.#arm(T_NONE, 0)

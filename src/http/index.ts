@@ -1,4 +1,5 @@
 export { Http1ServerCodec } from './h1-server-codec.ts'
+export { plainClientIp } from './client-facts.ts'
 export type { ClientReads, ServiceSource } from './h1-server-codec.ts'
 export type { HttpEngineDeps } from './http-service.ts'
 export { parseRequestHead, isHeadError } from './request-head.ts'

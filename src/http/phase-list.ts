@@ -6,12 +6,13 @@
 import { assertNever } from '../core/index.ts'
 import type { Exchange } from './exchange.ts'
 import type { RequestPhaseName, ResponsePhaseName } from '../snapshot/index.ts'
-import { CONTINUE, WAIT, type PhaseResult } from './phases.ts'
+import { WAIT, type PhaseResult } from './phases.ts'
 import type { ResponseHead } from './response-head.ts'
 import { requestRulesPhase, responseRulesPhase } from './rules-phases.ts'
 import { compressionPhase } from './compression-phase.ts'
 import { cacheLookupPhase } from './cache-lookup.ts'
 import { cacheStorePhase } from './cache-store.ts'
+import { protectionPhase } from './protection-phase.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -25,11 +26,10 @@ export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResu
       return requestRulesPhase(ex)
     case 'routing':
       return route(ex)
+    case 'protection':
+      return protectionPhase(ex)
     case 'cache-lookup':
       return cacheLookupPhase(ex)
-    case 'protection':
-      // Not built yet: never compiled into a list.
-      return CONTINUE
     default:
       return assertNever(name, 'phase')
   }

@@ -8,7 +8,7 @@
  *   response: response-rules → compression → cache-store
  *
  * Routing is always last and always there (it starts the dialer). Phases not built yet
- * (protection, cache lookup, compression, cache store) have their names and places here so that
+ * (cache lookup, compression, cache store) have their names and places here so that
  * adding one is adding an implementation, not another path through the exchange.
  * @module
  */

@@ -36,6 +36,9 @@ import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
 import { LoggedTransaction } from './transaction-log.ts'
 import { WebCache } from '../cache/index.ts'
 import { webCacheLimits, webCacheService } from './web-cache-settings.ts'
+import { buildProtection } from './protection-settings.ts'
+import { ProtectionStore, RateStore, rateClassLimits, rateShaper, type ProtectionClass } from '../protect/index.ts'
+import { getObjects } from '../config/index.ts'
 
 export interface BuildDeps {
   readonly clock: Clock
@@ -65,6 +68,10 @@ export interface BuildDeps {
   readonly persistence?: PersistenceStore
   /** The web cache's store (outlives snapshots); a throwaway one when absent. */
   readonly webCache?: WebCache
+  /** Service protection counts and counters (outlive snapshots); a throwaway store when absent. */
+  readonly protection?: ProtectionStore
+  /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
+  readonly rates?: RateStore
 }
 
 const SECOND_MS = 1000
@@ -81,7 +88,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const warnings: Diagnostic[] = [...config.warnings]
   const compiled = compileRules(config, problems, warnings)
   const xml = buildXmlCatalog(config, problems)
-  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml)
+  const rates = deps.rates ?? new RateStore(deps.clock)
+  const rateLimits = rateClassLimits(getObjects(config, 'rate'))
+  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml, rateShaper(rates))
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const streamContext = {
     pools,
@@ -99,6 +108,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   const webCache = deps.webCache ?? new WebCache()
   const cacheLimits = webCacheLimits(config.globalSettings, problems)
+  const protection = buildProtection(config, deps.protection ?? new ProtectionStore(), deps.events, problems)
   const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
@@ -107,7 +117,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     if (!vs.basic.enabled) continue
     const how = engineFor(vs.basic.protocol, vs.basic.ssl_decrypt)
     const decrypt = vs.basic.ssl_decrypt && (how.engine === 'http' || how.engine === 'stream')
-    const http = how.engine === 'http' ? httpService(name, vs, httpContext, bindRules(vs, compiled)) : null
+    // A class that is disabled (or named by a virtual server that is not HTTP or TCP) protects nothing.
+    const guard = how.engine === 'udp' ? null : (protection.get(vs.basic.protection_class) ?? null)
+    const http = how.engine === 'http' ? httpService(name, vs, httpContext, bindRules(vs, compiled, guard?.settings.rule ?? ''), guard) : null
     const stream =
       how.engine === 'stream'
         ? streamService(name, vs, decrypt ? how.decrypted : how.plain, { ...streamContext, router: deps.streamRouters?.get(name) ?? null })
@@ -121,6 +133,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
         protocol: vs.basic.protocol,
         addresses: listenAddresses(vs),
         maxConcurrentConnections: vs.basic.max_concurrent_connections,
+        protection: guard,
         http,
         stream,
         udp,
@@ -139,6 +152,8 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   }
   deps.persistence?.retain(new Set(persistence.names()))
   webCache.configure(cacheLimits)
+  deps.protection?.retain(new Set(protection.keys()))
+  rates.apply(rateLimits)
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 
@@ -168,7 +183,7 @@ interface HttpContext {
   readonly webCache: WebCache
 }
 
-function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules): HttpService {
+function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules, protection: ProtectionClass | null): HttpService {
   const { config, pools, deps, problems, logWriters, ruleServices } = ctx
   const problem = (key: string, reason: string) => problems.push({ objectType: 'virtual_servers', objectName: name, key, reason })
   let errorBody: Buffer | undefined
@@ -207,7 +222,8 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     nodeTls: ctx.nodeTls,
     persistence: ctx.persistence,
     rules,
-    phases: compileHttpPhases(rules, { compression: compression !== null, cache: cache !== null }),
+    protection,
+    phases: compileHttpPhases(rules, { protection: protection !== null, compression: compression !== null, cache: cache !== null }),
     compression,
     cache,
     ruleServices: rules === NO_RULES ? null : ruleServices,

@@ -18,7 +18,7 @@ function diagnose(gzip: Record<string, unknown>): string[] {
 
 test('a virtual server without gzip.enabled compiles no compression phase', () => {
   assert.deepEqual(compileHttpPhases(NO_RULES).response, [])
-  assert.deepEqual(compileHttpPhases(NO_RULES, { compression: true, cache: false }).response, ['compression'])
+  assert.deepEqual(compileHttpPhases(NO_RULES, { protection: false, compression: true, cache: false }).response, ['compression'])
 })
 
 test('the Sluice compression keys are validated, naming the key and the reason', () => {

@@ -19,7 +19,9 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 const EXPLANATION: Readonly<Record<number, string>> = {
   400: 'The request could not be understood.',
+  403: 'Access to this service is not allowed from your address.',
   408: 'The request took too long to arrive.',
+  413: 'The request body is too large.',
   414: 'The request line is too long.',
   431: 'The request header fields are too large.',
   500: 'The traffic manager failed to handle the request.',
@@ -28,7 +30,7 @@ const EXPLANATION: Readonly<Record<number, string>> = {
   504: 'The service behind this address did not answer in time.',
 }
 
-export const ERROR_STATUSES = [400, 408, 414, 431, 500, 502, 503, 504] as const
+export const ERROR_STATUSES = [400, 403, 408, 413, 414, 431, 500, 502, 503, 504] as const
 export type ErrorStatus = (typeof ERROR_STATUSES)[number]
 
 /** The built-in page (vTM's `connection_errors.error_file` = "Default"). */

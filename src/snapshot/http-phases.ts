@@ -27,18 +27,21 @@ const ROUTING_ONLY: HttpPhases = Object.freeze({ request: Object.freeze(['routin
 
 /** What else a virtual server configures that runs as a phase. */
 export interface PhaseFeatures {
+  /** A service protection class (`basic.protection_class`, enabled). */
+  readonly protection: boolean
   /** Content compression (`gzip.enabled`). */
   readonly compression: boolean
   /** The web cache (`web_cache.enabled`). */
   readonly cache: boolean
 }
 
-const NO_FEATURES: PhaseFeatures = Object.freeze({ compression: false, cache: false })
+const NO_FEATURES: PhaseFeatures = Object.freeze({ protection: false, compression: false, cache: false })
 
 /** The phases of a virtual server with these rules and features. */
 export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = NO_FEATURES): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0 && !features.compression && !features.cache) return ROUTING_ONLY
+  if (rules.request.length === 0 && rules.response.length === 0 && !features.protection && !features.compression && !features.cache) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
+  if (features.protection) request.push('protection')
   if (rules.request.length > 0) request.push('request-rules')
   if (features.cache) request.push('cache-lookup')
   request.push('routing')

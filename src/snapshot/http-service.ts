@@ -13,6 +13,7 @@ import type { ErrorResponses } from './error-pages.ts'
 import type { CompressionSettings } from './compression-settings.ts'
 import type { WebCacheService } from './web-cache-settings.ts'
 import type { Http2Settings } from './http2-settings.ts'
+import type { ProtectionClass } from '../protect/index.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -93,6 +94,8 @@ export interface HttpService {
   readonly persistence: PersistenceClasses
   /** TrafficScript rules by phase (NO_RULES when none). */
   readonly rules: HttpRules
+  /** The service protection class; the `protection` phase runs only when there is one. */
+  readonly protection?: ProtectionClass | null
   /** The request and response phases this virtual server runs, in order. */
   readonly phases: HttpPhases
   /** Content compression (vTM `gzip`); null when it is off, and no phase is compiled for it. */

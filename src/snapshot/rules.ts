@@ -58,11 +58,16 @@ export function bindRuleList(entries: readonly RuleEntry[], set: CompiledRuleSet
   return out
 }
 
-export function bindRules(vs: VirtualServerProperties, set: CompiledRuleSet | null): HttpRules {
+/**
+ * The virtual server's rule lists; `protectionRule` (a protection class's `basic.rule`, '' for
+ * none) runs first, every time, before the virtual server's own request rules.
+ */
+export function bindRules(vs: VirtualServerProperties, set: CompiledRuleSet | null, protectionRule = ''): HttpRules {
   const b = vs.basic
-  if (b.request_rules.length === 0 && b.response_rules.length === 0 && b.completion_rules.length === 0) return NO_RULES
+  if (b.request_rules.length === 0 && b.response_rules.length === 0 && b.completion_rules.length === 0 && protectionRule === '') return NO_RULES
+  const first = protectionRule === '' ? [] : bindRuleList([{ name: protectionRule, enabled: true, run_frequency: 'run_every' }], set)
   return Object.freeze({
-    request: bindRuleList(b.request_rules, set),
+    request: [...first, ...bindRuleList(b.request_rules, set)],
     response: bindRuleList(b.response_rules, set),
     completion: bindRuleList(b.completion_rules, set),
   })

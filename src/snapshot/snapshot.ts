@@ -10,6 +10,7 @@ import type { Pool } from '../pool/index.ts'
 import type { RequestLogWriter } from '../stats/index.ts'
 import type { StreamService, UdpService } from './stream-service.ts'
 import type { TlsTerminator } from '../tls/index.ts'
+import type { ProtectionClass } from '../protect/index.ts'
 
 /** One address a virtual server accepts on. `host` undefined means every address. */
 export interface ListenAddress {
@@ -23,6 +24,11 @@ export interface VirtualServerEntry {
   readonly addresses: readonly ListenAddress[]
   /** vTM `basic.max_concurrent_connections`; 0 = no limit. */
   readonly maxConcurrentConnections: number
+  /**
+   * The service protection class (`basic.protection_class`), when one is named and enabled:
+   * every accepted connection is counted against it.
+   */
+  readonly protection: ProtectionClass | null
   /** The HTTP engine's settings, for protocols `http` and `https`. */
   readonly http: HttpService | null
   /** Generic TCP settings (client_first, server_first, stream, ssl, mail protocols, dns_tcp). */

@@ -24,3 +24,5 @@ export {
 } from './statistics.ts'
 export type { StatisticsSource, StatsPoolView, StatsNodeView, StatsWebCacheView, StatValues } from './statistics.ts'
 export { renderPrometheus, METRICS, PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
+export { protectionStatistics, rateStatistics } from './class-statistics.ts'
+export type { ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'

@@ -49,6 +49,13 @@ export const METRICS = {
   sluice_pool_node_response_time_seconds: ['gauge', 'Moving average of the node\'s response time.'],
   sluice_pool_node_response_duration_seconds: ['histogram', 'The node\'s response times, from sending the request to its complete response.'],
   sluice_pool_node_connect_duration_seconds: ['histogram', 'Times to open a connection to the node (with the TLS handshake when the pool encrypts).'],
+  sluice_protection_refusals_total: ['counter', 'Connections and requests a service protection class refused (or, in testing mode, would have), by reason.'],
+  sluice_protection_testing_allowed_total: ['counter', 'Refusals a service protection class in testing mode let through.'],
+  sluice_rate_admitted_total: ['counter', 'Requests a rate class let through.'],
+  sluice_rate_queued_total: ['counter', 'Requests that waited in a rate class\'s queue.'],
+  sluice_rate_dropped_total: ['counter', 'Queued requests a rate class gave up on (queue full, waited too long, class removed).'],
+  sluice_rate_refused_total: ['counter', 'rate.use.noQueue calls over the limit.'],
+  sluice_rate_queue_length: ['gauge', 'Requests waiting in a rate class now.'],
 } as const satisfies Record<string, readonly [MetricType, string]>
 
 type MetricName = keyof typeof METRICS
@@ -123,6 +130,18 @@ export function renderPrometheus(source: StatisticsSource): string {
       addHistogram('sluice_pool_node_response_duration_seconds', nl, n.status.responseTimes)
       addHistogram('sluice_pool_node_connect_duration_seconds', nl, n.status.connectTimes)
     }
+  }
+  for (const [name, p] of source.protection?.entries() ?? []) {
+    for (const [reason, n] of Object.entries(p.refused)) add('sluice_protection_refusals_total', { protection: name, reason }, n)
+    add('sluice_protection_testing_allowed_total', { protection: name }, p.testingPassed)
+  }
+  for (const [name, r] of source.rates?.entries() ?? []) {
+    const l = { rate: name }
+    add('sluice_rate_admitted_total', l, r.counters.admitted)
+    add('sluice_rate_queued_total', l, r.counters.queued)
+    add('sluice_rate_dropped_total', l, r.counters.dropped)
+    add('sluice_rate_refused_total', l, r.counters.refused)
+    add('sluice_rate_queue_length', l, r.counters.backlog)
   }
   const out: string[] = []
   for (const [name, lines] of samples) {

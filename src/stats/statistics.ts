@@ -6,6 +6,7 @@
  */
 import type { Histogram } from '../core/index.ts'
 import type { StatsRegistry, VirtualServerCounters } from './counters.ts'
+import type { ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
 
 /** What statistics read from a pool's node (structurally the pool module's PoolNode). */
 export interface StatsNodeView {
@@ -65,6 +66,10 @@ export interface StatisticsSource {
   /** Names of configured virtual servers (their counters may not exist yet). */
   readonly virtualServerNames: Iterable<string>
   readonly nowMs: number
+  /** Service protection classes, when the source has them. */
+  readonly protection?: ClassesView<ProtectionCountersView>
+  /** Rate classes, when the source has them. */
+  readonly rates?: ClassesView<RateCountersView>
 }
 
 /** A flat set of named values, as vTM returns them under `statistics`. */

@@ -16,7 +16,7 @@ const files = (extra: Record<string, unknown>) => ({
   files: Object.entries({
     'virtual_servers/web': { properties: { basic: { enabled: true, port: 8080, pool: 'p', protection_class: 'guard' }, recent_connections: { enabled: false } } },
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }, { node: '127.0.0.1:9002', source_ip: '127.0.0.2' }] } } },
-    'protection/guard': { properties: { access_restriction: { banned: ['10.0.0.1'] } } },
+    'protection/guard': { properties: { basic: { debug: true }, access_restriction: { banned: ['10.0.0.1'] } } },
     ...extra,
   }).map(([path, doc]) => ({ path, content: JSON.stringify(doc) })),
 })
@@ -31,9 +31,8 @@ test('keys that have no effect and objects of unused types are warned about, nam
   assert.deepEqual(report.warnings.map(formatDiagnostic).sort(), [
     'global_settings (config/global_settings): log.flush_time: warning: not supported yet: it is accepted but has no effect (set to 1)',
     'pools/p (config/pools/p): basic.nodes_table[1].source_ip: warning: not supported yet: it is accepted but has no effect (set to "127.0.0.2")',
-    'protection/guard (config/protection/guard): warning: protection objects are not supported yet: this one is accepted but has no effect',
+    'protection/guard (config/protection/guard): basic.debug: warning: not supported yet: it is accepted but has no effect (set to true)',
     'virtual_servers/tcp (config/virtual_servers/tcp): basic.protocol: warning: the value "ftp" is not supported yet: it is accepted but has no effect',
-    'virtual_servers/web (config/virtual_servers/web): basic.protection_class: warning: not supported yet: it is accepted but has no effect (set to "guard")',
     'virtual_servers/web (config/virtual_servers/web): recent_connections.enabled: warning: not supported yet: it is accepted but has no effect (set to false)',
   ])
 })

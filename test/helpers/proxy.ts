@@ -21,6 +21,8 @@ export interface ProxyOptions {
   readonly stopDrainMs?: number
   /** Time a client gets to close a connection Sluice ended (AppDeps.closeLingerMs). */
   readonly closeLingerMs?: number
+  /** Bounds of the rate classes' queues (AppDeps.rateQueue). */
+  readonly rateQueue?: { readonly maxQueued: number; readonly maxWaitMs: number }
   /** More configuration files (`rules/<name>` and the like), by path. */
   readonly files?: Readonly<Record<string, string>>
 }
@@ -65,6 +67,7 @@ export async function startProxy(t: TestContext, o: ProxyOptions): Promise<Proxy
     random: new SeededRandom(1),
     logger: memoryLogger(),
     ...(o.closeLingerMs === undefined ? {} : { closeLingerMs: o.closeLingerMs }),
+    ...(o.rateQueue === undefined ? {} : { rateQueue: o.rateQueue }),
   })
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))

@@ -1,5 +1,5 @@
 /**
- * Functions of capabilities Sluice does not have yet (persistence-, rate-, cache-,
+ * Functions of capabilities Sluice does not have yet (persistence-, cache-,
  * TLS-, GLB-, geo-related and more). They exist under their final names, so rules that use
  * them pass the check (each call with a "not supported yet" warning), and return a "not configured" result: `""`, 0, -1 or an empty collection,
  * matching what the original returns when the feature is absent.
@@ -22,10 +22,6 @@ const HASH = (): Value => new Map()
 
 export const laterModule: LibraryModule = {
   functions: {
-    // Rate shaping: with no rate classes configured, nothing is limited.
-    'rate.use': returns(1, 2, ZERO),
-    'rate.use.noQueue': returns(1, 2, MINUS),
-    'rate.getBacklog': returns(1, 2, ZERO),
     // Streaming responses.
     'http.stream.startResponse': returns(2, 4, ZERO),
     'http.stream.writeResponse': returns(1, 1, ZERO),

@@ -1,0 +1,82 @@
+/**
+ * What a protection class remembers between connections: open connections and recent
+ * connection counts per client address, and its refusal counters. It lives outside snapshots
+ * (ProtectionStore), so a reload keeps the counts of a class that stays.
+ * @module
+ */
+import { zeroCounts, type RefusalCounts, type RefusalReason } from './reasons.ts'
+
+/** The count of one client address in the current `rate_timer` window. */
+interface RateWindow {
+  startMs: number
+  count: number
+}
+
+/** How many addresses rate windows are kept for before expired ones are swept. */
+const RATE_SWEEP_AT = 10000
+
+export class ProtectionState {
+  /** Open connections per client address (only addresses with at least one). */
+  readonly connections = new Map<string, number>()
+  readonly #rate = new Map<string, RateWindow>()
+  #rateSweepAt = RATE_SWEEP_AT
+  /** Refusals (or would-be refusals in testing mode) per reason since the start. */
+  readonly refused: RefusalCounts = zeroCounts()
+  /** Refusals let through because the class is in testing mode. */
+  testingPassed = 0
+  /** Refusals since the last log line, and when that line was written. */
+  readonly sinceLog: RefusalCounts = zeroCounts()
+  lastLogMs = -Infinity
+
+  opened(ip: string): void {
+    this.connections.set(ip, (this.connections.get(ip) ?? 0) + 1)
+  }
+
+  closed(ip: string): void {
+    const n = (this.connections.get(ip) ?? 1) - 1
+    if (n <= 0) this.connections.delete(ip)
+    else this.connections.set(ip, n)
+  }
+
+  /** The open connections of the ten busiest addresses together. */
+  busiestTen(): number {
+    const top: number[] = []
+    for (const n of this.connections.values()) {
+      if (top.length < 10) {
+        top.push(n)
+        top.sort((a, b) => a - b)
+      } else if (n > (top[0] ?? 0)) {
+        top[0] = n
+        top.sort((a, b) => a - b)
+      }
+    }
+    let sum = 0
+    for (const n of top) sum += n
+    return sum
+  }
+
+  /** Counts one connection (or request) of `ip` and returns its count in the current window. */
+  countRate(ip: string, nowMs: number, windowMs: number): number {
+    let w = this.#rate.get(ip)
+    if (w === undefined) {
+      if (this.#rate.size >= this.#rateSweepAt) this.#sweep(nowMs, windowMs)
+      w = { startMs: nowMs, count: 0 }
+      this.#rate.set(ip, w)
+    } else if (nowMs - w.startMs >= windowMs) {
+      w.startMs = nowMs
+      w.count = 0
+    }
+    return ++w.count
+  }
+
+  /** Drops the windows that have ended; the map is bounded by the addresses seen per window. */
+  #sweep(nowMs: number, windowMs: number): void {
+    for (const [ip, w] of this.#rate) if (nowMs - w.startMs >= windowMs) this.#rate.delete(ip)
+    this.#rateSweepAt = Math.max(RATE_SWEEP_AT, this.#rate.size * 2)
+  }
+
+  record(reason: RefusalReason): void {
+    this.refused[reason]++
+    this.sinceLog[reason]++
+  }
+}
