@@ -127,8 +127,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   // Service protection.
   { type: 'protection', keys: 'basic.debug' },
   // Persistence: the settings of the `transparent` type, which is refused anyway.
-  { type: 'persistence', keys: 'basic.transparent_always_set_cookie' },
-  { type: 'persistence', keys: 'basic.transparent_directives' },
   // Actions and event types.
   { type: 'actions', keys: 'basic.type', values: ['email', 'trap'] },
   { type: 'actions', keys: 'email.*' },
@@ -139,7 +137,8 @@ export const NOT_APPLIED: readonly NotApplied[] = [
     type: 'global_settings',
     keys: '*',
     except: [
-      'session.ip_cache_expiry', 'session.ip_cache_size', 'session.universal_cache_expiry', 'session.universal_cache_size',
+      'session.asp_cache_size', 'session.ip_cache_expiry', 'session.ip_cache_size', 'session.j2ee_cache_expiry', 'session.j2ee_cache_size',
+      'session.universal_cache_expiry', 'session.universal_cache_size',
       'ssl.cache_enabled', 'ssl.cache_expiry', 'ssl.cache_per_virtualserver', 'ssl.cache_size', 'ssl.support_tls1_2',
       'ssl.support_tls1_3', 'ssl.tickets_enabled', 'ssl.tickets_ticket_expiry',
       'trafficscript.data_size', 'trafficscript.max_instr', 'trafficscript.variable_pool_use', 'trafficscript.xml_max_size',

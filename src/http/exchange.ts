@@ -19,13 +19,16 @@ import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } f
 import { isIdempotent } from './node-attempt.ts'
 import type { NodeConnection } from './node-connection.ts'
 import { NodeLeg } from './node-leg.ts'
+import { persistResponse, requestCookies } from './persistence-fields.ts'
+import type { PersistenceSession } from '../persist/index.ts'
 import { CLIENT_CLOSE } from './outgoing-head.ts'
 import { CONTINUE, type PhaseExchange } from './phases.ts'
 import { TransformedBody } from './transformed-body.ts'
 import { runRequestPhase, runResponsePhase } from './phase-list.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
-import { RuleSession, completeBody } from './rule-session.ts'
+import { RuleSession } from './rule-session.ts'
+import { dropRequestBody } from './request-body-drop.ts'
 
 /**
  * Where an exchange is. `idle` between requests; `request-phases` while the request phases run
@@ -76,6 +79,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   /** The pool a rule chose (undefined: the virtual server's), and how it narrowed the nodes. */
   #routePool: Pool | null | undefined = undefined
   #steer: Steer | null = null
+  /** The transaction's persistence session, when its pool has a class. */
+  #persist: PersistenceSession | null = null
   /** The phase running (or waiting) now, an index into the request or response list. */
   #phase = 0
   #res: ResponseHead | null = null
@@ -88,6 +93,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
    */
   readonly transformed: TransformedBody
   readonly #monoNow = (): number => this.deps.clock.monoMs()
+  readonly #cookies = (): string => requestCookies(this.req)
 
   constructor(down: Downstream, deps: HttpEngineDeps) {
     this.down = down
@@ -192,7 +198,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   }
 
   sessionFor(pool: Pool): SessionChooser | null {
-    return (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null)
+    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#cookies, this.req?.target ?? '')
+    return this.#persist
   }
 
   connectTimedOut(): void {
@@ -259,6 +266,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
       this.failNode(502)
       return
     }
+    if (this.#persist !== null && persistResponse(this.#persist, res)) this.transformed.headEdited = true
     const rules = this.rules
     if (rules !== null) {
       rules.view.res = res
@@ -382,21 +390,10 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     for (const [name, value] of r?.headers ?? []) headers.push(name, value)
     for (const [name, value] of this.rules?.decision.addResponseHeaders ?? []) headers.push(name, value)
     headers.push('Content-Length', String(body.length))
-    const close = !this.#dropRequestBody() || this.down.mustClose(req, svc)
+    const close = !dropRequestBody(this.down, req, this.rules?.requestBodyOverride != null) || this.down.mustClose(req, svc)
     this.down.sendMade(status, r?.reason ?? 'OK', headers, req.method === 'HEAD' ? null : body, req, close)
     this.bytesOut += body.length
     this.finish(status, { headers }, close)
-  }
-
-  /** Skips the request body when it is all here already; false when it is still arriving. */
-  #dropRequestBody(): boolean {
-    const req = this.req
-    if (req === null || this.rules?.requestBodyOverride != null) return true
-    if (!req.isChunked && req.contentLength <= 0) return true
-    const found = completeBody(this.down.pendingBytes(), 0, req.isChunked, req.contentLength)
-    if (found === null) return false
-    this.down.dropPending(found.rawBytes)
-    return true
   }
 
   // ---- the end -------------------------------------------------------------------------
@@ -449,6 +446,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.req = null
     this.#routePool = undefined
     this.#steer = null
+    this.#persist = null
     this.#res = null
     this.#resBuf = null
     this.transformed.reset()

@@ -3,6 +3,8 @@
  * failure mode, and (for types that remember sessions) its table in the PersistenceStore.
  * @module
  */
+import { createHmac } from 'node:crypto'
+import type { Pool } from '../pool/index.ts'
 import type { PersistenceStore, TableLimits } from './persistence-store.ts'
 import type { PersistenceType, PersistenceTypeSettings } from './persistence-type.ts'
 import type { SessionTable } from './session-table.ts'
@@ -29,6 +31,9 @@ export class PersistenceClass {
   readonly #store: PersistenceStore
   readonly #limits: TableLimits
   #table: SessionTable | null = null
+  /** Transparent cookie codes: node id to code and back, filled as nodes are met. */
+  readonly #codes = new Map<string, string>()
+  readonly #nodesByCode = new Map<string, string>()
 
   constructor(settings: PersistenceClassSettings, type: PersistenceType, store: PersistenceStore, limits: TableLimits) {
     this.settings = settings
@@ -39,6 +44,25 @@ export class PersistenceClass {
 
   get name(): string {
     return this.settings.name
+  }
+
+  /** The transparent cookie's code for node `id`: an HMAC under the process's secret. */
+  codeFor(id: string): string {
+    let code = this.#codes.get(id)
+    if (code === undefined) {
+      code = createHmac('sha256', this.#store.secret).update(`${this.settings.name}\0${id}`).digest('base64url').slice(0, 27)
+      this.#codes.set(id, code)
+      this.#nodesByCode.set(code, id)
+    }
+    return code
+  }
+
+  /** The id of the node of `pool` whose code is `code`, or undefined (forged, stale or another pool's). */
+  nodeForCode(code: string, pool: Pool): string | undefined {
+    const known = this.#nodesByCode.get(code)
+    if (known !== undefined) return known
+    for (const node of pool.nodes) if (this.codeFor(node.id) === code) return node.id
+    return undefined
   }
 
   /**

@@ -29,6 +29,7 @@ function classes(store: PersistenceStore, defs: Record<string, { type: string; f
     const settings = {
       name, failureMode: d.failureMode ?? 'new_node', url: 'http://sorry.example/', deleteOnFailure: d.deleteOnFailure ?? true,
       subnetPrefixLengthV4: d.v4 ?? 0, subnetPrefixLengthV6: 0,
+      cookie: '', transparentCookie: 'X-Mapping-test', transparentAlwaysSet: false, transparentDirectives: '',
     }
     map.set(name, new PersistenceClass(settings, type, store, { maxEntries: 100, expiryMs: 0 }))
   }

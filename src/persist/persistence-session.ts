@@ -27,9 +27,14 @@ function findNode(pool: Pool, id: string, allowSameHost: boolean): PoolNode | un
 
 export class PersistenceSession implements SessionChooser {
   readonly cls: PersistenceClass
-  /** The session key (client subnet, universal key, or the named node). */
+  /**
+   * The session key (client subnet, universal key, named node, cookie value or transparent
+   * code); '' for a session not known yet, which the response may start.
+   */
   readonly key: string
   readonly #nowMs: () => number
+  /** The node that took the transaction, once one has. */
+  node: PoolNode | null = null
 
   constructor(cls: PersistenceClass, key: string, nowMs: () => number) {
     this.cls = cls
@@ -44,11 +49,13 @@ export class PersistenceSession implements SessionChooser {
    */
   choose(pool: Pool, tried: readonly PoolNode[] | null): PersistentChoice {
     const cls = this.cls
+    // A session not known yet (no cookie): the balancer picks, and the response may start one.
+    if (this.key === '') return pool.choose(tried)
     const table = cls.table()
     const nowMs = this.#nowMs()
-    const pinned = table === null ? this.key : table.get(this.key, nowMs)
+    const pinned = cls.type.transparent === true ? cls.nodeForCode(this.key, pool) : table === null ? this.key : table.get(this.key, nowMs)
     if (pinned === undefined) return pool.choose(tried)
-    const node = findNode(pool, pinned, table === null)
+    const node = findNode(pool, pinned, table === null && cls.type.transparent !== true)
     if (node !== undefined && (tried === null || !tried.includes(node)) && pool.canTakeSession(node, nowMs)) {
       return pool.isAtLimit(node) ? POOL_BUSY : node
     }
@@ -61,6 +68,32 @@ export class PersistenceSession implements SessionChooser {
 
   /** `node` accepted the transaction: it is the session's node from now on. */
   record(node: PoolNode): void {
-    this.cls.table()?.set(this.key, node.id, this.#nowMs())
+    this.node = node
+    if (this.key !== '') this.cls.table()?.set(this.key, node.id, this.#nowMs())
+  }
+
+  /**
+   * The node answered: sessions its Set-Cookie fields start are remembered (types that learn
+   * from the application's cookie); returns the Set-Cookie value Sluice adds to the response
+   * (the transparent cookie for a new session, or always when configured), or null.
+   */
+  onResponse(setCookies: readonly string[]): string | null {
+    const node = this.node
+    if (node === null) return null
+    const cls = this.cls
+    const learn = cls.type.keyFromSetCookie
+    if (learn !== undefined) {
+      const table = cls.table()
+      for (const value of setCookies) {
+        const key = learn(value, cls.settings)
+        if (key !== null) table?.set(key, node.id, this.#nowMs())
+      }
+      return null
+    }
+    if (cls.type.transparent !== true) return null
+    const code = cls.codeFor(node.id)
+    if (code === this.key && !cls.settings.transparentAlwaysSet) return null
+    const directives = cls.settings.transparentDirectives.trim()
+    return `${cls.settings.transparentCookie}=${code}; Path=/${directives === '' ? '' : `; ${directives}`}`
   }
 }

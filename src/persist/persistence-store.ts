@@ -3,6 +3,7 @@
  * name). A class whose type changes starts afresh; a deleted class's table is dropped.
  * @module
  */
+import { randomBytes } from 'node:crypto'
 import { SessionTable } from './session-table.ts'
 
 /** Table bounds: `session.<type>_cache_size` and `_cache_expiry` (seconds, 0 = never). */
@@ -13,6 +14,11 @@ export interface TableLimits {
 
 export class PersistenceStore {
   readonly #tables = new Map<string, { type: string; table: SessionTable }>()
+  /**
+   * The key of transparent cookies' codes: made per process, so it never leaves it; after a
+   * restart, old cookies name no node and their sessions start again.
+   */
+  readonly secret: Buffer = randomBytes(32)
 
   /** The table of class `name` of `type`, created (or recreated after a type change) on demand. */
   table(name: string, type: string, limits: TableLimits): SessionTable {

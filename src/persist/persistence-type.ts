@@ -1,7 +1,7 @@
 /**
  * What differs between kinds of session persistence: how a transaction's session key is found,
- * and whether mappings are remembered. One file per type implements this; cookie-based types
- * (`cookie`, `transparent`, `j2ee`, `asp`, `x_zeus`) and `ssl` are to be added the same way.
+ * and whether mappings are remembered. One file per type implements this (`ssl`, keyed by the
+ * TLS session, is the one vTM type Sluice does not have).
  * @module
  */
 
@@ -13,12 +13,24 @@ export interface PersistenceInput {
   readonly key: string | null
   /** `connection.setPersistenceNode` (named), or null. */
   readonly node: string | null
+  /** The HTTP request's Cookie field lines joined with `; ` ('' without any); '' on TCP. */
+  readonly cookies: string
+  /** The HTTP request target ('' on TCP), for session IDs carried in the path (`;jsessionid=`). */
+  readonly target: string
 }
 
 /** The parts of a `persistence` object's settings that types read. */
 export interface PersistenceTypeSettings {
   readonly subnetPrefixLengthV4: number
   readonly subnetPrefixLengthV6: number
+  /** `basic.cookie`: the application's session cookie (type `cookie`). */
+  readonly cookie: string
+  /** The name of the class's transparent cookie (type `transparent`). */
+  readonly transparentCookie: string
+  /** `basic.transparent_always_set_cookie`: set the cookie on every response, not only on new sessions. */
+  readonly transparentAlwaysSet: boolean
+  /** `basic.transparent_directives`: attributes appended to the transparent cookie. */
+  readonly transparentDirectives: string
 }
 
 export interface PersistenceType {
@@ -28,8 +40,19 @@ export interface PersistenceType {
    * the node (`named`).
    */
   readonly usesTable: boolean
-  /** The session key of this transaction, or null when there is none (then the balancer picks). */
+  /**
+   * The session key of this transaction, or null when there is none (then the balancer picks).
+   * '' is a session not known yet that the response may start (a cookie the node sets, or the
+   * transparent cookie Sluice sets).
+   */
   keyOf(input: PersistenceInput, settings: PersistenceTypeSettings): string | null
+  /**
+   * For types that learn sessions from the node's answer: the session key a `Set-Cookie` field
+   * value starts, or null when it does not set the session cookie.
+   */
+  readonly keyFromSetCookie?: (setCookie: string, settings: PersistenceTypeSettings) => string | null
+  /** True when the key is Sluice's own transparent cookie, which names the node in a code. */
+  readonly transparent?: boolean
   /** Global `session.*_cache_size` / `_cache_expiry` keys that bound this type's tables. */
   readonly cacheSizeKey: string | null
   readonly cacheExpiryKey: string | null

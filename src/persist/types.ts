@@ -2,13 +2,20 @@
  * The persistence types Sluice implements, by vTM `type` name.
  * @module
  */
+import { aspType, cookieType, j2eeType, xZeusType } from './app-cookie-types.ts'
 import { ipType } from './ip-type.ts'
 import { namedType } from './named-type.ts'
 import type { PersistenceType } from './persistence-type.ts'
+import { transparentType } from './transparent-type.ts'
 import { universalType } from './universal-type.ts'
 
 export const PERSISTENCE_TYPES: ReadonlyMap<string, PersistenceType> = new Map([
   [ipType.name, ipType],
   [universalType.name, universalType],
   [namedType.name, namedType],
+  [transparentType.name, transparentType],
+  [cookieType.name, cookieType],
+  [aspType.name, aspType],
+  [j2eeType.name, j2eeType],
+  [xZeusType.name, xZeusType],
 ])

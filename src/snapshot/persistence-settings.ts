@@ -7,7 +7,7 @@
 import type { Clock } from '../core/index.ts'
 import type { Diagnostic, ValidConfig } from '../config/index.ts'
 import { getObjects } from '../config/index.ts'
-import { PERSISTENCE_TYPES, PersistenceClass, PersistenceClasses, type PersistenceStore } from '../persist/index.ts'
+import { PERSISTENCE_TYPES, PersistenceClass, PersistenceClasses, transparentCookieName, type PersistenceStore } from '../persist/index.ts'
 
 const SECOND_MS = 1000
 
@@ -31,6 +31,9 @@ export function buildPersistence(config: ValidConfig, store: PersistenceStore, c
       })
       continue
     }
+    if (b.type === 'cookie' && b.cookie.trim() === '') {
+      problems.push({ objectType: 'persistence', objectName: name, key: 'basic.cookie', reason: 'type "cookie" needs the name of the application\'s session cookie' })
+    }
     if (b.failure_mode === 'url' && b.url === '') {
       problems.push({ objectType: 'persistence', objectName: name, key: 'basic.url', reason: 'failure_mode "url" needs a url' })
     }
@@ -41,6 +44,10 @@ export function buildPersistence(config: ValidConfig, store: PersistenceStore, c
       deleteOnFailure: b.delete,
       subnetPrefixLengthV4: b.subnet_prefix_length_v4,
       subnetPrefixLengthV6: b.subnet_prefix_length_v6,
+      cookie: b.cookie.trim(),
+      transparentCookie: transparentCookieName(name),
+      transparentAlwaysSet: b.transparent_always_set_cookie,
+      transparentDirectives: b.transparent_directives,
     })
     const limits = Object.freeze({
       maxEntries: sessionLimit(config, type.cacheSizeKey, 32768),

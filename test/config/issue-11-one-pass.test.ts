@@ -43,14 +43,14 @@ test('schema errors and build problems are reported together, each with its file
       },
     },
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }], max_idle_connections_pernode: -1 } } },
-    'persistence/asp': { properties: { basic: { type: 'asp' } } },
+    'persistence/asp': { properties: { basic: { type: 'ssl' } } },
     'ssl/server_keys/mismatch': { properties: { basic: { public: a.cert.toString(), private: b.key.toString() } } },
     'rules/route': 'pool.use("nope");\n',
   })
   const { code, text, last, file } = await check(dir)
   assert.equal(code, 1)
   assert.match(text, new RegExp(`pools/p \\(${file('pools/p')}\\): basic\\.max_idle_connections_pernode: must be`))
-  assert.match(text, new RegExp(`persistence/asp \\(${file('persistence/asp')}\\): basic\\.type: persistence type "asp" is not supported yet`))
+  assert.match(text, new RegExp(`persistence/asp \\(${file('persistence/asp')}\\): basic\\.type: persistence type "ssl" is not supported yet`))
   assert.match(text, new RegExp(`ssl/server_keys/mismatch \\(${file('ssl/server_keys/mismatch')}\\): basic\\.private: .*`))
   assert.match(text, new RegExp(`rule route \\(${file('rules/route')}\\): line 1, column 10: pool "nope" does not exist`))
   assert.match(last, /^4 problems found in /)

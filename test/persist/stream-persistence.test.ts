@@ -156,10 +156,10 @@ test('named persistence: the rule names the node; a draining node still takes it
 test('a persistence type that is not implemented yet is refused with a clear problem', async (t) => {
   const port = await freePort()
   const { applied } = await tryStartApp(t, {
-    'persistence/c': obj({ basic: { type: 'cookie', cookie: 'JSESSIONID' } }),
+    'persistence/c': obj({ basic: { type: 'ssl' } }),
     'pools/p': poolObj(['127.0.0.1:1']),
     'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
   })
   assert.equal(applied.ok, false)
-  assert.match(applied.error.map(formatDiagnostic).join('\n'), /cookie.*not supported/)
+  assert.match(applied.error.map(formatDiagnostic).join('\n'), /persistence type "ssl" is not supported yet/)
 })
