@@ -19,7 +19,7 @@ import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } f
 import { isIdempotent } from './node-attempt.ts'
 import type { NodeConnection } from './node-connection.ts'
 import { NodeLeg } from './node-leg.ts'
-import { persistResponse, requestCookies } from './persistence-fields.ts'
+import { PersistenceRequestView, persistResponse } from './persistence-fields.ts'
 import type { PersistenceSession } from '../persist/index.ts'
 import { CLIENT_CLOSE } from './outgoing-head.ts'
 import { CONTINUE, type PhaseExchange } from './phases.ts'
@@ -93,7 +93,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
    */
   readonly transformed: TransformedBody
   readonly #monoNow = (): number => this.deps.clock.monoMs()
-  readonly #cookies = (): string => requestCookies(this.req)
+  readonly #persistRequest = new PersistenceRequestView()
 
   constructor(down: Downstream, deps: HttpEngineDeps) {
     this.down = down
@@ -198,7 +198,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   }
 
   sessionFor(pool: Pool): SessionChooser | null {
-    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#cookies, this.req?.target ?? '')
+    this.#persistRequest.req = this.req
+    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#persistRequest)
     return this.#persist
   }
 

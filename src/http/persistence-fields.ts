@@ -4,21 +4,35 @@
  * and the transparent cookie it adds.
  * @module
  */
-import type { PersistenceSession } from '../persist/index.ts'
+import type { PersistenceRequest, PersistenceSession } from '../persist/index.ts'
 import { equalsLower } from './syntax.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 
-/** Every Cookie field line of `req` joined with `; ` (HTTP/2 clients send one per cookie). */
-export function requestCookies(req: RequestHead | null): string {
-  if (req === null) return ''
-  const h = req.headers
-  let out = ''
-  for (let i = 0; i < h.length; i += 2) {
-    if (!equalsLower(h[i] ?? '', 'cookie')) continue
-    out = out === '' ? (h[i + 1] ?? '') : `${out}; ${h[i + 1] ?? ''}`
+/** An exchange's request as persistence classes read it; one per exchange, pointed at each request. */
+export class PersistenceRequestView implements PersistenceRequest {
+  req: RequestHead | null = null
+
+  get target(): string {
+    return this.req?.target ?? ''
   }
-  return out
+
+  /** Every Cookie field line joined with `; ` (HTTP/2 clients send one per cookie). */
+  cookies(): string {
+    const h = this.req?.headers ?? []
+    let out = ''
+    for (let i = 0; i < h.length; i += 2) {
+      if (!equalsLower(h[i] ?? '', 'cookie')) continue
+      out = out === '' ? (h[i + 1] ?? '') : `${out}; ${h[i + 1] ?? ''}`
+    }
+    return out
+  }
+
+  field(lower: string): string | null {
+    const h = this.req?.headers ?? []
+    for (let i = 0; i < h.length; i += 2) if (equalsLower(h[i] ?? '', lower)) return h[i + 1] ?? ''
+    return null
+  }
 }
 
 /** Lets `session` see the response's Set-Cookie fields; true when it added its own cookie to `res`. */

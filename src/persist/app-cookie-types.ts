@@ -22,7 +22,7 @@ export const cookieType: PersistenceType = {
   usesTable: true,
   cacheSizeKey: null,
   cacheExpiryKey: null,
-  keyOf: (input, settings) => (settings.cookie === '' ? null : (cookieValue(input.cookies, settings.cookie) ?? '')),
+  keyOf: (input, settings) => (settings.cookie === '' || input.request === null ? null : (cookieValue(input.request.cookies(), settings.cookie) ?? '')),
   keyFromSetCookie: (setCookie: string, settings: PersistenceTypeSettings) => learned(setCookie, (name) => name === settings.cookie),
 }
 
@@ -34,7 +34,11 @@ export const aspType: PersistenceType = {
   usesTable: true,
   cacheSizeKey: 'asp_cache_size',
   cacheExpiryKey: null,
-  keyOf: (input) => cookieValue(input.cookies, ASP_NET) ?? cookieValue(input.cookies, CLASSIC_ASP, true) ?? '',
+  keyOf: (input) => {
+    if (input.request === null) return null
+    const cookies = input.request.cookies()
+    return cookieValue(cookies, ASP_NET) ?? cookieValue(cookies, CLASSIC_ASP, true) ?? ''
+  },
   keyFromSetCookie: (setCookie: string) => learned(setCookie, (name) => name === ASP_NET || name.startsWith(CLASSIC_ASP)),
 }
 
@@ -55,21 +59,6 @@ export const j2eeType: PersistenceType = {
   usesTable: true,
   cacheSizeKey: 'j2ee_cache_size',
   cacheExpiryKey: 'j2ee_cache_expiry',
-  keyOf: (input) => cookieValue(input.cookies, J2EE) ?? pathSession(input.target) ?? '',
+  keyOf: (input) => (input.request === null ? null : (cookieValue(input.request.cookies(), J2EE) ?? pathSession(input.request.target) ?? '')),
   keyFromSetCookie: (setCookie: string) => learned(setCookie, (name) => name === J2EE),
-}
-
-/**
- * `x_zeus`: the application names the node itself in an `X-Zeus-Backend` cookie (`host:port`),
- * so nothing is remembered; without the cookie the balancer picks.
- */
-export const xZeusType: PersistenceType = {
-  name: 'x_zeus',
-  usesTable: false,
-  cacheSizeKey: null,
-  cacheExpiryKey: null,
-  keyOf: (input) => {
-    const v = cookieValue(input.cookies, 'X-Zeus-Backend')
-    return v === null || v === '' ? null : v.replace(/^"|"$/g, '')
-  },
 }

@@ -17,6 +17,6 @@ export type { PersistenceFailure, PersistentChoice } from './persistence-session
 export { PersistenceClasses, NO_PERSISTENCE } from './persistence-classes.ts'
 export type { PersistenceChoice } from './persistence-classes.ts'
 export { PERSISTENCE_TYPES } from './types.ts'
-export type { PersistenceInput, PersistenceType, PersistenceTypeSettings } from './persistence-type.ts'
+export type { PersistenceInput, PersistenceRequest, PersistenceType, PersistenceTypeSettings } from './persistence-type.ts'
 export { ipv4Subnet, ipv6Subnet } from './ip-type.ts'
 export { transparentCookieName } from './transparent-type.ts'

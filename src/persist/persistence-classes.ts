@@ -6,6 +6,7 @@
 import type { Pool } from '../pool/index.ts'
 import type { PersistenceClass } from './persistence-class.ts'
 import { PersistenceSession } from './persistence-session.ts'
+import type { PersistenceRequest } from './persistence-type.ts'
 
 /**
  * The persistence choices rules made; the rules engine's `Decision` has exactly these fields.
@@ -16,9 +17,6 @@ export interface PersistenceChoice {
   readonly persistenceKey: string | null
   readonly persistenceNode: string | null
 }
-
-/** No Cookie fields (TCP, or a caller without a request). */
-const NO_COOKIES = (): string => ''
 
 const NO_CHOICE: PersistenceChoice = Object.freeze({ persistenceClass: null, persistenceKey: null, persistenceNode: null })
 
@@ -43,16 +41,16 @@ export class PersistenceClasses {
   /**
    * The persistence session of a transaction about to use `pool`, or null when no class applies
    * (none chosen, an unknown name, or no key: no universal key set, no named node) and the
-   * balancer alone picks. `cookies` gives the request's Cookie fields, read only when a class
-   * applies, so pools without persistence pay nothing for them.
+   * balancer alone picks. `request` is the HTTP request (null on TCP); types read its cookies
+   * only when their class applies, so pools without persistence pay nothing for them.
    */
-  open(pool: Pool, clientIp: string, choice: PersistenceChoice | null = NO_CHOICE, cookies: () => string = NO_COOKIES, target = ''): PersistenceSession | null {
+  open(pool: Pool, clientIp: string, choice: PersistenceChoice | null = NO_CHOICE, request: PersistenceRequest | null = null): PersistenceSession | null {
     const c = choice ?? NO_CHOICE
     const name = c.persistenceClass === null || c.persistenceClass === '' ? pool.settings.persistenceClass : c.persistenceClass
     if (name === '') return null
     const cls = this.#classes.get(name)
     if (cls === undefined) return null
-    const key = cls.type.keyOf({ clientIp, key: c.persistenceKey, node: c.persistenceNode, cookies: cookies(), target }, cls.settings)
+    const key = cls.type.keyOf({ clientIp, key: c.persistenceKey, node: c.persistenceNode, request }, cls.settings)
     return key === null ? null : new PersistenceSession(cls, key, this.#nowMs)
   }
 }

@@ -90,6 +90,8 @@ export class PersistenceSession implements SessionChooser {
       }
       return null
     }
+    const plainCookie = cls.type.namesNodeInCookie
+    if (plainCookie !== undefined) return this.key === node.id ? null : `${plainCookie}=${node.id}; Path=/`
     if (cls.type.transparent !== true) return null
     const code = cls.codeFor(node.id)
     if (code === this.key && !cls.settings.transparentAlwaysSet) return null

@@ -13,9 +13,17 @@ export interface PersistenceInput {
   readonly key: string | null
   /** `connection.setPersistenceNode` (named), or null. */
   readonly node: string | null
-  /** The HTTP request's Cookie field lines joined with `; ` ('' without any); '' on TCP. */
-  readonly cookies: string
-  /** The HTTP request target ('' on TCP), for session IDs carried in the path (`;jsessionid=`). */
+  /** The HTTP request, for the cookie types; null on TCP. */
+  readonly request: PersistenceRequest | null
+}
+
+/** What cookie-based types read of an HTTP request (read only when such a class applies). */
+export interface PersistenceRequest {
+  /** The Cookie field lines joined with `; ` ('' without any). */
+  cookies(): string
+  /** The value of the field named `lower` (lower case), or null. */
+  field(lower: string): string | null
+  /** The request target, for session IDs carried in the path (`;jsessionid=`). */
   readonly target: string
 }
 
@@ -53,6 +61,8 @@ export interface PersistenceType {
   readonly keyFromSetCookie?: (setCookie: string, settings: PersistenceTypeSettings) => string | null
   /** True when the key is Sluice's own transparent cookie, which names the node in a code. */
   readonly transparent?: boolean
+  /** A cookie Sluice sets naming the node in plain text (`x_zeus`); the key is the node itself. */
+  readonly namesNodeInCookie?: string
   /** Global `session.*_cache_size` / `_cache_expiry` keys that bound this type's tables. */
   readonly cacheSizeKey: string | null
   readonly cacheExpiryKey: string | null

@@ -22,5 +22,5 @@ export const transparentType: PersistenceType = {
   transparent: true,
   cacheSizeKey: null,
   cacheExpiryKey: null,
-  keyOf: (input, settings) => cookieValue(input.cookies, settings.transparentCookie) ?? '',
+  keyOf: (input, settings) => (input.request === null ? null : (cookieValue(input.request.cookies(), settings.transparentCookie) ?? '')),
 }

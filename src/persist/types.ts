@@ -2,7 +2,8 @@
  * The persistence types Sluice implements, by vTM `type` name.
  * @module
  */
-import { aspType, cookieType, j2eeType, xZeusType } from './app-cookie-types.ts'
+import { aspType, cookieType, j2eeType } from './app-cookie-types.ts'
+import { xZeusType } from './x-zeus-type.ts'
 import { ipType } from './ip-type.ts'
 import { namedType } from './named-type.ts'
 import type { PersistenceType } from './persistence-type.ts'

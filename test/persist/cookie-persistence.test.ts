@@ -4,6 +4,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type http from 'node:http'
+import { h2Request, h2Session } from '../helpers/h2-client.ts'
 import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 
@@ -90,12 +91,19 @@ test('asp and j2ee: ASP.NET_SessionId, ASPSESSIONID…, JSESSIONID and the ;jses
   }
 })
 
-test('x_zeus: the X-Zeus-Backend cookie names the node', async (t) => {
+test('x_zeus: the X-Zeus-Backend cookie or the X-Zeus-Backend-Server field names the node; Sluice sets the cookie', async (t) => {
   const ns = await nodes(t)
   const { url } = await rig(t, { type: 'x_zeus' }, ns)
   const b = ns[1]
   assert.ok(b)
   for (let i = 0; i < 4; i++) assert.equal((await get(url, `X-Zeus-Backend=${b.address}`)).text, 'b')
+  const viaField = await fetch(url, { headers: { 'X-Zeus-Backend-Server': b.address } })
+  assert.equal(await viaField.text(), 'b')
+  assert.equal(viaField.headers.get('set-cookie'), null, 'the node named is the node that answered: nothing to set')
+  const fresh = await get(url)
+  const node = ns.find((n) => ['a', 'b', 'c'][ns.indexOf(n)] === fresh.text)
+  assert.equal(fresh.setCookie, `X-Zeus-Backend=${node?.address ?? '?'}; Path=/`, 'a new session is told its node')
+  for (let i = 0; i < 3; i++) assert.equal((await get(url, fresh.setCookie.split(';')[0])).text, fresh.text)
 })
 
 test('failure_mode on cookie sessions: new_node moves the session, close answers 503, url redirects', async (t) => {
@@ -118,4 +126,21 @@ test('failure_mode on cookie sessions: new_node moves the session, close answers
 test('a cookie class without basic.cookie is refused, naming the key', async (t) => {
   const ns = await nodes(t)
   await assert.rejects(rig(t, { type: 'cookie' }, ns), /basic\.cookie/)
+})
+
+test('over HTTP/2 too: the transparent cookie keeps a client on its node, and a rule can choose the class', async (t) => {
+  const ns = await nodes(t)
+  const port = await freePort()
+  await startApp(t, {
+    'persistence/sticky': obj({ basic: { type: 'transparent' } }),
+    'pools/p': poolObj(ns.map((n) => n.address)),
+    'rules/choose': 'connection.setPersistence( "sticky" );',
+    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['choose'] } }),
+  })
+  const session = await h2Session(t, `http://127.0.0.1:${String(port)}`)
+  const first = await h2Request(session, { ':path': '/' })
+  const setCookie = first.headers['set-cookie']
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0]
+  assert.ok(cookie !== undefined && cookie.startsWith('X-Mapping-'), 'the rule-chosen class set its cookie')
+  for (let i = 0; i < 5; i++) assert.equal((await h2Request(session, { ':path': '/', cookie })).body.toString(), first.body.toString())
 })
