@@ -42,7 +42,8 @@ EOF
 # ------------------------------------------------------------------------------------ backend
 # backend_nginx DIR PORT...: one nginx, one worker, a server per port answering every request with
 # a fixed 100-byte body that starts with "node PORT " (so the spread of requests can be checked),
-# and /page20k.html with a 20 KB HTML page that starts the same way (the compression cases).
+# /page20k.html with a 20 KB HTML page that starts the same way (the compression cases), and
+# /obj1k with a 1 KB body (the cache cases).
 backend_nginx() {
   local dir=$1; shift
   local servers="" p head body
@@ -52,8 +53,10 @@ backend_nginx() {
     body=$head$(printf '%*s' $((100 - ${#head})) '' | tr ' ' b)
     mkdir -p "$dir/www/$p"
     bench_page "$head" >"$dir/www/$p/page20k.html"
+    { printf '%s' "$head"; printf '%*s' $((1024 - ${#head})) '' | tr ' ' o; } >"$dir/www/$p/obj1k"
     servers+="  server { listen 127.0.0.1:$p backlog=4096; location / { return 200 '$body'; }"
-    servers+=" location = /page20k.html { root $dir/www/$p; default_type text/html; } }"$'\n'
+    servers+=" location = /page20k.html { root $dir/www/$p; default_type text/html; }"
+    servers+=" location = /obj1k { root $dir/www/$p; default_type text/plain; } }"$'\n'
   done
   # Workers run as this user so they can read the pages in the private run directory (as
   # root, nginx's default worker user could not).
@@ -177,10 +180,12 @@ target_sluice_gzip() {
 }
 
 # ------------------------------------------------------------------------------------ cache hits
-# The proxy caches the nodes' 100-byte answers: after the first request every request is a hit that
+# The proxy caches the nodes' 1 KB object (/obj1k): after the first request every request is a hit that
 # touches no node, so this measures each proxy's own cost per cached answer. The nodes send no
 # Cache-Control: nginx caches by proxy_cache_valid, Sluice by a response rule that adds one
 # (bench/rules/cacheable.zts, run on misses only). Not in the default TARGETS.
+path_nginx_cache() { echo /obj1k; }
+path_sluice_cache() { echo /obj1k; }
 describe_nginx_cache() { echo "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker, proxy_cache (proxy_cache_valid 200 1h)"; }
 goal_nginx_cache() { echo none; }
 target_nginx_cache() {
