@@ -78,6 +78,8 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
   'virtual_servers/basic.response_rules': { type: 'ruleList', sluiceOnly: true },
   'virtual_servers/basic.completion_rules': { type: 'ruleList', sluiceOnly: true },
   'virtual_servers/basic.pool': { default: 'discard' },
+  // Port 0: the kernel picks a free port, which the banner, the API and App.bound() report.
+  'virtual_servers/basic.port': { min: 0, required: true },
   // In the state directory, which the loader skips: a log file among the objects would make the
   // configuration directory invalid (issue #11).
   'virtual_servers/log.filename': {

@@ -130,7 +130,8 @@ function portClashes(servers: ReadonlyMap<string, PlacedObject>): Diagnostic[] {
   const problems: Diagnostic[] = []
   for (const [i, later] of listeners.entries()) {
     for (const earlier of listeners.slice(0, i)) {
-      if (earlier.port !== later.port || earlier.transport !== later.transport) continue
+      // Port 0 asks the kernel for a free port: two such listeners never clash.
+      if (earlier.port !== later.port || earlier.transport !== later.transport || later.port === 0) continue
       const shared = overlap(earlier.addresses, later.addresses)
       if (shared === undefined) continue
       problems.push({

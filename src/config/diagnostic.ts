@@ -20,7 +20,7 @@ export interface Diagnostic {
 
 /**
  * One line for a person, e.g.
- * `virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 1 to 65535, got "80a"`;
+ * `virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 0 to 65535, got "80a"`;
  * a warning reads `...: basic.bandwidth_class: warning: ...`.
  */
 export function formatDiagnostic(d: Diagnostic): string {

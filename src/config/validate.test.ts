@@ -59,7 +59,7 @@ test('the minimal example loads clean with defaults filled', () => {
 test('every problem is reported at once, with file, object, key and reason', () => {
   const ds = problems(files({ 'virtual_servers/web': vs({ port: '80a', protocol: 'htttp' }, { bogus: {} }) }))
   const lines = ds.map(formatDiagnostic)
-  assert.ok(lines.includes('virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 1 to 65535, got "80a"'), lines.join('\n'))
+  assert.ok(lines.includes('virtual_servers/web (config/virtual_servers/web): basic.port: must be an integer from 0 to 65535, got "80a"'), lines.join('\n'))
   assert.ok(lines.some((l) => l.includes('basic.protocol: must be one of client_first, dns,') && l.endsWith('got "htttp"')))
   assert.ok(lines.some((l) => l.endsWith('bogus: unknown section')))
   assert.equal(ds.length, 3)

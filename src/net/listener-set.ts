@@ -34,8 +34,10 @@ export interface BoundAddress {
   readonly port: number
 }
 
-function keyOf(a: ListenAddress, transport: Transport): string {
-  return `${transport}|${a.host ?? '*'}|${String(a.port)}`
+function keyOf(a: ListenAddress, transport: Transport, virtualServer: string): string {
+  // A port-0 listener is its virtual server's own (the kernel picks a port for each), kept as
+  // long as the virtual server asks for it, so a reload never moves it to another port.
+  return `${transport}|${a.host ?? '*'}|${String(a.port)}${a.port === 0 ? `|${virtualServer}` : ''}`
 }
 
 export class ListenerSet {
@@ -62,7 +64,7 @@ export class ListenerSet {
         continue
       }
       const transport: Transport = vs.udp === null ? 'tcp' : 'udp'
-      for (const address of vs.addresses) wanted.set(keyOf(address, transport), { address, transport, virtualServer: vs.name })
+      for (const address of vs.addresses) wanted.set(keyOf(address, transport, vs.name), { address, transport, virtualServer: vs.name })
     }
     const opened: Listener[] = []
     const problems: Diagnostic[] = []

@@ -26,7 +26,7 @@ test('sluice check prints every problem and a count, and exits 1', async (t) => 
   assert.equal(await checkConfig(dir, (l) => lines.push(l)), 1)
   const file = join(dir, 'virtual_servers', 'web')
   assert.deepEqual(lines, [
-    `virtual_servers/web (${file}): basic.port: must be an integer from 1 to 65535, got "80a"`,
+    `virtual_servers/web (${file}): basic.port: must be an integer from 0 to 65535, got "80a"`,
     `virtual_servers/web (${file}): basic.pool: names pools/nope, which does not exist`,
     `2 problems found in ${dir}`,
   ])

@@ -8,7 +8,6 @@ import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
 import type { NodeStatus } from '../../src/pool/index.ts'
-import { freePort } from './nodes.ts'
 
 export interface ProxyOptions {
   /** Node addresses (`host:port`) of pool `p`. */
@@ -59,8 +58,9 @@ export function proxyConfigFiles(port: number, o: ProxyOptions): Record<string, 
 
 /** Starts an App for `o`; stopped by `t.after`. */
 export async function startProxy(t: TestContext, o: ProxyOptions): Promise<Proxy> {
-  const port = await freePort()
-  const config = loadConfigFromObjects(proxyConfigFiles(port, o))
+  // Port 0: the kernel picks a free port as the listener binds; it is read back below, so no
+  // other process can take it between choosing and binding.
+  const config = loadConfigFromObjects(proxyConfigFiles(0, o))
   if (!config.ok) throw new Error(config.error.map(formatDiagnostic).join('\n'))
   const app = new App({
     clock: systemClock,
@@ -72,6 +72,8 @@ export async function startProxy(t: TestContext, o: ProxyOptions): Promise<Proxy
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))
   onCleanup(t, () => app.stop(o.stopDrainMs ?? 0))
+  const port = app.bound().find((b) => b.virtualServer === 'web')?.port
+  if (port === undefined) throw new Error('the web virtual server is not listening')
   const status = (i: number): NodeStatus => {
     const node = app.snapshot?.pools.get('p')?.nodes[i]
     if (node === undefined) throw new Error(`no node ${i}`)

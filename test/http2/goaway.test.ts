@@ -49,7 +49,7 @@ test('a reload that changes the http2 settings sends GOAWAY; one that does not k
     goaway = true
   })
   const apply = async (o: ProxyOptions): Promise<void> => {
-    const config = loadConfigFromObjects(proxyConfigFiles(proxy.port, o))
+    const config = loadConfigFromObjects(proxyConfigFiles(0, o))
     if (!config.ok) throw new Error(config.error.map(formatDiagnostic).join('\n'))
     const applied = await proxy.app.apply(config.value)
     assert.ok(applied.ok)

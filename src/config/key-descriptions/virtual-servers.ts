@@ -10,7 +10,7 @@ const PORT_BOUND = '0: no bound.'
 
 export const VIRTUAL_SERVER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'virtual_servers/basic.enabled': 'Listen and serve traffic; off: the virtual server is kept but does not listen.',
-  'virtual_servers/basic.port': 'Port the virtual server listens on.',
+  'virtual_servers/basic.port': 'Port the virtual server listens on; 0 (a Sluice extension) lets the system pick a free port, which the start banner and the listeners report.',
   'virtual_servers/basic.protocol': 'Protocol of the traffic: http (with rules per request), generic TCP (client_first, server_first, stream), TLS pass-through (ssl), the mail and directory protocols, udp or dns.',
   'virtual_servers/basic.pool': 'Pool that gets the traffic when no rule chooses another; discard drops it.',
   'virtual_servers/basic.note': 'Free text about the virtual server, for people.',

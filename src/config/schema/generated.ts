@@ -520,7 +520,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       max_concurrent_connections: { type: 'int', default: 0 },
       note: { type: 'string' },
       pool: { type: 'string', default: 'discard' },
-      port: { type: 'int', min: 1, max: 65535, required: true },
+      port: { type: 'int', min: 0, max: 65535, required: true },
       protection_class: { type: 'string' },
       protocol: { type: 'string', default: 'http', enum: ['client_first', 'dns', 'dns_tcp', 'ftp', 'http', 'https', 'imaps', 'imapv2', 'imapv3', 'imapv4', 'ldap', 'ldaps', 'pop3', 'pop3s', 'rtsp', 'server_first', 'siptcp', 'sipudp', 'smtp', 'ssl', 'stream', 'telnet', 'udp', 'udpstreaming'] },
       proxy_protocol: { type: 'bool', default: false },

@@ -39,7 +39,8 @@ test('pool balancing algorithms are the seven vTM names, round_robin by default'
 test('defaults, ranges and required keys come through', () => {
   assert.equal(getKeySchema('virtual_servers', 'connection', 'timeout')?.default, 300)
   const port = getKeySchema('virtual_servers', 'basic', 'port')
-  assert.deepEqual([port?.min, port?.max, port?.required, port?.default], [1, 65535, true, undefined])
+  // 0 is Sluice's extension (the system picks the port); vTM's range starts at 1.
+  assert.deepEqual([port?.min, port?.max, port?.required, port?.default], [0, 65535, true, undefined])
   assert.equal(getKeySchema('virtual_servers', 'basic', 'enabled')?.default, false)
   assert.equal(getKeySchema('virtual_servers', 'basic', 'listen_on_any')?.default, true)
   assert.equal(getKeySchema('global_settings', 'trafficscript', 'max_instr')?.default, 100000)
