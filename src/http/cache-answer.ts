@@ -6,7 +6,7 @@
  */
 import type { Exchange } from './exchange.ts'
 import type { HttpService } from '../snapshot/index.ts'
-import { fieldValue } from './cache-control.ts'
+import { fieldValue } from './field-value.ts'
 import type { StoredResponse } from './cache-policy.ts'
 import type { RequestHead } from './request-head.ts'
 import { rangeAnswer, rangeBody } from './cache-range.ts'

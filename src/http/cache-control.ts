@@ -4,6 +4,7 @@
  * @module
  */
 import { listTokensLower } from './syntax.ts'
+import { fieldValue } from './field-value.ts'
 
 /** The directives the cache acts on; -1 for an absent delta-seconds value. */
 export interface CacheDirectives {
@@ -21,16 +22,6 @@ export interface CacheDirectives {
   minFresh: number
 }
 
-/** All values of the field `lowerName` in a flat header list, joined by ", "; null when absent. */
-export function fieldValue(headers: readonly string[], lowerName: string): string | null {
-  let value: string | null = null
-  for (let i = 0; i < headers.length; i += 2) {
-    if ((headers[i] ?? '').toLowerCase() !== lowerName) continue
-    const v = (headers[i + 1] ?? '').trim()
-    value = value === null ? v : `${value}, ${v}`
-  }
-  return value
-}
 
 /** The lower-cased tokens of a list field (Vary, Connection), or an empty list. */
 export function fieldTokens(headers: readonly string[], lowerName: string): string[] {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { WebCacheService } from '../snapshot/index.ts'
-import { fieldValue } from './cache-control.ts'
+import { fieldValue } from './field-value.ts'
 import { cacheKey } from './cache-policy.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'

@@ -7,7 +7,8 @@
  */
 import type { Exchange } from './exchange.ts'
 import type { HttpService, WebCacheService } from '../snapshot/index.ts'
-import { cacheDirectives, fieldValue, type CacheDirectives } from './cache-control.ts'
+import { cacheDirectives, type CacheDirectives } from './cache-control.ts'
+import { fieldValue } from './field-value.ts'
 import { cacheKey, currentAge, variantOf, type StoredResponse } from './cache-policy.ts'
 import { answerFromCache } from './cache-answer.ts'
 import { CONTINUE, RESPOND, WAIT, type PhaseResult } from './phases.ts'

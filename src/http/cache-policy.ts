@@ -5,7 +5,8 @@
  */
 import { webCacheKey, type CacheEntry } from '../cache/index.ts'
 import type { WebCacheService } from '../snapshot/index.ts'
-import { cacheDirectives, fieldDate, fieldTokens, fieldValue, type CacheDirectives } from './cache-control.ts'
+import { cacheDirectives, fieldDate, fieldTokens, type CacheDirectives } from './cache-control.ts'
+import { fieldValue } from './field-value.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 

@@ -4,7 +4,7 @@
  * whole response when the client's copy is not the stored one.
  * @module
  */
-import { fieldValue } from './cache-control.ts'
+import { fieldValue } from './field-value.ts'
 import type { StoredResponse } from './cache-policy.ts'
 import type { RequestHead } from './request-head.ts'
 

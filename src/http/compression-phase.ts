@@ -17,17 +17,8 @@ import { CONTINUE, type PhaseResult } from './phases.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
 import { equalsLower } from './syntax.ts'
+import { fieldValue } from './field-value.ts'
 
-/** Every value of the fields named `lower` in a flat header list, joined by commas; null if none. */
-export function fieldValue(headers: readonly string[], lower: string): string | null {
-  let out: string | null = null
-  for (let i = 0; i < headers.length; i += 2) {
-    if (!equalsLower(headers[i] ?? '', lower)) continue
-    const v = headers[i + 1] ?? ''
-    out = out === null ? v : out + ', ' + v
-  }
-  return out
-}
 
 function hasToken(list: string | null, lower: string): boolean {
   if (list === null) return false

@@ -5,6 +5,7 @@
  * @module
  */
 import type { PersistenceRequest, PersistenceSession } from '../persist/index.ts'
+import { fieldValue } from './field-value.ts'
 import { equalsLower } from './syntax.ts'
 import type { RequestHead } from './request-head.ts'
 import type { ResponseHead } from './response-head.ts'
@@ -29,9 +30,7 @@ export class PersistenceRequestView implements PersistenceRequest {
   }
 
   field(lower: string): string | null {
-    const h = this.req?.headers ?? []
-    for (let i = 0; i < h.length; i += 2) if (equalsLower(h[i] ?? '', lower)) return h[i + 1] ?? ''
-    return null
+    return fieldValue(this.req?.headers ?? [], lower)
   }
 }
 

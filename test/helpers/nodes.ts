@@ -196,24 +196,3 @@ export async function freePort(): Promise<number> {
   }
   throw new Error('no free port found below the ephemeral range after 200 attempts')
 }
-
-/**
- * Writes `total` bytes to `res` in 64 KiB pieces as fast as the client takes them (waiting for
- * 'drain'), then ends it; `onWrite` hears the bytes written so far after each piece.
- */
-export function pumpBody(res: http.ServerResponse, total: number, onWrite: (written: number) => void): void {
-  const piece = Buffer.alloc(64 * 1024, 0x61)
-  let written = 0
-  const pump = (): void => {
-    while (written < total) {
-      written += piece.length
-      onWrite(written)
-      if (!res.write(piece)) {
-        res.once('drain', pump)
-        return
-      }
-    }
-    res.end()
-  }
-  pump()
-}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { h2Request, h2Session } from '../helpers/h2-client.ts'
 import { FLAG, FRAME, RawH2, frame, getBlock, hpackString } from '../helpers/h2-frames.ts'
-import { pumpBody, startHttpNode } from '../helpers/nodes.ts'
+import { writeRepeated, startHttpNode } from '../helpers/nodes.ts'
 import { startProxy, type Proxy } from '../helpers/proxy.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
 
@@ -137,7 +137,7 @@ test('a slow reader: a stream whose client window stays shut stalls the node, bo
   let written = 0
   const node = await startHttpNode(t, 'big', (req, res) => {
     req.resume()
-    pumpBody(res, 32 * 1024 * 1024, (n) => (written = n))
+    writeRepeated(res, Buffer.alloc(64 * 1024, 0x61), 32 * 1024 * 1024, (n) => (written = n))
   })
   const proxy = await startProxy(t, { nodes: [node.address] })
   const c = await RawH2.open(t, proxy.port)
