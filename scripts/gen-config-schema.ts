@@ -113,6 +113,8 @@ const EXTRA_KEYS: Record<string, KeySchema> = {
   'ssl/client_keys/basic.private_file': { type: 'string', sluiceOnly: true },
   // The largest message body (and inline stylesheet or schema) xml.* functions parse, in bytes.
   'global_settings/trafficscript.xml_max_size': { type: 'int', default: 1048576, min: 1024, max: 67108864, sluiceOnly: true },
+  // Data-plane worker threads at start; 0 = one per available core.
+  'global_settings/basic.workers': { type: 'int', default: 0, min: 0, max: 256, sluiceOnly: true },
 }
 
 const TYPE_HEADING = /^### `([a-z0-9_]+)` — `\/api\/tm\/[0-9.]+\/config\/active\/([^`]+)`/

@@ -10,17 +10,17 @@ import type { Clock, Logger, Random, Result } from './core/index.ts'
 import { TimeoutSweeper, err, ok } from './core/index.ts'
 import type { Diagnostic, ValidConfig } from './config/index.ts'
 import { Http1ServerCodec, Http2Clients, plainClientIp, type HttpEngineDeps, type ServiceSource } from './http/index.ts'
-import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel } from './net/index.ts'
-import { StatusRegistry } from './pool/index.ts'
-import { PersistenceStore } from './persist/index.ts'
+import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listenerUrl, type BoundAddress, type ListenerLabel, type SharedListening } from './net/index.ts'
+import { StatusRegistry, type NodeSlots } from './pool/index.ts'
+import { PersistenceStore, type SessionSharing } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
 import { ProtectionStore, RateStore, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
-import { MemoryDataStore } from './rules/index.ts'
+import { MemoryDataStore, type DataStore } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
 import { DnsRelay, StreamConnection, UdpRelay } from './stream/index.ts'
 import { TlsRuntime, type SecureHandler } from './tls/index.ts'
-import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
+import { RequestLogRegistry, StatsRegistry, type StatsCapture } from './stats/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
 
@@ -42,6 +42,20 @@ export interface AppDeps {
   readonly closeLingerMs?: number
   /** How many requests may wait in one rate class, and for how long (DEFAULT_QUEUE_BOUNDS; tests shorten it). */
   readonly rateQueue?: QueueBounds
+  /** One data-plane worker among several (issue #15): what it shares with the others. */
+  readonly sharing?: WorkerSharing
+}
+
+/** What one worker shares with the other workers of the same Sluice (src/workers/). */
+export interface WorkerSharing {
+  /** Per-node transaction counts in shared memory. */
+  readonly slots: NodeSlots
+  /** Session persistence: the transparent cookies' key and news of mappings. */
+  readonly sessions: SessionSharing
+  /** The `data.*` store, given its size; one that tells the other workers of every change. */
+  readonly dataStore: (maxBytes: number) => DataStore
+  /** Health monitors run in the primary only; the others hear its verdicts. */
+  readonly runsMonitors: boolean
 }
 
 /** How long a client may keep a connection open after Sluice ended it (see docs/http.md). */
@@ -57,9 +71,9 @@ function healthEventInput(e: HealthEvent): EventInput {
 
 export class App {
   readonly #deps: AppDeps
-  readonly #statuses = new StatusRegistry()
+  readonly #statuses: StatusRegistry
   /** Session persistence tables, kept across reloads. */
-  readonly persistence = new PersistenceStore()
+  readonly persistence: PersistenceStore
   /** The web cache's store, kept across reloads. */
   readonly webCache = new WebCache()
   /** Service protection counts and counters, kept across reloads. */
@@ -87,14 +101,25 @@ export class App {
   readonly #health: HealthManager
   #snapshot: Snapshot | null = null
   #version = 0
+  readonly #healthListeners: ((pool: string, node: string, isAlive: boolean, reason: string) => void)[] = []
   /** Serialises configuration changes. */
   #applying: Promise<unknown> = Promise.resolve()
+
+  /**
+   * With several workers: run after each configuration this App applies (from a reload or the
+   * API alike), before the change is reported done, so the other workers switch too.
+   */
+  afterApply: ((snapshot: Snapshot) => Promise<void>) | null = null
+  /** With several workers: the other workers' statistics, for the API to add to this App's. */
+  workerStatistics: (() => Promise<readonly StatsCapture[]>) | undefined = undefined
 
   /** Rule services that outlive snapshots (the data.* store above all); made on first apply. */
   #ruleHost: RuleHost | null = null
 
   constructor(deps: AppDeps) {
     this.#deps = deps
+    this.#statuses = new StatusRegistry(deps.sharing?.slots ?? null)
+    this.persistence = new PersistenceStore(deps.sharing?.sessions ?? null)
     this.#logs = new RequestLogRegistry({
       onError: (file, message) => {
         deps.logger.warn(`request log ${file}: ${message}`)
@@ -105,8 +130,10 @@ export class App {
     this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
-        setNodeHealth: (pool, node, alive, reason) =>
-          this.#statuses.find(pool, node)?.setMonitorVerdict(alive, reason, deps.clock.monoMs()) ?? true,
+        setNodeHealth: (pool, node, alive, reason) => {
+          for (const listener of this.#healthListeners) listener(pool, node, alive, reason)
+          return this.#statuses.find(pool, node)?.setMonitorVerdict(alive, reason, deps.clock.monoMs()) ?? true
+        },
       },
       onEvent: (e) => {
         this.events.emit(healthEventInput(e))
@@ -154,7 +181,7 @@ export class App {
       random: this.#deps.random,
       logger: this.#deps.logger,
       events: this.events.emit,
-      data: new MemoryDataStore(parseDataSize(config.globalSettings.trafficscript.data_size, totalmem())),
+      data: (this.#deps.sharing?.dataStore ?? ((max: number) => new MemoryDataStore(max)))(parseDataSize(config.globalSettings.trafficscript.data_size, totalmem())),
       hostname: hostname(),
       counters: new Map(),
     }
@@ -187,9 +214,12 @@ export class App {
     this.#version = next.version
     this.#retainStatuses(next)
     this.#h2.reconfigured()
-    for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
+    if (this.#deps.sharing?.runsMonitors !== false) {
+      for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
+    }
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
     if (listenersBefore !== null) this.#logListenerChanges(listenersBefore)
+    if (this.afterApply !== null) await this.afterApply(next)
     return ok(next)
   }
 
@@ -332,6 +362,38 @@ export class App {
 
   bound(): BoundAddress[] {
     return this.#listeners.bound()
+  }
+
+  /** How listeners bind from the next apply on (several workers: SO_REUSEPORT, shared ports). */
+  shareListeners(sharing: SharedListening): void {
+    this.#listeners.sharing = sharing
+  }
+
+  /** The port each port-0 listener got, by listener key (for the other workers). */
+  chosenPorts(): Map<string, number> {
+    return this.#listeners.chosenPorts()
+  }
+
+  /** A health monitor's verdict reached in the primary (a worker runs no monitors). */
+  setNodeHealth(pool: string, node: string, isAlive: boolean, reason: string): void {
+    this.#statuses.find(pool, node)?.setMonitorVerdict(isAlive, reason, this.#deps.clock.monoMs())
+  }
+
+  /** Passive monitoring failed (or restored) a node in another worker. */
+  setPassiveFailure(pool: string, node: string, isFailed: boolean, forMs: number): void {
+    this.#statuses.find(pool, node)?.applyPassiveFailure(isFailed, forMs, this.#deps.clock.monoMs())
+  }
+
+  /** Every node's monitor verdict, for a worker that starts after the monitors have spoken. */
+  nodeHealth(): { pool: string; node: string; isAlive: boolean; reason: string }[] {
+    const out: { pool: string; node: string; isAlive: boolean; reason: string }[] = []
+    for (const [pool, node, s] of this.#statuses.entries()) if (!s.isAlive) out.push({ pool, node, isAlive: false, reason: s.deadReason })
+    return out
+  }
+
+  /** Subscribes to monitor verdicts that change whether a node takes traffic. */
+  onNodeHealth(listener: (pool: string, node: string, isAlive: boolean, reason: string) => void): void {
+    this.#healthListeners.push(listener)
   }
 
   /** Every bound address as a URL with its scheme (`https://`, `tcp://`, `udp://`, ...). */

@@ -5,14 +5,17 @@
  * (cli/start.ts) reads options, prints, and handles signals; nothing here parses arguments.
  * @module
  */
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { App } from './app.ts'
+import { App, DEFAULT_CLOSE_LINGER_MS, type WorkerSharing } from './app.ts'
 import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type RuleTester } from './api/index.ts'
 import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
 import { err, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
+import { NodeSlots } from './pool/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
+import { SharedDataStore, WorkerGroup, type SharedNews, type WorkerConfig } from './workers/index.ts'
 
 /** Where and how the REST API listens. */
 export interface ApiPlan {
@@ -38,6 +41,99 @@ export interface ServerOptions {
   readonly ruleTester: RuleTester
   /** Told of every applied reload (for systemd's STATUS=). */
   readonly onApplied?: (version: number, why: string) => void
+  /** Data-plane workers in all, this thread included (1: this thread alone, as before issue #15). */
+  readonly workers?: number
+}
+
+/** How often a worker says it is alive. */
+const HEARTBEAT_MS = 1000
+
+/** The primary's side of sharing with its workers, made before the App so the App is built with it. */
+class PrimarySharing {
+  readonly nodeCounts = NodeSlots.allocate()
+  readonly slots = new NodeSlots(this.nodeCounts, true)
+  readonly secret = randomBytes(32)
+  group: WorkerGroup | null = null
+  data: SharedDataStore | null = null
+
+  forApp(): WorkerSharing {
+    this.slots.onPassiveChange = (pool, node, isFailed, forMs) => {
+      this.group?.tell({ t: 'passive', pool, node, isFailed, forMs })
+    }
+    return {
+      slots: this.slots,
+      sessions: {
+        secret: this.secret,
+        onChange: (cls, key, node) => {
+          this.group?.tell({ t: 'session', cls, key, node })
+        },
+      },
+      dataStore: (maxBytes) => {
+        this.data = new SharedDataStore(maxBytes, (change) => {
+          this.group?.tell({ t: 'data', change })
+        })
+        return this.data
+      },
+      runsMonitors: true,
+    }
+  }
+}
+
+/** What the workers need to take `app`'s current configuration. */
+function workerConfig(app: App, slots: NodeSlots): WorkerConfig | null {
+  const snapshot = app.snapshot
+  if (snapshot === null) return null
+  return { config: snapshot.config, placements: slots.placements(), ports: [...app.chosenPorts()] }
+}
+
+/** News from one worker, applied to the primary's App. */
+function applyNews(app: App, sharing: PrimarySharing, news: SharedNews): void {
+  if (news.t === 'passive') app.setPassiveFailure(news.pool, news.node, news.isFailed, news.forMs)
+  else if (news.t === 'session') app.persistence.applyRemote(news.cls, news.key, news.node, systemClock.monoMs())
+  else if (news.t === 'data') sharing.data?.applyRemote(news.change)
+}
+
+/**
+ * Starts `workers - 1` worker threads beside `app` (already applied), each on its configuration.
+ * Returns why they could not start.
+ */
+async function startWorkers(app: App, sharing: PrimarySharing, workers: number, logger: Logger): Promise<Result<WorkerGroup, string>> {
+  const first = workerConfig(app, sharing.slots)
+  if (first === null) return err('no configuration applied')
+  const stallMs = first.config.globalSettings.watchdog.timeout * 1000
+  const group = new WorkerGroup({
+    extra: workers - 1,
+    entry: new URL('./worker-thread.ts', import.meta.url),
+    start: { nodeCounts: sharing.nodeCounts, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
+    stallMs,
+    host: {
+      logger,
+      emit: app.events.emit,
+      applyNews: (news) => {
+        applyNews(app, sharing, news)
+      },
+      current: () => workerConfig(app, sharing.slots),
+      deadNodes: () => app.nodeHealth().map((h) => ({ t: 'health', pool: h.pool, node: h.node, isAlive: false, reason: h.reason })),
+    },
+  })
+  sharing.group = group
+  app.onNodeHealth((pool, node, isAlive, reason) => {
+    group.tell({ t: 'health', pool, node, isAlive, reason })
+  })
+  const problem = await group.start(first)
+  if (problem !== null) {
+    await group.stop(0)
+    return err(`the workers could not start: ${problem}`)
+  }
+  app.workerStatistics = () => group.statistics()
+  app.afterApply = async () => {
+    const next = workerConfig(app, sharing.slots)
+    if (next === null) return
+    for (const p of await group.apply(next)) {
+      app.events.emit({ severity: 'serious', category: 'config', name: 'confworker', objects: {}, message: `a worker could not apply the configuration: ${p}` })
+    }
+  }
+  return ok(group)
 }
 
 export class SluiceServer {
@@ -48,6 +144,8 @@ export class SluiceServer {
   readonly #closeEvents: () => Promise<void>
   #api: ApiServer | null = null
   #apiOrigin = ''
+  /** The other data-plane workers, when there are any. */
+  workers: WorkerGroup | null = null
   #watcher: { close(): void } | null = null
   #reloads: ReloadQueue | null = null
 
@@ -70,12 +168,16 @@ export class SluiceServer {
    */
   static async start(opts: ServerOptions): Promise<Result<SluiceServer, readonly Diagnostic[] | string>> {
     const { logger } = opts
+    const workers = opts.workers ?? 1
+    const sharing = workers > 1 ? new PrimarySharing() : null
     const app = new App({
       clock: systemClock,
       random: systemRandom,
       logger,
       programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
+      ...(sharing === null ? {} : { sharing: sharing.forApp() }),
     })
+    if (sharing !== null) app.shareListeners({ reusePort: true, chosenPorts: new Map() })
     // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
     // built-in configuration, which lives among the program's files).
     const closeEvents = opts.isBuiltIn ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
@@ -86,6 +188,14 @@ export class SluiceServer {
       return err(applied.error)
     }
     const server = new SluiceServer(opts, app, closeEvents)
+    if (sharing !== null) {
+      const group = await startWorkers(app, sharing, workers, logger)
+      if (!group.ok) {
+        await server.stop(0)
+        return err(group.error)
+      }
+      server.workers = group.value
+    }
     const api = await server.#startApi()
     if (!api.ok) {
       await server.stop(0)
@@ -115,7 +225,7 @@ export class SluiceServer {
     this.#reloads?.cancel()
     await this.#api?.close()
     this.#detachActions()
-    await this.app.stop(drainMs)
+    await Promise.all([this.app.stop(drainMs), this.workers?.stop(drainMs)])
     await this.#actions.idle()
     await this.#closeEvents()
   }

@@ -6,7 +6,7 @@
 import type { ValidConfig, Diagnostic } from '../config/index.ts'
 import type { Clock, Logger } from '../core/index.ts'
 import type { EventInput, SluiceEvent } from '../events/index.ts'
-import type { ClassesView, ProtectionCountersView, RateCountersView, StatsPoolView, StatsRegistry } from '../stats/index.ts'
+import type { ClassesView, ProtectionCountersView, RateCountersView, StatsCapture, StatsPoolView, StatsRegistry } from '../stats/index.ts'
 import type { WebCache } from '../cache/index.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { Principal } from './auth.ts'
@@ -24,6 +24,8 @@ export interface ApiApp {
   /** Service protection and rate classes (statistics); absent in API tests without an App. */
   readonly protection?: ClassesView<ProtectionCountersView>
   readonly rates?: ClassesView<RateCountersView>
+  /** With several workers: the other workers' statistics, fresh (added to the App's own). */
+  readonly workerStatistics?: (() => Promise<readonly StatsCapture[]>) | undefined
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
   apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
 }

@@ -218,7 +218,9 @@ export class ApiServer {
       return method === 'GET' ? reply() : apiError(405, 'resource.method_not_allowed', `${method} is not allowed here`)
     }
     if (path === '/metrics') {
-      return readOnly(() => ({ kind: 'raw', status: 200, body: renderPrometheus(statisticsSource(this.#ctx)), contentType: PROMETHEUS_CONTENT_TYPE }))
+      if (method !== 'GET') return readOnly(() => apiError(405, 'resource.method_not_allowed', `${method} is not allowed here`))
+      req.resume()
+      return { kind: 'raw', status: 200, body: renderPrometheus(await statisticsSource(this.#ctx)), contentType: PROMETHEUS_CONTENT_TYPE }
     }
     if (path === '/' || path === '/api/' || path === '/api') return readOnly(() => json(200, path === '/' ? children('/', ['api']) : children('/api/', ['tm'])))
     if (path === '/api/tm/' || path === '/api/tm') return readOnly(() => json(200, children('/api/tm/', API_VERSIONS)))

@@ -4,6 +4,7 @@
  */
 import { SEVERITIES, type Severity } from '../events/index.ts'
 import {
+  mergeStatistics,
   globalStatistics,
   nodeStatistics,
   perPoolNodeStatistics,
@@ -25,8 +26,14 @@ import { handleWebCache } from './web-cache-routes.ts'
 const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache']
 const STATISTICS_CHILDREN = ['connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
 
-/** The statistics source for the current moment. */
-export function statisticsSource(ctx: ApiContext): StatisticsSource {
+/** The statistics source for the current moment: this process's, plus its other workers'. */
+export async function statisticsSource(ctx: ApiContext): Promise<StatisticsSource> {
+  const own = ownStatisticsSource(ctx)
+  const workers = (await ctx.app.workerStatistics?.()) ?? []
+  return workers.length === 0 ? own : mergeStatistics(own, workers)
+}
+
+function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
   const snapshot = ctx.app.snapshot
   return {
     registry: ctx.app.stats,
@@ -54,11 +61,11 @@ export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: strin
     case 'statistics':
       return statistics(ctx, req, rest, `${here}statistics/`)
     case 'state':
-      return rest.length > 0 ? notFound(req) : json(200, stateSummary(statisticsSource(ctx)))
+      return rest.length > 0 ? notFound(req) : json(200, stateSummary(await statisticsSource(ctx)))
     case 'events':
       return rest.length > 0 ? notFound(req) : events(ctx, req)
     case 'overview':
-      return rest.length > 0 ? notFound(req) : json(200, overview(ctx, statisticsSource(ctx)))
+      return rest.length > 0 ? notFound(req) : json(200, overview(ctx, await statisticsSource(ctx)))
     case 'audit':
       return rest.length > 0 ? notFound(req) : json(200, { audit: await ctx.audit.list(numberParam(req, 'since')) })
     default:
@@ -92,8 +99,8 @@ function events(ctx: ApiContext, req: ApiRequest): ApiReply {
   return json(200, { events: list })
 }
 
-function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], base: string): ApiReply {
-  const source = statisticsSource(ctx)
+async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], base: string): Promise<ApiReply> {
+  const source = await statisticsSource(ctx)
   const [kind, a, b, extra] = rest
   if (extra !== undefined) return notFound(req)
   const one = (values: Readonly<Record<string, number | string>> | undefined) =>

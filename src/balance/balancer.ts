@@ -24,6 +24,11 @@ export interface BalanceNode {
 export interface BalanceContext {
   readonly clock: Clock
   readonly random: Random
+  /**
+   * With several workers: the pool's turn counter in shared memory (each call takes the next
+   * turn), so round robin goes round once for all workers rather than once per worker.
+   */
+  readonly turn?: (() => number) | null
 }
 
 /**

@@ -2,7 +2,7 @@
  * vTM `round_robin`: each pick goes to the next node in turn.
  * @module
  */
-import type { Balancer, BalanceNode } from './balancer.ts'
+import type { BalanceContext, Balancer, BalanceNode } from './balancer.ts'
 import { Rotation } from './rotation.ts'
 
 /**
@@ -12,8 +12,10 @@ import { Rotation } from './rotation.ts'
 export class RoundRobinBalancer implements Balancer {
   readonly #rotation = new Rotation()
 
-  pick(nodes: readonly BalanceNode[]): number {
+  pick(nodes: readonly BalanceNode[], ctx?: BalanceContext): number {
     if (nodes.length === 0) return -1
+    const turn = ctx?.turn
+    if (turn !== undefined && turn !== null) return turn() % nodes.length
     const index = this.#rotation.start(nodes)
     this.#rotation.record(nodes, index)
     return index

@@ -13,7 +13,7 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; everything else starting with `--` is a flag. */
-const VALUED = new Set(['config', 'log-level', 'log-format', 'drain-seconds', 'api', 'role', 'user', 'virtual-server', 'url'])
+const VALUED = new Set(['config', 'log-level', 'log-format', 'drain-seconds', 'workers', 'api', 'role', 'user', 'virtual-server', 'url'])
 
 /** Commands that take words after their name (`user add NAME`, `help start`, `cache purge`). */
 const WITH_WORDS = new Set(['user', 'help', 'cache'])

@@ -64,7 +64,7 @@ const RULE_TEST_OPTIONS: readonly OptionHelp[] = [
 export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'start',
-    usage: 'sluice start [--config DIR] [--log-level LEVEL] [--log-format text|json] [--drain-seconds N] [--api HOST:PORT|off]',
+    usage: 'sluice start [--config DIR] [--log-level LEVEL] [--log-format text|json] [--drain-seconds N] [--workers N] [--api HOST:PORT|off]',
     summary: 'Run the traffic manager.',
     details: [
       'Without --config it runs the built-in quick-start configuration with three demo nodes on',
@@ -77,6 +77,7 @@ export const COMMANDS: readonly CommandHelp[] = [
       { name: '--log-level', value: 'LEVEL', text: 'debug, info, warn or error (default info)' },
       { name: '--log-format', value: 'FORMAT', text: 'text (default) or json: one JSON object per line, for log shippers' },
       { name: '--drain-seconds', value: 'N', text: 'on SIGTERM or SIGINT, time allowed for open requests (default 10)' },
+      { name: '--workers', value: 'N', text: 'data-plane workers (threads) serving traffic (default: global_settings basic.workers, whose 0 means one per core); 1 keeps one thread' },
       {
         name: '--api',
         value: 'HOST:PORT',

@@ -80,6 +80,9 @@ async function start(command: CommandHelp, options: ReadonlyMap<string, string>)
   if (!isOneOf(format, LOG_FORMATS)) return usageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}`, command)
   const drainSeconds = Number(options.get('drain-seconds') ?? '10')
   if (!Number.isFinite(drainSeconds) || drainSeconds < 0) return usageError('--drain-seconds must be a number of seconds', command)
+  const workersText = options.get('workers')
+  const workers = workersText === undefined ? undefined : Number(workersText)
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 256)) return usageError('--workers must be a whole number from 1 to 256', command)
   const logger = createLogger(level, undefined, { format })
   crashLog = logger
   const dir = options.get('config')
@@ -94,6 +97,7 @@ async function start(command: CommandHelp, options: ReadonlyMap<string, string>)
       logger.info(line)
     },
     ...(options.has('api') ? { api: options.get('api') ?? '' } : {}),
+    ...(workers === undefined ? {} : { workers }),
   })
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { DEFAULT_API_ADDRESS, parseApiAddress, sluiceStateDir } from '../api/index.ts'
 import { formatDiagnostic, type ValidConfig, type VirtualServerProperties } from '../config/index.ts'
@@ -26,6 +27,8 @@ export interface StartOptions {
   readonly out: (line: string) => void
   /** `--api HOST:PORT` (overrides `.sluice/api.json`), or `off`. */
   readonly api?: string
+  /** `--workers N` (overrides `global_settings` `basic.workers`). */
+  readonly workers?: number
 }
 
 /** `<config dir>/.sluice/api.json`: `{"listen": "HOST:PORT", "tls_cert": FILE, "tls_key": FILE, "host_names": [NAME]}`. */
@@ -142,8 +145,18 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       return 1
     }
   }
+  // A stop asked for while Sluice is still starting (its listeners may already answer while the
+  // workers start) is carried out as soon as the start is done, not left to the signal's default.
+  let stopAskedWhileStarting: NodeJS.Signals | null = null
+  const onEarlySignal = (signal: NodeJS.Signals) => {
+    stopAskedWhileStarting ??= signal
+  }
+  process.on('SIGINT', onEarlySignal)
+  process.on('SIGTERM', onEarlySignal)
   const notifier = serviceNotifier(process.env, logger, process.pid)
+  const workers = opts.workers ?? (config.globalSettings.basic.workers === 0 ? availableParallelism() : config.globalSettings.basic.workers)
   const started = await SluiceServer.start({
+    workers,
     configDir: opts.configDir,
     config,
     isBuiltIn: opts.withDemoNodes,
@@ -155,6 +168,8 @@ export async function startCommand(opts: StartOptions): Promise<number> {
       notifier.status(`configuration version ${String(version)} applied (${why})`)
     },
   })
+  process.off('SIGINT', onEarlySignal)
+  process.off('SIGTERM', onEarlySignal)
   if (!started.ok) {
     if (typeof started.error === 'string') logger.error(`not starting: ${started.error}`)
     else for (const d of started.error) logger.error(formatDiagnostic(d))
@@ -166,7 +181,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     out(`REST API: ${server.apiOrigin}/api/tm/`)
     out(`web UI: ${server.apiOrigin}/`)
   }
-  out(`Sluice ${opts.version} started (pid ${String(process.pid)})`)
+  out(`Sluice ${opts.version} started (pid ${String(process.pid)}, ${String(workers)} worker${workers === 1 ? '' : 's'})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
   for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}${protocolNote(l.url, config.virtualServers.get(l.virtualServer))}`)
   for (const [level, line] of listenerNotes(config, server.app.bound())) logger[level](line)
@@ -201,6 +216,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     })
     // Only now: a script that stops Sluice as soon as it reads this line must find the handlers.
     out('press Ctrl-C to stop')
+    if (stopAskedWhileStarting !== null) stop(stopAskedWhileStarting)
     notifier.ready(`${String(server.app.bound().length)} listener(s), configuration version ${String(server.app.snapshot?.version ?? 0)}`)
   })
 }

@@ -1,5 +1,5 @@
 export { ListenerSet } from './listener-set.ts'
-export type { AcceptHandler, BoundAddress } from './listener-set.ts'
+export type { AcceptHandler, BoundAddress, SharedListening } from './listener-set.ts'
 export { OwnedReads, adoptWithOwnedReads } from './owned-reads.ts'
 export { listenerChanges, listenerScheme, listenerUrl } from './listener-url.ts'
 export type { ListenerLabel } from './listener-url.ts'

@@ -40,16 +40,46 @@ function keyOf(a: ListenAddress, transport: Transport, virtualServer: string): s
   return `${transport}|${a.host ?? '*'}|${String(a.port)}${a.port === 0 ? `|${virtualServer}` : ''}`
 }
 
+/** How the listeners of one worker among several bind (issue #15). */
+export interface SharedListening {
+  /**
+   * Bind with SO_REUSEPORT, so every worker holds its own socket on each address and the kernel
+   * spreads new connections (and datagrams) among them.
+   */
+  readonly reusePort: boolean
+  /** The port the first worker got for a port-0 listener, by listener key (`ListenerSet.keys`). */
+  readonly chosenPorts: ReadonlyMap<string, number>
+}
+
+const ALONE: SharedListening = { reusePort: false, chosenPorts: new Map() }
+
 export class ListenerSet {
   readonly #listeners = new Map<string, Listener>()
   readonly #onAccept: AcceptHandler
   readonly #onDatagram: DatagramHandler
   readonly #logger: Logger
+  /** Read at each apply: a worker learns the first worker's ports with each configuration. */
+  sharing: SharedListening = ALONE
 
   constructor(onAccept: AcceptHandler, logger: Logger, onDatagram: DatagramHandler = () => undefined) {
     this.#onAccept = onAccept
     this.#onDatagram = onDatagram
     this.#logger = logger
+  }
+
+  /** The port each port-0 listener got, by key, for the other workers to bind the same. */
+  chosenPorts(): Map<string, number> {
+    const out = new Map<string, number>()
+    for (const [key, l] of this.#listeners) {
+      if (l.address.port !== 0) continue
+      try {
+        const a = l.server.address()
+        if (a !== null && typeof a === 'object') out.set(key, a.port)
+      } catch {
+        // A closed UDP socket has no address; it is not handed on.
+      }
+    }
+    return out
   }
 
   /**
@@ -104,6 +134,11 @@ export class ListenerSet {
     return ok(undefined)
   }
 
+  /** The port to bind for `key`: a port-0 listener takes the one the first worker got. */
+  #portFor(key: string, address: ListenAddress): number {
+    return address.port === 0 ? (this.sharing.chosenPorts.get(key) ?? 0) : address.port
+  }
+
   #open(key: string, address: ListenAddress, virtualServer: string): Promise<Listener> {
     const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false })
     const listener: Listener = { key, server, address, transport: 'tcp', virtualServer }
@@ -115,7 +150,7 @@ export class ListenerSet {
         reject(e)
       }
       server.once('error', onError)
-      server.listen({ host: address.host, port: address.port, backlog: 4096 }, () => {
+      server.listen({ host: address.host, port: this.#portFor(key, address), backlog: 4096, reusePort: this.sharing.reusePort }, () => {
         server.off('error', onError)
         server.on('error', (e: Error) => {
           this.#logger.error(`listener ${key}: ${e.message}`)
@@ -137,7 +172,7 @@ export class ListenerSet {
   }
 
   #openUdp(key: string, address: ListenAddress, host: string, virtualServer: string): Promise<Listener> {
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' })
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reusePort: this.sharing.reusePort })
     const listener: Listener = { key, server: socket, address, transport: 'udp', virtualServer }
     socket.on('message', (msg: Buffer, from: RemoteInfo) => {
       this.#onDatagram(msg, from, socket, listener.virtualServer)
@@ -148,7 +183,7 @@ export class ListenerSet {
         reject(e)
       }
       socket.once('error', onError)
-      socket.bind({ address: host, port: address.port }, () => {
+      socket.bind({ address: host, port: this.#portFor(key, address) }, () => {
         socket.off('error', onError)
         socket.on('error', (e: Error) => {
           // A send to a client that has gone (ICMP unreachable) must not stop the listener.

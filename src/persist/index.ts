@@ -9,7 +9,7 @@
  */
 export { SessionTable } from './session-table.ts'
 export { PersistenceStore } from './persistence-store.ts'
-export type { TableLimits } from './persistence-store.ts'
+export type { SessionSharing, TableLimits } from './persistence-store.ts'
 export { PersistenceClass } from './persistence-class.ts'
 export type { FailureMode, PersistenceClassSettings } from './persistence-class.ts'
 export { PersistenceSession, isPersistenceFailure } from './persistence-session.ts'

@@ -12,13 +12,27 @@ export interface TableLimits {
   readonly expiryMs: number
 }
 
+/** What a store shares with the other workers of one Sluice. */
+export interface SessionSharing {
+  /** The transparent cookies' key, the same in every worker. */
+  readonly secret: Buffer
+  /** A mapping of class `name` was made (node) or deleted (null) in this worker. */
+  readonly onChange: (name: string, key: string, node: string | null) => void
+}
+
 export class PersistenceStore {
   readonly #tables = new Map<string, { type: string; table: SessionTable }>()
   /**
-   * The key of transparent cookies' codes: made per process, so it never leaves it; after a
-   * restart, old cookies name no node and their sessions start again.
+   * The key of transparent cookies' codes: made per process (and handed to its workers), so it
+   * never leaves it; after a restart, old cookies name no node and their sessions start again.
    */
-  readonly secret: Buffer = randomBytes(32)
+  readonly secret: Buffer
+  readonly #sharing: SessionSharing | null
+
+  constructor(sharing: SessionSharing | null = null) {
+    this.#sharing = sharing
+    this.secret = sharing?.secret ?? randomBytes(32)
+  }
 
   /** The table of class `name` of `type`, created (or recreated after a type change) on demand. */
   table(name: string, type: string, limits: TableLimits): SessionTable {
@@ -29,7 +43,18 @@ export class PersistenceStore {
     }
     const table = new SessionTable(limits.maxEntries, limits.expiryMs)
     this.#tables.set(name, { type, table })
+    const sharing = this.#sharing
+    if (sharing !== null) {
+      table.onChange = (key, node) => {
+        sharing.onChange(name, key, node)
+      }
+    }
     return table
+  }
+
+  /** A mapping another worker made or deleted in class `name`. */
+  applyRemote(name: string, key: string, node: string | null, nowMs: number): void {
+    this.#tables.get(name)?.table.applyRemote(key, node, nowMs)
   }
 
   /** Drops the tables of classes not in `names` (deleted from the configuration). */

@@ -14,6 +14,8 @@ export class SessionTable {
   readonly #entries = new Map<string, Entry>()
   #maxEntries: number
   #expiryMs: number
+  /** With several workers: tells the others of a mapping made or deleted here (null node: deleted). */
+  onChange: ((key: string, node: string | null) => void) | null = null
 
   /** `maxEntries` at least 1; `expiryMs` 0 = mappings never expire. */
   constructor(maxEntries: number, expiryMs: number) {
@@ -45,13 +47,25 @@ export class SessionTable {
 
   /** Maps `key` to `node` (`host:port`), replacing any earlier mapping. */
   set(key: string, node: string, nowMs: number): void {
+    const previous = this.#entries.get(key)?.node
     this.#entries.delete(key)
     this.#entries.set(key, { node, lastUsedMs: nowMs })
     this.#evict()
+    // Only news travels: a session used again on its node stays a local refresh.
+    if (previous !== node) this.onChange?.(key, node)
   }
 
   delete(key: string): void {
     this.#entries.delete(key)
+    this.onChange?.(key, null)
+  }
+
+  /** A mapping another worker made (node) or deleted (null); not told back to the others. */
+  applyRemote(key: string, node: string | null, nowMs: number): void {
+    this.#entries.delete(key)
+    if (node === null) return
+    this.#entries.set(key, { node, lastUsedMs: nowMs })
+    this.#evict()
   }
 
   clear(): void {

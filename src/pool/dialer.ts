@@ -202,7 +202,7 @@ export class Dialer implements QueueWaiter, HasDeadline {
     if (node === null) return
     this.node = null
     if (this.pool !== null) this.pool.release(node)
-    else node.status.activeConnections--
+    else node.status.connectionEnded()
   }
 
   /** Stops everything: leaves the queue, drops the deadline, gives back the slot. */

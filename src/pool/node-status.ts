@@ -17,8 +17,13 @@ export class NodeStatus {
   readonly id: string
   readonly host: string
   readonly port: number
-  /** Transactions in flight to this node from this process. */
-  activeConnections = 0
+  /** Transactions in flight to this node from this worker (when the count is not shared). */
+  #active = 0
+  /** With several workers: the count every worker adds to, and this node's place in it. */
+  #shared: Int32Array | null = null
+  #slot = 0
+  /** With several workers: tells the others that passive monitoring failed or restored the node. */
+  onPassiveChange: ((isFailed: boolean, forMs: number) => void) | null = null
   /** Exponentially weighted mean of recent response times (ms); 0 until measured. */
   responseTimeMs = 0
   /** Monotonic ms since which the node has been usable (added or recovered). */
@@ -51,6 +56,45 @@ export class NodeStatus {
     this.host = host
     this.port = port
     this.usableSinceMs = nowMs
+  }
+
+  /** Transactions in flight to this node, from every worker when the count is shared. */
+  get activeConnections(): number {
+    return this.#shared === null ? this.#active : Atomics.load(this.#shared, this.#slot)
+  }
+
+  /** A transaction starts using the node. */
+  connectionStarted(): void {
+    if (this.#shared === null) this.#active++
+    else Atomics.add(this.#shared, this.#slot, 1)
+  }
+
+  /** A transaction stops using the node. */
+  connectionEnded(): void {
+    if (this.#shared === null) this.#active--
+    else Atomics.sub(this.#shared, this.#slot, 1)
+  }
+
+  /**
+   * Counts in `counts[slot]`, shared with the other workers, from now on; transactions already
+   * counted here move there.
+   */
+  shareCount(counts: Int32Array, slot: number): void {
+    if (this.#shared !== null) return
+    Atomics.add(counts, slot, this.#active)
+    this.#active = 0
+    this.#shared = counts
+    this.#slot = slot
+  }
+
+  /** Passive monitoring holds the node out for `forMs` (another worker saw it fail). */
+  applyPassiveFailure(isFailed: boolean, forMs: number, nowMs: number): void {
+    this.isPassiveFailed = isFailed
+    this.failedUntilMs = isFailed ? nowMs + forMs : 0
+    if (!isFailed) {
+      this.consecutiveFailures = 0
+      if (this.isAlive) this.usableSinceMs = nowMs
+    }
   }
 
   /**

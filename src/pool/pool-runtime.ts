@@ -26,6 +26,8 @@ export class PoolRuntime {
    * other node (`pools/poolusingfailednodes` was raised); cleared once a node is usable again.
    */
   isUsingFailedNodes = false
+  /** With several workers: takes the pool's next round-robin turn from shared memory. */
+  turn: (() => number) | null = null
 
   constructor(name: string) {
     this.name = name

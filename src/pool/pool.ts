@@ -105,7 +105,7 @@ export class Pool {
     this.runtime = runtime
     this.#events = deps.events
     this.#balancer = createBalancer(settings.algorithm)
-    this.#ctx = { clock: deps.clock, random: deps.random }
+    this.#ctx = { clock: deps.clock, random: deps.random, turn: runtime.turn }
   }
 
   get name(): string {
@@ -228,13 +228,13 @@ export class Pool {
 
   /** A transaction starts using `node`. */
   acquire(node: PoolNode): void {
-    node.status.activeConnections++
+    node.status.connectionStarted()
     node.status.requests++
   }
 
   /** A transaction stops using `node`; a queued transaction may now get its slot. */
   release(node: PoolNode): void {
-    node.status.activeConnections--
+    node.status.connectionEnded()
     if (this.runtime.queueLength > 0) this.runtime.wakeOne()
   }
 
@@ -258,6 +258,7 @@ export class Pool {
     status.failedUntilMs = nowMs + this.settings.retryFailTimeMs
     const wasWorking = status.isAlive && !status.isPassiveFailed
     status.isPassiveFailed = true
+    status.onPassiveChange?.(true, this.settings.retryFailTimeMs)
     if (!wasWorking) return
     this.#events({
       severity: 'warn',
@@ -290,6 +291,7 @@ export class Pool {
     if (!status.isPassiveFailed) return
     status.isPassiveFailed = false
     status.failedUntilMs = 0
+    status.onPassiveChange?.(false, 0)
     if (!status.isAlive) return
     status.usableSinceMs = this.#ctx.clock.monoMs()
     this.#events({

@@ -5,10 +5,17 @@
  */
 import { NodeStatus, splitNodeAddress } from './node-status.ts'
 import { PoolRuntime } from './pool-runtime.ts'
+import type { NodeSlots } from './node-slots.ts'
 
 export class StatusRegistry {
   readonly #byKey = new Map<string, NodeStatus>()
   readonly #pools = new Map<string, PoolRuntime>()
+  /** With several workers: the shared per-node counts. */
+  readonly #slots: NodeSlots | null
+
+  constructor(slots: NodeSlots | null = null) {
+    this.#slots = slots
+  }
 
   /** The runtime state of pool `name`, created on first use. */
   pool(name: string): PoolRuntime {
@@ -16,6 +23,9 @@ export class StatusRegistry {
     if (runtime === undefined) {
       runtime = new PoolRuntime(name)
       this.#pools.set(name, runtime)
+      const slots = this.#slots
+      const slot = slots?.slotFor(name, '')
+      if (slots !== null && slot !== undefined) runtime.turn = () => Atomics.add(slots.counts, slot, 1) >>> 0
     }
     return runtime
   }
@@ -28,8 +38,17 @@ export class StatusRegistry {
       const { host, port } = splitNodeAddress(node)
       status = new NodeStatus(node, host, port, nowMs)
       this.#byKey.set(key, status)
+      if (this.#slots !== null) this.#share(status, pool, node, this.#slots)
     }
     return status
+  }
+
+  #share(status: NodeStatus, pool: string, node: string, slots: NodeSlots): void {
+    const slot = slots.slotFor(pool, node)
+    if (slot !== undefined) status.shareCount(slots.counts, slot)
+    status.onPassiveChange = (isFailed, forMs) => {
+      slots.onPassiveChange?.(pool, node, isFailed, forMs)
+    }
   }
 
   /** Look up without creating. */

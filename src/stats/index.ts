@@ -26,3 +26,5 @@ export type { StatisticsSource, StatsPoolView, StatsNodeView, StatsWebCacheView,
 export { renderPrometheus, METRICS, PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 export { protectionStatistics, rateStatistics } from './class-statistics.ts'
 export type { ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
+export { captureStatistics, mergeStatistics } from './stats-merge.ts'
+export type { StatsCapture } from './stats-merge.ts'

@@ -809,6 +809,7 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       socket_optimizations: { type: 'string', default: 'auto', enum: ['auto', 'no', 'yes'] },
       storage_shared: { type: 'bool' },
       tip_class_limit: { type: 'int', default: 10000 },
+      workers: { type: 'int', default: 0, min: 0, max: 256, sluiceOnly: true },
     },
     bgp: {
       as_number: { type: 'int', default: 65534, min: 1, max: 4294967295 },
@@ -1978,6 +1979,7 @@ export interface GlobalSettingsProperties {
     readonly socket_optimizations: 'auto' | 'no' | 'yes'
     readonly storage_shared: boolean
     readonly tip_class_limit: number
+    readonly workers: number
   }
   readonly bgp: {
     readonly as_number: number

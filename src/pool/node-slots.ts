@@ -1,0 +1,53 @@
+/**
+ * Per-node transaction counts shared by the workers of one Sluice (issue #15): one Int32 per
+ * (pool, node) in a SharedArrayBuffer, so least-connections, per-node limits and the too-busy
+ * queue see every worker's transactions, not only their own. The primary places each node;
+ * workers learn the places with each configuration, before they build their snapshot.
+ * @module
+ */
+
+/** How many (pool, node) pairs a run can count; later ones count per worker (logged once). */
+export const NODE_SLOT_CAPACITY = 65_536
+
+/** One shared count per (pool, node), and what passive monitoring tells the other workers. */
+export class NodeSlots {
+  readonly counts: Int32Array
+  readonly #byKey = new Map<string, number>()
+  readonly #isPrimary: boolean
+  /** Set by the owner: passive monitoring failed or restored a node in this worker. */
+  onPassiveChange: ((pool: string, node: string, isFailed: boolean, forMs: number) => void) | null = null
+
+  /** `buffer` is made by the primary (`NodeSlots.allocate`) and handed to every worker. */
+  constructor(buffer: SharedArrayBuffer, isPrimary: boolean) {
+    this.counts = new Int32Array(buffer)
+    this.#isPrimary = isPrimary
+  }
+
+  static allocate(): SharedArrayBuffer {
+    return new SharedArrayBuffer(NODE_SLOT_CAPACITY * Int32Array.BYTES_PER_ELEMENT)
+  }
+
+  /**
+   * The slot of (pool, node). The primary places new pairs (a slot is never reused, so a late
+   * release from a transaction on a removed node cannot corrupt another node's count); a worker
+   * only looks up what the primary sent. Undefined: count in this worker alone.
+   */
+  slotFor(pool: string, node: string): number | undefined {
+    const key = pool + '\u0000' + node
+    const found = this.#byKey.get(key)
+    if (found !== undefined || !this.#isPrimary || this.#byKey.size >= this.counts.length) return found
+    const slot = this.#byKey.size
+    this.#byKey.set(key, slot)
+    return slot
+  }
+
+  /** The places, for the workers. */
+  placements(): [string, number][] {
+    return [...this.#byKey]
+  }
+
+  /** A worker takes the primary's places. */
+  adopt(placements: readonly (readonly [string, number])[]): void {
+    for (const [key, slot] of placements) this.#byKey.set(key, slot)
+  }
+}

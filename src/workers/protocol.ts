@@ -1,0 +1,56 @@
+/**
+ * The messages between the primary and its data-plane workers (issue #15). Everything here
+ * crosses a thread boundary by structured clone: plain data only.
+ * @module
+ */
+import type { ValidConfig } from '../config/index.ts'
+import type { EventInput } from '../events/index.ts'
+import type { StatsCapture } from '../stats/index.ts'
+import type { DataChange } from './shared-data-store.ts'
+
+/** Given to a worker when it starts (`workerData`). */
+export interface WorkerStart {
+  /** 1, 2, ... (the primary is worker 0). */
+  readonly index: number
+  /** The per-node transaction counts every worker adds to. */
+  readonly nodeCounts: SharedArrayBuffer
+  /** The transparent persistence cookies' key. */
+  readonly persistenceSecret: Uint8Array
+  /** How often the worker says it is alive (ms). */
+  readonly heartbeatMs: number
+  /** Time a client gets to close a connection Sluice has ended (ms), as in the primary. */
+  readonly closeLingerMs: number
+}
+
+/** Node health, sessions and `data.*` changes: news one worker tells all the others. */
+export type SharedNews =
+  | { readonly t: 'health'; readonly pool: string; readonly node: string; readonly isAlive: boolean; readonly reason: string }
+  | { readonly t: 'passive'; readonly pool: string; readonly node: string; readonly isFailed: boolean; readonly forMs: number }
+  | { readonly t: 'session'; readonly cls: string; readonly key: string; readonly node: string | null }
+  | { readonly t: 'data'; readonly change: DataChange }
+
+/** From the primary to a worker. */
+export type ToWorker =
+  | {
+      readonly t: 'apply'
+      readonly id: number
+      readonly config: ValidConfig
+      /** Where each (pool, node) counts (`NodeSlots.placements`). */
+      readonly placements: readonly (readonly [string, number])[]
+      /** The ports the primary's port-0 listeners got, by listener key. */
+      readonly ports: readonly (readonly [string, number])[]
+    }
+  | { readonly t: 'statistics'; readonly id: number }
+  | { readonly t: 'stop'; readonly drainMs: number }
+  | { readonly t: 'reopen-logs' }
+  | SharedNews
+
+/** From a worker to the primary. */
+export type FromWorker =
+  | { readonly t: 'applied'; readonly id: number; readonly error: string | null }
+  | { readonly t: 'statistics'; readonly id: number; readonly capture: StatsCapture; readonly accepted: number }
+  | { readonly t: 'beat' }
+  | { readonly t: 'event'; readonly input: EventInput }
+  | { readonly t: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
+  | { readonly t: 'stopped' }
+  | SharedNews

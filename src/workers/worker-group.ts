@@ -1,0 +1,249 @@
+/**
+ * The primary's side of the data-plane workers (issue #15): starts the worker threads, hands
+ * each configuration to all of them, relays what one worker tells the others (node health,
+ * passive failures, sessions, `data.*`), gathers statistics, watches heartbeats, replaces a
+ * worker that dies or hangs, and stops them all.
+ * @module
+ */
+import { Worker } from 'node:worker_threads'
+import type { ValidConfig } from '../config/index.ts'
+import type { Logger } from '../core/index.ts'
+import type { EventInput } from '../events/index.ts'
+import type { StatsCapture } from '../stats/index.ts'
+import type { FromWorker, SharedNews, ToWorker, WorkerStart } from './protocol.ts'
+
+/** What the group needs of the primary's own data plane. */
+export interface PrimaryHost {
+  readonly logger: Logger
+  /** Events raised in a worker, and the group's own, go to the primary's event log. */
+  emit(input: EventInput): void
+  /** News from a worker, applied to the primary's own state. */
+  applyNews(news: SharedNews): void
+  /** The configuration to give a replacement worker, with its placements and ports. */
+  current(): WorkerConfig | null
+  /** Every node a monitor holds dead now, for a replacement worker. */
+  deadNodes(): readonly SharedNews[]
+}
+
+/** One configuration as the workers receive it. */
+export interface WorkerConfig {
+  readonly config: ValidConfig
+  readonly placements: readonly (readonly [string, number])[]
+  readonly ports: readonly (readonly [string, number])[]
+}
+
+export interface WorkerGroupOptions {
+  /** How many worker threads besides the primary. */
+  readonly extra: number
+  readonly entry: URL
+  readonly start: Omit<WorkerStart, 'index'>
+  /** A worker silent this long is considered hung and replaced (`watchdog.timeout`). */
+  readonly stallMs: number
+  readonly host: PrimaryHost
+}
+
+interface Member {
+  readonly index: number
+  worker: Worker
+  lastBeatMs: number
+  /** Set once its first configuration is applied: it counts for statistics and news. */
+  isReady: boolean
+  accepted: number
+}
+
+/** How long a worker may take to answer a statistics request before it is left out. */
+const STATISTICS_TIMEOUT_MS = 1000
+/** How long a worker may take to apply a configuration. */
+const APPLY_TIMEOUT_MS = 30_000
+
+export class WorkerGroup {
+  readonly #opts: WorkerGroupOptions
+  readonly #members: Member[] = []
+  readonly #pending = new Map<number, (msg: FromWorker) => void>()
+  #nextId = 1
+  #isStopping = false
+  #watchdog: NodeJS.Timeout | null = null
+  /** Replacements so far (statistics and tests). */
+  replaced = 0
+
+  constructor(opts: WorkerGroupOptions) {
+    this.#opts = opts
+  }
+
+  /** Workers besides the primary. */
+  get size(): number {
+    return this.#members.length
+  }
+
+  /** Starts every worker on `first`; resolves once all have applied it (or one could not). */
+  async start(first: WorkerConfig): Promise<string | null> {
+    for (let i = 1; i <= this.#opts.extra; i++) this.#members.push(this.#spawn(i))
+    const problems = await Promise.all(this.#members.map((m) => this.#applyTo(m, first)))
+    const problem = problems.find((p) => p !== null)
+    this.#watchdog = setInterval(() => {
+      this.#checkHeartbeats()
+    }, Math.max(100, Math.min(1000, this.#opts.stallMs / 4)))
+    this.#watchdog.unref()
+    return problem ?? null
+  }
+
+  /** Every worker switches to `next`; the problems of those that could not. */
+  async apply(next: WorkerConfig): Promise<string[]> {
+    const problems = await Promise.all(this.#members.map((m) => this.#applyTo(m, next)))
+    return problems.filter((p) => p !== null)
+  }
+
+  /** Tells every worker but `except` (the one it came from) of `news`. */
+  tell(news: SharedNews, except: number = -1): void {
+    for (const m of this.#members) if (m.index !== except) m.worker.postMessage(news satisfies ToWorker)
+  }
+
+  /** Every ready worker's statistics, fresh; a worker that does not answer in time is left out. */
+  async statistics(): Promise<StatsCapture[]> {
+    const answers = await Promise.all(
+      this.#members.filter((m) => m.isReady).map((m) => this.#ask(m, (id) => ({ t: 'statistics', id }), STATISTICS_TIMEOUT_MS)),
+    )
+    const out: StatsCapture[] = []
+    for (const a of answers) if (a?.t === 'statistics') out.push(a.capture)
+    return out
+  }
+
+  /** Connections each worker has accepted (the primary's own are not among them). */
+  async accepted(): Promise<number[]> {
+    const answers = await Promise.all(this.#members.map((m) => this.#ask(m, (id) => ({ t: 'statistics', id }), STATISTICS_TIMEOUT_MS)))
+    return answers.map((a) => (a?.t === 'statistics' ? a.accepted : 0))
+  }
+
+  /** Asks every worker to reopen its request logs (log rotation). */
+  reopenLogs(): void {
+    for (const m of this.#members) m.worker.postMessage({ t: 'reopen-logs' } satisfies ToWorker)
+  }
+
+  /** Drains every worker for up to `drainMs`, then ends them. */
+  async stop(drainMs: number): Promise<void> {
+    this.#isStopping = true
+    if (this.#watchdog !== null) clearInterval(this.#watchdog)
+    await Promise.all(
+      this.#members.map(async (m) => {
+        const stopped = this.#ask(m, () => ({ t: 'stop', drainMs }), drainMs + 2000)
+        await stopped
+        await m.worker.terminate()
+      }),
+    )
+  }
+
+  /** The thread ids of the workers, for tests and the status view. */
+  threadIds(): number[] {
+    return this.#members.map((m) => m.worker.threadId)
+  }
+
+  #spawn(index: number): Member {
+    const member: Member = { index, worker: this.#launch(index), lastBeatMs: performance.now(), isReady: false, accepted: 0 }
+    this.#watch(member)
+    return member
+  }
+
+  #launch(index: number): Worker {
+    const data: WorkerStart = { ...this.#opts.start, index }
+    return new Worker(this.#opts.entry, { workerData: data })
+  }
+
+  /** Listens to `member`'s current thread; what an old, replaced thread says is ignored. */
+  #watch(member: Member): void {
+    const worker = member.worker
+    worker.on('message', (msg: FromWorker) => {
+      if (member.worker === worker) this.#receive(member, msg)
+    })
+    worker.on('error', (e: Error) => {
+      this.#opts.host.logger.error(`worker ${String(member.index)}: ${e.message}`)
+    })
+    worker.on('exit', (code: number) => {
+      if (this.#isStopping || member.worker !== worker) return
+      this.#replace(member, 'workerdied', `worker ${String(member.index)} exited (code ${String(code)}); its connections were lost; a new worker takes its place`)
+    })
+  }
+
+  #receive(member: Member, msg: FromWorker): void {
+    member.lastBeatMs = performance.now()
+    switch (msg.t) {
+      case 'beat':
+        return
+      case 'applied':
+      case 'statistics':
+      case 'stopped': {
+        const id = msg.t === 'stopped' ? -member.index : msg.id
+        const resolve = this.#pending.get(id)
+        this.#pending.delete(id)
+        resolve?.(msg)
+        return
+      }
+      case 'event':
+        this.#opts.host.emit(msg.input)
+        return
+      case 'log':
+        this.#opts.host.logger[msg.level](`worker ${String(member.index)}: ${msg.message}`)
+        return
+      case 'health':
+      case 'passive':
+      case 'session':
+      case 'data':
+        this.#opts.host.applyNews(msg)
+        this.tell(msg, member.index)
+        return
+    }
+  }
+
+  async #applyTo(member: Member, next: WorkerConfig): Promise<string | null> {
+    const answer = await this.#ask(member, (id) => ({ t: 'apply', id, ...next }), APPLY_TIMEOUT_MS)
+    if (answer?.t !== 'applied') return `worker ${String(member.index)} did not apply the configuration in time`
+    if (answer.error === null) member.isReady = true
+    return answer.error === null ? null : `worker ${String(member.index)}: ${answer.error}`
+  }
+
+  /** Sends a request and waits for its answer (undefined on timeout). Stop answers by worker. */
+  #ask(member: Member, make: (id: number) => ToWorker, timeoutMs: number): Promise<FromWorker | undefined> {
+    const message = make(this.#nextId++)
+    const id = message.t === 'stop' ? -member.index : 'id' in message ? message.id : 0
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id)
+        resolve(undefined)
+      }, timeoutMs)
+      this.#pending.set(id, (msg) => {
+        clearTimeout(timer)
+        resolve(msg)
+      })
+      member.worker.postMessage(message)
+    })
+  }
+
+  #checkHeartbeats(): void {
+    if (this.#isStopping) return
+    const now = performance.now()
+    for (const m of this.#members) {
+      if (now - m.lastBeatMs <= this.#opts.stallMs) continue
+      this.#replace(m, 'workerhung', `worker ${String(m.index)} sent no heartbeat for ${String(Math.round((now - m.lastBeatMs) / 1000))} s; it was ended, its connections were lost, and a new worker takes its place`)
+    }
+  }
+
+  /** Ends `member`'s thread (if still running) and starts another in its place. */
+  #replace(member: Member, name: string, message: string): void {
+    const old = member.worker
+    member.worker = this.#launch(member.index)
+    member.lastBeatMs = performance.now()
+    member.isReady = false
+    this.#watch(member)
+    this.replaced++
+    void old.terminate()
+    this.#opts.host.emit({ severity: 'serious', category: 'general', name, objects: { worker: String(member.index) }, message })
+    const current = this.#opts.host.current()
+    if (current === null) return
+    void this.#applyTo(member, current).then((problem) => {
+      if (problem !== null) {
+        this.#opts.host.logger.error(problem)
+        return
+      }
+      for (const news of this.#opts.host.deadNodes()) member.worker.postMessage(news satisfies ToWorker)
+    })
+  }
+}
