@@ -16,11 +16,12 @@ import { PersistenceStore, type SessionSharing } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
 import { ProtectionStore, RateStore, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
-import { MemoryDataStore, type DataStore } from './rules/index.ts'
+import { MemoryDataStore, type DataStore, type RateShaper } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
 import { DnsRelay, StreamConnection, UdpRelay } from './stream/index.ts'
 import { TlsRuntime, type SecureHandler } from './tls/index.ts'
-import { RequestLogRegistry, StatsRegistry, type StatsCapture } from './stats/index.ts'
+import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
+import type { WorkersView } from './api/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
 
@@ -56,6 +57,8 @@ export interface WorkerSharing {
   readonly dataStore: (maxBytes: number) => DataStore
   /** Health monitors run in the primary only; the others hear its verdicts. */
   readonly runsMonitors: boolean
+  /** What `rate.*` calls in a worker (the primary's classes); absent in the primary. */
+  readonly rates?: (local: RateStore) => RateShaper
 }
 
 /** How long a client may keep a connection open after Sluice ended it (see docs/http.md). */
@@ -110,8 +113,8 @@ export class App {
    * API alike), before the change is reported done, so the other workers switch too.
    */
   afterApply: ((snapshot: Snapshot) => Promise<void>) | null = null
-  /** With several workers: the other workers' statistics, for the API to add to this App's. */
-  workerStatistics: (() => Promise<readonly StatsCapture[]>) | undefined = undefined
+  /** With several workers: the other workers, for the API (statistics, list, restart, purge). */
+  workers: WorkersView | undefined = undefined
 
   /** Rule services that outlive snapshots (the data.* store above all); made on first apply. */
   #ruleHost: RuleHost | null = null
@@ -194,6 +197,7 @@ export class App {
       webCache: this.webCache,
       protection: this.protection,
       rates: this.rates,
+      ...(this.#deps.sharing?.rates === undefined ? {} : { rateShaper: this.#deps.sharing.rates(this.rates) }),
       logs: this.#logs,
       events: this.events.emit,
       stats: this.stats,

@@ -14,6 +14,7 @@ import { err, ok, systemClock, systemRandom, type Logger, type Result } from './
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
 import { NodeSlots } from './pool/index.ts'
+import { rateShaper } from './protect/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
 import { SharedDataStore, WorkerGroup, type SharedNews, type WorkerConfig } from './workers/index.ts'
 
@@ -113,6 +114,7 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
         applyNews(app, sharing, news)
       },
       current: () => workerConfig(app, sharing.slots),
+      rates: rateShaper(app.rates),
       deadNodes: () => app.nodeHealth().map((h) => ({ t: 'health', pool: h.pool, node: h.node, isAlive: false, reason: h.reason })),
     },
   })
@@ -125,7 +127,12 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
     await group.stop(0)
     return err(`the workers could not start: ${problem}`)
   }
-  app.workerStatistics = () => group.statistics()
+  app.workers = {
+    statistics: () => group.statistics(),
+    list: () => group.list(),
+    restart: (index) => group.restart(index),
+    purgeCaches: (vs, key, isPrefix) => group.purgeCaches(vs, key, isPrefix),
+  }
   app.afterApply = async () => {
     const next = workerConfig(app, sharing.slots)
     if (next === null) return

@@ -11,7 +11,7 @@ import { formatDiagnostic } from './config/index.ts'
 import { errorMessage, systemClock, systemRandom, type LogFields, type Logger } from './core/index.ts'
 import { NodeSlots } from './pool/index.ts'
 import { captureStatistics } from './stats/index.ts'
-import { SharedDataStore, type FromWorker, type ToWorker, type WorkerStart } from './workers/index.ts'
+import { RemoteRates, SharedDataStore, type FromWorker, type RateOp, type ToWorker, type WorkerStart } from './workers/index.ts'
 
 const port = parentPort
 if (port === null) throw new Error('worker-thread.ts runs only as a worker thread')
@@ -58,11 +58,28 @@ const app = new App({
       return data
     },
     runsMonitors: false,
+    rates: (local) =>
+      new RemoteRates(
+        (cls) => local.get(cls) !== undefined,
+        (op, cls, key) => askRate(op, cls, key),
+      ),
   },
 })
 app.events.subscribe((e) => {
   send({ t: 'event', input: { severity: e.severity, category: e.category, name: e.name, objects: e.objects, message: e.message } })
 })
+
+/** `rate.*` questions waiting for the primary, by id. */
+const rateAnswers = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>()
+let nextRateId = 1
+
+function askRate(op: RateOp, cls: string, key: string): Promise<number> {
+  const id = nextRateId++
+  return new Promise((resolve, reject) => {
+    rateAnswers.set(id, { resolve, reject })
+    send({ t: 'rate', id, op, cls, key })
+  })
+}
 
 const beat = setInterval(() => {
   send({ t: 'beat' })
@@ -119,8 +136,16 @@ async function handle(msg: ToWorker): Promise<void> {
       await app.stop(msg.drainMs)
       send({ t: 'stopped' })
       return
-    case 'reopen-logs':
+    case 'purge':
+      send({ t: 'purged', id: msg.id, count: app.webCache.purge(msg.virtualServer, msg.key, msg.isPrefix) })
       return
+    case 'rate': {
+      const waiting = rateAnswers.get(msg.id)
+      rateAnswers.delete(msg.id)
+      if (msg.error === null) waiting?.resolve(msg.value)
+      else waiting?.reject(new Error(msg.error))
+      return
+    }
     case 'health':
       app.setNodeHealth(msg.pool, msg.node, msg.isAlive, msg.reason)
       return

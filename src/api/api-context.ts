@@ -12,6 +12,29 @@ import type { AuditLog } from './audit-log.ts'
 import type { Principal } from './auth.ts'
 import type { ConfigEditor } from './config-editor.ts'
 
+/** One data-plane worker as `status/local_tm/workers` shows it. */
+export interface WorkerInfo {
+  /** 0 is the primary (which also runs the API, the monitors and the actions). */
+  readonly index: number
+  readonly threadId: number
+  /** Connections it has accepted since it started. */
+  readonly accepted: number
+  /** Times it was replaced after dying or hanging (0 for the primary). */
+  readonly restarts: number
+}
+
+/** The other data-plane workers, as the API reads and drives them. */
+export interface WorkersView {
+  /** Each other worker's statistics, fresh (added to the primary's own). */
+  statistics(): Promise<readonly StatsCapture[]>
+  /** The workers besides the primary. */
+  list(): Promise<readonly WorkerInfo[]>
+  /** Ends worker `index` at once (its connections are lost) and starts another; false if none. */
+  restart(index: number): boolean
+  /** Purges every other worker's web cache as the primary's was; how many entries went. */
+  purgeCaches(virtualServer: string | null, key: string, isPrefix: boolean): Promise<number>
+}
+
 /** The parts of the App the API reads and drives. */
 export interface ApiApp {
   readonly snapshot: {
@@ -24,8 +47,8 @@ export interface ApiApp {
   /** Service protection and rate classes (statistics); absent in API tests without an App. */
   readonly protection?: ClassesView<ProtectionCountersView>
   readonly rates?: ClassesView<RateCountersView>
-  /** With several workers: the other workers' statistics, fresh (added to the App's own). */
-  readonly workerStatistics?: (() => Promise<readonly StatsCapture[]>) | undefined
+  /** With several workers: the other workers, seen from the primary (absent with one). */
+  readonly workers?: WorkersView | undefined
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
   apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
 }

@@ -21,15 +21,16 @@ import { children, type ApiContext, type ApiRequest } from './api-context.ts'
 import { apiError, json, type ApiReply } from './http-util.ts'
 import { overview } from './ui-overview.ts'
 import { handleWebCache } from './web-cache-routes.ts'
+import { handleWorkers } from './workers-routes.ts'
 
 /** What `/status/local_tm/` lists. */
-const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache']
+const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache', 'workers']
 const STATISTICS_CHILDREN = ['connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment: this process's, plus its other workers'. */
 export async function statisticsSource(ctx: ApiContext): Promise<StatisticsSource> {
   const own = ownStatisticsSource(ctx)
-  const workers = (await ctx.app.workerStatistics?.()) ?? []
+  const workers = (await ctx.app.workers?.statistics()) ?? []
   return workers.length === 0 ? own : mergeStatistics(own, workers)
 }
 
@@ -49,6 +50,7 @@ function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
 /** Handles one GET below `status/` (segments start after `status/`). */
 export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: string): Promise<ApiReply> {
   if (req.segments.length === 2 && req.segments[0] === 'local_tm' && req.segments[1] === 'web_cache') return handleWebCache(ctx, req)
+  if (req.segments[0] === 'local_tm' && req.segments[1] === 'workers') return handleWorkers(ctx, req, req.segments.slice(2))
   if (req.method !== 'GET') return apiError(405, 'resource.method_not_allowed', 'status resources are read-only')
   const [host, area, ...rest] = req.segments
   if (host === undefined || host === '') return json(200, children(base, ['local_tm']))
@@ -112,11 +114,11 @@ async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly strin
     case 'globals':
       return a === undefined ? one(globalStatistics(source)) : notFound(req)
     case 'virtual_servers': {
-      const names = new Set([...source.virtualServerNames, ...[...ctx.app.stats.virtualServers()].map((c) => c.name)])
+      const names = new Set([...source.virtualServerNames, ...[...source.registry.virtualServers()].map((c) => c.name)])
       if (a === undefined || a === '') return json(200, children(`${base}virtual_servers/`, [...names].sort()))
       if (!names.has(a) || b !== undefined) return notFound(req)
       const cache = source.webCaches?.get(a)
-      const values = virtualServerStatistics(ctx.app.stats.virtualServer(a))
+      const values = virtualServerStatistics(source.registry.virtualServer(a))
       return one(cache === undefined ? values : { ...values, ...webCacheStatistics(cache) })
     }
     case 'pools': {

@@ -18,12 +18,12 @@ function deadReason(node: StatsNodeView): string {
 /** The overview document. */
 export function overview(ctx: ApiContext, source: StatisticsSource): Record<string, unknown> {
   const config = ctx.app.snapshot?.config
-  const names = new Set([...source.virtualServerNames, ...[...ctx.app.stats.virtualServers()].map((c) => c.name)])
+  const names = new Set([...source.virtualServerNames, ...[...source.registry.virtualServers()].map((c) => c.name)])
   const virtualServers: Record<string, unknown> = {}
   for (const name of [...names].sort()) {
     const vs = config?.virtualServers.get(name)
     virtualServers[name] = {
-      ...virtualServerStatistics(ctx.app.stats.virtualServer(name)),
+      ...virtualServerStatistics(source.registry.virtualServer(name)),
       ...(vs === undefined ? {} : { enabled: vs.basic.enabled, protocol: vs.basic.protocol, port: vs.basic.port, pool: vs.basic.pool }),
     }
   }

@@ -13,7 +13,16 @@ export async function handleWebCache(ctx: ApiContext, req: ApiRequest): Promise<
   if (cache === undefined) return apiError(404, 'resource.not_found', 'this process has no web cache')
   if (req.method === 'GET') {
     const l = cache.limits
-    return json(200, { statistics: { entries: cache.entries, bytes: cache.bytes, size: l.sizeBytes, max_file_size: l.maxEntryBytes, max_file_num: l.maxEntries } })
+    // Each worker keeps its own cache: the totals are the sum over workers.
+    let entries = cache.entries
+    let bytes = cache.bytes
+    for (const capture of (await ctx.app.workers?.statistics()) ?? []) {
+      for (const [, c] of capture.webCaches) {
+        entries += c['entries'] ?? 0
+        bytes += c['bytes'] ?? 0
+      }
+    }
+    return json(200, { statistics: { entries, bytes, size: l.sizeBytes, max_file_size: l.maxEntryBytes, max_file_num: l.maxEntries } })
   }
   if (req.method !== 'DELETE') return apiError(405, 'resource.method_not_allowed', `${req.method} is not allowed here: GET reads the web cache, DELETE purges it`)
   if (req.principal.role !== 'admin') return apiError(403, 'auth.forbidden', `user ${req.principal.user} may not purge the web cache (role readonly)`)
@@ -39,7 +48,7 @@ export async function handleWebCache(ctx: ApiContext, req: ApiRequest): Promise<
     // A prefix is matched as written; one URL is keyed as a request for it would be.
     key = urlKey(parsed.host, parsed.pathname + parsed.search, normalize && !isPrefix)
   }
-  const purged = cache.purge(vs, key, isPrefix)
+  const purged = cache.purge(vs, key, isPrefix) + ((await ctx.app.workers?.purgeCaches(vs, key, isPrefix)) ?? 0)
   await ctx.audit.record({
     user: req.principal.user,
     action: 'delete',

@@ -20,6 +20,9 @@ export interface SessionSharing {
   readonly onChange: (name: string, key: string, node: string | null) => void
 }
 
+/** Most mappings kept per class before this worker has used the class. */
+const EARLY_LIMIT = 100_000
+
 export class PersistenceStore {
   readonly #tables = new Map<string, { type: string; table: SessionTable }>()
   /**
@@ -28,6 +31,11 @@ export class PersistenceStore {
    */
   readonly secret: Buffer
   readonly #sharing: SessionSharing | null
+  /**
+   * Mappings other workers made in classes this worker has not used yet (tables are made on
+   * first use), replayed when the table is made; at most `maxEntries` per class are kept.
+   */
+  readonly #early = new Map<string, Map<string, { node: string; atMs: number }>>()
 
   constructor(sharing: SessionSharing | null = null) {
     this.#sharing = sharing
@@ -43,6 +51,9 @@ export class PersistenceStore {
     }
     const table = new SessionTable(limits.maxEntries, limits.expiryMs)
     this.#tables.set(name, { type, table })
+    const early = this.#early.get(name)
+    this.#early.delete(name)
+    if (early !== undefined) for (const [key, e] of early) table.applyRemote(key, e.node, e.atMs)
     const sharing = this.#sharing
     if (sharing !== null) {
       table.onChange = (key, node) => {
@@ -54,12 +65,25 @@ export class PersistenceStore {
 
   /** A mapping another worker made or deleted in class `name`. */
   applyRemote(name: string, key: string, node: string | null, nowMs: number): void {
-    this.#tables.get(name)?.table.applyRemote(key, node, nowMs)
+    const found = this.#tables.get(name)
+    if (found !== undefined) {
+      found.table.applyRemote(key, node, nowMs)
+      return
+    }
+    let early = this.#early.get(name)
+    if (early === undefined) {
+      early = new Map()
+      this.#early.set(name, early)
+    }
+    early.delete(key)
+    if (node !== null) early.set(key, { node, atMs: nowMs })
+    if (early.size > EARLY_LIMIT) early.delete(early.keys().next().value ?? '')
   }
 
   /** Drops the tables of classes not in `names` (deleted from the configuration). */
   retain(names: ReadonlySet<string>): void {
     for (const name of [...this.#tables.keys()]) if (!names.has(name)) this.#tables.delete(name)
+    for (const name of [...this.#early.keys()]) if (!names.has(name)) this.#early.delete(name)
   }
 
   /** Number of mappings held by class `name` (for statistics and tests). */

@@ -185,9 +185,12 @@ export interface DataStore {
 export interface RateShaper {
   has(cls: string): boolean
   use(cls: string, key: string): number | Promise<number>
-  /** 1 let through now (and counted), 0 over the limit, -1 no such class. */
-  tryUse(cls: string, key: string): number
-  backlog(cls: string, key: string): number
+  /**
+   * 1 let through now (and counted), 0 over the limit, -1 no such class. A promise where the
+   * classes are kept elsewhere (a worker asks the primary, which keeps them for all workers).
+   */
+  tryUse(cls: string, key: string): number | Promise<number>
+  backlog(cls: string, key: string): number | Promise<number>
 }
 
 /** Process-wide services a rule may use, injected once per snapshot. */

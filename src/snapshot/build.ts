@@ -27,7 +27,7 @@ import { logFilePath, logPathProblem } from './log-path.ts'
 import { createRuleServices, type RuleHost } from './rule-services.ts'
 import { bindRules, compileRules } from './rules.ts'
 import { buildXmlCatalog } from './xml-catalog.ts'
-import type { RuleServices } from '../rules/index.ts'
+import type { RateShaper, RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
 import { buildPersistence } from './persistence-settings.ts'
 import { engineFor, streamService, udpService } from './stream-settings.ts'
@@ -72,6 +72,8 @@ export interface BuildDeps {
   readonly protection?: ProtectionStore
   /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
   readonly rates?: RateStore
+  /** What `rate.*` calls, when not `rates` itself (a worker asks the primary's classes). */
+  readonly rateShaper?: RateShaper
 }
 
 const SECOND_MS = 1000
@@ -90,7 +92,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const xml = buildXmlCatalog(config, problems)
   const rates = deps.rates ?? new RateStore(deps.clock)
   const rateLimits = rateClassLimits(getObjects(config, 'rate'))
-  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml, rateShaper(rates))
+  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml, deps.rateShaper ?? rateShaper(rates))
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const streamContext = {
     pools,

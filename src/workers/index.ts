@@ -5,6 +5,8 @@
  */
 export { WorkerGroup } from './worker-group.ts'
 export type { PrimaryHost, WorkerConfig, WorkerGroupOptions } from './worker-group.ts'
-export type { FromWorker, SharedNews, ToWorker, WorkerStart } from './protocol.ts'
+export type { FromWorker, SharedNews, ToWorker, WorkerInfo, WorkerStart } from './protocol.ts'
 export { SharedDataStore } from './shared-data-store.ts'
 export type { DataChange } from './shared-data-store.ts'
+export { RemoteRates } from './remote-rates.ts'
+export type { RateOp } from './remote-rates.ts'

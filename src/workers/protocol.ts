@@ -7,6 +7,7 @@ import type { ValidConfig } from '../config/index.ts'
 import type { EventInput } from '../events/index.ts'
 import type { StatsCapture } from '../stats/index.ts'
 import type { DataChange } from './shared-data-store.ts'
+import type { RateOp } from './remote-rates.ts'
 
 /** Given to a worker when it starts (`workerData`). */
 export interface WorkerStart {
@@ -41,16 +42,30 @@ export type ToWorker =
       readonly ports: readonly (readonly [string, number])[]
     }
   | { readonly t: 'statistics'; readonly id: number }
+  /** The primary's answer to a `rate` question: the number, or why the rule is abandoned. */
+  | { readonly t: 'rate'; readonly id: number; readonly value: number; readonly error: string | null }
   | { readonly t: 'stop'; readonly drainMs: number }
-  | { readonly t: 'reopen-logs' }
+  /** Purge the web cache as the primary's was (each worker keeps its own cache). */
+  | { readonly t: 'purge'; readonly id: number; readonly virtualServer: string | null; readonly key: string; readonly isPrefix: boolean }
   | SharedNews
 
 /** From a worker to the primary. */
 export type FromWorker =
   | { readonly t: 'applied'; readonly id: number; readonly error: string | null }
   | { readonly t: 'statistics'; readonly id: number; readonly capture: StatsCapture; readonly accepted: number }
+  | { readonly t: 'purged'; readonly id: number; readonly count: number }
   | { readonly t: 'beat' }
+  /** A rule's `rate.*` call: the primary keeps the classes for all workers. */
+  | { readonly t: 'rate'; readonly id: number; readonly op: RateOp; readonly cls: string; readonly key: string }
   | { readonly t: 'event'; readonly input: EventInput }
   | { readonly t: 'log'; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string }
   | { readonly t: 'stopped' }
   | SharedNews
+
+/** One worker as the primary reports it (the API's `status/local_tm/workers`). */
+export interface WorkerInfo {
+  readonly index: number
+  readonly threadId: number
+  readonly accepted: number
+  readonly restarts: number
+}

@@ -9,7 +9,10 @@ import { Worker } from 'node:worker_threads'
 import type { ValidConfig } from '../config/index.ts'
 import type { Logger } from '../core/index.ts'
 import type { EventInput } from '../events/index.ts'
+import type { RateShaper } from '../rules/index.ts'
 import type { StatsCapture } from '../stats/index.ts'
+import type { WorkerInfo } from './protocol.ts'
+import { answerRate } from './remote-rates.ts'
 import type { FromWorker, SharedNews, ToWorker, WorkerStart } from './protocol.ts'
 
 /** What the group needs of the primary's own data plane. */
@@ -19,6 +22,8 @@ export interface PrimaryHost {
   emit(input: EventInput): void
   /** News from a worker, applied to the primary's own state. */
   applyNews(news: SharedNews): void
+  /** The primary's rate classes, which answer every worker's `rate.*` calls. */
+  readonly rates: RateShaper
   /** The configuration to give a replacement worker, with its placements and ports. */
   current(): WorkerConfig | null
   /** Every node a monitor holds dead now, for a replacement worker. */
@@ -48,7 +53,8 @@ interface Member {
   lastBeatMs: number
   /** Set once its first configuration is applied: it counts for statistics and news. */
   isReady: boolean
-  accepted: number
+  /** Times this place's worker was replaced. */
+  restarts: number
 }
 
 /** How long a worker may take to answer a statistics request before it is left out. */
@@ -63,8 +69,6 @@ export class WorkerGroup {
   #nextId = 1
   #isStopping = false
   #watchdog: NodeJS.Timeout | null = null
-  /** Replacements so far (statistics and tests). */
-  replaced = 0
 
   constructor(opts: WorkerGroupOptions) {
     this.#opts = opts
@@ -108,15 +112,29 @@ export class WorkerGroup {
     return out
   }
 
-  /** Connections each worker has accepted (the primary's own are not among them). */
-  async accepted(): Promise<number[]> {
+  /** The workers besides the primary: thread, connections accepted, restarts. */
+  async list(): Promise<WorkerInfo[]> {
     const answers = await Promise.all(this.#members.map((m) => this.#ask(m, (id) => ({ t: 'statistics', id }), STATISTICS_TIMEOUT_MS)))
-    return answers.map((a) => (a?.t === 'statistics' ? a.accepted : 0))
+    return this.#members.map((m, i) => {
+      const a = answers[i]
+      return { index: m.index, threadId: m.worker.threadId, accepted: a?.t === 'statistics' ? a.accepted : 0, restarts: m.restarts }
+    })
   }
 
-  /** Asks every worker to reopen its request logs (log rotation). */
-  reopenLogs(): void {
-    for (const m of this.#members) m.worker.postMessage({ t: 'reopen-logs' } satisfies ToWorker)
+  /** Ends worker `index` at once and starts another in its place; false when there is none. */
+  restart(index: number): boolean {
+    const member = this.#members.find((m) => m.index === index)
+    if (member === undefined || this.#isStopping) return false
+    this.#replace(member, 'workerrestarted', `worker ${String(index)} was restarted on request; its connections were lost; a new worker takes its place`)
+    return true
+  }
+
+  /** Purges every worker's web cache; the entries that went. */
+  async purgeCaches(virtualServer: string | null, key: string, isPrefix: boolean): Promise<number> {
+    const answers = await Promise.all(this.#members.map((m) => this.#ask(m, (id) => ({ t: 'purge', id, virtualServer, key, isPrefix }), STATISTICS_TIMEOUT_MS)))
+    let n = 0
+    for (const a of answers) if (a?.t === 'purged') n += a.count
+    return n
   }
 
   /** Drains every worker for up to `drainMs`, then ends them. */
@@ -138,7 +156,7 @@ export class WorkerGroup {
   }
 
   #spawn(index: number): Member {
-    const member: Member = { index, worker: this.#launch(index), lastBeatMs: performance.now(), isReady: false, accepted: 0 }
+    const member: Member = { index, worker: this.#launch(index), lastBeatMs: performance.now(), isReady: false, restarts: 0 }
     this.#watch(member)
     return member
   }
@@ -170,6 +188,7 @@ export class WorkerGroup {
         return
       case 'applied':
       case 'statistics':
+      case 'purged':
       case 'stopped': {
         const id = msg.t === 'stopped' ? -member.index : msg.id
         const resolve = this.#pending.get(id)
@@ -180,6 +199,18 @@ export class WorkerGroup {
       case 'event':
         this.#opts.host.emit(msg.input)
         return
+      case 'rate': {
+        const worker = member.worker
+        answerRate(this.#opts.host.rates, msg.op, msg.cls, msg.key).then(
+          (value) => {
+            worker.postMessage({ t: 'rate', id: msg.id, value, error: null } satisfies ToWorker)
+          },
+          (e: unknown) => {
+            worker.postMessage({ t: 'rate', id: msg.id, value: 0, error: e instanceof Error ? e.message : String(e) } satisfies ToWorker)
+          },
+        )
+        return
+      }
       case 'log':
         this.#opts.host.logger[msg.level](`worker ${String(member.index)}: ${msg.message}`)
         return
@@ -233,7 +264,7 @@ export class WorkerGroup {
     member.lastBeatMs = performance.now()
     member.isReady = false
     this.#watch(member)
-    this.replaced++
+    member.restarts++
     void old.terminate()
     this.#opts.host.emit({ severity: 'serious', category: 'general', name, objects: { worker: String(member.index) }, message })
     const current = this.#opts.host.current()

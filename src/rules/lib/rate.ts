@@ -29,7 +29,9 @@ const use: FunctionSpec = {
 export const rateModule: LibraryModule = {
   functions: {
     'rate.use': use,
-    'rate.use.noQueue': { min: 1, max: 2, fn: (s, a) => withClass(s, 'rate.use.noQueue', str(a, 0), -1, (r) => r.tryUse(str(a, 0), str(a, 1))) },
-    'rate.getBacklog': { min: 1, max: 2, fn: (s, a) => withClass(s, 'rate.getBacklog', str(a, 0), 0, (r) => r.backlog(str(a, 0), str(a, 1))) },
+    // Both answer at once with one worker; with several, the primary keeps the classes and a
+    // worker's rule waits for its answer (docs/workers.md).
+    'rate.use.noQueue': { min: 1, max: 2, suspends: true, fn: (s, a) => withClass<Value | Promise<Value>>(s, 'rate.use.noQueue', str(a, 0), -1, (r) => r.tryUse(str(a, 0), str(a, 1))) },
+    'rate.getBacklog': { min: 1, max: 2, suspends: true, fn: (s, a) => withClass<Value | Promise<Value>>(s, 'rate.getBacklog', str(a, 0), 0, (r) => r.backlog(str(a, 0), str(a, 1))) },
   },
 }

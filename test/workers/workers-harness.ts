@@ -1,0 +1,74 @@
+/**
+ * Runs a whole Sluice (SluiceServer: the primary, its worker threads and the REST API) in this
+ * process on a temporary configuration directory, as `sluice start --workers N` would, with an
+ * admin user for the API. Virtual servers listen on port 0; `port(vs)` reads the port back.
+ * @module
+ */
+import type { TestContext } from 'node:test'
+import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
+import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
+import { createLogger, type LogLevel } from '../../src/core/index.ts'
+import { SluiceServer } from '../../src/server.ts'
+import { ADMIN, basic, writeConfigDir } from '../api/harness.ts'
+import { onCleanup } from '../helpers/cleanup.ts'
+
+export interface RunningWorkers {
+  readonly server: SluiceServer
+  readonly dir: string
+  /** The port virtual server `vs` listens on (the same in every worker). */
+  port(vs: string): number
+  /** A REST API call as the admin user; the parsed JSON answer. */
+  api(method: string, path: string): Promise<{ status: number; body: unknown; text: string }>
+}
+
+/** A plain HTTP virtual server on 127.0.0.1, port 0, sending to `pool`. */
+export function httpVs(pool: string, extra: Record<string, unknown> = {}): unknown {
+  return { properties: { basic: { enabled: true, port: 0, protocol: 'http', pool, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, ...extra } }
+}
+
+/** A pool of `nodes` (`host:port`), with `extra` sections. */
+export function poolDoc(nodes: readonly string[], extra: Record<string, unknown> = {}): unknown {
+  const { basic: moreBasic, ...rest } = extra as { basic?: Record<string, unknown> }
+  return { properties: { basic: { nodes_table: nodes.map((node) => ({ node })), ...moreBasic }, ...rest } }
+}
+
+export async function startWorkers(t: TestContext, files: Record<string, unknown>, workers = 2, level: LogLevel = 'error'): Promise<RunningWorkers> {
+  const dir = await writeConfigDir(t, files)
+  const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
+  if (!saved.ok) throw new Error(saved.error)
+  const report = await diagnoseConfigDir(dir)
+  if (report.config === null) throw new Error(JSON.stringify(report.errors))
+  const started = await SluiceServer.start({
+    configDir: dir,
+    config: report.config,
+    isBuiltIn: false,
+    logger: createLogger(level),
+    version: 'test',
+    api: { address: { host: '127.0.0.1', port: 0 }, hostNames: [], isExplicit: true },
+    ruleTester: () => Promise.reject(new Error('not in these tests')),
+    workers,
+  })
+  if (!started.ok) throw new Error(typeof started.error === 'string' ? started.error : JSON.stringify(started.error))
+  const server = started.value
+  onCleanup(t, () => server.stop(0))
+  return {
+    server,
+    dir,
+    port(vs) {
+      const found = server.app.bound().find((b) => b.virtualServer === vs)
+      if (found === undefined) throw new Error(`virtual server ${vs} does not listen`)
+      return found.port
+    },
+    async api(method, path) {
+      const res = await fetch(`${server.apiOrigin}${path}`, { method, headers: { authorization: basic(ADMIN.user, ADMIN.password) } })
+      const text = await res.text()
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        body = undefined
+      }
+      return { status: res.status, body, text }
+    },
+  }
+}
