@@ -221,14 +221,14 @@ test('a restarted worker is replaced; the client loop fails only on that worker\
   await loop
   assert.ok(failures <= 2, `${String(failures)} failures: only connections the ended worker held may fail`)
   const workers = workersOf((await run.api('GET', '/api/tm/8.3/status/local_tm/workers')).body)
-  assert.equal(workers[1]?.restarts, 1)
+  assert.equal(workers.at(1)?.restarts, 1)
   const events = (await run.api('GET', '/api/tm/8.3/status/local_tm/events')).text
   assert.match(events, /workerrestarted/)
   // The new worker serves: more connections spread over both again.
-  const acceptedBefore = workers[1]?.accepted ?? 0
+  const acceptedBefore = workers.at(1)?.accepted ?? 0
   for (let i = 0; i < 20; i++) assert.equal((await once(port)).status, 200)
   const after = workersOf((await run.api('GET', '/api/tm/8.3/status/local_tm/workers')).body)
-  assert.ok((after[1]?.accepted ?? 0) > acceptedBefore, 'the new worker accepts connections')
+  assert.ok((after.at(1)?.accepted ?? 0) > acceptedBefore, 'the new worker accepts connections')
   assert.equal((await run.api('POST', '/api/tm/8.3/status/local_tm/workers/0/restart')).status, 409)
   assert.equal((await run.api('POST', '/api/tm/8.3/status/local_tm/workers/7/restart')).status, 404)
 })
@@ -239,9 +239,9 @@ test('a configuration change through the API reaches every worker before the API
   const run = await startWorkers(t, { 'pools/p': poolDoc([oldNode.address]), 'virtual_servers/web': httpVs('p') })
   const port = run.port('web')
   let failures = 0
-  let stop = false
+  const state = { stop: false }
   const loop = (async () => {
-    for (let i = 0; i < 2000 && !stop; i++) {
+    for (let i = 0; i < 2000 && !state.stop; i++) {
       const ok = await once(port).then((a) => a.status === 200, () => false)
       if (!ok) failures++
     }
@@ -253,7 +253,7 @@ test('a configuration change through the API reaches every worker before the API
   })
   assert.ok(res.status === 200 || res.status === 201, await res.text())
   for (let i = 0; i < 20; i++) assert.equal((await once(port)).text, 'new', `request ${String(i)} after the change`)
-  stop = true
+  state.stop = true
   await loop
   assert.equal(failures, 0)
 })
