@@ -35,7 +35,7 @@ test('a worker that stops sending heartbeats is ended and replaced, with a worke
   assert.equal(await group.start(FIRST), null)
   await waitFor(() => events.some((e) => e.name === 'workerhung'), 'the watchdog to replace the hung worker', 5000)
   const list = await group.list()
-  assert.ok((list[0]?.restarts ?? 0) >= 1)
+  assert.ok((list.at(0)?.restarts ?? 0) >= 1)
 })
 
 test('a worker that exits is replaced, with a workerdied event naming it', async (t) => {
