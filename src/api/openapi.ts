@@ -167,6 +167,17 @@ function statusPaths(): Record<string, Json> {
         responses: { '200': reply('Entries purged', { type: 'object', properties: { purged: { type: 'integer' } } }), ...ERRORS },
       },
     },
+    [`${st}/workers`]: get('The data-plane workers: index (0 is the primary), thread, connections accepted, restarts (Sluice extension)', {
+      type: 'object',
+      properties: { workers: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, thread_id: { type: 'integer' }, accepted: { type: 'integer' }, restarts: { type: 'integer' } } } } },
+    }),
+    [`${st}/workers/{name}/restart`]: {
+      post: {
+        summary: 'End worker {name} at once and start another in its place (Sluice extension; admin role)',
+        parameters: [VERSION_PARAM, { name: 'name', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { '200': reply('The worker restarted', { type: 'object', properties: { restarted: { type: 'integer' } } }), ...ERRORS },
+      },
+    },
     [`${st}/statistics/service_protection/`]: listPath('Service protection classes with statistics'),
     [`${st}/statistics/service_protection/{name}`]: get('Service protection class statistics: refusals by reason', STATISTICS_REF, named),
     [`${st}/statistics/connection_rate_limit/`]: listPath('Rate classes with statistics'),
