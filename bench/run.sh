@@ -27,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs}
+TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs nginx_mc1 sluice_mc1 nginx_mc2 sluice_mc2}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}
@@ -159,17 +159,21 @@ measure_target() { # ROUND TARGET
   local path=/
   declare -F "path_$t" >/dev/null && path=$("path_$t")
   url="$scheme://127.0.0.1:$PROXY_PORT$path"
+  # A target that defines unpinned_NAME (the multi-core cases) runs with nothing pinned: proxy,
+  # nodes and wrk share both cores, as they would on a real machine.
+  local proxy_cpu=$PROXY_CPU backend_cpu=$BACKEND_CPU wrk_cpu=$WRK_CPU
+  if declare -F "unpinned_$t" >/dev/null; then proxy_cpu=""; backend_cpu=""; wrk_cpu=""; fi
 
   for p in "${BACKEND_PORTS[@]}" "$PROXY_PORT"; do
     port_in_use "$p" && die "port $p is taken by a process we did not start"
   done
-  spawn "$RUN_DIR/logs/r$round-nodes.log" "$BACKEND_CPU" backend_nginx "$dir/nodes" "${BACKEND_PORTS[@]}"
+  spawn "$RUN_DIR/logs/r$round-nodes.log" "$backend_cpu" backend_nginx "$dir/nodes" "${BACKEND_PORTS[@]}"
   bpid=$SPAWNED_PID
   for p in "${BACKEND_PORTS[@]}"; do
     wait_http "http://127.0.0.1:$p/" "$bpid" 10 || die "the nginx nodes did not start (see $RUN_DIR/logs/r$round-nodes.log)"
   done
 
-  spawn "$RUN_DIR/logs/r$round-$t.log" "$PROXY_CPU" "target_$t" "$PROXY_PORT" "$dir"
+  spawn "$RUN_DIR/logs/r$round-$t.log" "$proxy_cpu" "target_$t" "$PROXY_PORT" "$dir"
   tpid=$SPAWNED_PID
   if ! wait_http "$url" "$tpid" "$READY_TIMEOUT"; then
     local why="no 200 from $url within ${READY_TIMEOUT}s"
@@ -184,7 +188,7 @@ measure_target() { # ROUND TARGET
   note "round $round/$ROUNDS $t: spread of 12 requests: $(spread "$url")"
 
   local wrk_pre=(timeout -k 5 $((WARMUP + DURATION + 30)))
-  [ -n "$WRK_CPU" ] && wrk_pre+=(taskset -c "$WRK_CPU")
+  [ -n "$wrk_cpu" ] && wrk_pre+=(taskset -c "$wrk_cpu")
   for c in $CONNS; do
     if [ "$WARMUP" -gt 0 ]; then
       "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${extra[@]}" "$url" >/dev/null 2>&1

@@ -21,7 +21,7 @@
 nginx_http_head() {
   local dir=$1
   cat <<EOF
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 worker_rlimit_nofile 16384;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
@@ -129,10 +129,10 @@ EOF
 # sluice_exec CONFIG_DIR: run Sluice in the foreground on the pinned Node 24.
 sluice_exec() {
   cd "$REPO_DIR" || exit 1
-  exec "$REPO_DIR/node_modules/.bin/node" src/cli/main.ts start --config "$1"
+  exec "$REPO_DIR/node_modules/.bin/node" src/cli/main.ts start --config "$1" --workers "${SLUICE_WORKERS:-1}"
 }
 
-describe_sluice() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one process, default settings"; }
+describe_sluice() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one worker (--workers 1), default settings"; }
 target_sluice() {
   sluice_write_config "$2/config" "$1"
   sluice_exec "$2/config"
@@ -351,3 +351,27 @@ goal_node_floor_tls() { echo none; }
 goal_node_floor_tls_hs() { echo none; }
 ref_node_floor_tls() { echo nginx_tls; }
 ref_node_floor_tls_hs() { echo nginx_tls_hs; }
+
+# ------------------------------------------------------------------------------------ multi-core
+# Every core (issue #15): nothing pinned (proxy, nodes and wrk share both cores), plain HTTP,
+# with one and with two workers, so each proxy's own scaling (2 over 1) shows beside the ratio.
+unpinned_nginx_mc1() { :; }
+unpinned_nginx_mc2() { :; }
+unpinned_sluice_mc1() { :; }
+unpinned_sluice_mc2() { :; }
+describe_nginx_mc1() { echo "nginx, 1 worker, nothing pinned (multi-core case)"; }
+describe_nginx_mc2() { echo "nginx, 2 workers, nothing pinned (multi-core case)"; }
+describe_sluice_mc1() { echo "Sluice --workers 1, nothing pinned (multi-core case)"; }
+describe_sluice_mc2() { echo "Sluice --workers 2, nothing pinned (multi-core case)"; }
+goal_nginx_mc1() { echo none; }
+goal_nginx_mc2() { echo none; }
+ref_nginx_mc1() { echo nginx_mc1; }
+ref_nginx_mc2() { echo nginx_mc2; }
+ref_sluice_mc1() { echo nginx_mc1; }
+ref_sluice_mc2() { echo nginx_mc2; }
+goal_sluice_mc1() { echo none; }
+goal_sluice_mc2() { echo "0.8 1.5"; }
+target_nginx_mc1() { NGINX_WORKERS=1 target_nginx "$@"; }
+target_nginx_mc2() { NGINX_WORKERS=2 target_nginx "$@"; }
+target_sluice_mc1() { SLUICE_WORKERS=1 target_sluice "$@"; }
+target_sluice_mc2() { SLUICE_WORKERS=2 target_sluice "$@"; }
