@@ -257,3 +257,46 @@ test('a configuration change through the API reaches every worker before the API
   await loop
   assert.equal(failures, 0)
 })
+
+test('passive monitoring: a node that refuses connections is failed once, for every worker', async (t) => {
+  const good = await startHttpNode(t, 'good')
+  const closed = await startHttpNode(t, 'closed')
+  const deadAddress = closed.address
+  await new Promise<void>((resolve) => closed.server.close(() => { resolve() }))
+  const run = await startWorkers(t, {
+    'pools/p': poolDoc([good.address, deadAddress], { basic: { node_connection_attempts: 1 } }),
+    'virtual_servers/web': httpVs('p'),
+  })
+  for (let i = 0; i < 40; i++) assert.equal((await once(run.port('web'))).text, 'good', `request ${String(i)}`)
+  const events = (await run.api('GET', '/api/tm/8.3/status/local_tm/events?category=pools')).body as { events: { name: string; objects: Record<string, string> }[] }
+  const fails = events.events.filter((e) => e.name === 'nodefail' && e.objects['node'] === deadAddress)
+  assert.equal(fails.length, 1, 'the first worker to see it fail tells the others, which do not fail it again')
+  assert.equal(run.server.app.snapshot?.pools.get('p')?.nodes[1]?.status.isPassiveFailed, true, 'the primary knows')
+})
+
+test('a UDP virtual server is served by every worker', async (t) => {
+  const { createSocket } = await import('node:dgram')
+  const node = createSocket('udp4')
+  node.on('message', (msg, from) => node.send(`echo:${msg.toString()}`, from.port, from.address))
+  await new Promise<void>((resolve) => node.bind(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => node.close(() => { resolve() })))
+  const run = await startWorkers(t, {
+    'pools/u': poolDoc([`127.0.0.1:${String(node.address().port)}`]),
+    'virtual_servers/dgram': { properties: { basic: { enabled: true, port: 0, protocol: 'udp', pool: 'u', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } },
+  })
+  const port = run.server.app.bound().find((b) => b.virtualServer === 'dgram')?.port ?? 0
+  assert.ok(port > 0)
+  for (let i = 0; i < 20; i++) {
+    const client = createSocket('udp4')
+    const reply = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error(`no reply to datagram ${String(i)}`)) }, 2000)
+      client.once('message', (msg) => {
+        clearTimeout(timer)
+        resolve(msg.toString())
+      })
+      client.send(`d${String(i)}`, port, '127.0.0.1')
+    })
+    client.close()
+    assert.equal(reply, `echo:d${String(i)}`)
+  }
+})
