@@ -277,7 +277,7 @@ test('passive monitoring: a node that refuses connections is failed once, for ev
 test('a UDP virtual server is served by every worker', async (t) => {
   const { createSocket } = await import('node:dgram')
   const node = createSocket('udp4')
-  node.on('message', (msg, from) => node.send(`echo:${msg.toString()}`, from.port, from.address))
+  node.on('message', (msg, from) => { node.send(`echo:${msg.toString()}`, from.port, from.address); })
   await new Promise<void>((resolve) => node.bind(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => node.close(() => { resolve() })))
   const run = await startWorkers(t, {
