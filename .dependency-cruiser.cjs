@@ -20,7 +20,7 @@ const LAYERS = {
   http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'cache', 'protect'],
   stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
   api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules', 'cache'],
-  workers: ['core', 'config', 'stats', 'events', 'rules'],
+  workers: ['core', 'config', 'stats', 'events', 'rules', 'pool'],
   // The browser code is its own world: it talks to the REST API over HTTP only.
   ui: [],
 }

@@ -52,7 +52,7 @@ const HEARTBEAT_MS = 1000
 /** The primary's side of sharing with its workers, made before the App so the App is built with it. */
 class PrimarySharing {
   readonly nodeCounts = NodeSlots.allocate()
-  readonly slots = new NodeSlots(this.nodeCounts, true)
+  readonly slots = new NodeSlots(this.nodeCounts, NodeSlots.allocate(), true)
   readonly secret = randomBytes(32)
   group: WorkerGroup | null = null
   data: SharedDataStore | null = null
@@ -115,6 +115,7 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
       },
       current: () => workerConfig(app, sharing.slots),
       rates: rateShaper(app.rates),
+      reclaimed: () => undefined,
       deadNodes: () => app.nodeHealth().map((h) => ({ t: 'health', pool: h.pool, node: h.node, isAlive: false, reason: h.reason })),
     },
   })

@@ -33,7 +33,7 @@ function forward(level: 'info' | 'warn' | 'error') {
 }
 const logger: Logger = { debug: () => undefined, info: forward('info'), warn: forward('warn'), error: forward('error') }
 
-const slots = new NodeSlots(start.nodeCounts, false)
+const slots = new NodeSlots(start.nodeCounts, start.ownCounts, false)
 slots.onPassiveChange = (pool, node, isFailed, forMs) => {
   send({ t: 'passive', pool, node, isFailed, forMs })
 }

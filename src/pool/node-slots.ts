@@ -12,14 +12,23 @@ export const NODE_SLOT_CAPACITY = 65_536
 /** One shared count per (pool, node), and what passive monitoring tells the other workers. */
 export class NodeSlots {
   readonly counts: Int32Array
+  /**
+   * This worker's own part of each count, written by this worker only, so that when a worker
+   * dies the primary can take its transactions (lost with it) out of the shared counts.
+   */
+  readonly own: Int32Array
   readonly #byKey = new Map<string, number>()
   readonly #isPrimary: boolean
   /** Set by the owner: passive monitoring failed or restored a node in this worker. */
   onPassiveChange: ((pool: string, node: string, isFailed: boolean, forMs: number) => void) | null = null
 
-  /** `buffer` is made by the primary (`NodeSlots.allocate`) and handed to every worker. */
-  constructor(buffer: SharedArrayBuffer, isPrimary: boolean) {
+  /**
+   * `buffer` is made by the primary (`NodeSlots.allocate`) and handed to every worker; `own`
+   * (the same size) is this worker's part, one per worker.
+   */
+  constructor(buffer: SharedArrayBuffer, own: SharedArrayBuffer, isPrimary: boolean) {
     this.counts = new Int32Array(buffer)
+    this.own = new Int32Array(own)
     this.#isPrimary = isPrimary
   }
 
@@ -49,5 +58,18 @@ export class NodeSlots {
   /** A worker takes the primary's places. */
   adopt(placements: readonly (readonly [string, number])[]): void {
     for (const [key, slot] of placements) this.#byKey.set(key, slot)
+  }
+}
+
+/**
+ * Takes a dead worker's part out of the shared counts and clears it (its transactions died with
+ * it), so its replacement starts from zero. Only while no thread writes `own`.
+ */
+export function reclaimCounts(counts: Int32Array, own: Int32Array): void {
+  for (let slot = 0; slot < own.length; slot++) {
+    const n = own[slot] ?? 0
+    if (n === 0) continue
+    Atomics.sub(counts, slot, n)
+    own[slot] = 0
   }
 }

@@ -21,6 +21,8 @@ export class NodeStatus {
   #active = 0
   /** With several workers: the count every worker adds to, and this node's place in it. */
   #shared: Int32Array | null = null
+  /** This worker's part of the shared counts (see NodeSlots.own). */
+  #own: Int32Array | null = null
   #slot = 0
   /** With several workers: tells the others that passive monitoring failed or restored the node. */
   onPassiveChange: ((isFailed: boolean, forMs: number) => void) | null = null
@@ -66,24 +68,32 @@ export class NodeStatus {
   /** A transaction starts using the node. */
   connectionStarted(): void {
     if (this.#shared === null) this.#active++
-    else Atomics.add(this.#shared, this.#slot, 1)
+    else {
+      Atomics.add(this.#shared, this.#slot, 1)
+      if (this.#own !== null) this.#own[this.#slot] = (this.#own[this.#slot] ?? 0) + 1
+    }
   }
 
   /** A transaction stops using the node. */
   connectionEnded(): void {
     if (this.#shared === null) this.#active--
-    else Atomics.sub(this.#shared, this.#slot, 1)
+    else {
+      Atomics.sub(this.#shared, this.#slot, 1)
+      if (this.#own !== null) this.#own[this.#slot] = (this.#own[this.#slot] ?? 0) - 1
+    }
   }
 
   /**
-   * Counts in `counts[slot]`, shared with the other workers, from now on; transactions already
-   * counted here move there.
+   * Counts in `counts[slot]`, shared with the other workers, and in `own[slot]`, this worker's
+   * part, from now on; transactions already counted here move there.
    */
-  shareCount(counts: Int32Array, slot: number): void {
+  shareCount(counts: Int32Array, own: Int32Array, slot: number): void {
     if (this.#shared !== null) return
     Atomics.add(counts, slot, this.#active)
+    own[slot] = (own[slot] ?? 0) + this.#active
     this.#active = 0
     this.#shared = counts
+    this.#own = own
     this.#slot = slot
   }
 

@@ -45,7 +45,7 @@ export class StatusRegistry {
 
   #share(status: NodeStatus, pool: string, node: string, slots: NodeSlots): void {
     const slot = slots.slotFor(pool, node)
-    if (slot !== undefined) status.shareCount(slots.counts, slot)
+    if (slot !== undefined) status.shareCount(slots.counts, slots.own, slot)
     status.onPassiveChange = (isFailed, forMs) => {
       slots.onPassiveChange?.(pool, node, isFailed, forMs)
     }

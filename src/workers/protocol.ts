@@ -15,6 +15,8 @@ export interface WorkerStart {
   readonly index: number
   /** The per-node transaction counts every worker adds to. */
   readonly nodeCounts: SharedArrayBuffer
+  /** This worker's part of them (the primary takes it out if the worker dies). */
+  readonly ownCounts: SharedArrayBuffer
   /** The transparent persistence cookies' key. */
   readonly persistenceSecret: Uint8Array
   /** How often the worker says it is alive (ms). */

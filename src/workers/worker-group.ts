@@ -13,6 +13,7 @@ import type { RateShaper } from '../rules/index.ts'
 import type { StatsCapture } from '../stats/index.ts'
 import type { WorkerInfo } from './protocol.ts'
 import { answerRate } from './remote-rates.ts'
+import { NodeSlots, reclaimCounts } from '../pool/index.ts'
 import type { FromWorker, SharedNews, ToWorker, WorkerStart } from './protocol.ts'
 
 /** What the group needs of the primary's own data plane. */
@@ -28,6 +29,8 @@ export interface PrimaryHost {
   current(): WorkerConfig | null
   /** Every node a monitor holds dead now, for a replacement worker. */
   deadNodes(): readonly SharedNews[]
+  /** Worker `index` has ended and its part of the shared counts was taken out. */
+  reclaimed(index: number): void
 }
 
 /** One configuration as the workers receive it. */
@@ -41,7 +44,7 @@ export interface WorkerGroupOptions {
   /** How many worker threads besides the primary. */
   readonly extra: number
   readonly entry: URL
-  readonly start: Omit<WorkerStart, 'index'>
+  readonly start: Omit<WorkerStart, 'index' | 'ownCounts'>
   /** A worker silent this long is considered hung and replaced (`watchdog.timeout`). */
   readonly stallMs: number
   readonly host: PrimaryHost
@@ -50,6 +53,10 @@ export interface WorkerGroupOptions {
 interface Member {
   readonly index: number
   worker: Worker
+  /** This place's part of the shared node counts (kept for its next worker, after reclaiming). */
+  readonly ownCounts: SharedArrayBuffer
+  /** Between ending a worker and starting its replacement. */
+  isReplacing: boolean
   lastBeatMs: number
   /** Set once its first configuration is applied: it counts for statistics and news. */
   isReady: boolean
@@ -156,13 +163,14 @@ export class WorkerGroup {
   }
 
   #spawn(index: number): Member {
-    const member: Member = { index, worker: this.#launch(index), lastBeatMs: performance.now(), isReady: false, restarts: 0 }
+    const ownCounts = NodeSlots.allocate()
+    const member: Member = { index, worker: this.#launch(index, ownCounts), ownCounts, isReplacing: false, lastBeatMs: performance.now(), isReady: false, restarts: 0 }
     this.#watch(member)
     return member
   }
 
-  #launch(index: number): Worker {
-    const data: WorkerStart = { ...this.#opts.start, index }
+  #launch(index: number, ownCounts: SharedArrayBuffer): Worker {
+    const data: WorkerStart = { ...this.#opts.start, index, ownCounts }
     return new Worker(this.#opts.entry, { workerData: data })
   }
 
@@ -176,7 +184,7 @@ export class WorkerGroup {
       this.#opts.host.logger.error(`worker ${String(member.index)}: ${e.message}`)
     })
     worker.on('exit', (code: number) => {
-      if (this.#isStopping || member.worker !== worker) return
+      if (this.#isStopping || member.isReplacing || member.worker !== worker) return
       this.#replace(member, 'workerdied', `worker ${String(member.index)} exited (code ${String(code)}); its connections were lost; a new worker takes its place`)
     })
   }
@@ -252,29 +260,37 @@ export class WorkerGroup {
     if (this.#isStopping) return
     const now = performance.now()
     for (const m of this.#members) {
-      if (now - m.lastBeatMs <= this.#opts.stallMs) continue
+      if (m.isReplacing || now - m.lastBeatMs <= this.#opts.stallMs) continue
       this.#replace(m, 'workerhung', `worker ${String(m.index)} sent no heartbeat for ${String(Math.round((now - m.lastBeatMs) / 1000))} s; it was ended, its connections were lost, and a new worker takes its place`)
     }
   }
 
   /** Ends `member`'s thread (if still running) and starts another in its place. */
   #replace(member: Member, name: string, message: string): void {
-    const old = member.worker
-    member.worker = this.#launch(member.index)
-    member.lastBeatMs = performance.now()
+    if (member.isReplacing) return
+    member.isReplacing = true
     member.isReady = false
-    this.#watch(member)
     member.restarts++
-    void old.terminate()
     this.#opts.host.emit({ severity: 'serious', category: 'general', name, objects: { worker: String(member.index) }, message })
-    const current = this.#opts.host.current()
-    if (current === null) return
-    void this.#applyTo(member, current).then((problem) => {
-      if (problem !== null) {
-        this.#opts.host.logger.error(problem)
-        return
-      }
-      for (const news of this.#opts.host.deadNodes()) member.worker.postMessage(news satisfies ToWorker)
+    // The old thread is ended first: its part of the shared node counts can only be taken out
+    // once it can no longer write it, and before its replacement starts counting.
+    void member.worker.terminate().then(() => {
+      reclaimCounts(new Int32Array(this.#opts.start.nodeCounts), new Int32Array(member.ownCounts))
+      this.#opts.host.reclaimed(member.index)
+      if (this.#isStopping) return
+      member.worker = this.#launch(member.index, member.ownCounts)
+      member.lastBeatMs = performance.now()
+      member.isReplacing = false
+      this.#watch(member)
+      const current = this.#opts.host.current()
+      if (current === null) return
+      void this.#applyTo(member, current).then((problem) => {
+        if (problem !== null) {
+          this.#opts.host.logger.error(problem)
+          return
+        }
+        for (const news of this.#opts.host.deadNodes()) member.worker.postMessage(news satisfies ToWorker)
+      })
     })
   }
 }

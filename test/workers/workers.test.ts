@@ -300,3 +300,29 @@ test('a UDP virtual server is served by every worker', async (t) => {
     assert.equal(reply, `echo:d${String(i)}`)
   }
 })
+
+test('the transactions of a restarted worker leave the shared node counts with it', async (t) => {
+  const slow = await holdingNode(t, 'slow')
+  t.after(() => {
+    slow.release()
+  })
+  const run = await startWorkers(t, { 'pools/p': poolDoc([slow.node.address]), 'virtual_servers/web': httpVs('p') })
+  const port = run.port('web')
+  const outcomes = Array.from({ length: 8 }, () => once(port).then(() => 'answered', () => 'lost'))
+  await waitFor(() => slow.held() === 8, 'eight requests held at the node', 5000)
+  const current = () => run.server.app.snapshot?.pools.get('p')?.nodes[0]?.status.activeConnections
+  assert.equal(current(), 8)
+  assert.equal((await run.api('POST', '/api/tm/8.3/status/local_tm/workers/1/restart')).status, 200)
+  // The clients whose connections worker 1 held are cut off; their transactions end with it.
+  const lost: string[] = []
+  await waitFor(() => {
+    void Promise.all(outcomes.map((o) => Promise.race([o, Promise.resolve('pending')]))).then((r) => {
+      lost.splice(0, lost.length, ...r.filter((x) => x === 'lost'))
+    })
+    return lost.length > 0 && current() === 8 - lost.length
+  }, 'the lost transactions to leave the count', 5000)
+  assert.ok(lost.length < 8, 'the primary\'s transactions carry on')
+  slow.release()
+  assert.equal((await Promise.all(outcomes)).filter((o) => o === 'answered').length, 8 - lost.length)
+  await waitFor(() => current() === 0, 'every transaction over', 3000)
+})
