@@ -14,7 +14,7 @@ import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listener
 import { StatusRegistry, type NodeSlots } from './pool/index.ts'
 import { PersistenceStore, type SessionSharing } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
-import { ProtectionStore, RateStore, type ProtectionClass, type QueueBounds } from './protect/index.ts'
+import { ProtectionStore, RateStore, type AddressTable, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore, type DataStore, type RateShaper } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -57,6 +57,8 @@ export interface WorkerSharing {
   readonly dataStore: (maxBytes: number) => DataStore
   /** Health monitors run in the primary only; the others hear its verdicts. */
   readonly runsMonitors: boolean
+  /** Service protection's per-address counts, in shared memory. */
+  readonly addresses: AddressTable
   /** What `rate.*` calls in a worker (the primary's classes); absent in the primary. */
   readonly rates?: (local: RateStore) => RateShaper
 }
@@ -80,7 +82,7 @@ export class App {
   /** The web cache's store, kept across reloads. */
   readonly webCache = new WebCache()
   /** Service protection counts and counters, kept across reloads. */
-  readonly protection = new ProtectionStore()
+  readonly protection: ProtectionStore
   /** Rate classes' queues and counters, kept across reloads. */
   readonly rates: RateStore
   readonly #logs: RequestLogRegistry
@@ -123,6 +125,7 @@ export class App {
     this.#deps = deps
     this.#statuses = new StatusRegistry(deps.sharing?.slots ?? null)
     this.persistence = new PersistenceStore(deps.sharing?.sessions ?? null)
+    this.protection = new ProtectionStore(deps.sharing?.addresses ?? null)
     this.#logs = new RequestLogRegistry({
       onError: (file, message) => {
         deps.logger.warn(`request log ${file}: ${message}`)

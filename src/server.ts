@@ -14,7 +14,7 @@ import { err, ok, systemClock, systemRandom, type Logger, type Result } from './
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
 import { NodeSlots } from './pool/index.ts'
-import { rateShaper } from './protect/index.ts'
+import { AddressTable, rateShaper } from './protect/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
 import { SharedDataStore, WorkerGroup, type SharedNews, type WorkerConfig } from './workers/index.ts'
 
@@ -54,6 +54,8 @@ class PrimarySharing {
   readonly nodeCounts = NodeSlots.allocate()
   readonly slots = new NodeSlots(this.nodeCounts, NodeSlots.allocate(), true)
   readonly secret = randomBytes(32)
+  readonly addressBuffers = AddressTable.allocate()
+  readonly addresses = new AddressTable(this.addressBuffers, 1)
   group: WorkerGroup | null = null
   data: SharedDataStore | null = null
 
@@ -76,6 +78,7 @@ class PrimarySharing {
         return this.data
       },
       runsMonitors: true,
+      addresses: this.addresses,
     }
   }
 }
@@ -105,7 +108,7 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
   const group = new WorkerGroup({
     extra: workers - 1,
     entry: new URL('./worker-thread.ts', import.meta.url),
-    start: { nodeCounts: sharing.nodeCounts, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
+    start: { nodeCounts: sharing.nodeCounts, addressTable: sharing.addressBuffers, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
     stallMs,
     host: {
       logger,
@@ -115,7 +118,20 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
       },
       current: () => workerConfig(app, sharing.slots),
       rates: rateShaper(app.rates),
-      reclaimed: () => undefined,
+      // A dead worker's connections are gone: every survivor's own counts are the truth again.
+      reclaimed: () => {
+        void group.addressCounts().then((theirs) => {
+          const all = new Map<number, Map<string, number>>()
+          for (const counts of [app.protection.ownCounts(), ...theirs]) {
+            for (const [cls, byIp] of counts) {
+              const into = all.get(cls) ?? new Map<string, number>()
+              all.set(cls, into)
+              for (const [ip, n] of byIp) into.set(ip, (into.get(ip) ?? 0) + n)
+            }
+          }
+          app.protection.recount(all)
+        })
+      },
       deadNodes: () => app.nodeHealth().map((h) => ({ t: 'health', pool: h.pool, node: h.node, isAlive: false, reason: h.reason })),
     },
   })

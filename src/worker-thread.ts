@@ -5,11 +5,12 @@
  * It runs no health monitors, no REST API and no actions: those run once, in the primary.
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort, threadId, workerData } from 'node:worker_threads'
 import { App } from './app.ts'
 import { formatDiagnostic } from './config/index.ts'
 import { errorMessage, systemClock, systemRandom, type LogFields, type Logger } from './core/index.ts'
 import { NodeSlots } from './pool/index.ts'
+import { AddressTable } from './protect/index.ts'
 import { captureStatistics } from './stats/index.ts'
 import { RemoteRates, SharedDataStore, type FromWorker, type RateOp, type ToWorker, type WorkerStart } from './workers/index.ts'
 
@@ -58,6 +59,7 @@ const app = new App({
       return data
     },
     runsMonitors: false,
+    addresses: new AddressTable(start.addressTable, threadId + 2),
     rates: (local) =>
       new RemoteRates(
         (cls) => local.get(cls) !== undefined,
@@ -135,6 +137,9 @@ async function handle(msg: ToWorker): Promise<void> {
       clearInterval(beat)
       await app.stop(msg.drainMs)
       send({ t: 'stopped' })
+      return
+    case 'address-counts':
+      send({ t: 'address-counts', id: msg.id, counts: app.protection.ownCounts() })
       return
     case 'purge':
       send({ t: 'purged', id: msg.id, count: app.webCache.purge(msg.virtualServer, msg.key, msg.isPrefix) })

@@ -54,7 +54,7 @@ export class ProtectionClass {
     const s = this.settings
     if (s.banned.matches(ip)) return 'banned'
     if (s.minConnections === 0 || s.allowed.matches(ip)) return null
-    const open = this.state.connections.get(ip) ?? 0
+    const open = this.state.openCount(ip)
     if (s.max1Connections > 0 && open > s.max1Connections) return 'max_1_connections'
     if (s.max10Connections > 0 && open > s.minConnections && this.state.busiestTen() > s.max10Connections) return 'max_10_connections'
     return null

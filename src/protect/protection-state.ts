@@ -4,6 +4,7 @@
  * (ProtectionStore), so a reload keeps the counts of a class that stays.
  * @module
  */
+import type { AddressTable } from './address-table.ts'
 import { zeroCounts, type RefusalCounts, type RefusalReason } from './reasons.ts'
 
 /** The count of one client address in the current `rate_timer` window. */
@@ -15,9 +16,19 @@ interface RateWindow {
 /** How many addresses rate windows are kept for before expired ones are swept. */
 const RATE_SWEEP_AT = 10000
 
+/** With several workers: the table every worker counts in, and this class's id there. */
+export interface SharedCounts {
+  readonly table: AddressTable
+  readonly cls: number
+}
+
 export class ProtectionState {
-  /** Open connections per client address (only addresses with at least one). */
+  /**
+   * Open connections per client address (only addresses with at least one) in this worker; with
+   * several workers the limits read the shared table, and this map is this worker's part.
+   */
   readonly connections = new Map<string, number>()
+  readonly #shared: SharedCounts | null
   readonly #rate = new Map<string, RateWindow>()
   #rateSweepAt = RATE_SWEEP_AT
   /** Refusals (or would-be refusals in testing mode) per reason since the start. */
@@ -28,18 +39,32 @@ export class ProtectionState {
   readonly sinceLog: RefusalCounts = zeroCounts()
   lastLogMs = -Infinity
 
+  constructor(shared: SharedCounts | null = null) {
+    this.#shared = shared
+  }
+
   opened(ip: string): void {
     this.connections.set(ip, (this.connections.get(ip) ?? 0) + 1)
+    this.#shared?.table.opened(this.#shared.cls, ip)
   }
 
   closed(ip: string): void {
     const n = (this.connections.get(ip) ?? 1) - 1
     if (n <= 0) this.connections.delete(ip)
     else this.connections.set(ip, n)
+    this.#shared?.table.closed(this.#shared.cls, ip)
+  }
+
+  /** Open connections of `ip`, in every worker. */
+  openCount(ip: string): number {
+    const shared = this.#shared
+    return shared === null ? (this.connections.get(ip) ?? 0) : shared.table.open(shared.cls, ip)
   }
 
   /** The open connections of the ten busiest addresses together. */
   busiestTen(): number {
+    const shared = this.#shared
+    if (shared !== null) return shared.table.busiestTen(shared.cls)
     const top: number[] = []
     for (const n of this.connections.values()) {
       if (top.length < 10) {
@@ -57,6 +82,9 @@ export class ProtectionState {
 
   /** Counts one connection (or request) of `ip` and returns its count in the current window. */
   countRate(ip: string, nowMs: number, windowMs: number): number {
+    const shared = this.#shared
+    // Shared windows are timed by the wall clock, which every worker reads alike.
+    if (shared !== null) return shared.table.countRate(shared.cls, ip, Date.now(), windowMs)
     let w = this.#rate.get(ip)
     if (w === undefined) {
       if (this.#rate.size >= this.#rateSweepAt) this.#sweep(nowMs, windowMs)

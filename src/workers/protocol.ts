@@ -19,6 +19,8 @@ export interface WorkerStart {
   readonly ownCounts: SharedArrayBuffer
   /** The transparent persistence cookies' key. */
   readonly persistenceSecret: Uint8Array
+  /** Service protection's per-address counts (`AddressTable.allocate`). */
+  readonly addressTable: { readonly ints: SharedArrayBuffer; readonly floats: SharedArrayBuffer }
   /** How often the worker says it is alive (ms). */
   readonly heartbeatMs: number
   /** Time a client gets to close a connection Sluice has ended (ms), as in the primary. */
@@ -44,6 +46,8 @@ export type ToWorker =
       readonly ports: readonly (readonly [string, number])[]
     }
   | { readonly t: 'statistics'; readonly id: number }
+  /** Asks for the worker's own open connections per protection class and address. */
+  | { readonly t: 'address-counts'; readonly id: number }
   /** The primary's answer to a `rate` question: the number, or why the rule is abandoned. */
   | { readonly t: 'rate'; readonly id: number; readonly value: number; readonly error: string | null }
   | { readonly t: 'stop'; readonly drainMs: number }
@@ -56,6 +60,7 @@ export type FromWorker =
   | { readonly t: 'applied'; readonly id: number; readonly error: string | null }
   | { readonly t: 'statistics'; readonly id: number; readonly capture: StatsCapture; readonly accepted: number }
   | { readonly t: 'purged'; readonly id: number; readonly count: number }
+  | { readonly t: 'address-counts'; readonly id: number; readonly counts: Map<number, Map<string, number>> }
   | { readonly t: 'beat' }
   /** A rule's `rate.*` call: the primary keeps the classes for all workers. */
   | { readonly t: 'rate'; readonly id: number; readonly op: RateOp; readonly cls: string; readonly key: string }

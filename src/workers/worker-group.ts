@@ -136,6 +136,15 @@ export class WorkerGroup {
     return true
   }
 
+  /** Every running worker's own open connections per protection class id and address. */
+  async addressCounts(): Promise<Map<number, Map<string, number>>[]> {
+    const running = this.#members.filter((m) => !m.isReplacing)
+    const answers = await Promise.all(running.map((m) => this.#ask(m, (id) => ({ t: 'address-counts', id }), STATISTICS_TIMEOUT_MS)))
+    const out: Map<number, Map<string, number>>[] = []
+    for (const a of answers) if (a?.t === 'address-counts') out.push(a.counts)
+    return out
+  }
+
   /** Purges every worker's web cache; the entries that went. */
   async purgeCaches(virtualServer: string | null, key: string, isPrefix: boolean): Promise<number> {
     const answers = await Promise.all(this.#members.map((m) => this.#ask(m, (id) => ({ t: 'purge', id, virtualServer, key, isPrefix }), STATISTICS_TIMEOUT_MS)))
@@ -197,6 +206,7 @@ export class WorkerGroup {
       case 'applied':
       case 'statistics':
       case 'purged':
+      case 'address-counts':
       case 'stopped': {
         const id = msg.t === 'stopped' ? -member.index : msg.id
         const resolve = this.#pending.get(id)

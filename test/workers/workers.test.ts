@@ -326,3 +326,42 @@ test('the transactions of a restarted worker leave the shared node counts with i
   assert.equal((await Promise.all(outcomes)).filter((o) => o === 'answered').length, 8 - lost.length)
   await waitFor(() => current() === 0, 'every transaction over', 3000)
 })
+
+test('service protection counts an address\'s connections and rate over every worker', async (t) => {
+  const node = await startHttpNode(t, 'n')
+  const run = await startWorkers(t, {
+    'protection/guard': { properties: { concurrent_connections: { max_1_connections: 3, min_connections: 1 } } },
+    'protection/paced': { properties: { connection_rate: { max_connection_rate: 5, rate_timer: 60 } } },
+    'pools/p': poolDoc([node.address]),
+    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'guard' } }),
+    'virtual_servers/paced': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'paced' } }),
+  })
+  // Eight kept-alive connections from one address, spread over both workers: three get in.
+  const statuses: number[] = []
+  const agents: http.Agent[] = []
+  t.after(() => {
+    for (const a of agents) a.destroy()
+  })
+  for (let i = 0; i < 8; i++) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    agents.push(agent)
+    statuses.push(
+      await new Promise<number>((resolve) => {
+        http
+          .get({ host: '127.0.0.1', port: run.port('web'), agent }, (res) => {
+            res.resume()
+            res.on('end', () => {
+              resolve(res.statusCode ?? 0)
+            })
+          })
+          .on('error', () => {
+            resolve(0)
+          })
+      }),
+    )
+  }
+  assert.equal(statuses.filter((s) => s === 200).length, 3, `statuses ${statuses.join(',')}`)
+  // Twenty requests on new connections against a rate of five a minute: five get through.
+  const paced = await Promise.all(Array.from({ length: 20 }, () => once(run.port('paced')).then((a) => a.status, () => 0)))
+  assert.equal(paced.filter((s) => s === 200).length, 5, `statuses ${paced.join(',')}`)
+})
