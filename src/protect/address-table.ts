@@ -184,7 +184,6 @@ export class AddressTable {
     }
     this.#ints.fill(0, HEADER)
     this.#floats.fill(0)
-    this.#ints[USED] = 0
     const mask = this.#capacity - 1
     for (const entry of live) {
       const [a = 0, b = 0, cls = 0] = entry.ints
@@ -192,8 +191,8 @@ export class AddressTable {
       while ((this.#ints[HEADER + e * INTS] ?? 0) !== 0) e = (e + 1) & mask
       this.#ints.set(entry.ints, HEADER + e * INTS)
       this.#floats.set(entry.floats, e * FLOATS)
-      this.#ints[USED] = (this.#ints[USED] ?? 0) + 1
     }
+    this.#ints[USED] = live.length
   }
 
   /** Runs `fn` holding the table's lock. */
