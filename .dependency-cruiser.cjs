@@ -18,7 +18,7 @@ const LAYERS = {
   snapshot: ['core', 'config', 'rules', 'balance', 'pool', 'persist', 'tls', 'stats', 'events', 'health', 'cache', 'protect'],
   net: ['core', 'config', 'snapshot'],
   http: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'cache', 'protect'],
-  stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net'],
+  stream: ['core', 'snapshot', 'rules', 'pool', 'persist', 'tls', 'stats', 'net', 'protect'],
   api: ['core', 'config', 'snapshot', 'stats', 'events', 'rules', 'cache'],
   workers: ['core', 'config', 'stats', 'events', 'rules', 'pool'],
   // The browser code is its own world: it talks to the REST API over HTTP only.

@@ -14,7 +14,7 @@ import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listener
 import { StatusRegistry, type NodeSlots } from './pool/index.ts'
 import { PersistenceStore, type SessionSharing } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
-import { ProtectionStore, RateStore, type AddressTable, type ProtectionClass, type QueueBounds } from './protect/index.ts'
+import { BandwidthStore, ProtectionStore, RateStore, type AddressTable, type BandwidthSharingMemory, type ProtectionClass, type QueueBounds } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore, type DataStore, type RateShaper } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -59,6 +59,8 @@ export interface WorkerSharing {
   readonly runsMonitors: boolean
   /** Service protection's per-address counts, in shared memory. */
   readonly addresses: AddressTable
+  /** Bandwidth classes' allowances, in shared memory (`machine` and `cluster` classes). */
+  readonly bandwidth: BandwidthSharingMemory
   /** What `rate.*` calls in a worker (the primary's classes); absent in the primary. */
   readonly rates?: (local: RateStore) => RateShaper
 }
@@ -85,6 +87,8 @@ export class App {
   readonly protection: ProtectionStore
   /** Rate classes' queues and counters, kept across reloads. */
   readonly rates: RateStore
+  /** Bandwidth classes' allowances, kept across reloads. */
+  readonly bandwidth: BandwidthStore
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -133,6 +137,7 @@ export class App {
     })
     this.events = new EventLog(deps.clock, deps.logger)
     this.rates = new RateStore(deps.clock, deps.rateQueue)
+    this.bandwidth = new BandwidthStore(() => deps.clock.monoMs(), deps.sharing?.bandwidth ?? null)
     this.stats = new StatsRegistry(deps.clock.nowMs())
     this.#health = new HealthManager({
       statusSink: {
@@ -200,6 +205,7 @@ export class App {
       webCache: this.webCache,
       protection: this.protection,
       rates: this.rates,
+      bandwidth: this.bandwidth,
       ...(this.#deps.sharing?.rates === undefined ? {} : { rateShaper: this.#deps.sharing.rates(this.rates) }),
       logs: this.#logs,
       events: this.events.emit,

@@ -5,6 +5,7 @@
 import { SEVERITIES, type Severity } from '../events/index.ts'
 import {
   mergeStatistics,
+  bandwidthStatistics,
   globalStatistics,
   nodeStatistics,
   perPoolNodeStatistics,
@@ -25,7 +26,7 @@ import { handleWorkers } from './workers-routes.ts'
 
 /** What `/status/local_tm/` lists. */
 const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache', 'workers']
-const STATISTICS_CHILDREN = ['connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
+const STATISTICS_CHILDREN = ['bandwidth', 'connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment: this process's, plus its other workers'. */
 export async function statisticsSource(ctx: ApiContext): Promise<StatisticsSource> {
@@ -44,6 +45,7 @@ function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
     ...(ctx.app.webCache === undefined ? {} : { webCaches: ctx.app.webCache.allCounters() }),
     ...(ctx.app.protection === undefined ? {} : { protection: ctx.app.protection }),
     ...(ctx.app.rates === undefined ? {} : { rates: ctx.app.rates }),
+    ...(ctx.app.bandwidth === undefined ? {} : { bandwidth: ctx.app.bandwidth }),
   }
 }
 
@@ -132,6 +134,8 @@ async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly strin
       return perClass(source.protection, protectionStatistics, req, a, b, `${base}service_protection/`)
     case 'connection_rate_limit':
       return perClass(source.rates, rateStatistics, req, a, b, `${base}connection_rate_limit/`)
+    case 'bandwidth':
+      return perClass(source.bandwidth, bandwidthStatistics, req, a, b, `${base}bandwidth/`)
     default:
       return notFound(req)
   }

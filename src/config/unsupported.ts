@@ -33,7 +33,6 @@ export const DESCRIPTIVE_KEYS: ReadonlySet<string> = new Set(['note', 'built_in'
 /** Every accepted key that has no effect yet. Audited against what src/ reads. */
 export const NOT_APPLIED: readonly NotApplied[] = [
   // Whole object types that nothing in Sluice reads.
-  { type: 'bandwidth', keys: '*' },
   { type: 'custom', keys: '*' },
   { type: 'dns_server/zones', keys: '*' },
   { type: 'glb_services', keys: '*' },
@@ -44,7 +43,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'traffic_ip_groups', keys: '*' },
   // Virtual servers.
   { type: 'virtual_servers', keys: 'basic.protocol', values: ['ftp', 'rtsp', 'siptcp', 'sipudp', 'udpstreaming'] },
-  { type: 'virtual_servers', keys: 'basic.bandwidth_class' },
   { type: 'virtual_servers', keys: 'basic.glb_services' },
   { type: 'virtual_servers', keys: 'basic.listen_on_traffic_ips' },
   { type: 'virtual_servers', keys: 'basic.proxy_protocol' },
@@ -101,7 +99,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'udp.*', except: ['end_point_persistence', 'response_datagrams_expected', 'timeout'] },
   // Pools.
   { type: 'pools', keys: 'auto_scaling.*' },
-  { type: 'pools', keys: 'basic.bandwidth_class' },
   { type: 'pools', keys: 'basic.lard_size' },
   { type: 'pools', keys: 'basic.nodes_table', columns: ['source_ip'] },
   { type: 'pools', keys: 'basic.node_close_with_rst' },

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Pool, PoolNode } from '../pool/index.ts'
+import { PacedWriter, type BandwidthClass, type BandwidthGate, type BandwidthStore } from '../protect/index.ts'
 import type { Exchange, ExchangeState } from './exchange.ts'
 import { BODY_NONE, BODY_UNTIL_CLOSE } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
@@ -31,6 +32,10 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
   sentMono = 0
   /** From sending the request until the response head arrived, ms; -1 before. */
   nodeResponseMs = -1
+  /** The request body's pacing by the server side's bandwidth class; null when unpaced. */
+  #paced: PacedWriter | null = null
+  #pacedBy: { readonly cls: BandwidthClass; readonly gate: BandwidthGate; readonly conn: NodeConnection } | null = null
+  #pool: Pool | null = null
 
   constructor(ex: Exchange) {
     this.#ex = ex
@@ -46,6 +51,7 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
     this.sentBody = null
     this.canResend = false
     this.nodeResponseMs = -1
+    if (this.#pacedBy !== null) this.#stopPacing()
   }
 
   /** Closes the node connection (its response is not wanted, or the exchange is over). */
@@ -59,6 +65,7 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
     const ex = this.#ex
     const req = ex.req
     if (req === null) return
+    this.#pool = pool
     this.keepNode =
       pool.settings.keepalive && !ex.isUpgrade && req.versionMinor === 1 && (isIdempotent(req.method) || pool.settings.keepaliveNonIdempotent)
     const idle = this.keepNode && !this.freshOnly ? NodeConnection.unpark(node.status, this) : undefined
@@ -99,6 +106,10 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
       return
     }
     socket.cork()
+    if (svc.bandwidth != null && this.#pacedBy?.conn !== conn) {
+      if (this.#pacedBy !== null) this.#stopPacing()
+      this.#startPacing(svc.bandwidth.classes)
+    }
     if (this.sentHead !== '') {
       // A resend after a kept-alive connection closed under us: same head, same body.
       socket.write(this.sentHead, 'latin1')
@@ -153,17 +164,49 @@ export class NodeLeg implements NodeConnectionOwner, ResponseSink {
       conn.status.bytesToNode += used
       const held = body.heldFrom
       const sendTo = held === -1 ? used : held
-      if (sendTo > 0 && !conn.socket.write(sendTo === chunk.length ? chunk : chunk.subarray(0, sendTo))) ex.down.pauseReading()
+      const part = sendTo === chunk.length ? chunk : chunk.subarray(0, sendTo)
+      if (sendTo > 0 && !(this.#paced === null ? conn.socket.write(part) : this.#paced.write(part))) ex.down.pauseReading()
     }
     if (body.isDone) {
       const trailers = body.trailers
-      if (trailers !== null) conn.socket.write(trailers)
+      if (trailers !== null) {
+        if (this.#paced === null) conn.socket.write(trailers)
+        else this.#paced.whenFlushed(() => conn.socket.write(trailers))
+      }
       ex.reqDone = true
       if (this.relay.head === null && ex.state === 'exchange') ex.armReply()
     } else {
       ex.refreshIdle()
     }
     return ex.reqDone
+  }
+
+  /**
+   * The server side's class (a rule's request.setBandwidthClass, else the pool's) paces the
+   * request body written to the node; bodyless requests never get here.
+   */
+  #startPacing(classes: BandwidthStore): void {
+    const ex = this.#ex
+    const conn = this.conn
+    const name = ex.rules?.decision.bandwidthClass ?? this.#pool?.settings.bandwidthClass ?? ''
+    const cls = name === '' || conn === null ? undefined : classes.get(name)
+    if (cls === undefined || conn === null) return
+    const gate = cls.gate()
+    this.#pacedBy = { cls, gate, conn }
+    this.#paced = new PacedWriter(
+      gate,
+      (chunk) => conn.socket.write(chunk),
+      () => {
+        ex.down.resumeReading()
+      },
+    )
+  }
+
+  #stopPacing(): void {
+    this.#paced?.cancel()
+    if (this.#pacedBy !== null) this.#pacedBy.cls.release(this.#pacedBy.gate)
+    this.#paced = null
+    this.#pacedBy = null
   }
 
   /** Tunnel bytes from the client (after 101). */

@@ -13,6 +13,7 @@ import { compressionPhase } from './compression-phase.ts'
 import { cacheLookupPhase } from './cache-lookup.ts'
 import { cacheStorePhase } from './cache-store.ts'
 import { protectionPhase } from './protection-phase.ts'
+import { bandwidthPhase } from './bandwidth-phase.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -43,6 +44,8 @@ export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: Res
       return compressionPhase(ex, res)
     case 'cache-store':
       return cacheStorePhase(ex, res)
+    case 'bandwidth':
+      return bandwidthPhase(ex, res)
     default:
       return assertNever(name, 'phase')
   }

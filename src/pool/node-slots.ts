@@ -9,6 +9,12 @@
 /** How many (pool, node) pairs a run can count; later ones count per worker (logged once). */
 export const NODE_SLOT_CAPACITY = 65_536
 
+/**
+ * The "pool" under which bandwidth classes take slots of their own (for their shared allowance),
+ * a name no pool can have.
+ */
+export const BANDWIDTH_SLOTS = '\u0002bandwidth'
+
 /** One shared count per (pool, node), and what passive monitoring tells the other workers. */
 export class NodeSlots {
   readonly counts: Int32Array

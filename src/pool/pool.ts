@@ -52,6 +52,8 @@ export interface PoolSettings {
   readonly queueTimeoutMs: number
   /** vTM `basic.persistence_class`: the default session persistence class; '' = none. */
   readonly persistenceClass: string
+  /** `basic.bandwidth_class`: paces what is written to this pool's nodes ('' none). */
+  readonly bandwidthClass?: string
 }
 
 /** One node of one pool in one snapshot. Reads live counters from its NodeStatus. */

@@ -21,3 +21,5 @@ export { RateStore, RateState, DEFAULT_QUEUE_BOUNDS, rateClassLimits, rateShaper
 export { rateLimits } from './rate-bucket.ts'
 export type { QueueBounds, RateCounters, RateLimits } from './rate-bucket.ts'
 export { AddressTable, ADDRESS_TABLE_CAPACITY, classId } from './address-table.ts'
+export { BandwidthClass, BandwidthGate, BandwidthStore, LocalTokens, PacedWriter, SharedTokens, bytesPerMs } from './bandwidth.ts'
+export type { BandwidthSettings, BandwidthSharing, BandwidthSharingMemory, SharedBandwidthBuffers, TokenSource } from './bandwidth.ts'

@@ -266,7 +266,10 @@ export class Decision {
   retry = false
   idempotent: boolean | null = null
   requestLog: 'include' | 'exclude' | null = null
+  /** `request.setBandwidthClass`: the class for what is written to the node (server side). */
   bandwidthClass: string | null = null
+  /** `response.setBandwidthClass`: the class for what is written to the client (client side). */
+  responseBandwidthClass: string | null = null
   serviceLevelClass: string | null = null
   maxReplyTimeS: number | null = null
   /** `request.setRemoteIP`: the client address to log and use for transparency. */
@@ -330,6 +333,7 @@ export class Decision {
     this.idempotent = null
     this.requestLog = null
     this.bandwidthClass = null
+    this.responseBandwidthClass = null
     this.serviceLevelClass = null
     this.maxReplyTimeS = null
     this.remoteIpOverride = null

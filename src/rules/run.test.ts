@@ -136,7 +136,6 @@ test('check: warnings alone do not fail; unknown literal object names are errors
   assert.deepEqual(r.error.map((d) => `${d.severity} ${String(d.col)} ${d.message}`), [
     'error 10 pool "nope" does not exist (no pools/nope in the configuration)',
     'error 28 rate class "r1" does not exist (no rate/r1 in the configuration)',
-    'warning 35 response.setBandwidthClass is not supported yet: it has no effect',
     'error 62 bandwidth class "b1" does not exist (no bandwidth/b1 in the configuration)',
     'error 100 persistence class "p1" does not exist (no persistence/p1 in the configuration)',
     'warning 107 slm.isOK is not supported yet: it does nothing and answers as the original does when the feature is not configured',

@@ -37,7 +37,8 @@ import { LoggedTransaction } from './transaction-log.ts'
 import { WebCache } from '../cache/index.ts'
 import { webCacheLimits, webCacheService } from './web-cache-settings.ts'
 import { buildProtection } from './protection-settings.ts'
-import { ProtectionStore, RateStore, rateClassLimits, rateShaper, type ProtectionClass } from '../protect/index.ts'
+import { BandwidthStore, ProtectionStore, RateStore, rateClassLimits, rateShaper, type BandwidthSettings, type ProtectionClass } from '../protect/index.ts'
+import { bandwidthService, bandwidthSettings } from './bandwidth-settings.ts'
 import { getObjects } from '../config/index.ts'
 
 export interface BuildDeps {
@@ -70,6 +71,8 @@ export interface BuildDeps {
   readonly webCache?: WebCache
   /** Service protection counts and counters (outlive snapshots); a throwaway store when absent. */
   readonly protection?: ProtectionStore
+  /** Bandwidth classes' state (outlives snapshots); a throwaway store when absent. */
+  readonly bandwidth?: BandwidthStore
   /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
   readonly rates?: RateStore
   /** What `rate.*` calls, when not `rates` itself (a worker asks the primary's classes). */
@@ -94,7 +97,10 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const rateLimits = rateClassLimits(getObjects(config, 'rate'))
   const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml, deps.rateShaper ?? rateShaper(rates))
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
+  const bandwidthStore = deps.bandwidth ?? new BandwidthStore(() => deps.clock.monoMs())
+  const bandwidth = { settings: bandwidthSettings(getObjects(config, 'bandwidth')), store: bandwidthStore }
   const streamContext = {
+    bandwidth,
     pools,
     stats: deps.stats,
     compiled,
@@ -111,7 +117,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const webCache = deps.webCache ?? new WebCache()
   const cacheLimits = webCacheLimits(config.globalSettings, problems)
   const protection = buildProtection(config, deps.protection ?? new ProtectionStore(), deps.events, problems)
-  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache }
+  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache, bandwidth }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
   const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
@@ -156,6 +162,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   webCache.configure(cacheLimits)
   deps.protection?.retain(new Set(protection.keys()))
   rates.apply(rateLimits)
+  bandwidthStore.apply(bandwidth.settings)
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 
@@ -183,6 +190,7 @@ interface HttpContext {
   readonly persistence: PersistenceClasses
   readonly nodeTls: ReadonlyMap<string, NodeTlsSettings>
   readonly webCache: WebCache
+  readonly bandwidth: { readonly settings: ReadonlyMap<string, BandwidthSettings>; readonly store: BandwidthStore }
 }
 
 function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules, protection: ProtectionClass | null): HttpService {
@@ -200,6 +208,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     problem(p.key, p.reason)
   })
   const cache = webCacheService(name, vs, config.globalSettings, ctx.webCache)
+  const bandwidth = bandwidthService(vs.basic.bandwidth_class, ctx.bandwidth.settings, ctx.bandwidth.store)
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
@@ -225,9 +234,10 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     persistence: ctx.persistence,
     rules,
     protection,
-    phases: compileHttpPhases(rules, { protection: protection !== null, compression: compression !== null, cache: cache !== null }),
+    phases: compileHttpPhases(rules, { protection: protection !== null, compression: compression !== null, cache: cache !== null, bandwidth: bandwidth !== null }),
     compression,
     cache,
+    bandwidth,
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })

@@ -4,7 +4,7 @@
  * configured costs nothing per request. The HTTP engine runs them (http/phase-list.ts).
  *
  *   request:  protection → request-rules → cache-lookup → routing
- *   response: response-rules → compression → cache-store
+ *   response: response-rules → compression → cache-store → bandwidth
  * @module
  */
 import type { PhaseRules } from '../rules/index.ts'
@@ -14,7 +14,7 @@ export const REQUEST_PHASES = ['protection', 'request-rules', 'cache-lookup', 'r
 export type RequestPhaseName = (typeof REQUEST_PHASES)[number]
 
 /** Response phases, in the order they run. */
-export const RESPONSE_PHASES = ['response-rules', 'compression', 'cache-store'] as const
+export const RESPONSE_PHASES = ['response-rules', 'compression', 'cache-store', 'bandwidth'] as const
 export type ResponsePhaseName = (typeof RESPONSE_PHASES)[number]
 
 /** A virtual server's phases, in order; only what it configures, and routing always last. */
@@ -33,13 +33,15 @@ export interface PhaseFeatures {
   readonly compression: boolean
   /** The web cache (`web_cache.enabled`). */
   readonly cache: boolean
+  /** Bandwidth classes exist (the virtual server's own, or ones rules and pools may name). */
+  readonly bandwidth?: boolean
 }
 
 const NO_FEATURES: PhaseFeatures = Object.freeze({ protection: false, compression: false, cache: false })
 
 /** The phases of a virtual server with these rules and features. */
 export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = NO_FEATURES): HttpPhases {
-  if (rules.request.length === 0 && rules.response.length === 0 && !features.protection && !features.compression && !features.cache) return ROUTING_ONLY
+  if (rules.request.length === 0 && rules.response.length === 0 && !features.protection && !features.compression && !features.cache && features.bandwidth !== true) return ROUTING_ONLY
   const request: RequestPhaseName[] = []
   if (features.protection) request.push('protection')
   if (rules.request.length > 0) request.push('request-rules')
@@ -49,5 +51,6 @@ export function compileHttpPhases(rules: PhaseRules, features: PhaseFeatures = N
   if (rules.response.length > 0) response.push('response-rules')
   if (features.compression) response.push('compression')
   if (features.cache) response.push('cache-store')
+  if (features.bandwidth === true) response.push('bandwidth')
   return Object.freeze({ request: Object.freeze(request), response: Object.freeze(response) })
 }

@@ -14,6 +14,7 @@ import type { CompressionSettings } from './compression-settings.ts'
 import type { WebCacheService } from './web-cache-settings.ts'
 import type { Http2Settings } from './http2-settings.ts'
 import type { ProtectionClass } from '../protect/index.ts'
+import type { BandwidthService } from './bandwidth-settings.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -102,6 +103,8 @@ export interface HttpService {
   readonly compression: CompressionSettings | null
   /** The web cache (section `web_cache`); null when it is off. */
   readonly cache: WebCacheService | null
+  /** Bandwidth classes; null when the configuration has none (no `bandwidth` phase then). */
+  readonly bandwidth?: BandwidthService | null
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */

@@ -35,5 +35,6 @@ export function poolSettings(name: string, p: PoolProperties): PoolSettings {
     maxQueueSize: p.connection.max_queue_size,
     queueTimeoutMs: p.connection.queue_timeout * SECOND_MS,
     persistenceClass: p.basic.persistence_class,
+    bandwidthClass: p.basic.bandwidth_class,
   })
 }

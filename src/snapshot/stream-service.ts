@@ -61,6 +61,7 @@ export interface StreamRules {
   readonly services: RuleServices
   readonly maxInstructions: number
 }
+import type { BandwidthService } from './bandwidth-settings.ts'
 
 export interface StreamService {
   readonly name: string
@@ -91,6 +92,8 @@ export interface StreamService {
   readonly persistence: PersistenceClasses
   /** Called once per finished transaction; null when nothing listens. */
   readonly onEnd: ((record: StreamRecord) => void) | null
+  /** Bandwidth classes; null when the configuration has none. */
+  readonly bandwidth?: BandwidthService | null
 }
 
 export type UdpKind = 'udp' | 'dns'

@@ -73,7 +73,9 @@ function counterSink(name: string, stats: StatsRegistry | null): ((r: StreamReco
   }
 }
 
-/** What a stream virtual server shares with the rest of its snapshot. */
+/** What a stream virtual server shares with the rest of its snapshot. */import type { BandwidthSettings, BandwidthStore } from '../protect/index.ts'
+import { bandwidthService } from './bandwidth-settings.ts'
+
 export interface StreamContext {
   readonly pools: ReadonlyMap<string, Pool>
   readonly router: StreamRouter | null
@@ -83,6 +85,7 @@ export interface StreamContext {
   readonly ruleServices: RuleServices | null
   readonly maxInstructions: number
   readonly persistence: PersistenceClasses
+  readonly bandwidth: { readonly settings: ReadonlyMap<string, BandwidthSettings>; readonly store: BandwidthStore }
 }
 
 function streamRules(vs: VirtualServerProperties, ctx: StreamContext): StreamRules | null {
@@ -117,6 +120,7 @@ export function streamService(name: string, vs: VirtualServerProperties, kind: S
     rules: streamRules(vs, ctx),
     persistence: ctx.persistence,
     onEnd: counterSink(name, stats),
+    bandwidth: bandwidthService(vs.basic.bandwidth_class, ctx.bandwidth.settings, ctx.bandwidth.store),
   })
 }
 

@@ -25,6 +25,15 @@ export interface RateCountersView {
   readonly limits: { readonly perMinute: number; readonly perSecond: number }
 }
 
+/** What statistics read of a bandwidth class's runtime state. */
+export interface BandwidthCountersView {
+  /** Bytes the class let through. */
+  readonly bytes: number
+  /** Connections (and transactions) it paced. */
+  readonly connections: number
+  readonly settings: { readonly kbitPerSecond: number; readonly sharing: string }
+}
+
 /** Classes by name. */
 export interface ClassesView<T> {
   entries(): Iterable<[string, T]>
@@ -67,5 +76,16 @@ export function rateStatistics(v: RateCountersView): StatValues {
     refused: c.refused,
     max_rate_per_min: v.limits.perMinute,
     max_rate_per_sec: v.limits.perSecond,
+  }
+}
+
+/** vTM's fields (`maximum`, `guarantee`, `bytes_out`) and Sluice's (`connections`, `sharing`). */
+export function bandwidthStatistics(v: BandwidthCountersView): StatValues {
+  return {
+    maximum: v.settings.kbitPerSecond,
+    guarantee: 0,
+    bytes_out: v.bytes,
+    connections: v.connections,
+    sharing: v.settings.sharing,
   }
 }

@@ -56,6 +56,9 @@ export const METRICS = {
   sluice_rate_dropped_total: ['counter', 'Queued requests a rate class gave up on (queue full, waited too long, class removed).'],
   sluice_rate_refused_total: ['counter', 'rate.use.noQueue calls over the limit.'],
   sluice_rate_queue_length: ['gauge', 'Requests waiting in a rate class now.'],
+  sluice_bandwidth_bytes_total: ['counter', 'Bytes a bandwidth class let through.'],
+  sluice_bandwidth_connections_total: ['counter', 'Connections and transactions a bandwidth class paced.'],
+  sluice_bandwidth_maximum_kbits: ['gauge', 'A bandwidth class\'s maximum, kbit/s.'],
 } as const satisfies Record<string, readonly [MetricType, string]>
 
 type MetricName = keyof typeof METRICS
@@ -142,6 +145,12 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_rate_dropped_total', l, r.counters.dropped)
     add('sluice_rate_refused_total', l, r.counters.refused)
     add('sluice_rate_queue_length', l, r.counters.backlog)
+  }
+  for (const [name, b] of source.bandwidth?.entries() ?? []) {
+    const l = { bandwidth: name }
+    add('sluice_bandwidth_bytes_total', l, b.bytes)
+    add('sluice_bandwidth_connections_total', l, b.connections)
+    add('sluice_bandwidth_maximum_kbits', l, b.settings.kbitPerSecond)
   }
   const out: string[] = []
   for (const [name, lines] of samples) {

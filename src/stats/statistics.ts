@@ -6,7 +6,7 @@
  */
 import type { Histogram } from '../core/index.ts'
 import type { StatsRegistry, VirtualServerCounters } from './counters.ts'
-import type { ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
+import type { BandwidthCountersView, ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
 
 /** What statistics read from a pool's node (structurally the pool module's PoolNode). */
 export interface StatsNodeView {
@@ -70,6 +70,8 @@ export interface StatisticsSource {
   readonly protection?: ClassesView<ProtectionCountersView>
   /** Rate classes, when the source has them. */
   readonly rates?: ClassesView<RateCountersView>
+  /** Bandwidth classes, when the source has them. */
+  readonly bandwidth?: ClassesView<BandwidthCountersView>
 }
 
 /** A flat set of named values, as vTM returns them under `statistics`. */

@@ -8,7 +8,7 @@
  */
 import { Histogram } from '../core/index.ts'
 import { StatsRegistry } from './counters.ts'
-import type { ProtectionCountersView, RateCountersView } from './class-statistics.ts'
+import type { BandwidthCountersView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
 import type { StatisticsSource, StatsNodeView, StatsPoolView, StatsWebCacheView } from './statistics.ts'
 
 interface HistogramData {
@@ -42,6 +42,7 @@ export interface StatsCapture {
   readonly webCaches: readonly [string, Numbers][]
   readonly protection: readonly [string, ProtectionCountersView][]
   readonly rates: readonly [string, RateCountersView][]
+  readonly bandwidth?: readonly [string, BandwidthCountersView][]
 }
 
 const NODE_NUMBERS = ['activeConnections', 'requests', 'failures', 'bytesToNode', 'bytesFromNode', 'responseTimeMs', 'responseTimeMinMs', 'responseTimeMaxMs'] as const
@@ -98,7 +99,11 @@ export function captureStatistics(source: StatisticsSource): StatsCapture {
   const webCaches: [string, Numbers][] = [...(source.webCaches ?? new Map<string, StatsWebCacheView>())].map(([name, c]) => [name, pick(c, CACHE_NUMBERS)])
   const protection: [string, ProtectionCountersView][] = [...(source.protection?.entries() ?? [])].map(([name, v]) => [name, { refused: { ...v.refused }, testingPassed: v.testingPassed }])
   const rates: [string, RateCountersView][] = [...(source.rates?.entries() ?? [])].map(([name, v]) => [name, { counters: { ...v.counters }, limits: { ...v.limits } }])
-  return { virtualServers, pools, webCaches, protection, rates }
+  const bandwidth: [string, BandwidthCountersView][] = [...(source.bandwidth?.entries() ?? [])].map(([name, v]) => [
+    name,
+    { bytes: v.bytes, connections: v.connections, settings: { kbitPerSecond: v.settings.kbitPerSecond, sharing: v.settings.sharing } },
+  ])
+  return { virtualServers, pools, webCaches, protection, rates, bandwidth }
 }
 
 interface MutableNode {
@@ -234,6 +239,19 @@ export function mergeStatistics(own: StatisticsSource, workers: readonly StatsCa
     rates.set(name, { counters: counters as unknown as RateCountersView['counters'], limits: v.limits })
   }
 
+  const bandwidth = new Map<string, BandwidthCountersView>()
+  for (const [name, v] of mine.bandwidth ?? []) {
+    let bytes = v.bytes
+    let connections = v.connections
+    for (const w of workers) {
+      const theirs = w.bandwidth?.find(([n]) => n === name)?.[1]
+      if (theirs === undefined) continue
+      bytes += theirs.bytes
+      connections += theirs.connections
+    }
+    bandwidth.set(name, { bytes, connections, settings: v.settings })
+  }
+
   return {
     registry,
     pools,
@@ -242,5 +260,6 @@ export function mergeStatistics(own: StatisticsSource, workers: readonly StatsCa
     nowMs: own.nowMs,
     ...(own.protection === undefined ? {} : { protection: { entries: () => protection.entries() } }),
     ...(own.rates === undefined ? {} : { rates: { entries: () => rates.entries() } }),
+    ...(own.bandwidth === undefined ? {} : { bandwidth: { entries: () => bandwidth.entries() } }),
   }
 }

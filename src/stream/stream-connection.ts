@@ -4,6 +4,7 @@
  * been exchanged, then relays bytes both ways with backpressure and half-close.
  * @module
  */
+import { PacedWriter } from '../protect/index.ts'
 import { connect, type Socket } from 'node:net'
 import type { Pool, PoolNode } from '../pool/index.ts'
 import { readServerName } from './client-hello.ts'
@@ -59,7 +60,7 @@ export class StreamConnection extends StreamState {
   protected onClientData(chunk: Buffer): void {
     this.bytesIn += chunk.length
     if (this.state === S_RELAYING) {
-      if (this.nodeSocket !== null && !this.nodeSocket.write(chunk)) this.client.pause()
+      if (this.nodeSocket !== null && !(this.toNode === null ? this.nodeSocket.write(chunk) : this.toNode.write(chunk))) this.client.pause()
       return
     }
     if (this.state === S_CLOSED) return
@@ -97,6 +98,13 @@ export class StreamConnection extends StreamState {
   }
 
   protected forwardClientEnd(): void {
+    // What the class still holds goes to the node first.
+    if (this.toNode?.isHolding === true) {
+      this.toNode.whenFlushed(() => {
+        this.forwardClientEnd()
+      })
+      return
+    }
     if (this.service.proxyClose) {
       this.nodeSocket?.end()
       if (this.nodeEnded) this.close(false)
@@ -218,6 +226,7 @@ export class StreamConnection extends StreamState {
       return
     }
     this.state = S_RELAYING
+    this.startPacing(node)
     node.on('error', () => {
       this.close(true)
     })
@@ -233,7 +242,10 @@ export class StreamConnection extends StreamState {
     node.on('close', () => {
       if (!this.nodeEnded) this.close(true)
     })
-    for (const chunk of this.pending) node.write(chunk)
+    for (const chunk of this.pending) {
+      if (this.toNode === null) node.write(chunk)
+      else this.toNode.write(chunk)
+    }
     this.pending = []
     this.pendingBytes = 0
     this.client.resume()
@@ -265,7 +277,29 @@ export class StreamConnection extends StreamState {
   protected relayToClient(data: Buffer): void {
     if (data.length === 0) return
     this.bytesOut += data.length
-    if (!this.client.write(data)) this.nodeSocket?.pause()
+    if (!(this.toClient === null ? this.client.write(data) : this.toClient.write(data))) this.nodeSocket?.pause()
+  }
+
+  /**
+   * Bandwidth classes pace what this connection writes: to the client the virtual server's class
+   * (or a rule's response.setBandwidthClass), to the node the pool's (or request.setBandwidthClass).
+   */
+  protected startPacing(node: Socket): void {
+    const service = this.service.bandwidth ?? null
+    if (service === null) return
+    const decision = this.rules?.decision ?? null
+    const toClient = service.classes.get(decision?.responseBandwidthClass ?? service.clientClass)
+    const toNode = service.classes.get(decision?.bandwidthClass ?? this.dialer.pool?.settings.bandwidthClass ?? '')
+    if (toClient !== undefined) {
+      const gate = toClient.gate()
+      this.pacedBy.push({ cls: toClient, gate })
+      this.toClient = new PacedWriter(gate, (chunk) => this.client.write(chunk), () => this.nodeSocket?.resume())
+    }
+    if (toNode !== undefined) {
+      const gate = toNode.gate()
+      this.pacedBy.push({ cls: toNode, gate })
+      this.toNode = new PacedWriter(gate, (chunk) => node.write(chunk), () => this.client.resume())
+    }
   }
 
   /** Response rules run once, on the node's first data, which waits for them. */
@@ -306,6 +340,13 @@ export class StreamConnection extends StreamState {
   }
 
   protected endFromNode(): void {
+    // What the class still holds goes to the client first.
+    if (this.toClient?.isHolding === true) {
+      this.toClient.whenFlushed(() => {
+        this.endFromNode()
+      })
+      return
+    }
     if (this.service.proxyClose && !this.clientEnded) {
       this.client.end()
       return
@@ -320,6 +361,9 @@ export class StreamConnection extends StreamState {
   protected close(abort: boolean): void {
     if (this.state === S_CLOSED) return
     this.state = S_CLOSED
+    this.toClient?.cancel()
+    this.toNode?.cancel()
+    for (const { cls, gate } of this.pacedBy) cls.release(gate)
     const node = this.nodeSocket
     this.nodeSocket = null
     if (abort) {

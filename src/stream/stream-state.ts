@@ -8,6 +8,7 @@ import type { Socket } from 'node:net'
 import type { Clock, TimeoutSweeper } from '../core/index.ts'
 import type { PersistenceChoice } from '../persist/index.ts'
 import { Dialer, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
+import type { BandwidthClass, BandwidthGate, PacedWriter } from '../protect/index.ts'
 import type { TlsFacts } from '../rules/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import type { LingerCounters } from './close-linger.ts'
@@ -78,6 +79,10 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
   protected responsePending: Buffer | null = null
   protected responseRulesRan = false
   protected nodeEndDeferred = false
+  /** Bandwidth classes' pacing of what is written to the client and to the node (null: unpaced). */
+  protected toClient: PacedWriter | null = null
+  protected toNode: PacedWriter | null = null
+  protected readonly pacedBy: { readonly cls: BandwidthClass; readonly gate: BandwidthGate }[] = []
 
   constructor(client: Socket, service: StreamService, deps: StreamConnectionDeps, serverName: string) {
     this.client = client

@@ -21,6 +21,8 @@ export interface WorkerStart {
   readonly persistenceSecret: Uint8Array
   /** Service protection's per-address counts (`AddressTable.allocate`). */
   readonly addressTable: { readonly ints: SharedArrayBuffer; readonly floats: SharedArrayBuffer }
+  /** Bandwidth classes' shared allowances (`SharedTokens.allocate`). */
+  readonly bandwidth: { readonly floats: SharedArrayBuffer; readonly locks: SharedArrayBuffer }
   /** How often the worker says it is alive (ms). */
   readonly heartbeatMs: number
   /** Time a client gets to close a connection Sluice has ended (ms), as in the primary. */

@@ -365,3 +365,24 @@ test('service protection counts an address\'s connections and rate over every wo
   const paced = await Promise.all(Array.from({ length: 20 }, () => once(run.port('paced')).then((a) => a.status, () => 0)))
   assert.equal(paced.filter((s) => s === 200).length, 5, `statuses ${paced.join(',')}`)
 })
+
+test('a machine bandwidth class is one allowance for every worker', async (t) => {
+  const node = await startHttpNode(t, 'bulk', (req, res) => {
+    req.resume()
+    res.setHeader('content-length', String(40 * 1024))
+    res.end(Buffer.alloc(40 * 1024, 120))
+  })
+  const run = await startWorkers(t, {
+    'bandwidth/shared': { properties: { basic: { maximum: 400, sharing: 'machine' } } },
+    'pools/p': poolDoc([node.address]),
+    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], bandwidth_class: 'shared' } }),
+  })
+  // Four 40 KB downloads on four connections (spread over both workers): 160 KB at 50,000 bytes/s.
+  const started = performance.now()
+  const done = await Promise.all(Array.from({ length: 4 }, () => once(run.port('web'))))
+  const seconds = (performance.now() - started) / 1000
+  for (const d of done) assert.equal(d.text.length, 40 * 1024)
+  assert.ok(Math.abs(seconds - (160 * 1024) / 50_000) < 0.5, `${seconds.toFixed(2)} s for 160 KB at 400 kbit/s`)
+  const workers = workersOf((await run.api('GET', '/api/tm/8.3/status/local_tm/workers')).body)
+  assert.equal(workers.reduce((n, w) => n + w.accepted, 0), 4)
+})

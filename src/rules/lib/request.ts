@@ -69,7 +69,7 @@ export const requestModule: LibraryModule = {
     'request.setVirtualServerTimeout': { ...setting('request.setVirtualServerTimeout', (a) => intArg(a, 0)), unsupported: NO_EFFECT },
     'request.setMaxTransactionDuration': { ...setting('request.setMaxTransactionDuration', (a) => intArg(a, 0)), unsupported: NO_EFFECT },
     'request.getMaxTransactionDuration': getting('request.setMaxTransactionDuration', 0),
-    'request.setBandwidthClass': { min: 1, max: 1, unsupported: NO_EFFECT, fn: (s, a) => { s.decision.bandwidthClass = str(a, 0); return '' } },
+    'request.setBandwidthClass': { min: 1, max: 1, fn: (s, a) => { s.decision.bandwidthClass = str(a, 0); return '' } },
     'request.getBandwidthClass': { min: 0, max: 0, fn: (s) => s.decision.bandwidthClass ?? '' },
     'request.setDSCP': { ...setting('request.setDSCP', (a) => intArg(a, 0) & 0x3f), unsupported: NO_EFFECT },
     'request.getDSCP': getting('request.setDSCP', 0),
