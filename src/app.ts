@@ -14,7 +14,7 @@ import { ListenerSet, OwnedReads, adoptWithOwnedReads, listenerChanges, listener
 import { StatusRegistry, type NodeSlots } from './pool/index.ts'
 import { PersistenceStore, type SessionSharing } from './persist/index.ts'
 import { WebCache } from './cache/index.ts'
-import { BandwidthStore, ProtectionStore, RateStore, type AddressTable, type BandwidthSharingMemory, type ProtectionClass, type QueueBounds } from './protect/index.ts'
+import { BandwidthStore, ProtectionStore, RateStore, ServiceLevelStore, type AddressTable, type BandwidthSharingMemory, type ProtectionClass, type QueueBounds, type ServiceLevelMemory } from './protect/index.ts'
 import { buildSnapshot, parseDataSize, type RuleHost, type Snapshot, type StreamRouter, type VirtualServerEntry } from './snapshot/index.ts'
 import { MemoryDataStore, type DataStore, type RateShaper } from './rules/index.ts'
 import { hostname, totalmem } from 'node:os'
@@ -61,6 +61,8 @@ export interface WorkerSharing {
   readonly addresses: AddressTable
   /** Bandwidth classes' allowances, in shared memory (`machine` and `cluster` classes). */
   readonly bandwidth: BandwidthSharingMemory
+  /** Service level monitors' counts and levels, in shared memory. */
+  readonly serviceLevels: ServiceLevelMemory
   /** What `rate.*` calls in a worker (the primary's classes); absent in the primary. */
   readonly rates?: (local: RateStore) => RateShaper
 }
@@ -89,6 +91,8 @@ export class App {
   readonly rates: RateStore
   /** Bandwidth classes' allowances, kept across reloads. */
   readonly bandwidth: BandwidthStore
+  /** Service level monitors' counts and levels, kept across reloads. */
+  readonly serviceLevels: ServiceLevelStore
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -139,6 +143,7 @@ export class App {
     this.rates = new RateStore(deps.clock, deps.rateQueue)
     this.bandwidth = new BandwidthStore(() => deps.clock.monoMs(), deps.sharing?.bandwidth ?? null)
     this.stats = new StatsRegistry(deps.clock.nowMs())
+    this.serviceLevels = new ServiceLevelStore(this.events.emit, deps.sharing?.serviceLevels ?? null)
     this.#health = new HealthManager({
       statusSink: {
         setNodeHealth: (pool, node, alive, reason) => {
@@ -206,6 +211,7 @@ export class App {
       protection: this.protection,
       rates: this.rates,
       bandwidth: this.bandwidth,
+      slm: this.serviceLevels,
       ...(this.#deps.sharing?.rates === undefined ? {} : { rateShaper: this.#deps.sharing.rates(this.rates) }),
       logs: this.#logs,
       events: this.events.emit,
@@ -439,6 +445,7 @@ export class App {
     for (const s of this.#streams) s.destroy()
     this.#sweeper.stop()
     await this.#health.stop()
+    this.serviceLevels.close()
     this.#statuses.closeIdle()
     await this.#logs.closeAll()
   }

@@ -13,8 +13,8 @@ import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchCo
 import { err, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
-import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots } from './pool/index.ts'
-import { AddressTable, SharedTokens, rateShaper } from './protect/index.ts'
+import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots, slmSlot } from './pool/index.ts'
+import { AddressTable, SLM_INTS, SharedTokens, rateShaper } from './protect/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
 import { SharedDataStore, WorkerGroup, type SharedNews, type WorkerConfig } from './workers/index.ts'
 
@@ -57,6 +57,7 @@ class PrimarySharing {
   readonly addressBuffers = AddressTable.allocate()
   readonly addresses = new AddressTable(this.addressBuffers, 1)
   readonly bandwidthBuffers = SharedTokens.allocate(NODE_SLOT_CAPACITY)
+  readonly slmBuffer = new SharedArrayBuffer(NODE_SLOT_CAPACITY * SLM_INTS * 4)
   group: WorkerGroup | null = null
   data: SharedDataStore | null = null
 
@@ -81,6 +82,7 @@ class PrimarySharing {
       runsMonitors: true,
       addresses: this.addresses,
       bandwidth: { buffers: this.bandwidthBuffers, slotFor: (name) => this.slots.slotFor(BANDWIDTH_SLOTS, name) },
+      serviceLevels: { buffer: this.slmBuffer, slotFor: (name) => slmSlot(this.slots, name) },
     }
   }
 }
@@ -110,7 +112,7 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
   const group = new WorkerGroup({
     extra: workers - 1,
     entry: new URL('./worker-thread.ts', import.meta.url),
-    start: { nodeCounts: sharing.nodeCounts, addressTable: sharing.addressBuffers, bandwidth: sharing.bandwidthBuffers, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
+    start: { nodeCounts: sharing.nodeCounts, addressTable: sharing.addressBuffers, bandwidth: sharing.bandwidthBuffers, serviceLevels: sharing.slmBuffer, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
     stallMs,
     host: {
       logger,

@@ -9,7 +9,7 @@ import { parentPort, threadId, workerData } from 'node:worker_threads'
 import { App } from './app.ts'
 import { formatDiagnostic } from './config/index.ts'
 import { errorMessage, systemClock, systemRandom, type LogFields, type Logger } from './core/index.ts'
-import { BANDWIDTH_SLOTS, NodeSlots } from './pool/index.ts'
+import { BANDWIDTH_SLOTS, NodeSlots, slmSlot } from './pool/index.ts'
 import { AddressTable } from './protect/index.ts'
 import { captureStatistics } from './stats/index.ts'
 import { RemoteRates, SharedDataStore, type FromWorker, type RateOp, type ToWorker, type WorkerStart } from './workers/index.ts'
@@ -61,6 +61,7 @@ const app = new App({
     runsMonitors: false,
     addresses: new AddressTable(start.addressTable, threadId + 2),
     bandwidth: { buffers: start.bandwidth, slotFor: (name) => slots.slotFor(BANDWIDTH_SLOTS, name) },
+    serviceLevels: { buffer: start.serviceLevels, slotFor: (name) => slmSlot(slots, name) },
     rates: (local) =>
       new RemoteRates(
         (cls) => local.get(cls) !== undefined,
@@ -131,6 +132,7 @@ async function handle(msg: ToWorker): Promise<void> {
         protection: app.protection,
         rates: app.rates,
         bandwidth: app.bandwidth,
+        serviceLevels: app.serviceLevels,
       })
       send({ t: 'statistics', id: msg.id, capture, accepted: accepted() })
       return

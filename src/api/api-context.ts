@@ -6,7 +6,7 @@
 import type { ValidConfig, Diagnostic } from '../config/index.ts'
 import type { Clock, Logger } from '../core/index.ts'
 import type { EventInput, SluiceEvent } from '../events/index.ts'
-import type { BandwidthCountersView, ClassesView, ProtectionCountersView, RateCountersView, StatsCapture, StatsPoolView, StatsRegistry } from '../stats/index.ts'
+import type { BandwidthCountersView, ServiceLevelCountersView, ClassesView, ProtectionCountersView, RateCountersView, StatsCapture, StatsPoolView, StatsRegistry } from '../stats/index.ts'
 import type { WebCache } from '../cache/index.ts'
 import type { AuditLog } from './audit-log.ts'
 import type { Principal } from './auth.ts'
@@ -48,6 +48,7 @@ export interface ApiApp {
   readonly protection?: ClassesView<ProtectionCountersView>
   readonly rates?: ClassesView<RateCountersView>
   readonly bandwidth?: ClassesView<BandwidthCountersView>
+  readonly serviceLevels?: ClassesView<ServiceLevelCountersView>
   /** With several workers: the other workers, seen from the primary (absent with one). */
   readonly workers?: WorkersView | undefined
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }

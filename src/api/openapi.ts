@@ -182,6 +182,8 @@ function statusPaths(): Record<string, Json> {
     [`${st}/statistics/service_protection/{name}`]: get('Service protection class statistics: refusals by reason', STATISTICS_REF, named),
     [`${st}/statistics/bandwidth/`]: listPath('Bandwidth classes with statistics'),
     [`${st}/statistics/bandwidth/{name}`]: get('Bandwidth class statistics: maximum, bytes let through, connections paced', STATISTICS_REF, named),
+    [`${st}/statistics/service_level_monitors/`]: listPath('Service level monitors with statistics'),
+    [`${st}/statistics/service_level_monitors/{name}`]: get('Service level monitor statistics: conforming percent, responses, non-conforming', STATISTICS_REF, named),
     [`${st}/statistics/connection_rate_limit/`]: listPath('Rate classes with statistics'),
     [`${st}/statistics/connection_rate_limit/{name}`]: get('Rate class statistics: admitted, queued, dropped, backlog', STATISTICS_REF, named),
     [`${st}/state`]: get('Health summary', { type: 'object', properties: { state: { type: 'object' } } }),

@@ -6,6 +6,7 @@ import { SEVERITIES, type Severity } from '../events/index.ts'
 import {
   mergeStatistics,
   bandwidthStatistics,
+  serviceLevelStatistics,
   globalStatistics,
   nodeStatistics,
   perPoolNodeStatistics,
@@ -26,7 +27,7 @@ import { handleWorkers } from './workers-routes.ts'
 
 /** What `/status/local_tm/` lists. */
 const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache', 'workers']
-const STATISTICS_CHILDREN = ['bandwidth', 'connection_rate_limit', 'globals', 'nodes', 'pools', 'service_protection', 'virtual_servers']
+const STATISTICS_CHILDREN = ['bandwidth', 'connection_rate_limit', 'globals', 'nodes', 'pools', 'service_level_monitors', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment: this process's, plus its other workers'. */
 export async function statisticsSource(ctx: ApiContext): Promise<StatisticsSource> {
@@ -46,6 +47,7 @@ function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
     ...(ctx.app.protection === undefined ? {} : { protection: ctx.app.protection }),
     ...(ctx.app.rates === undefined ? {} : { rates: ctx.app.rates }),
     ...(ctx.app.bandwidth === undefined ? {} : { bandwidth: ctx.app.bandwidth }),
+    ...(ctx.app.serviceLevels === undefined ? {} : { serviceLevels: ctx.app.serviceLevels }),
   }
 }
 
@@ -136,6 +138,8 @@ async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly strin
       return perClass(source.rates, rateStatistics, req, a, b, `${base}connection_rate_limit/`)
     case 'bandwidth':
       return perClass(source.bandwidth, bandwidthStatistics, req, a, b, `${base}bandwidth/`)
+    case 'service_level_monitors':
+      return perClass(source.serviceLevels, (v) => serviceLevelStatistics(v, source.nowMs), req, a, b, `${base}service_level_monitors/`)
     default:
       return notFound(req)
   }

@@ -39,7 +39,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'locations', keys: '*' },
   { type: 'log_export', keys: '*' },
   { type: 'rule_authenticators', keys: '*' },
-  { type: 'service_level_monitors', keys: '*' },
   { type: 'traffic_ip_groups', keys: '*' },
   // Virtual servers.
   { type: 'virtual_servers', keys: 'basic.protocol', values: ['ftp', 'rtsp', 'siptcp', 'sipudp', 'udpstreaming'] },
@@ -47,7 +46,6 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'virtual_servers', keys: 'basic.listen_on_traffic_ips' },
   { type: 'virtual_servers', keys: 'basic.proxy_protocol' },
   { type: 'virtual_servers', keys: 'basic.proxy_protocol_optional' },
-  { type: 'virtual_servers', keys: 'basic.slm_class' },
   { type: 'virtual_servers', keys: 'basic.transparent' },
   { type: 'virtual_servers', keys: 'aptimizer.*' },
   { type: 'virtual_servers', keys: 'auth.*' },

@@ -15,6 +15,7 @@ import type { BodyPusher, Downstream } from './downstream.ts'
 import type { ErrorStatus } from '../snapshot/index.ts'
 import type { HttpEngineDeps } from './http-service.ts'
 import type { HttpService } from '../snapshot/index.ts'
+import { recordServiceLevel } from './service-level.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
 import type { NodeConnection } from './node-connection.ts'
@@ -414,6 +415,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     if (svc !== null && req !== null) {
       const durationMs = this.deps.clock.monoMs() - this.startMono
       svc.counters?.recordResponse(status, this.bytesIn, this.bytesOut, durationMs)
+      if (svc.slm != null) recordServiceLevel(svc.slm, rules?.decision.serviceLevelClass ?? null, this.leg, this.startMono, durationMs)
       if (svc.onTransactionEnd !== null && rules?.decision.requestLog !== 'exclude') {
         svc.onTransactionEnd({
           service: svc,

@@ -1,7 +1,7 @@
 export { NodeStatus, splitNodeAddress } from './node-status.ts'
 export type { IdleConnection } from './node-status.ts'
 export { StatusRegistry } from './status-registry.ts'
-export { BANDWIDTH_SLOTS, NodeSlots, NODE_SLOT_CAPACITY, reclaimCounts } from './node-slots.ts'
+export { BANDWIDTH_SLOTS, NodeSlots, NODE_SLOT_CAPACITY, reclaimCounts, slmSlot } from './node-slots.ts'
 export { Pool, PoolNode, POOL_BUSY } from './pool.ts'
 export type { NodeState, PoolNodeConfig, PoolSettings } from './pool.ts'
 export { PoolRuntime } from './pool-runtime.ts'

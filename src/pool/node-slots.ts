@@ -79,3 +79,12 @@ export function reclaimCounts(counts: Int32Array, own: Int32Array): void {
     own[slot] = 0
   }
 }
+
+/**
+ * The place of service level monitor `name` in the shared SLM counts (NODE_SLOT_CAPACITY places
+ * of SLM_INTS each; memory never touched costs nothing): the primary hands it out under a name no
+ * pool can have, workers look it up.
+ */
+export function slmSlot(slots: NodeSlots, name: string): number | undefined {
+  return slots.slotFor('\u0003slm', name)
+}

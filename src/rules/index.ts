@@ -18,7 +18,7 @@ export { Decision } from './host.ts'
 export { sameFieldName } from './field-name.ts'
 export type {
   DataStore, GeneratedResponse, HeaderField, NodeState, OutboundRequest, OutboundResponse, PoolInfo,
-  RateShaper, RulePhase, RuleServices, TlsCertFacts, TlsFacts, TransactionView,
+  RateShaper, ServiceLevels, RulePhase, RuleServices, TlsCertFacts, TlsFacts, TransactionView,
 } from './host.ts'
 export { FunctionRegistry } from './registry.ts'
 export type { BuiltinFn, FunctionDef, FunctionSpec, LibraryModule } from './registry.ts'

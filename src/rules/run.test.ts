@@ -138,7 +138,6 @@ test('check: warnings alone do not fail; unknown literal object names are errors
     'error 28 rate class "r1" does not exist (no rate/r1 in the configuration)',
     'error 62 bandwidth class "b1" does not exist (no bandwidth/b1 in the configuration)',
     'error 100 persistence class "p1" does not exist (no persistence/p1 in the configuration)',
-    'warning 107 slm.isOK is not supported yet: it does nothing and answers as the original does when the feature is not configured',
     'error 116 service level monitor "s1" does not exist (no service_level_monitors/s1 in the configuration)',
   ])
   // Without the list of objects nothing is an error, and every literal name is recorded.

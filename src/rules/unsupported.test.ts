@@ -13,7 +13,6 @@ import { toStr } from './value.ts'
 
 /** Functions that record a choice nothing acts on yet (besides the whole of lib/later.ts). */
 const UNSUPPORTED = [
-  'connection.setServiceLevelClass',
   'http.setIdempotent',
   'request.endsAt',
   'request.retry',

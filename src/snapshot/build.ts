@@ -37,8 +37,8 @@ import { LoggedTransaction } from './transaction-log.ts'
 import { WebCache } from '../cache/index.ts'
 import { webCacheLimits, webCacheService } from './web-cache-settings.ts'
 import { buildProtection } from './protection-settings.ts'
-import { BandwidthStore, ProtectionStore, RateStore, rateClassLimits, rateShaper, type BandwidthSettings, type ProtectionClass } from '../protect/index.ts'
-import { bandwidthService, bandwidthSettings } from './bandwidth-settings.ts'
+import { BandwidthStore, ProtectionStore, RateStore, ServiceLevelStore, rateClassLimits, rateShaper, type BandwidthSettings, type ProtectionClass, type ServiceLevelSettings } from '../protect/index.ts'
+import { bandwidthService, bandwidthSettings, serviceLevelSettings, serviceLevels } from './traffic-class-settings.ts'
 import { getObjects } from '../config/index.ts'
 
 export interface BuildDeps {
@@ -73,6 +73,8 @@ export interface BuildDeps {
   readonly protection?: ProtectionStore
   /** Bandwidth classes' state (outlives snapshots); a throwaway store when absent. */
   readonly bandwidth?: BandwidthStore
+  /** Service level monitors' counts and levels (outlive snapshots); a throwaway store when absent. */
+  readonly slm?: ServiceLevelStore
   /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
   readonly rates?: RateStore
   /** What `rate.*` calls, when not `rates` itself (a worker asks the primary's classes). */
@@ -95,7 +97,13 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const xml = buildXmlCatalog(config, problems)
   const rates = deps.rates ?? new RateStore(deps.clock)
   const rateLimits = rateClassLimits(getObjects(config, 'rate'))
-  const ruleServices = deps.ruleHost === undefined ? null : createRuleServices(deps.ruleHost, pools, config, xml, deps.rateShaper ?? rateShaper(rates))
+  const slmStore = deps.slm ?? new ServiceLevelStore(() => undefined)
+  const slm = { settings: serviceLevelSettings(getObjects(config, 'service_level_monitors')), store: slmStore }
+  const slmClassOf = (vs: string): string => config.virtualServers.get(vs)?.basic.slm_class ?? ''
+  const ruleServices =
+    deps.ruleHost === undefined
+      ? null
+      : createRuleServices(deps.ruleHost, pools, config, xml, deps.rateShaper ?? rateShaper(rates), slm.settings.size === 0 ? undefined : serviceLevels(slm.settings, slmStore, slmClassOf))
   const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
   const bandwidthStore = deps.bandwidth ?? new BandwidthStore(() => deps.clock.monoMs())
   const bandwidth = { settings: bandwidthSettings(getObjects(config, 'bandwidth')), store: bandwidthStore }
@@ -117,7 +125,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const webCache = deps.webCache ?? new WebCache()
   const cacheLimits = webCacheLimits(config.globalSettings, problems)
   const protection = buildProtection(config, deps.protection ?? new ProtectionStore(), deps.events, problems)
-  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache, bandwidth }
+  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache, bandwidth, slm }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
   const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
@@ -163,6 +171,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   deps.protection?.retain(new Set(protection.keys()))
   rates.apply(rateLimits)
   bandwidthStore.apply(bandwidth.settings)
+  slmStore.apply(slm.settings)
   return ok(Object.freeze({ version, config, pools, persistence, virtualServers, healthPlan, logWriters: Object.freeze(logWriters), warnings: Object.freeze(placed) }))
 }
 
@@ -191,6 +200,7 @@ interface HttpContext {
   readonly nodeTls: ReadonlyMap<string, NodeTlsSettings>
   readonly webCache: WebCache
   readonly bandwidth: { readonly settings: ReadonlyMap<string, BandwidthSettings>; readonly store: BandwidthStore }
+  readonly slm: { readonly settings: ReadonlyMap<string, ServiceLevelSettings>; readonly store: ServiceLevelStore }
 }
 
 function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules, protection: ProtectionClass | null): HttpService {
@@ -238,6 +248,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     compression,
     cache,
     bandwidth,
+    slm: ctx.slm.settings.size === 0 ? null : Object.freeze({ defaultClass: vs.basic.slm_class, classes: ctx.slm.store }),
     ruleServices: rules === NO_RULES ? null : ruleServices,
     maxInstructions: config.globalSettings.trafficscript.max_instr,
   })

@@ -14,7 +14,7 @@ import type { CompressionSettings } from './compression-settings.ts'
 import type { WebCacheService } from './web-cache-settings.ts'
 import type { Http2Settings } from './http2-settings.ts'
 import type { ProtectionClass } from '../protect/index.ts'
-import type { BandwidthService } from './bandwidth-settings.ts'
+import type { BandwidthService, ServiceLevelService } from './traffic-class-settings.ts'
 
 /** What the request log reads of a request head (the HTTP engine's parsed heads have it). */
 export interface LoggedRequest {
@@ -105,6 +105,8 @@ export interface HttpService {
   readonly cache: WebCacheService | null
   /** Bandwidth classes; null when the configuration has none (no `bandwidth` phase then). */
   readonly bandwidth?: BandwidthService | null
+  /** Service level monitoring; null when the configuration has no SLM class. */
+  readonly slm?: ServiceLevelService | null
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */

@@ -16,4 +16,4 @@ export { buildErrorResponses, defaultErrorBody, STATUS_TEXT, ERROR_STATUSES } fr
 export type { ErrorResponses, ErrorStatus } from './error-pages.ts'
 export type { StreamKind, StreamRecord, StreamRouter, StreamRules, StreamService, StreamTransaction, UdpKind, UdpService } from './stream-service.ts'
 export type { Http2Settings } from './http2-settings.ts'
-export type { BandwidthService } from './bandwidth-settings.ts'
+export type { BandwidthService, ServiceLevelService } from './traffic-class-settings.ts'

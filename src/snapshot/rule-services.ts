@@ -10,7 +10,7 @@ import { errorMessage } from '../core/index.ts'
 import type { ValidConfig } from '../config/index.ts'
 import type { EventSink } from '../events/index.ts'
 import type { Pool } from '../pool/index.ts'
-import type { DataStore, HeaderField, NodeState, OutboundRequest, OutboundResponse, RateShaper, RuleServices, XmlCatalog } from '../rules/index.ts'
+import type { DataStore, HeaderField, NodeState, OutboundRequest, OutboundResponse, RateShaper, RuleServices, ServiceLevels, XmlCatalog } from '../rules/index.ts'
 
 /** Process-wide services, made once by the App so they outlive snapshots. */
 export interface RuleHost {
@@ -70,9 +70,10 @@ async function outbound(req: OutboundRequest): Promise<OutboundResponse> {
   }
 }
 
-export function createRuleServices(host: RuleHost, pools: ReadonlyMap<string, Pool>, config: ValidConfig, xml?: XmlCatalog, rates?: RateShaper): RuleServices {
+export function createRuleServices(host: RuleHost, pools: ReadonlyMap<string, Pool>, config: ValidConfig, xml?: XmlCatalog, rates?: RateShaper, slm?: ServiceLevels): RuleServices {
   return {
     ...(rates === undefined ? {} : { rates }),
+    ...(slm === undefined ? {} : { slm }),
     clock: host.clock,
     random: host.random,
     log(level, rule, message) {

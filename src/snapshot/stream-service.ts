@@ -61,7 +61,7 @@ export interface StreamRules {
   readonly services: RuleServices
   readonly maxInstructions: number
 }
-import type { BandwidthService } from './bandwidth-settings.ts'
+import type { BandwidthService } from './traffic-class-settings.ts'
 
 export interface StreamService {
   readonly name: string

@@ -74,7 +74,7 @@ function counterSink(name: string, stats: StatsRegistry | null): ((r: StreamReco
 }
 
 /** What a stream virtual server shares with the rest of its snapshot. */import type { BandwidthSettings, BandwidthStore } from '../protect/index.ts'
-import { bandwidthService } from './bandwidth-settings.ts'
+import { bandwidthService } from './traffic-class-settings.ts'
 
 export interface StreamContext {
   readonly pools: ReadonlyMap<string, Pool>

@@ -34,6 +34,16 @@ export interface BandwidthCountersView {
   readonly settings: { readonly kbitPerSecond: number; readonly sharing: string }
 }
 
+/** What statistics read of a service level monitor. */
+export interface ServiceLevelCountersView {
+  /** Responses recorded, and those that started within the class's response time. */
+  readonly responses: number
+  readonly conformingResponses: number
+  readonly settings: { readonly responseTimeMs: number; readonly warningThreshold: number; readonly seriousThreshold: number }
+  /** Conforming percentage over the recent window (100 with no responses). */
+  conforming(nowWallMs: number): number
+}
+
 /** Classes by name. */
 export interface ClassesView<T> {
   entries(): Iterable<[string, T]>
@@ -87,5 +97,19 @@ export function bandwidthStatistics(v: BandwidthCountersView): StatValues {
     bytes_out: v.bytes,
     connections: v.connections,
     sharing: v.settings.sharing,
+  }
+}
+
+/** vTM's fields (`conforming`, `total_conn`, `total_non_conf`, `is_ok`) and the class's limits. */
+export function serviceLevelStatistics(v: ServiceLevelCountersView, nowWallMs: number): StatValues {
+  const conforming = v.conforming(nowWallMs)
+  return {
+    conforming,
+    total_conn: v.responses,
+    total_non_conf: v.responses - v.conformingResponses,
+    is_ok: conforming > v.settings.warningThreshold ? 1 : 0,
+    response_time: v.settings.responseTimeMs,
+    warning_threshold: v.settings.warningThreshold,
+    serious_threshold: v.settings.seriousThreshold,
   }
 }

@@ -59,6 +59,9 @@ export const METRICS = {
   sluice_bandwidth_bytes_total: ['counter', 'Bytes a bandwidth class let through.'],
   sluice_bandwidth_connections_total: ['counter', 'Connections and transactions a bandwidth class paced.'],
   sluice_bandwidth_maximum_kbits: ['gauge', 'A bandwidth class\'s maximum, kbit/s.'],
+  sluice_slm_conforming_percent: ['gauge', 'Responses of a service level monitor that started within its response time, over the last 10 s, in percent.'],
+  sluice_slm_responses_total: ['counter', 'Responses a service level monitor counted.'],
+  sluice_slm_conforming_responses_total: ['counter', 'Responses a service level monitor counted as conforming.'],
 } as const satisfies Record<string, readonly [MetricType, string]>
 
 type MetricName = keyof typeof METRICS
@@ -151,6 +154,12 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_bandwidth_bytes_total', l, b.bytes)
     add('sluice_bandwidth_connections_total', l, b.connections)
     add('sluice_bandwidth_maximum_kbits', l, b.settings.kbitPerSecond)
+  }
+  for (const [name, c] of source.serviceLevels?.entries() ?? []) {
+    const l = { service_level_monitor: name }
+    add('sluice_slm_conforming_percent', l, c.conforming(source.nowMs))
+    add('sluice_slm_responses_total', l, c.responses)
+    add('sluice_slm_conforming_responses_total', l, c.conformingResponses)
   }
   const out: string[] = []
   for (const [name, lines] of samples) {

@@ -6,7 +6,7 @@
  */
 import type { Histogram } from '../core/index.ts'
 import type { StatsRegistry, VirtualServerCounters } from './counters.ts'
-import type { BandwidthCountersView, ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
+import type { BandwidthCountersView, ServiceLevelCountersView, ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
 
 /** What statistics read from a pool's node (structurally the pool module's PoolNode). */
 export interface StatsNodeView {
@@ -72,6 +72,8 @@ export interface StatisticsSource {
   readonly rates?: ClassesView<RateCountersView>
   /** Bandwidth classes, when the source has them. */
   readonly bandwidth?: ClassesView<BandwidthCountersView>
+  /** Service level monitors, when the source has them. */
+  readonly serviceLevels?: ClassesView<ServiceLevelCountersView>
 }
 
 /** A flat set of named values, as vTM returns them under `statistics`. */

@@ -8,7 +8,7 @@
  */
 import { Histogram } from '../core/index.ts'
 import { StatsRegistry } from './counters.ts'
-import type { BandwidthCountersView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'
+import type { BandwidthCountersView, ProtectionCountersView, RateCountersView, ServiceLevelCountersView } from './class-statistics.ts'
 import type { StatisticsSource, StatsNodeView, StatsPoolView, StatsWebCacheView } from './statistics.ts'
 
 interface HistogramData {
@@ -43,6 +43,8 @@ export interface StatsCapture {
   readonly protection: readonly [string, ProtectionCountersView][]
   readonly rates: readonly [string, RateCountersView][]
   readonly bandwidth?: readonly [string, BandwidthCountersView][]
+  /** Service level monitors' response counts (their conformance is shared already). */
+  readonly serviceLevels?: readonly [string, { readonly responses: number; readonly conformingResponses: number }][]
 }
 
 const NODE_NUMBERS = ['activeConnections', 'requests', 'failures', 'bytesToNode', 'bytesFromNode', 'responseTimeMs', 'responseTimeMinMs', 'responseTimeMaxMs'] as const
@@ -103,7 +105,11 @@ export function captureStatistics(source: StatisticsSource): StatsCapture {
     name,
     { bytes: v.bytes, connections: v.connections, settings: { kbitPerSecond: v.settings.kbitPerSecond, sharing: v.settings.sharing } },
   ])
-  return { virtualServers, pools, webCaches, protection, rates, bandwidth }
+  const serviceLevels: [string, { responses: number; conformingResponses: number }][] = [...(source.serviceLevels?.entries() ?? [])].map(([name, v]) => [
+    name,
+    { responses: v.responses, conformingResponses: v.conformingResponses },
+  ])
+  return { virtualServers, pools, webCaches, protection, rates, bandwidth, serviceLevels }
 }
 
 interface MutableNode {
@@ -252,6 +258,20 @@ export function mergeStatistics(own: StatisticsSource, workers: readonly StatsCa
     bandwidth.set(name, { bytes, connections, settings: v.settings })
   }
 
+  // Conformance lives in memory the workers share: the primary's reading is everyone's.
+  const serviceLevels = new Map<string, ServiceLevelCountersView>()
+  for (const [name, v] of own.serviceLevels?.entries() ?? []) {
+    let responses = v.responses
+    let conformingResponses = v.conformingResponses
+    for (const w of workers) {
+      const theirs = w.serviceLevels?.find(([n]) => n === name)?.[1]
+      if (theirs === undefined) continue
+      responses += theirs.responses
+      conformingResponses += theirs.conformingResponses
+    }
+    serviceLevels.set(name, { responses, conformingResponses, settings: v.settings, conforming: (now) => v.conforming(now) })
+  }
+
   return {
     registry,
     pools,
@@ -261,5 +281,6 @@ export function mergeStatistics(own: StatisticsSource, workers: readonly StatsCa
     ...(own.protection === undefined ? {} : { protection: { entries: () => protection.entries() } }),
     ...(own.rates === undefined ? {} : { rates: { entries: () => rates.entries() } }),
     ...(own.bandwidth === undefined ? {} : { bandwidth: { entries: () => bandwidth.entries() } }),
+    ...(own.serviceLevels === undefined ? {} : { serviceLevels: { entries: () => serviceLevels.entries() } }),
   }
 }

@@ -23,6 +23,8 @@ export interface WorkerStart {
   readonly addressTable: { readonly ints: SharedArrayBuffer; readonly floats: SharedArrayBuffer }
   /** Bandwidth classes' shared allowances (`SharedTokens.allocate`). */
   readonly bandwidth: { readonly floats: SharedArrayBuffer; readonly locks: SharedArrayBuffer }
+  /** Service level monitors' counts and levels (a place per class, see slmSlot). */
+  readonly serviceLevels: SharedArrayBuffer
   /** How often the worker says it is alive (ms). */
   readonly heartbeatMs: number
   /** Time a client gets to close a connection Sluice has ended (ms), as in the primary. */

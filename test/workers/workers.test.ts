@@ -386,3 +386,24 @@ test('a machine bandwidth class is one allowance for every worker', async (t) =>
   const workers = workersOf((await run.api('GET', '/api/tm/8.3/status/local_tm/workers')).body)
   assert.equal(workers.reduce((n, w) => n + w.accepted, 0), 4)
 })
+
+test('a service level monitor is one class for every worker: its events come once', async (t) => {
+  const delay = { ms: 0 }
+  const node = await startHttpNode(t, 'app', (req, res) => {
+    req.resume()
+    setTimeout(() => res.end('app'), delay.ms)
+  })
+  const run = await startWorkers(t, {
+    'service_level_monitors/svc': { properties: { basic: { response_time: 100, warning_threshold: 50 } } },
+    'pools/p': poolDoc([node.address]),
+    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], slm_class: 'svc' } }),
+  })
+  for (let i = 0; i < 4; i++) await once(run.port('web'))
+  delay.ms = 150
+  await Promise.all(Array.from({ length: 12 }, () => once(run.port('web'))))
+  const stats = await run.api('GET', '/api/tm/8.3/status/local_tm/statistics/service_level_monitors/svc')
+  assert.deepEqual((stats.body as { statistics: Record<string, number> }).statistics['total_conn'], 16)
+  assert.equal((stats.body as { statistics: Record<string, number> }).statistics['conforming'], 25)
+  const events = (await run.api('GET', '/api/tm/8.3/status/local_tm/events?category=slm')).body as { events: { name: string }[] }
+  assert.deepEqual(events.events.map((e) => e.name), ['slmfallenbelowwarn'])
+})

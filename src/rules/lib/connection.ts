@@ -8,7 +8,6 @@ import type { LibraryModule } from '../registry.ts'
 import type { Value } from '../value.ts'
 import { copyValue, isCompound } from '../value.ts'
 import { arg, asStr, fixed0, fixed1, intArg, str } from './args.ts'
-import { NO_EFFECT } from './helpers.ts'
 
 export const connectionModule: LibraryModule = {
   functions: {
@@ -45,7 +44,7 @@ export const connectionModule: LibraryModule = {
     'connection.getPersistence': { min: 0, max: 0, fn: (s) => s.decision.persistenceClass ?? '' },
     'connection.setPersistenceKey': fixed1((s, key) => { const k = asStr(key); s.decision.persistenceKey = k === '' ? null : k; return '' }),
     'connection.setPersistenceNode': { min: 1, max: 1, fn: (s, a) => { s.decision.persistenceNode = str(a, 0); return '' } },
-    'connection.setServiceLevelClass': { min: 1, max: 1, unsupported: NO_EFFECT, fn: (s, a) => { s.decision.serviceLevelClass = str(a, 0); return 1 } },
+    'connection.setServiceLevelClass': { min: 1, max: 1, fn: (s, a) => { s.decision.serviceLevelClass = str(a, 0); return 1 } },
     'connection.getServiceLevelClass': { min: 0, max: 0, fn: (s) => s.decision.serviceLevelClass ?? '' },
     'connection.getCompletionReasonCode': { min: 0, max: 0, fn: (s) => s.decision.settings.get('completion.code') ?? '' },
     'connection.getCompletionReasonInfo': {

@@ -20,6 +20,7 @@ import { httpCacheModule } from './http-cache.ts'
 import { mathModule } from './math.ts'
 import { counterModule } from './counter.ts'
 import { rateModule } from './rate.ts'
+import { slmModule } from './slm.ts'
 import { eventModule } from './event.ts'
 import { logModule } from './log.ts'
 import { netDnsModule } from './net-dns.ts'
@@ -42,7 +43,7 @@ export { MemoryDataStore } from './data.ts'
 /** All built-in modules, in registration order. */
 export const LIBRARY_MODULES: readonly LibraryModule[] = [
   stringModule, stringCodecModule, stringNetModule, arrayModule, hashModule, langModule, mathModule,
-  jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, rateModule, requestlogModule,
+  jsonModule, sysModule, ruleModule, dataModule, logModule, eventModule, counterModule, rateModule, slmModule, requestlogModule,
   statsModule, resourceModule, netDnsModule, poolModule, connectionModule, requestModule, responseModule,
   sslModule, httpModule, httpBodyModule, httpResponseModule, httpRequestModule, httpCompressModule,
   httpCacheModule, laterModule, xmlModule,

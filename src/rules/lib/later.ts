@@ -34,7 +34,7 @@ export const laterModule: LibraryModule = {
     'ssl.requestCert': returns(0, 0, ZERO),
     'ssl.requireCert': returns(0, 0, ZERO),
     'ssl.setTLSServerName': returns(1, 1, EMPTY),
-    // Geolocation, authentication, SLM, recent connections, TCP/UDP, Java.
+    // Geolocation, authentication, recent connections, TCP/UDP, Java.
     'geo.getCountryCode': returns(1, 1, EMPTY),
     'geo.getCountry': returns(1, 1, EMPTY),
     'geo.getRegion': returns(1, 1, EMPTY),
@@ -43,9 +43,6 @@ export const laterModule: LibraryModule = {
     'geo.getLongitude': returns(1, 1, ZERO),
     'geo.getLocation': returns(0, 0, EMPTY),
     'auth.query': returns(2, 3, HASH),
-    'slm.conforming': returns(0, 1, () => 100),
-    'slm.isOK': returns(0, 1, () => 1),
-    'slm.threshold': returns(0, 1, ZERO),
     'recentconns.include': returns(0, 0, EMPTY),
     'recentconns.exclude': returns(0, 0, EMPTY),
     'recentconns.markedForInclusion': returns(0, 0, ZERO),
