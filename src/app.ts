@@ -166,7 +166,7 @@ export class App {
       closeLingerMs: deps.closeLingerMs ?? DEFAULT_CLOSE_LINGER_MS,
     }
     this.#h2 = new Http2Clients(this.#engine)
-    this.#tls = new TlsRuntime(deps.clock)
+    this.#tls = new TlsRuntime(deps.clock, deps.sharing?.sessions.secret ?? null)
     this.#udp = new UdpRelay({ clock: deps.clock })
     this.#dns = new DnsRelay({ clock: deps.clock })
     this.#listeners = new ListenerSet(

@@ -133,7 +133,7 @@ export const NOT_APPLIED: readonly NotApplied[] = [
     keys: '*',
     except: [
       'session.asp_cache_size', 'session.ip_cache_expiry', 'session.ip_cache_size', 'session.j2ee_cache_expiry', 'session.j2ee_cache_size',
-      'session.universal_cache_expiry', 'session.universal_cache_size',
+      'session.universal_cache_expiry', 'session.universal_cache_size', 'session.ssl_cache_size', 'basic.workers', 'watchdog.timeout',
       'ssl.cache_enabled', 'ssl.cache_expiry', 'ssl.cache_per_virtualserver', 'ssl.cache_size', 'ssl.support_tls1_2',
       'ssl.support_tls1_3', 'ssl.tickets_enabled', 'ssl.tickets_ticket_expiry',
       'trafficscript.data_size', 'trafficscript.max_instr', 'trafficscript.variable_pool_use', 'trafficscript.xml_max_size',

@@ -24,6 +24,8 @@ export interface Downstream {
   readonly clientIp: string
   /** Fields describing a decrypted connection (client certificate, cipher), to forward to nodes. */
   readonly tlsFields: readonly string[]
+  /** A key naming the connection's TLS session (`ssl` persistence); null when it has none. */
+  readonly tlsSession: string | null
   /** Requests started on this connection so far (rules marked only_first run for the first). */
   readonly requestCount: number
   /** True once the client sent all it will send. */

@@ -200,7 +200,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
 
   sessionFor(pool: Pool): SessionChooser | null {
     this.#persistRequest.req = this.req
-    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#persistRequest)
+    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#persistRequest, this.down.tlsSession)
     return this.#persist
   }
 

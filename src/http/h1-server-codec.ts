@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'node:net'
 import { DrainWatch, type HasDeadline } from '../core/index.ts'
-import { tlsInfoOf } from '../tls/index.ts'
+import { tlsInfoOf, tlsSessionKey } from '../tls/index.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
 import { Exchange } from './exchange.ts'
 import { spliceHeadInPlace } from './head-splice.ts'
@@ -67,6 +67,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
   readonly #h2: Http2Clients | null
   readonly clientIp: string
   readonly tlsFields: readonly string[]
+  readonly tlsSession: string | null
   /**
    * A TLS client socket encrypts what it is given during write(), so only a write queued behind
    * another still refers to the caller's bytes; a plain socket refers to them until the kernel
@@ -98,6 +99,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
     this.#source = source
     this.clientIp = plainClientIp(socket.remoteAddress ?? '')
     this.tlsFields = tlsInfoOf(socket)?.requestHeaders ?? []
+    this.tlsSession = tlsSessionKey(socket)
     this.#copiesWrites = (socket as Socket & { encrypted?: unknown }).encrypted === true
     this.#exchange = new Exchange(this, deps)
     if (reads === null) {
@@ -144,8 +146,7 @@ export class Http1ServerCodec implements Downstream, HasDeadline {
    * streaming, a tunnel, a rule waiting for data) always keeps it.
    */
   #keepsReadBytes(): boolean {
-    const ex = this.#exchange
-    return this.#pending !== null || (ex.req !== null && ex.reqBody.framing !== BODY_NONE)
+    return this.#pending !== null || (this.#exchange.req !== null && this.#exchange.reqBody.framing !== BODY_NONE)
   }
 
   #onClientData(chunk: Buffer): void {

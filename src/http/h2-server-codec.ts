@@ -10,7 +10,7 @@
 import { constants, createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2'
 import type { Socket } from 'node:net'
 import type { HttpService, Http2Settings } from '../snapshot/index.ts'
-import { tlsInfoOf } from '../tls/index.ts'
+import { tlsInfoOf, tlsSessionKey } from '../tls/index.ts'
 import { Exchange } from './exchange.ts'
 import { headerListBytes, requestHeadBytes } from './h2-heads.ts'
 import { plainClientIp, ruleConnectionOf } from './client-facts.ts'
@@ -30,6 +30,7 @@ const MAX_SESSION_MEMORY_MB = 10
 class Http2Connection implements Http2ConnectionFacts {
   readonly clientIp: string
   readonly tlsFields: readonly string[]
+  readonly tlsSession: string | null
   readonly socket: Socket
   streamCount = 0
   #ruleConn: RuleConnectionInfo | null = null
@@ -38,6 +39,7 @@ class Http2Connection implements Http2ConnectionFacts {
     this.socket = socket
     this.clientIp = plainClientIp(socket.remoteAddress ?? '')
     this.tlsFields = tlsInfoOf(socket)?.requestHeaders ?? []
+    this.tlsSession = tlsSessionKey(socket)
   }
 
   ruleConnection(svc: HttpService): RuleConnectionInfo {

@@ -23,6 +23,7 @@ import type { RuleConnectionInfo } from './rule-view.ts'
 export interface Http2ConnectionFacts {
   readonly clientIp: string
   readonly tlsFields: readonly string[]
+  readonly tlsSession: string | null
   ruleConnection(svc: HttpService): RuleConnectionInfo
   /** Streams started on the connection so far. */
   readonly streamCount: number
@@ -77,6 +78,10 @@ export class Http2StreamDownstream implements Downstream {
 
   get tlsFields(): readonly string[] {
     return this.#conn.tlsFields
+  }
+
+  get tlsSession(): string | null {
+    return this.#conn.tlsSession
   }
 
   ruleConnection(svc: HttpService): RuleConnectionInfo {

@@ -44,13 +44,13 @@ export class PersistenceClasses {
    * balancer alone picks. `request` is the HTTP request (null on TCP); types read its cookies
    * only when their class applies, so pools without persistence pay nothing for them.
    */
-  open(pool: Pool, clientIp: string, choice: PersistenceChoice | null = NO_CHOICE, request: PersistenceRequest | null = null): PersistenceSession | null {
+  open(pool: Pool, clientIp: string, choice: PersistenceChoice | null = NO_CHOICE, request: PersistenceRequest | null = null, tlsSession: string | null = null): PersistenceSession | null {
     const c = choice ?? NO_CHOICE
     const name = c.persistenceClass === null || c.persistenceClass === '' ? pool.settings.persistenceClass : c.persistenceClass
     if (name === '') return null
     const cls = this.#classes.get(name)
     if (cls === undefined) return null
-    const key = cls.type.keyOf({ clientIp, key: c.persistenceKey, node: c.persistenceNode, request }, cls.settings)
+    const key = cls.type.keyOf({ clientIp, key: c.persistenceKey, node: c.persistenceNode, request, tlsSession }, cls.settings)
     return key === null ? null : new PersistenceSession(cls, key, this.#nowMs)
   }
 }

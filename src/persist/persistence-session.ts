@@ -66,6 +66,15 @@ export class PersistenceSession implements SessionChooser {
     return pool.choose(tried)
   }
 
+  /**
+   * The session turned out to be known by `key` too (the session ID of a node's ServerHello, for
+   * `ssl` on pass-through): a client that resumes it with that ID comes back to the same node.
+   */
+  learnKey(key: string): void {
+    const node = this.node
+    if (node !== null && key !== '') this.cls.table()?.set(key, node.id, this.#nowMs())
+  }
+
   /** `node` accepted the transaction: it is the session's node from now on. */
   record(node: PoolNode): void {
     this.node = node

@@ -1,7 +1,6 @@
 /**
  * What differs between kinds of session persistence: how a transaction's session key is found,
- * and whether mappings are remembered. One file per type implements this (`ssl`, keyed by the
- * TLS session, is the one vTM type Sluice does not have).
+ * and whether mappings are remembered. One file per type implements this.
  * @module
  */
 
@@ -15,6 +14,11 @@ export interface PersistenceInput {
   readonly node: string | null
   /** The HTTP request, for the cookie types; null on TCP. */
   readonly request: PersistenceRequest | null
+  /**
+   * The TLS session (type `ssl`): a key for it, '' for a new session whose key the node's answer
+   * gives (pass-through), or null when the connection has none (not TLS, or TLS 1.3).
+   */
+  readonly tlsSession: string | null
 }
 
 /** What cookie-based types read of an HTTP request (read only when such a class applies). */

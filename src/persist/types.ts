@@ -9,6 +9,7 @@ import { namedType } from './named-type.ts'
 import type { PersistenceType } from './persistence-type.ts'
 import { transparentType } from './transparent-type.ts'
 import { universalType } from './universal-type.ts'
+import { sslType } from './ssl-type.ts'
 
 export const PERSISTENCE_TYPES: ReadonlyMap<string, PersistenceType> = new Map([
   [ipType.name, ipType],
@@ -19,4 +20,5 @@ export const PERSISTENCE_TYPES: ReadonlyMap<string, PersistenceType> = new Map([
   [aspType.name, aspType],
   [j2eeType.name, j2eeType],
   [xZeusType.name, xZeusType],
+  [sslType.name, sslType],
 ])

@@ -204,6 +204,7 @@ export function buildTlsTerminator(
       sessionIdContext: scope,
       alpnProtocols: isHttp ? (vs.http2.enabled ? ['h2', 'http/1.1'] : ['http/1.1']) : [],
       handshakeTimeoutMs: vs.basic.connect_timeout * SECOND_MS,
+      sessionKeys: [...getObjects(config, 'persistence').values()].some((p) => p.basic.type === 'ssl'),
       info: {
         clientCertHeaders: isHttp ? ssl.client_cert_headers : 'none',
         addHttpHeaders: isHttp && ssl.add_http_headers,

@@ -30,12 +30,14 @@ async function captureHello(servername: string | undefined): Promise<Buffer> {
 
 test('reads the SNI name from a real ClientHello', async () => {
   const hello = await captureHello('Www.Example.COM')
-  assert.deepEqual(readServerName(hello), { status: 'ok', name: 'www.example.com' })
+  const found = readServerName(hello)
+  assert.equal(found.status === 'ok' ? found.name : found.status, 'www.example.com')
 })
 
 test('a ClientHello without SNI has an empty name', async () => {
   const hello = await captureHello(undefined)
-  assert.deepEqual(readServerName(hello), { status: 'ok', name: '' })
+  const found = readServerName(hello)
+  assert.equal(found.status === 'ok' ? found.name : found.status, '')
 })
 
 test('every proper prefix is incomplete, never a wrong answer', async () => {
@@ -49,7 +51,8 @@ test('a ClientHello split over two TLS records is reassembled', async () => {
   const cut = 40
   const record = (payload: Buffer) => Buffer.concat([Buffer.from([0x16, 0x03, 0x01, payload.length >> 8, payload.length & 0xff]), payload])
   const twoRecords = Buffer.concat([record(body.subarray(0, cut)), record(body.subarray(cut))])
-  assert.deepEqual(readServerName(twoRecords), { status: 'ok', name: 'split.test' })
+  const found = readServerName(twoRecords)
+  assert.equal(found.status === 'ok' ? found.name : found.status, 'split.test')
 })
 
 test('anything that is not a TLS handshake is invalid', async () => {

@@ -5,9 +5,10 @@
  * @module
  */
 import { PacedWriter } from '../protect/index.ts'
+import { tlsSessionKey } from '../tls/index.ts'
 import { connect, type Socket } from 'node:net'
 import type { Pool, PoolNode } from '../pool/index.ts'
-import { readServerName } from './client-hello.ts'
+import { MAX_CLIENT_HELLO_BYTES, readServerHelloSessionId, readServerName } from './client-hello.ts'
 import type { StreamRuleSession } from './stream-rules.ts'
 import type { StreamService } from '../snapshot/index.ts'
 import { destroyAfterLinger } from './close-linger.ts'
@@ -42,6 +43,7 @@ export class StreamConnection extends StreamState {
     })
     client.setNoDelay(!service.nagle)
     const kind = service.kind
+    if (kind !== 'ssl_passthrough') this.tlsSession = tlsSessionKey(client)
     if (kind === 'client_first' || kind === 'ssl_passthrough' || (kind === 'server_first' && service.serverFirstBanner !== '')) {
       if (kind === 'server_first') {
         const banner = service.serverFirstBanner
@@ -79,6 +81,7 @@ export class StreamConnection extends StreamState {
         return
       }
       this.sniName = hello.name
+      this.tlsSession = hello.sessionId
     }
     this.route()
   }
@@ -227,6 +230,7 @@ export class StreamConnection extends StreamState {
     }
     this.state = S_RELAYING
     this.startPacing(node)
+    if (this.service.kind === 'ssl_passthrough' && this.persistSession !== null && this.tlsSession !== null) this.serverHello = Buffer.alloc(0)
     node.on('error', () => {
       this.close(true)
     })
@@ -254,6 +258,7 @@ export class StreamConnection extends StreamState {
 
   protected onNodeData(chunk: Buffer): void {
     if (this.state === S_CLOSED) return
+    if (this.serverHello !== null) this.learnServerSession(chunk)
     let data = chunk
     if (this.skipNodeBanner) {
       const eol = data.indexOf(10)
@@ -278,6 +283,22 @@ export class StreamConnection extends StreamState {
     if (data.length === 0) return
     this.bytesOut += data.length
     if (!(this.toClient === null ? this.client.write(data) : this.toClient.write(data))) this.nodeSocket?.pause()
+  }
+
+  /**
+   * `ssl` persistence on pass-through: the node's ServerHello names the session it made, which a
+   * client resuming it will offer; read from the node's first bytes (at most one ClientHello's
+   * worth), which go on to the client untouched.
+   */
+  protected learnServerSession(chunk: Buffer): void {
+    const seen = this.serverHello === null ? chunk : Buffer.concat([this.serverHello, chunk])
+    const id = readServerHelloSessionId(seen)
+    if (id === null && seen.length < MAX_CLIENT_HELLO_BYTES) {
+      this.serverHello = seen
+      return
+    }
+    this.serverHello = null
+    if (typeof id === 'string' && id !== this.tlsSession) this.persistSession?.learnKey(id)
   }
 
   /**

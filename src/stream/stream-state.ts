@@ -9,6 +9,7 @@ import type { Clock, TimeoutSweeper } from '../core/index.ts'
 import type { PersistenceChoice } from '../persist/index.ts'
 import { Dialer, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
 import type { BandwidthClass, BandwidthGate, PacedWriter } from '../protect/index.ts'
+import type { PersistenceSession } from '../persist/index.ts'
 import type { TlsFacts } from '../rules/index.ts'
 import { tlsInfoOf } from '../tls/index.ts'
 import type { LingerCounters } from './close-linger.ts'
@@ -83,6 +84,15 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
   protected toClient: PacedWriter | null = null
   protected toNode: PacedWriter | null = null
   protected readonly pacedBy: { readonly cls: BandwidthClass; readonly gate: BandwidthGate }[] = []
+  /**
+   * The TLS session, for `ssl` persistence: the decrypted connection's session key, or on
+   * pass-through the session ID the client offered ('' for a new session); null when none.
+   */
+  protected tlsSession: string | null = null
+  /** The persistence session of this transaction, when a class applies. */
+  protected persistSession: PersistenceSession | null = null
+  /** Pass-through with a new session: the node's first bytes, until its ServerHello names it. */
+  protected serverHello: Buffer | null = null
 
   constructor(client: Socket, service: StreamService, deps: StreamConnectionDeps, serverName: string) {
     this.client = client
@@ -187,6 +197,7 @@ export abstract class StreamState implements StreamTransaction, StreamRuleHost, 
   }
 
   sessionFor(pool: Pool): SessionChooser | null {
-    return this.service.persistence.open(pool, this.clientIp, this.persistChoice)
+    this.persistSession = this.service.persistence.open(pool, this.clientIp, this.persistChoice, null, this.tlsSession)
+    return this.persistSession
   }
 }

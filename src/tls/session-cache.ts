@@ -4,7 +4,7 @@
  * handshake.
  * @module
  */
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import type { Clock } from '../core/index.ts'
 
 interface CachedSession {
@@ -70,9 +70,12 @@ export class TlsRuntime {
   readonly #clock: Clock
   readonly #caches = new Map<string, TlsSessionCache>()
   readonly #ticketKeys = new Map<string, Buffer>()
+  /** With several workers: the key every worker derives its ticket keys from, so any takes any ticket. */
+  readonly #ticketSecret: Buffer | null
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, ticketSecret: Buffer | null = null) {
     this.#clock = clock
+    this.#ticketSecret = ticketSecret
   }
 
   /** The session cache of `scope`, created or resized to the given limits. */
@@ -91,7 +94,8 @@ export class TlsRuntime {
   ticketKeys(scope: string): Buffer {
     let keys = this.#ticketKeys.get(scope)
     if (keys === undefined) {
-      keys = randomBytes(48)
+      const secret = this.#ticketSecret
+      keys = secret === null ? randomBytes(48) : Buffer.concat([createHmac('sha256', secret).update(`ticket-keys\0${scope}\0a`).digest(), createHmac('sha256', secret).update(`ticket-keys\0${scope}\0b`).digest()]).subarray(0, 48)
       this.#ticketKeys.set(scope, keys)
     }
     return keys

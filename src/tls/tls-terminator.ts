@@ -4,6 +4,7 @@
  * and one per SNI host mapping) built once when the snapshot is built.
  * @module
  */
+import { createHash } from 'node:crypto'
 import type { Socket } from 'node:net'
 import { createSecureContext, createServer, type SecureContext, type SecureContextOptions, type SecureVersion, type Server, type TLSSocket } from 'node:tls'
 import type { CaBundle, ServerCertificate } from './certificate.ts'
@@ -39,6 +40,8 @@ export interface TlsTerminatorOptions {
   readonly alpnProtocols: readonly string[]
   /** Time allowed for the handshake; 0 = Node's default (120 s). */
   readonly handshakeTimeoutMs: number
+  /** Keep a key for each connection's TLS session (for `ssl` persistence): see tlsSessionKey. */
+  readonly sessionKeys?: boolean
   readonly info: ConnectionInfoOptions
 }
 
@@ -61,6 +64,17 @@ function contextOptions(o: TlsTerminatorOptions, certs: readonly ServerCertifica
     ...(o.ticketKeys === null ? {} : { ticketKeys: o.ticketKeys }),
     ...(o.sessionTimeoutSec > 0 ? { sessionTimeout: o.sessionTimeoutSec } : {}),
   }
+}
+
+/** The TLS session each decrypted connection belongs to, where a terminator keeps them. */
+const SESSION_KEYS = new WeakMap<TLSSocket, string>()
+
+/**
+ * A key naming `socket`'s TLS session, the same for every connection that resumes it; null
+ * when it has none (not kept for this virtual server, or TLS 1.3, which resumes differently).
+ */
+export function tlsSessionKey(socket: object): string | null {
+  return SESSION_KEYS.get(socket as TLSSocket) ?? null
 }
 
 export class TlsTerminator {
@@ -98,6 +112,15 @@ export class TlsTerminator {
     this.#server.on('secureConnection', (socket: TLSSocket) => {
       this.#secured(socket)
     })
+    if (o.sessionKeys === true) {
+      // TLS 1.2 logs each handshake's master secret; a resumed session has the same one, so its
+      // hash names the session whether it was resumed by ID or by ticket. Only the hash is kept.
+      this.#server.on('keylog', (line: Buffer, socket: TLSSocket) => {
+        const text = line.toString('latin1')
+        if (!text.startsWith('CLIENT_RANDOM ')) return
+        SESSION_KEYS.set(socket, createHash('sha256').update(text.slice(text.lastIndexOf(' ') + 1).trim()).digest('hex').slice(0, 32))
+      })
+    }
     this.#server.on('tlsClientError', (_e: Error, socket: TLSSocket) => {
       socket.destroy()
     })

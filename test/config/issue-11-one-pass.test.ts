@@ -1,6 +1,6 @@
 /**
  * Issue #11 item 15: validation reports every problem in one pass, each with its file: schema
- * errors together with what only building finds (an unsupported persistence type, a TLS key that
+ * errors together with what only building finds (an error page file that is missing, a TLS key that
  * does not match its certificate, a rule naming a missing pool). Certificates and keys are
  * checked whether or not anything uses them yet.
  */
@@ -40,17 +40,17 @@ test('schema errors and build problems are reported together, each with its file
       properties: {
         basic: { enabled: true, port: 8443, protocol: 'http', pool: 'p', ssl_decrypt: true, request_rules: ['route'] },
         ssl: { server_cert_default: 'mismatch' },
+        connection_errors: { error_file: 'missing.html' },
       },
     },
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9001' }], max_idle_connections_pernode: -1 } } },
-    'persistence/asp': { properties: { basic: { type: 'ssl' } } },
     'ssl/server_keys/mismatch': { properties: { basic: { public: a.cert.toString(), private: b.key.toString() } } },
     'rules/route': 'pool.use("nope");\n',
   })
   const { code, text, last, file } = await check(dir)
   assert.equal(code, 1)
   assert.match(text, new RegExp(`pools/p \\(${file('pools/p')}\\): basic\\.max_idle_connections_pernode: must be`))
-  assert.match(text, new RegExp(`persistence/asp \\(${file('persistence/asp')}\\): basic\\.type: persistence type "ssl" is not supported yet`))
+  assert.match(text, new RegExp(`virtual_servers/web \\(${file('virtual_servers/web')}\\): connection_errors\\.error_file: no file "missing\\.html" in extra_files/`))
   assert.match(text, new RegExp(`ssl/server_keys/mismatch \\(${file('ssl/server_keys/mismatch')}\\): basic\\.private: .*`))
   assert.match(text, new RegExp(`rule route \\(${file('rules/route')}\\): line 1, column 10: pool "nope" does not exist`))
   assert.match(last, /^4 problems found in /)
