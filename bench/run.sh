@@ -27,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs nginx_mc1 sluice_mc1 nginx_mc2 sluice_mc2}
+TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs nginx_mc1 sluice_mc1 nginx_mc2 sluice_mc2 nginx_h2 node_floor_h2 sluice_h2 nginx_h2_1s node_floor_h2_1s sluice_h2_1s}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}
@@ -69,16 +69,16 @@ install_tools() {
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx wrk >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx wrk nghttp2-client >&2
   local rc=$?
   [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
   [ $rc = 0 ] || die "apt-get install nginx wrk failed"
 }
-if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
+if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null || ! command -v h2load >/dev/null; then
   [ "$INSTALL" = 1 ] || die "nginx and wrk are needed (apt-get install nginx wrk), or set INSTALL=1"
   install_tools
 fi
-for tool in wrk nginx curl taskset setsid timeout ss awk flock openssl; do
+for tool in wrk nginx curl taskset setsid timeout ss awk flock openssl h2load; do
   command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 
@@ -190,16 +190,25 @@ measure_target() { # ROUND TARGET
   local wrk_pre=(timeout -k 5 $((WARMUP + DURATION + 30)))
   [ -n "$wrk_cpu" ] && wrk_pre+=(taskset -c "$wrk_cpu")
   for c in $CONNS; do
+    # HTTP/2 cases (h2load_NAME prints h2load's connection and stream options) use h2load.
+    local h2=()
+    declare -F "h2load_$t" >/dev/null && mapfile -t h2 < <("h2load_$t")
     if [ "$WARMUP" -gt 0 ]; then
-      "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${extra[@]}" "$url" >/dev/null 2>&1
+      if [ ${#h2[@]} -gt 0 ]; then "${wrk_pre[@]}" h2load -D "$WARMUP" "${h2[@]}" "$url" >/dev/null 2>&1
+      else "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" "${extra[@]}" "$url" >/dev/null 2>&1; fi
     fi
     local out="$RUN_DIR/wrk/r$round-$t-c$c.txt" s0 s1 b0 b1 m0 i0 m1 i1
     s0=$(cpu_ticks "$tpid"); b0=$(cpu_ticks "$bpid"); read -r m0 i0 < <(machine_ticks)
     TIMEFORMAT='%U %S'
-    { time "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${extra[@]}" "$url" >"$out" 2>&1; } 2>"$out.cpu"
+    if [ ${#h2[@]} -gt 0 ]; then
+      { time "${wrk_pre[@]}" h2load -D "$DURATION" "${h2[@]}" --log-file="$out.log" "$url" >"$out" 2>&1; } 2>"$out.cpu"
+    else
+      { time "${wrk_pre[@]}" wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --latency "${extra[@]}" "$url" >"$out" 2>&1; } 2>"$out.cpu"
+    fi
     s1=$(cpu_ticks "$tpid"); b1=$(cpu_ticks "$bpid"); read -r m1 i1 < <(machine_ticks)
     local rps p50 p99 reqs errs bad
-    read -r rps p50 p99 reqs errs bad < <(wrk_numbers <"$out")
+    if [ ${#h2[@]} -gt 0 ]; then read -r rps p50 p99 reqs errs bad < <(h2load_numbers "$out" "$out.log")
+    else read -r rps p50 p99 reqs errs bad < <(wrk_numbers <"$out"); fi
     local row
     row=$(awk -v s=$((s1 - s0)) -v b=$((b1 - b0)) -v hz="$(getconf CLK_TCK)" -v d="$DURATION" -v n="$reqs" \
       -v dm=$((m1 - m0)) -v di=$((i1 - i0)) -v w="$(cat "$out.cpu" 2>/dev/null)" 'BEGIN {

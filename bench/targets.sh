@@ -274,7 +274,7 @@ $upstreams    keepalive 256;
     keepalive_timeout 300s;
   }
   server {
-    listen 127.0.0.1:$port${cert:+ ssl} backlog=4096;
+    listen 127.0.0.1:$port${cert:+ ssl}${NGINX_LISTEN_EXTRA:-} backlog=4096;
 $tls    location / {
       proxy_pass http://bench_pool;
       proxy_http_version 1.1;
@@ -375,3 +375,49 @@ target_nginx_mc1() { NGINX_WORKERS=1 target_nginx "$@"; }
 target_nginx_mc2() { NGINX_WORKERS=2 target_nginx "$@"; }
 target_sluice_mc1() { SLUICE_WORKERS=1 target_sluice "$@"; }
 target_sluice_mc2() { SLUICE_WORKERS=2 target_sluice "$@"; }
+
+# ------------------------------------------------------------------------------------ HTTP/2
+# HTTP/2 over TLS towards clients (issue #17), driven by h2load: many streams over few
+# connections (4 connections, 32 streams each at a time), and one stream at a time on each of
+# 50 connections. nginx with `http2` on its TLS listener; Sluice with its default http2 keys.
+target_nginx_h2() { NGINX_LISTEN_EXTRA=" http2" target_nginx_tls "$@"; }
+target_nginx_h2_1s() { NGINX_LISTEN_EXTRA=" http2" target_nginx_tls "$@"; }
+target_sluice_h2() { target_sluice_tls "$@"; }
+target_sluice_h2_1s() { target_sluice_tls "$@"; }
+scheme_nginx_h2() { echo https; }
+scheme_sluice_h2() { echo https; }
+scheme_nginx_h2_1s() { echo https; }
+scheme_sluice_h2_1s() { echo https; }
+h2load_nginx_h2() { printf '%s\n' -c 4 -m 32 -t 1; }
+h2load_sluice_h2() { printf '%s\n' -c 4 -m 32 -t 1; }
+h2load_nginx_h2_1s() { printf '%s\n' -c 50 -m 1 -t 1; }
+h2load_sluice_h2_1s() { printf '%s\n' -c 50 -m 1 -t 1; }
+ref_nginx_h2() { echo nginx_h2; }
+ref_nginx_h2_1s() { echo nginx_h2_1s; }
+ref_sluice_h2() { echo nginx_h2; }
+ref_sluice_h2_1s() { echo nginx_h2_1s; }
+goal_nginx_h2() { echo none; }
+goal_nginx_h2_1s() { echo none; }
+goal_sluice_h2() { echo "0.8 1.5"; }
+goal_sluice_h2_1s() { echo "0.8 1.5"; }
+describe_nginx_h2() { echo "nginx, HTTP/2 over TLS (http2 on the listener), h2load: 4 connections x 32 streams"; }
+describe_nginx_h2_1s() { echo "nginx, HTTP/2 over TLS, h2load: 50 connections x 1 stream at a time"; }
+describe_sluice_h2() { echo "Sluice, HTTP/2 over TLS (ALPN h2), h2load: 4 connections x 32 streams"; }
+target_node_floor_h2() {
+  local pair
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  floor_exec bench/floor/h2-answer.ts "$1" $pair
+}
+target_node_floor_h2_1s() { target_node_floor_h2 "$@"; }
+scheme_node_floor_h2() { echo https; }
+scheme_node_floor_h2_1s() { echo https; }
+h2load_node_floor_h2() { printf '%s\n' -c 4 -m 32 -t 1; }
+h2load_node_floor_h2_1s() { printf '%s\n' -c 50 -m 1 -t 1; }
+ref_node_floor_h2() { echo nginx_h2; }
+ref_node_floor_h2_1s() { echo nginx_h2_1s; }
+goal_node_floor_h2() { echo none; }
+goal_node_floor_h2_1s() { echo none; }
+describe_node_floor_h2() { echo "floor: node:http2 server answering every stream by itself (bench/floor/h2-answer.ts), 4 connections x 32 streams"; }
+describe_node_floor_h2_1s() { echo "floor: node:http2 server answering by itself, 50 connections x 1 stream at a time"; }
+describe_sluice_h2_1s() { echo "Sluice, HTTP/2 over TLS (ALPN h2), h2load: 50 connections x 1 stream at a time"; }

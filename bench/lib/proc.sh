@@ -105,3 +105,17 @@ wrk_numbers() {
         p99 == "" ? "NA" : p99, reqs == "" ? 0 : reqs, errs, bad
     }'
 }
+
+# h2load_numbers OUT LOG: "rps p50_ms p99_ms requests errors non2xx" from h2load's report and
+# its per-request log (start, status, duration in microseconds per line).
+h2load_numbers() {
+  local rps reqs errs bad p50 p99
+  read -r rps reqs errs bad < <(awk '
+    /^finished in/ { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^req\/s/) { r = $i; gsub(/,/, "", r) } }
+    /^requests:/ { done = $8; failed = $10 + $12 }
+    /^status codes:/ { bad = $9 + $11 }
+    END { printf "%s %d %d %d\n", r == "" ? "NA" : r, done, failed, bad }' "$1")
+  read -r p50 p99 < <(awk '{ print $3 / 1000 }' "$2" 2>/dev/null | sort -n | awk '
+    { v[NR] = $1 } END { if (NR == 0) { print "NA NA"; exit } i50 = int(NR * 0.5); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.3f %.3f\n", v[i50], v[i99] }')
+  echo "$rps $p50 $p99 $reqs $errs $bad"
+}
