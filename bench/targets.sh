@@ -112,7 +112,7 @@ sluice_write_config() {
   done
   cat >"$dir/pools/bench-pool" <<EOF
 {"properties": {
-  "basic": {"nodes_table": [$nodes]},
+  "basic": {"nodes_table": [$nodes]${SLUICE_POOL_BASIC_EXTRA:-}},
   "load_balancing": {"algorithm": "round_robin"}
 }}
 EOF
@@ -382,8 +382,10 @@ target_sluice_mc2() { SLUICE_WORKERS=2 target_sluice "$@"; }
 # 50 connections. nginx with `http2` on its TLS listener; Sluice with its default http2 keys.
 target_nginx_h2() { NGINX_LISTEN_EXTRA=" http2" target_nginx_tls "$@"; }
 target_nginx_h2_1s() { NGINX_LISTEN_EXTRA=" http2" target_nginx_tls "$@"; }
-target_sluice_h2() { target_sluice_tls "$@"; }
-target_sluice_h2_1s() { target_sluice_tls "$@"; }
+# 128 streams in flight need as many node connections: Sluice keeps up to 256 idle ones per node
+# for these cases, as nginx's `keepalive 256` does (vTM's default, 50, would close and reopen the rest).
+target_sluice_h2() { SLUICE_POOL_BASIC_EXTRA=', "max_idle_connections_pernode": 256' target_sluice_tls "$@"; }
+target_sluice_h2_1s() { SLUICE_POOL_BASIC_EXTRA=', "max_idle_connections_pernode": 256' target_sluice_tls "$@"; }
 scheme_nginx_h2() { echo https; }
 scheme_sluice_h2() { echo https; }
 scheme_nginx_h2_1s() { echo https; }
