@@ -12,7 +12,7 @@ import { ApiServer, hashPassword, saveUser, usersFilePath, type ApiServerOptions
 import { App } from '../../src/app.ts'
 import { loadConfigDir } from '../../src/config/index.ts'
 import { createLogger, systemClock, systemRandom, type Clock } from '../../src/core/index.ts'
-import { freePort } from '../e2e/cli-harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 
 export interface ApiResponse {
@@ -73,8 +73,8 @@ export function basic(user: string, password: string): string {
  * free loopback port, with user "admin" (ADMIN). Everything stops when the test ends.
  */
 export async function startApi(t: TestContext, files: Record<string, unknown>, pool?: string, opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const vsPort = await freePort()
-  const all = pool === undefined ? files : { 'virtual_servers/vs': vsDoc(vsPort, pool), ...files }
+  // Port 0: the system picks the virtual server's port when it binds; read back below.
+  const all = pool === undefined ? files : { 'virtual_servers/vs': vsDoc(0, pool), ...files }
   const dir = await writeConfigDir(t, all)
   const loaded = await loadConfigDir(dir)
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error))
@@ -83,6 +83,7 @@ export async function startApi(t: TestContext, files: Record<string, unknown>, p
   const applied = await app.apply(loaded.value)
   if (!applied.ok) throw new Error(JSON.stringify(applied.error))
   onCleanup(t, () => app.stop(0))
+  const vsPort = pool === undefined ? 0 : boundPort(app, 'vs')
   if (opts.noUsers !== true) {
     const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
     if (!saved.ok) throw new Error(saved.error)

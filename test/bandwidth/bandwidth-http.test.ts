@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { freePort, startHttpNode, writeRepeated } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const KB = 1024
 
@@ -51,14 +52,14 @@ function within(actual: number, expected: number, share: number): void {
 
 test('a 100 KB download through a 400 kbit/s class takes about 2 s; unclassed it is immediate', async (t) => {
   const node = await bulkNode(t)
-  const port = await freePort()
-  const plain = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'bandwidth/slow': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { bandwidth_class: 'slow' } }),
-    'virtual_servers/fast': vsObj(plain, 'http', 'p'),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { bandwidth_class: 'slow' } }),
+    'virtual_servers/fast': vsObj(0, 'http', 'p'),
   })
+  const plain = boundPort(started, 'fast')
+  const port = boundPort(started, 'web')
   const shaped = await timed(port, `/${String(100 * KB)}`)
   assert.equal(shaped.bytes, 100 * KB)
   within(shaped.seconds, (100 * KB) / 50_000, 0.15)
@@ -69,14 +70,14 @@ test('a 100 KB download through a 400 kbit/s class takes about 2 s; unclassed it
 test('machine: two downloads share the rate; connection: each gets it', async (t) => {
   const node = await bulkNode(t)
   const machine = await freePort()
-  const perConnection = await freePort()
-  await startApp(t, {
+  const started2 = await startApp(t, {
     'bandwidth/shared': obj({ basic: { maximum: 400, sharing: 'machine' } }),
     'bandwidth/each': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'pools/p': poolObj([node.address]),
     'virtual_servers/m': vsObj(machine, 'http', 'p', { basic: { bandwidth_class: 'shared' } }),
-    'virtual_servers/c': vsObj(perConnection, 'http', 'p', { basic: { bandwidth_class: 'each' } }),
+    'virtual_servers/c': vsObj(0, 'http', 'p', { basic: { bandwidth_class: 'each' } }),
   })
+  const perConnection = boundPort(started2, 'c')
   const size = 50 * KB
   const shared = await Promise.all([timed(machine, `/${String(size)}`), timed(machine, `/${String(size)}`)])
   // Together 100 KB at 50,000 bytes/s: about 2 s, and fairly: both end at about the same time.
@@ -87,13 +88,13 @@ test('machine: two downloads share the rate; connection: each gets it', async (t
 
 test('rules choose classes: response.setBandwidthClass paces the response, request.setBandwidthClass the upload to the node', async (t) => {
   const node = await bulkNode(t)
-  const port = await freePort()
-  await startApp(t, {
+  const started3 = await startApp(t, {
     'bandwidth/slow': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'rules/pick': 'if (http.getPath() == "/' + String(60 * KB) + '") { response.setBandwidthClass("slow"); } if (http.getMethod() == "POST") { request.setBandwidthClass("slow"); }',
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['pick'] } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { request_rules: ['pick'] } }),
   })
+  const port = boundPort(started3, 'web')
   within((await timed(port, `/${String(60 * KB)}`)).seconds, (60 * KB) / 50_000, 0.15)
   assert.ok((await timed(port, `/${String(60 * KB + 1)}`)).seconds < 0.5, 'another path is not paced')
   const upload = await timed(port, '/up', Buffer.alloc(60 * KB, 97))
@@ -103,12 +104,12 @@ test('rules choose classes: response.setBandwidthClass paces the response, reque
 
 test('a pool\'s class paces what is written to its nodes', async (t) => {
   const node = await bulkNode(t)
-  const port = await freePort()
-  await startApp(t, {
+  const started4 = await startApp(t, {
     'bandwidth/slow': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'pools/p': poolObj([node.address], { basic: { bandwidth_class: 'slow' } }),
-    'virtual_servers/web': vsObj(port, 'http', 'p'),
+    'virtual_servers/web': vsObj(0, 'http', 'p'),
   })
+  const port = boundPort(started4, 'web')
   const upload = await timed(port, '/up', Buffer.alloc(60 * KB, 97))
   assert.equal(upload.text, `got ${String(60 * KB)}`)
   within(upload.seconds, (60 * KB) / 50_000, 0.15)

@@ -3,13 +3,14 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import { freePort, startRawNode, replyOnHead } from '../helpers/nodes.ts'
+import { startRawNode, replyOnHead } from '../helpers/nodes.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
 import { poolObj, serverKeyObj, startApp, vsObj } from '../tls/start-app.ts'
 import { tlsConnect } from '../tls/tls-client.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { RawClient } from '../helpers/raw-client.ts'
 import { sleep } from '../helpers/wait.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
@@ -65,12 +66,12 @@ test('the same through a decrypting virtual server: TLS writes to a slow client 
   const body = randomBytes(4 * 1024 * 1024)
   const head = `HTTP/1.1 200 OK\r\nContent-Length: ${String(body.length)}\r\nConnection: keep-alive\r\n\r\n`
   const node = await startRawNode(t, replyOnHead(Buffer.concat([Buffer.from(head, 'latin1'), body])))
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'ssl/server_keys/self': serverKeyObj(pair.cert.toString('latin1'), pair.key.toString('latin1')),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'self' } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'self' } }),
   })
+  const port = boundPort(started, 'web')
   for (let round = 0; round < 2; round++) {
     const socket = await tlsConnect(t, port, { rejectUnauthorized: false })
     const parts: Buffer[] = []

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { h2Request, h2Session } from '../helpers/h2-client.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { makePki } from '../tls/pki.ts'
 import { poolObj, serverKeyObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -20,12 +21,12 @@ test('ALPN h2: streams through a TLS virtual server reach an HTTP/1.1 node', asy
     req.resume()
     req.on('end', () => res.end(`${req.httpVersion} ${String(req.headers['x-forwarded-proto'])}`))
   })
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'ssl/server_keys/main': serverKeyObj(cert.cert, cert.key),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' }, http: { add_x_forwarded_proto: true } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' }, http: { add_x_forwarded_proto: true } }),
   })
+  const port = boundPort(started, 'web')
   const session = await h2Session(t, `https://127.0.0.1:${port}`, { ca: pki.ca.cert, servername: 'main.test' })
   assert.equal(session.alpnProtocol, 'h2')
   const answers = await Promise.all([1, 2, 3].map((i) => h2Request(session, { ':path': `/${i}` })))

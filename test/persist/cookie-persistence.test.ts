@@ -5,8 +5,9 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type http from 'node:http'
 import { h2Request, h2Session } from '../helpers/h2-client.ts'
-import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 /** Three nodes that answer with their name; each sets `setCookie(name)` when the client sent no Cookie. */
 async function nodes(t: TestContext, setCookie: (name: string) => string | null = () => null): Promise<HttpNode[]> {
@@ -22,12 +23,12 @@ async function nodes(t: TestContext, setCookie: (name: string) => string | null 
 }
 
 async function rig(t: TestContext, cls: Record<string, unknown>, ns: HttpNode[]): Promise<{ url: string; app: Awaited<ReturnType<typeof startApp>> }> {
-  const port = await freePort()
   const app = await startApp(t, {
     'persistence/sticky': obj({ basic: cls }),
     'pools/p': poolObj(ns.map((n) => n.address), { basic: { persistence_class: 'sticky' } }),
-    'virtual_servers/web': vsObj(port, 'http', 'p'),
+    'virtual_servers/web': vsObj(0, 'http', 'p'),
   })
+  const port = boundPort(app, 'web')
   return { url: `http://127.0.0.1:${String(port)}/`, app }
 }
 
@@ -130,13 +131,13 @@ test('a cookie class without basic.cookie is refused, naming the key', async (t)
 
 test('over HTTP/2 too: the transparent cookie keeps a client on its node, and a rule can choose the class', async (t) => {
   const ns = await nodes(t)
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'persistence/sticky': obj({ basic: { type: 'transparent' } }),
     'pools/p': poolObj(ns.map((n) => n.address)),
     'rules/choose': 'connection.setPersistence( "sticky" );',
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['choose'] } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { request_rules: ['choose'] } }),
   })
+  const port = boundPort(started, 'web')
   const session = await h2Session(t, `http://127.0.0.1:${String(port)}`)
   const first = await h2Request(session, { ':path': '/' })
   const setCookie = first.headers['set-cookie']

@@ -4,6 +4,7 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 async function threeNodes(t: TestContext): Promise<HttpNode[]> {
   return [await startHttpNode(t, 'a'), await startHttpNode(t, 'b'), await startHttpNode(t, 'c')]
@@ -17,12 +18,12 @@ async function texts(url: string, n: number, headers: Record<string, string> = {
 
 test('ip persistence as the pool default: one client, one node', async (t) => {
   const nodes = await threeNodes(t)
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'persistence/by-ip': obj({ basic: { type: 'ip' } }),
     'pools/p': poolObj(nodes.map((n) => n.address), { basic: { persistence_class: 'by-ip' } }),
-    'virtual_servers/web': vsObj(port, 'http', 'p'),
+    'virtual_servers/web': vsObj(0, 'http', 'p'),
   })
+  const port = boundPort(started, 'web')
   const seen = new Set(await texts(`http://127.0.0.1:${String(port)}/`, 6))
   assert.equal(seen.size, 1, 'every request from this client went to the same node')
 })
@@ -68,13 +69,13 @@ test('when the saved node is dead: failure_mode url redirects, close answers 503
     ['url', 302],
     ['close', 503],
   ] as const) {
-    const port = await freePort()
     const app = await startApp(t, {
       'persistence/by-user': obj({ basic: { type: 'universal', failure_mode: mode, url: 'http://sorry.example/' } }),
       'pools/p': poolObj(nodes.map((n) => n.address)),
       'rules/sticky': `connection.setPersistence( "by-user" ); connection.setPersistenceKey( http.getCookie( "user" ) );`,
-      'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
+      'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
     })
+    const port = boundPort(app, 'web')
     const url = `http://127.0.0.1:${String(port)}/`
     const first = await (await fetch(url, { headers: { cookie: 'user=alice' } })).text()
     const node = nodes.find((n) => n.address.length > 0 && first === ['a', 'b', 'c'][nodes.indexOf(n)])

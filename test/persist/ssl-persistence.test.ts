@@ -6,10 +6,11 @@ import assert from 'node:assert/strict'
 import { constants } from 'node:crypto'
 import { connect, createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { makePki } from '../tls/pki.ts'
 import { obj, poolObj, serverKeyObj, startApp, vsObj } from '../tls/start-app.ts'
 import { readAll } from '../tls/tls-client.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -36,13 +37,13 @@ async function ask(t: TestContext, port: number, session: Buffer | undefined): P
 test('HTTPS: a resumed TLS session keeps its node; a new session is balanced', { skip: cert === undefined }, async (t) => {
   if (cert === undefined) return
   const nodes = await Promise.all(['a', 'b', 'c'].map((n) => startHttpNode(t, n)))
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'ssl/server_keys/main': serverKeyObj(cert.cert, cert.key),
     'persistence/tls': obj({ basic: { type: 'ssl' } }),
     'pools/p': poolObj(nodes.map((n) => n.address), { basic: { persistence_class: 'tls' } }),
-    'virtual_servers/web': vsObj(port, 'https', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
+    'virtual_servers/web': vsObj(0, 'https', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
   })
+  const port = boundPort(started, 'web')
   const first = await ask(t, port, undefined)
   assert.ok(first.session !== undefined)
   for (let i = 0; i < 6; i++) {
@@ -81,12 +82,12 @@ async function tlsNode(t: TestContext, name: string): Promise<string> {
 
 test('SSL pass-through: the session ID in the ClientHello finds the node whose ServerHello made it', { skip: cert === undefined }, async (t) => {
   const nodes = await Promise.all(['a', 'b', 'c'].map((n) => tlsNode(t, n)))
-  const port = await freePort()
-  await startApp(t, {
+  const started2 = await startApp(t, {
     'persistence/tls': obj({ basic: { type: 'ssl' } }),
     'pools/p': poolObj(nodes, { basic: { persistence_class: 'tls' } }),
-    'virtual_servers/pass': vsObj(port, 'ssl', 'p'),
+    'virtual_servers/pass': vsObj(0, 'ssl', 'p'),
   })
+  const port = boundPort(started2, 'pass')
   const first = await ask(t, port, undefined)
   assert.ok(['a', 'b', 'c'].includes(first.body))
   for (let i = 0; i < 6; i++) {

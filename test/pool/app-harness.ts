@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { App } from '../../src/app.ts'
 import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
-import { freePort } from '../e2e/cli-harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 export interface TestNode {
   readonly name: string
@@ -48,9 +48,10 @@ export interface RunningApp {
   apply(objects: Record<string, unknown>): Promise<void>
 }
 
-/** Starts an App with virtual server "vs" on a free port, default pool `pool`. */
+/** Starts an App with virtual server "vs" on a port the system picks (0), default pool `pool`. */
 export async function startApp(pool: string, objects: Record<string, unknown>): Promise<RunningApp> {
-  const port = await freePort()
+  // Port 0 stays in every configuration applied: the listener keeps the port it got.
+  const port = 0
   const app = new App({ clock: systemClock, random: systemRandom, logger: createLogger('error') })
   const apply = async (objs: Record<string, unknown>) => {
     const files: Record<string, string> = {
@@ -65,7 +66,8 @@ export async function startApp(pool: string, objects: Record<string, unknown>): 
     if (!applied.ok) throw new Error(JSON.stringify(applied.error))
   }
   await apply(objects)
-  return { app, port, url: `http://127.0.0.1:${String(port)}/`, apply }
+  const bound = boundPort(app, 'vs')
+  return { app, port: bound, url: `http://127.0.0.1:${String(bound)}/`, apply }
 }
 
 export async function getText(url: string): Promise<{ status: number; text: string }> {

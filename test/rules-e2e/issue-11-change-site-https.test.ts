@@ -5,10 +5,11 @@ import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { exchangeUntilClose } from '../helpers/raw-client.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { makePki } from '../tls/pki.ts'
 import { poolObj, serverKeyObj, startApp, vsObj } from '../tls/start-app.ts'
 import { readAll, tlsConnect } from '../tls/tls-client.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -20,18 +21,18 @@ async function rig(t: TestContext, rule: string): Promise<{ plainPort: number; t
   if (pki === undefined) throw new Error('no pki')
   const pair = pki.server(['example.com'])
   const node = await startHttpNode(t, 'n1')
-  const plainPort = await freePort()
-  const tlsPort = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'ssl/server_keys/main': serverKeyObj(pair.cert, pair.key),
     'pools/p': poolObj([node.address]),
     'rules/force': rule,
-    'virtual_servers/plain': vsObj(plainPort, 'http', 'p', { basic: { request_rules: ['force'] } }),
-    'virtual_servers/secure': vsObj(tlsPort, 'https', 'p', {
+    'virtual_servers/plain': vsObj(0, 'http', 'p', { basic: { request_rules: ['force'] } }),
+    'virtual_servers/secure': vsObj(0, 'https', 'p', {
       basic: { ssl_decrypt: true, request_rules: ['force'] },
       ssl: { server_cert_default: 'main' },
     }),
   })
+  const tlsPort = boundPort(started, 'secure')
+  const plainPort = boundPort(started, 'plain')
   return { plainPort, tlsPort }
 }
 

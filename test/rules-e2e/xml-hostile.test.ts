@@ -11,6 +11,7 @@ import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { ask } from '../persist/tcp-harness.ts'
 import { startRawNode } from '../helpers/nodes.ts'
 import { poolObj, startApp, tryStartApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const SECRET = 'TOPSECRET-4f1c'
 
@@ -44,15 +45,15 @@ test('hostile documents are refused at once with an event; other clients are ser
   const secret = secretFiles()
   t.after(() => { rmSync(secret.dir, { recursive: true, force: true }) })
   const node = await startHttpNode(t, 'web')
-  const port = await freePort()
   const app = await startApp(t, {
     'pools/web': poolObj([node.address]),
     'rules/r': RULE,
     'extra_files/reads-a-file.xsl': `<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
       <xsl:template match="/"><o><xsl:copy-of select="document('file://${secret.xml}')"/></o></xsl:template></xsl:stylesheet>`,
     // Room for the largest attack (the 700 KB deep document) in the client buffer rules read.
-    'virtual_servers/vs': vsObj(port, 'http', 'web', { basic: { request_rules: ['r'] }, connection: { max_client_buffer: 2_097_152 } }),
+    'virtual_servers/vs': vsObj(0, 'http', 'web', { basic: { request_rules: ['r'] }, connection: { max_client_buffer: 2_097_152 } }),
   })
+  const port = boundPort(app, 'vs')
   const url = `http://127.0.0.1:${String(port)}`
   const hostile: [string, string, string, RegExp][] = [
     ['XXE to a local file', '/', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://${secret.text}">]><r>&x;</r>`, /DOCTYPE is not allowed/],

@@ -3,8 +3,9 @@
 // on it, and statistics show it.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 /** A node that answers "name" after `delay.ms` milliseconds. */
 async function delayedNode(t: TestContext, name: string, delay: { ms: number }) {
@@ -21,12 +22,12 @@ async function get(port: number): Promise<string> {
 test('falling below and recovering above each threshold raises each event once, in order', async (t) => {
   const delay = { ms: 0 }
   const node = await delayedNode(t, 'app', delay)
-  const port = await freePort()
   const app = await startApp(t, {
     'service_level_monitors/svc': obj({ basic: { response_time: 100, warning_threshold: 50, serious_threshold: 20 } }),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { slm_class: 'svc' } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { slm_class: 'svc' } }),
   })
+  const port = boundPort(app, 'web')
   const slmEvents = () => app.events.list().filter((e) => e.category === 'slm').map((e) => e.name)
   for (let i = 0; i < 2; i++) await get(port)
   delay.ms = 150
@@ -50,7 +51,6 @@ test('slm.isOK sends traffic to a fallback pool while the service is degraded; c
   const delay = { ms: 0 }
   const main = await delayedNode(t, 'main', delay)
   const spare = await startHttpNode(t, 'spare')
-  const port = await freePort()
   const rule = [
     'connection.setServiceLevelClass("svc");',
     'if (http.getPath() == "/state") {',
@@ -58,13 +58,14 @@ test('slm.isOK sends traffic to a fallback pool while the service is degraded; c
     '}',
     'if (!slm.isOK("svc")) { pool.use("spare"); }',
   ].join('\n')
-  await startApp(t, {
+  const started = await startApp(t, {
     'service_level_monitors/svc': obj({ basic: { response_time: 100, warning_threshold: 60 } }),
     'rules/steer': rule,
     'pools/main': poolObj([main.address]),
     'pools/spare': poolObj([spare.address]),
-    'virtual_servers/web': vsObj(port, 'http', 'main', { basic: { request_rules: ['steer'] } }),
+    'virtual_servers/web': vsObj(0, 'http', 'main', { basic: { request_rules: ['steer'] } }),
   })
+  const port = boundPort(started, 'web')
   const state = async () => (await fetch(`http://127.0.0.1:${String(port)}/state`)).text()
   assert.equal(await state(), '1 100 60')
   assert.equal(await get(port), 'main')

@@ -6,22 +6,23 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { bigStreamClose } from '../helpers/big-rules.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort, startRawNode } from '../helpers/nodes.ts'
+import { startRawNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 test('connections closed towards clients that never read are freed after connection.timeout', async (t) => {
   const node = await startRawNode(t, () => undefined)
-  const port = await freePort()
   const app = await startApp(
     t,
     {
       'pools/p': poolObj([node.address]),
       'rules/big': bigStreamClose(16),
-      'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { request_rules: ['big'] }, connection: { timeout: 1 } }),
+      'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { request_rules: ['big'] }, connection: { timeout: 1 } }),
     },
     { closeLingerMs: 200 },
   )
+  const port = boundPort(app, 'tcp')
   const clients: Socket[] = []
   onCleanup(t, () => {
     for (const c of clients) c.destroy()

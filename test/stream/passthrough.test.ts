@@ -3,12 +3,12 @@
 import { after, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type TLSSocket } from 'node:tls'
-import { freePort } from '../helpers/nodes.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { makePki, type KeyPair } from '../tls/pki.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { readAll, tlsConnect } from '../tls/tls-client.ts'
 import type { StreamRouter, StreamTransaction } from '../../src/snapshot/index.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -39,12 +39,12 @@ test('ssl pass-through routes by SNI through a StreamRouter; the node terminates
     if (tx.serverName() === 'a.test') tx.usePool('a')
     else if (tx.serverName() === 'drop.test') tx.discard()
   }
-  const port = await freePort()
-  await startApp(
+  const started = await startApp(
     t,
-    { 'pools/a': poolObj([a]), 'pools/b': poolObj([b]), 'virtual_servers/tcp': vsObj(port, 'ssl', 'b') },
+    { 'pools/a': poolObj([a]), 'pools/b': poolObj([b]), 'virtual_servers/tcp': vsObj(0, 'ssl', 'b') },
     { streamRouters: new Map([['tcp', router]]) },
   )
+  const port = boundPort(started, 'tcp')
   const toA = await tlsConnect(t, port, { servername: 'a.test', ca: pki.ca.cert })
   assert.equal(toA.authorized, true)
   assert.equal(await readAll(toA), 'node-a:a.test')
@@ -66,8 +66,8 @@ test('https without decryption is passed through as well', async (t) => {
     return
   }
   const a = await tlsNode(t, 'node-a', pki.server(['a.test']))
-  const port = await freePort()
-  await startApp(t, { 'pools/a': poolObj([a]), 'virtual_servers/web': vsObj(port, 'https', 'a') })
+  const started2 = await startApp(t, { 'pools/a': poolObj([a]), 'virtual_servers/web': vsObj(0, 'https', 'a') })
+  const port = boundPort(started2, 'web')
   const s = await tlsConnect(t, port, { servername: 'a.test', ca: pki.ca.cert })
   assert.equal(s.authorized, true)
   assert.equal(await readAll(s), 'node-a:a.test')
@@ -80,13 +80,13 @@ test('a request rule on ssl pass-through routes with ssl.getTLSServerName()', as
   }
   const a = await tlsNode(t, 'node-a', pki.server(['a.test']))
   const b = await tlsNode(t, 'node-b', pki.server(['b.test']))
-  const port = await freePort()
-  await startApp(t, {
+  const started3 = await startApp(t, {
     'pools/a': poolObj([a]),
     'pools/b': poolObj([b]),
     'rules/sni': 'if( ssl.getTLSServerName() == "a.test" && !ssl.isSSL() && ssl.clientCipher() == "" ) pool.use( "a" );',
-    'virtual_servers/tcp': vsObj(port, 'ssl', 'b', { basic: { request_rules: ['sni'] } }),
+    'virtual_servers/tcp': vsObj(0, 'ssl', 'b', { basic: { request_rules: ['sni'] } }),
   })
+  const port = boundPort(started3, 'tcp')
   assert.equal(await readAll(await tlsConnect(t, port, { servername: 'a.test', ca: pki.ca.cert })), 'node-a:a.test')
   assert.equal(await readAll(await tlsConnect(t, port, { servername: 'b.test', ca: pki.ca.cert })), 'node-b:b.test')
 })

@@ -7,6 +7,7 @@ import { waitFor } from '../helpers/wait.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { ask } from '../persist/tcp-harness.ts'
 import type { App } from '../../src/app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 /** A node that echoes what it got, prefixed with its name, once it has a line. */
 function echoNode(t: TestContext, name: string): Promise<RawNode> {
@@ -143,12 +144,12 @@ test('a rule waiting for more data ends with the connection: timeout, client clo
 
 test('persistence: a stream pool with an ip class keeps a client on one node', async (t) => {
   const nodes = [await echoNode(t, 'n0'), await echoNode(t, 'n1')]
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'persistence/ip': obj({ basic: { type: 'ip' } }),
     'pools/p': poolObj(nodes.map((n) => n.address), { basic: { persistence_class: 'ip' } }),
-    'virtual_servers/tcp': vsObj(port, 'stream', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'stream', 'p'),
   })
+  const port = boundPort(started, 'tcp')
   const first = (await ask(port, 'x\n')).text
   for (let i = 0; i < 4; i++) assert.equal((await ask(port, 'x\n')).text, first)
 })

@@ -9,6 +9,7 @@ import { waitFor } from '../helpers/wait.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import type { App } from '../../src/app.ts'
 import type { PoolRuntime } from '../../src/pool/index.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 function open(t: TestContext, port: number): Socket {
   const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true })
@@ -66,8 +67,8 @@ function activeOf(app: App, pool = 'p'): number {
 }
 
 async function tcpApp(t: TestContext, protocol: string, nodes: readonly string[], sections: Record<string, Record<string, unknown>> = {}, extra: Record<string, string> = {}) {
-  const port = await freePort()
-  const app = await startApp(t, { 'pools/p': poolObj(nodes), 'virtual_servers/tcp': vsObj(port, protocol, 'p', sections), ...extra })
+  const app = await startApp(t, { 'pools/p': poolObj(nodes), 'virtual_servers/tcp': vsObj(0, protocol, 'p', sections), ...extra })
+  const port = boundPort(app, 'tcp')
   return { app, port }
 }
 
@@ -166,12 +167,12 @@ test('a node that refuses is retried on another node before any data is exchange
 test('a pool whose nodes have all failed hands new connections to its failure pool', async (t) => {
   const dead = `127.0.0.1:${String(await freePort())}`
   const backup = await startRawNode(t, (s) => s.end('backup'))
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     'pools/p': poolObj([dead], { basic: { failure_pool: 'b', passive_monitoring: true, node_connection_attempts: 1 } }),
     'pools/b': poolObj([backup.address]),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p'),
   })
+  const port = boundPort(started, 'tcp')
   const first = open(t, port)
   first.write('a')
   // The first connection fails over within the pool (nothing else there) and is closed.
@@ -237,11 +238,11 @@ test('max_connections_per_node: a second client waits in the pool queue, then ge
   const node = await startRawNode(t, (s, got) => {
     if (got.endsWith('\n')) s.write(`ok:${got}`)
   })
-  const limitedPort = await freePort()
   const limited = await startApp(t, {
     'pools/p': poolObj([node.address], { connection: { max_connections_per_node: 1, queue_timeout: 5 } }),
-    'virtual_servers/tcp': vsObj(limitedPort, 'client_first', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p'),
   })
+  const limitedPort = boundPort(limited, 'tcp')
   const first = open(t, limitedPort)
   first.write('1\n')
   assert.equal(await firstData(first), 'ok:1\n')
@@ -258,11 +259,11 @@ test('max_connections_per_node: a second client waits in the pool queue, then ge
 
 test('a queued client that waits longer than queue_timeout is closed', async (t) => {
   const node = await startRawNode(t, () => undefined)
-  const port = await freePort()
   const app = await startApp(t, {
     'pools/p': poolObj([node.address], { connection: { max_connections_per_node: 1, queue_timeout: 1 } }),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p'),
   })
+  const port = boundPort(app, 'tcp')
   const first = open(t, port)
   first.write('1')
   await waitFor(() => node.open === 1, 'the first connection')

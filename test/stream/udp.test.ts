@@ -11,6 +11,7 @@ import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import type { App } from '../../src/app.ts'
 import { startDnsNode, startDnsTcpNode } from './dns-node.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 function hasDig(): boolean {
   try {
@@ -72,8 +73,8 @@ function active(app: App): number {
 test('udp: each client gets its own replies; a session ends after the expected replies', async (t) => {
   const n1 = await udpEchoNode(t, 'n1')
   const n2 = await udpEchoNode(t, 'n2')
-  const port = await freePort()
-  const app = await startApp(t, { 'pools/p': poolObj([n1.address, n2.address]), 'virtual_servers/u': vsObj(port, 'udp', 'p') })
+  const app = await startApp(t, { 'pools/p': poolObj([n1.address, n2.address]), 'virtual_servers/u': vsObj(0, 'udp', 'p') })
+  const port = boundPort(app, 'u')
   const clients = await Promise.all([client(t), client(t), client(t), client(t)])
   const answers = await Promise.all(clients.map((c, i) => ask(c, port, `q${String(i)}`)))
   for (const [i, a] of answers.entries()) assert.match(a, new RegExp(`^n[12]:q${String(i)}$`))
@@ -84,11 +85,11 @@ test('udp: each client gets its own replies; a session ends after the expected r
 
 test('udp: response_datagrams_expected -1 keeps the session until udp.timeout', async (t) => {
   const n1 = await udpEchoNode(t, 'n1', 2)
-  const port = await freePort()
   const app = await startApp(t, {
     'pools/p': poolObj([n1.address]),
-    'virtual_servers/u': vsObj(port, 'udp', 'p', { udp: { response_datagrams_expected: -1, timeout: 1 } }),
+    'virtual_servers/u': vsObj(0, 'udp', 'p', { udp: { response_datagrams_expected: -1, timeout: 1 } }),
   })
+  const port = boundPort(app, 'u')
   const c = await client(t)
   const got: string[] = []
   c.on('message', (m) => got.push(m.toString()))
@@ -104,8 +105,8 @@ test('udp: response_datagrams_expected -1 keeps the session until udp.timeout', 
 test('dns: dig queries are balanced per query across nodes', { skip: hasDig() ? false : 'dig is not installed' }, async (t) => {
   const n1 = await startDnsNode(t, '10.0.0.1')
   const n2 = await startDnsNode(t, '10.0.0.2')
-  const port = await freePort()
-  const app = await startApp(t, { 'pools/p': poolObj([n1.address, n2.address]), 'virtual_servers/d': vsObj(port, 'dns', 'p') })
+  const app = await startApp(t, { 'pools/p': poolObj([n1.address, n2.address]), 'virtual_servers/d': vsObj(0, 'dns', 'p') })
+  const port = boundPort(app, 'd')
   const answers = [await dig(port, 'a.test'), await dig(port, 'b.test'), await dig(port, 'c.test'), await dig(port, 'd.test')]
   assert.deepEqual([...answers].sort(), ['10.0.0.1', '10.0.0.1', '10.0.0.2', '10.0.0.2'])
   assert.equal(n1.queries, 2)
@@ -115,8 +116,8 @@ test('dns: dig queries are balanced per query across nodes', { skip: hasDig() ? 
 
 test('dns: a node that never answers times out the query and frees it', async (t) => {
   const silent = await startDnsNode(t, '10.0.0.9', true)
-  const port = await freePort()
-  const app = await startApp(t, { 'pools/p': poolObj([silent.address]), 'virtual_servers/d': vsObj(port, 'dns', 'p', { udp: { timeout: 1 } }) })
+  const app = await startApp(t, { 'pools/p': poolObj([silent.address]), 'virtual_servers/d': vsObj(0, 'dns', 'p', { udp: { timeout: 1 } }) })
+  const port = boundPort(app, 'd')
   const c = await client(t)
   const query = Buffer.from('12340100000100000000000001610474657374000001000' + '1', 'hex')
   c.send(query, port, '127.0.0.1')
@@ -126,8 +127,8 @@ test('dns: a node that never answers times out the query and frees it', async (t
 
 test('dns_tcp: dig +tcp through a length-prefixed DNS virtual server', { skip: hasDig() ? false : 'dig is not installed' }, async (t) => {
   const node = await startDnsTcpNode(t, '10.0.0.7')
-  const port = await freePort()
-  await startApp(t, { 'pools/p': poolObj([node.address]), 'virtual_servers/d': vsObj(port, 'dns_tcp', 'p') })
+  const started = await startApp(t, { 'pools/p': poolObj([node.address]), 'virtual_servers/d': vsObj(0, 'dns_tcp', 'p') })
+  const port = boundPort(started, 'd')
   assert.equal(await dig(port, 'tcp.test', ['+tcp']), '10.0.0.7')
   assert.equal(node.queries, 1)
 })
@@ -144,9 +145,9 @@ test('a reply that arrives after its virtual server was removed is dropped witho
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   onCleanup(t, () => new Promise<void>((resolve) => socket.close(() => { resolve(); })))
   const nodeAddress = `127.0.0.1:${String(socket.address().port)}`
-  const port = await freePort()
   const other = await freePort()
-  const app = await startApp(t, { 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u': vsObj(port, 'udp', 'p') })
+  const app = await startApp(t, { 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u': vsObj(0, 'udp', 'p') })
+  const port = boundPort(app, 'u')
   const c = await client(t)
   c.send('x', port, '127.0.0.1')
   await waitFor(() => seen === 1, 'the node to get the datagram')

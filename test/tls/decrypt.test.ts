@@ -14,6 +14,7 @@ import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { makePki } from './pki.ts'
 import { poolObj, serverKeyObj, startApp, tryStartApp, vsObj } from './start-app.ts'
 import { firstSession, httpsGet, peerCn, readAll, tlsConnect } from './tls-client.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -37,12 +38,11 @@ function catalog(): Record<string, string> {
 
 async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, basic: Record<string, unknown> = {}, more: Record<string, Record<string, unknown>> = {}) {
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
   const app = await startApp(t, {
     ...catalog(),
     ...(pki === undefined ? {} : { 'ssl/cas/testca': pki.ca.cert }),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'https', 'p', {
+    'virtual_servers/web': vsObj(0, 'https', 'p', {
       ...more,
       basic: { ssl_decrypt: true, ...basic },
       ssl: {
@@ -55,6 +55,7 @@ async function httpsProxy(t: TestContext, ssl: Record<string, unknown> = {}, bas
       },
     }),
   })
+  const port = boundPort(app, 'web')
   return { app, port, node }
 }
 
@@ -224,12 +225,12 @@ test('decrypting a generic client_first stream', async (t) => {
   const node = await startRawNode(t, (s, got) => {
     if (got.endsWith('\n')) s.end(`echo:${got}`)
   })
-  const port = await freePort()
-  await startApp(t, {
+  const started = await startApp(t, {
     ...catalog(),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { ssl_decrypt: true }, ssl: { server_cert_default: 'main' } }),
   })
+  const port = boundPort(started, 'tcp')
   const s: TLSSocket = await tlsConnect(t, port)
   assert.equal(s.alpnProtocol, false)
   s.write('hello\n')
@@ -291,7 +292,8 @@ test('sessions still resume after a configuration reload', async (t) => {
   const reloaded = loadConfigFromObjects({
     ...catalog(),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'https', 'p', {
+    // Port 0 again: the listener keeps the port the system gave it.
+    'virtual_servers/web': vsObj(0, 'https', 'p', {
       basic: { ssl_decrypt: true, note: 'reloaded' },
       ssl: { server_cert_default: 'main', server_cert_host_mapping: [{ host: 'a.test', certificate: 'a' }] },
     }),
@@ -312,16 +314,16 @@ test('the HTTP engine runs with scheme https: X-Forwarded-Proto says so', async 
     return
   }
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
-  await startApp(t, {
+  const started2 = await startApp(t, {
     ...catalog(),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'https', 'p', {
+    'virtual_servers/web': vsObj(0, 'https', 'p', {
       basic: { ssl_decrypt: true },
       http: { add_x_forwarded_proto: true },
       ssl: { server_cert_default: 'main' },
     }),
   })
+  const port = boundPort(started2, 'web')
   const r = await httpsGet(t, port)
   assert.match(r.response, /\r\n\r\nn1$/)
   assert.equal(node.seen[0]?.headers['x-forwarded-proto'], 'https')
@@ -340,12 +342,12 @@ test('half-close through a decrypted stream with proxy_close', async (t) => {
     s.on('data', (c: Buffer) => (got += c.toString('latin1')))
     s.on('end', () => s.end(`after-fin:${got}`))
   })
-  const port = await freePort()
-  await startApp(t, {
+  const started3 = await startApp(t, {
     ...catalog(),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { ssl_decrypt: true }, tcp: { proxy_close: true }, ssl: { server_cert_default: 'main' } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { ssl_decrypt: true }, tcp: { proxy_close: true }, ssl: { server_cert_default: 'main' } }),
   })
+  const port = boundPort(started3, 'tcp')
   const s = await tlsConnect(t, port, { allowHalfOpen: true } as ConnectionOptions)
   const reply = readAll(s)
   s.end('request')
@@ -386,17 +388,17 @@ test('ssl.* rule functions read the client session, its certificate and the serv
     'http.setHeader("X-Server-CN", ssl.serverCertCommonName());',
   ].join('\n')
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
-  await startApp(t, {
+  const started4 = await startApp(t, {
     ...catalog(),
     'ssl/cas/testca': pki.ca.cert,
     'rules/sslinfo': rule,
     'pools/p': poolObj([node.address]),
-    'virtual_servers/web': vsObj(port, 'https', 'p', {
+    'virtual_servers/web': vsObj(0, 'https', 'p', {
       basic: { ssl_decrypt: true, request_rules: ['sslinfo'] },
       ssl: { server_cert_default: 'main', server_cert_host_mapping: [{ host: 'a.test', certificate: 'a' }], request_client_cert: 'request', client_cert_cas: ['testca'] },
     }),
   })
+  const port = boundPort(started4, 'web')
   const withCert = await tlsConnect(t, port, { cert: certs.client.cert, key: certs.client.key, servername: 'a.test' })
   withCert.write('GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n')
   assert.match(await readAll(withCert), /\r\n\r\nn1$/)
