@@ -37,6 +37,23 @@ export function classId(name: string): number {
   return hash(name, 0x9e3779b9)
 }
 
+/** The ten largest of `counts`, added up. */
+export function sumOfTopTen(counts: Iterable<number>): number {
+  const top: number[] = []
+  for (const n of counts) {
+    if (top.length < 10) {
+      top.push(n)
+      top.sort((a, b) => a - b)
+    } else if (n > (top[0] ?? 0)) {
+      top[0] = n
+      top.sort((a, b) => a - b)
+    }
+  }
+  let sum = 0
+  for (const n of top) sum += n
+  return sum
+}
+
 export class AddressTable {
   readonly #ints: Int32Array
   readonly #floats: Float64Array
@@ -86,23 +103,12 @@ export class AddressTable {
   /** The open connections of class `cls`'s ten busiest addresses together. */
   busiestTen(cls: number): number {
     return this.#locked(() => {
-      const top: number[] = []
+      const counts: number[] = []
       for (let e = 0; e < this.#capacity; e++) {
         const at = HEADER + e * INTS
-        if (this.#ints[at + 2] !== cls) continue
-        const n = this.#ints[at + 3] ?? 0
-        if (n === 0) continue
-        if (top.length < 10) {
-          top.push(n)
-          top.sort((a, b) => a - b)
-        } else if (n > (top[0] ?? 0)) {
-          top[0] = n
-          top.sort((a, b) => a - b)
-        }
+        if (this.#ints[at + 2] === cls && (this.#ints[at + 3] ?? 0) > 0) counts.push(this.#ints[at + 3] ?? 0)
       }
-      let sum = 0
-      for (const n of top) sum += n
-      return sum
+      return sumOfTopTen(counts)
     })
   }
 

@@ -4,7 +4,7 @@
  * (ProtectionStore), so a reload keeps the counts of a class that stays.
  * @module
  */
-import type { AddressTable } from './address-table.ts'
+import { sumOfTopTen, type AddressTable } from './address-table.ts'
 import { zeroCounts, type RefusalCounts, type RefusalReason } from './reasons.ts'
 
 /** The count of one client address in the current `rate_timer` window. */
@@ -64,20 +64,7 @@ export class ProtectionState {
   /** The open connections of the ten busiest addresses together. */
   busiestTen(): number {
     const shared = this.#shared
-    if (shared !== null) return shared.table.busiestTen(shared.cls)
-    const top: number[] = []
-    for (const n of this.connections.values()) {
-      if (top.length < 10) {
-        top.push(n)
-        top.sort((a, b) => a - b)
-      } else if (n > (top[0] ?? 0)) {
-        top[0] = n
-        top.sort((a, b) => a - b)
-      }
-    }
-    let sum = 0
-    for (const n of top) sum += n
-    return sum
+    return shared !== null ? shared.table.busiestTen(shared.cls) : sumOfTopTen(this.connections.values())
   }
 
   /** Counts one connection (or request) of `ip` and returns its count in the current window. */
