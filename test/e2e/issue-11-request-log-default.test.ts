@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { basic, writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { freePort, runSluice, startSluice } from './cli-harness.ts'
+import { runSluice, startSluice } from './cli-harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 const vsDoc = (port: number, log: Record<string, unknown>) => ({
   properties: {
@@ -32,9 +33,8 @@ async function readWhen(path: string, re: RegExp): Promise<string> {
 
 test('a request log with the default file name leaves reload, API changes and restart working', async (t) => {
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': vsDoc(port, { enabled: true, format: '%r %s' }),
+    'virtual_servers/web': vsDoc(0, { enabled: true, format: '%r %s' }),
     'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
   })
   const first = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
@@ -43,6 +43,7 @@ test('a request log with the default file name leaves reload, API changes and re
   const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}/api/tm/8.3/config/active`
   const created = await first.waitFor(/created user "admin" with password (\S+)/)
   const authorization = basic('admin', /with password (\S+)/.exec(created)?.[1] ?? '')
+  const port = bannerPort(await first.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
   await first.waitFor(/press Ctrl-C/)
   assert.equal(await (await fetch(`http://127.0.0.1:${String(port)}/first`)).text(), 'n1')
   const log = join(dir, '.sluice', 'logs', 'web.log')
@@ -68,15 +69,16 @@ test('a request log with the default file name leaves reload, API changes and re
   assert.equal(check.code, 0, check.output)
   const second = startSluice(['start', '--config', dir, '--api', 'off'])
   t.after(() => second.stop('SIGKILL'))
+  const secondPort = bannerPort(await second.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
   await second.waitFor(/press Ctrl-C/)
-  assert.equal(await (await fetch(`http://127.0.0.1:${String(port)}/second`)).text(), 'n1')
+  assert.equal(await (await fetch(`http://127.0.0.1:${String(secondPort)}/second`)).text(), 'n1')
   assert.equal(await second.stop('SIGTERM'), 0)
   assert.match(await readFile(log, 'utf8'), /GET \/second HTTP\/1\.1 200/, 'stopping flushes the log')
 })
 
 test('a log file named among the configuration objects is refused by check and start', async (t) => {
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': vsDoc(await freePort(), { enabled: true, filename: 'logs/%v.log' }),
+    'virtual_servers/web': vsDoc(0, { enabled: true, filename: 'logs/%v.log' }),
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
   })
   const check = await runSluice(['check', '--config', dir])
@@ -90,7 +92,7 @@ test('a log file named among the configuration objects is refused by check and s
 test("a log file that is one of Sluice's own state files (API users, API settings, audit log) is refused", async (t) => {
   for (const filename of ['%zeushome%/users.json', '.sluice/api.json', '%zeushome%/audit.log']) {
     const dir = await writeConfigDir(t, {
-      'virtual_servers/web': vsDoc(await freePort(), { enabled: true, filename }),
+      'virtual_servers/web': vsDoc(0, { enabled: true, filename }),
       'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
     })
     const check = await runSluice(['check', '--config', dir])

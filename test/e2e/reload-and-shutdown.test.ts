@@ -5,17 +5,21 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, startSluice } from './cli-harness.ts'
+import { startSluice } from './cli-harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
+import { waitFor } from '../helpers/wait.ts'
 
-async function node(name: string, delayMs = 0): Promise<{ server: Server; address: string }> {
+async function node(name: string, delayMs = 0): Promise<{ server: Server; address: string; received: () => number }> {
+  let received = 0
   const server = createServer((req, res) => {
+    received++
     req.resume()
     setTimeout(() => res.end(name), delayMs)
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const a = server.address()
-  return { server, address: `127.0.0.1:${String(typeof a === 'object' && a !== null ? a.port : 0)}` }
+  return { server, address: `127.0.0.1:${String(typeof a === 'object' && a !== null ? a.port : 0)}`, received: () => received }
 }
 
 const pool = (...nodes: string[]) => JSON.stringify({ properties: { basic: { nodes_table: nodes.map((n) => ({ node: n })) } } })
@@ -35,14 +39,13 @@ test('a changed configuration directory is applied; an invalid change is rejecte
   })
   const dir = await mkdtemp(join(tmpdir(), 'sluice-watch-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const port = await freePort()
   await mkdir(join(dir, 'virtual_servers'))
   await mkdir(join(dir, 'pools'))
-  await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } }))
+  await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } }))
   await writeFile(join(dir, 'pools', 'p'), pool(a.address))
   const sluice = startSluice(['start', '--config', dir])
   t.after(() => sluice.stop('SIGKILL'))
-  await sluice.waitFor(/listening/)
+  const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
   const url = `http://127.0.0.1:${String(port)}/`
   assert.deepEqual(await texts(url, 4), ['a'])
 
@@ -61,16 +64,16 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async (t) => {
   t.after(() => slow.server.close())
   const dir = await mkdtemp(join(tmpdir(), 'sluice-drain-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const port = await freePort()
   await mkdir(join(dir, 'virtual_servers'))
   await mkdir(join(dir, 'pools'))
-  await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } }))
+  await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } }))
   await writeFile(join(dir, 'pools', 'p'), pool(slow.address))
   const sluice = startSluice(['start', '--config', dir, '--drain-seconds', '5'])
   t.after(() => sluice.stop('SIGKILL'))
-  await sluice.waitFor(/listening/)
+  const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
+  await sluice.waitFor(/press Ctrl-C/)
   const inFlight = fetch(`http://127.0.0.1:${String(port)}/`).then((r) => r.text())
-  await new Promise((r) => setTimeout(r, 150))
+  await waitFor(() => slow.received() === 1, 'the request to reach the node')
   const exit = sluice.stop('SIGTERM')
   assert.equal(await inFlight, 'slow')
   assert.equal(await exit, 0)
