@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { basic, vsDoc, writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { freePort, startSluice } from './cli-harness.ts'
+import { startSluice } from './cli-harness.ts'
 
 interface ListedEvent {
   id: number
@@ -19,7 +19,7 @@ interface ListedEvent {
 test('events survive a restart: the file holds them, the API lists them again, ids go on', async (t) => {
   const node = await startHttpNode(t, 'n1')
   const pool = { properties: { basic: { nodes_table: [{ node: node.address }] } } }
-  const dir = await writeConfigDir(t, { 'virtual_servers/vs': vsDoc(await freePort(), 'web'), 'pools/web': pool })
+  const dir = await writeConfigDir(t, { 'virtual_servers/vs': vsDoc(0, 'web'), 'pools/web': pool })
 
   const first = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
   t.after(() => first.stop('SIGKILL'))

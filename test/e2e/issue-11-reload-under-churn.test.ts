@@ -11,7 +11,8 @@ import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { freePort, startSluice } from './cli-harness.ts'
+import { startSluice } from './cli-harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 const WRITE_EVERY_MS = 60
 const WRITES = 50
@@ -43,13 +44,12 @@ for (const [how, write] of [['in place', inPlace], ['atomically (renamed over)',
     const a = await startHttpNode(t, 'a')
     const b = await startHttpNode(t, 'b')
     const dir = await emptyConfigDir(t)
-    const port = await freePort()
-    const vs = { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } }
+    const vs = { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } }
     await writeFile(join(dir, 'virtual_servers', 'web'), JSON.stringify({ properties: vs }))
     await writeFile(join(dir, 'pools', 'p'), poolDoc(a.address, 0))
     const sluice = startSluice(['start', '--config', dir, '--api', 'off'])
     t.after(() => sluice.stop('SIGKILL'))
-    await sluice.waitFor(/listening/)
+    const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
     const url = `http://127.0.0.1:${String(port)}/`
     assert.equal(await (await fetch(url)).text(), 'a')
 
@@ -93,16 +93,15 @@ for (const [how, write] of [['in place', inPlace], ['atomically (renamed over)',
 test('a directory created after start is watched too: a later edit of a file in it is applied', async (t) => {
   const a = await startHttpNode(t, 'a')
   const dir = await emptyConfigDir(t)
-  const port = await freePort()
   const vs = (rules: string[]) =>
     JSON.stringify({
-      properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', request_rules: rules, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } },
+      properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', request_rules: rules, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } },
     })
   await writeFile(join(dir, 'virtual_servers', 'web'), vs([]))
   await writeFile(join(dir, 'pools', 'p'), poolDoc(a.address, 0))
   const sluice = startSluice(['start', '--config', dir, '--api', 'off'])
   t.after(() => sluice.stop('SIGKILL'))
-  await sluice.waitFor(/listening/)
+  const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
   const url = `http://127.0.0.1:${String(port)}/`
   const answer = async (want: string) => {
     let seen = ''

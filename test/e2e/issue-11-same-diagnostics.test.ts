@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { basic, pick, writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { freePort, runSluice, startSluice } from './cli-harness.ts'
+import { runSluice, startSluice } from './cli-harness.ts'
 
 const RULE = 'http.getheadernames();\npool.use("p");\n'
 
@@ -20,11 +20,10 @@ function warningLines(output: string): string[] {
 
 test('check, start and the API give the same warnings for the same configuration', async (t) => {
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
   const dir = await writeConfigDir(t, {
     'virtual_servers/web': {
       properties: {
-        basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], request_rules: ['route'] },
+        basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], request_rules: ['route'] },
         recent_connections: { enabled: false },
       },
     },
