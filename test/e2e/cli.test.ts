@@ -5,7 +5,8 @@ import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, runSluice, startSluice } from './cli-harness.ts'
+import { runSluice, startSluice } from './cli-harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 async function tempConfig(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'))
@@ -88,17 +89,16 @@ test('sluice start --config balances across the nodes and stops cleanly on SIGTE
     a.server.close()
     b.server.close()
   })
-  const port = await freePort()
   const dir = await tempConfig({
     'virtual_servers/web': JSON.stringify({
-      properties: { basic: { enabled: true, port, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } },
+      properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } },
     }),
     'pools/web.yaml': `properties:\n  basic:\n    nodes_table:\n      - node: 127.0.0.1:${String(a.port)}\n      - node: 127.0.0.1:${String(b.port)}\n`,
   })
   t.after(() => rm(dir, { recursive: true, force: true }))
   const sluice = startSluice(['start', '--config', dir])
   t.after(() => sluice.stop('SIGKILL'))
-  await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+/)
+  const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//))
   assert.match(sluice.output(), new RegExp(`configuration: ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
   const bodies: string[] = []
   for (let i = 0; i < 4; i++) bodies.push(await (await fetch(`http://127.0.0.1:${String(port)}/`)).text())

@@ -12,7 +12,8 @@ import { join } from 'node:path'
 import { writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { freePort, startSluice } from '../e2e/cli-harness.ts'
+import { startSluice } from '../e2e/cli-harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 const RECEIVER = `
 import json, os, socket, sys
@@ -56,15 +57,15 @@ async function notifySocket(t: TestContext): Promise<{ path: string; messages: s
 test('sluice start reports READY=1 once its listeners accept, its status on reload, and STOPPING=1', { skip }, async (t) => {
   const socket = await notifySocket(t)
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } },
+    'virtual_servers/web': { properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } },
     'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
   })
   const sluice = startSluice(['start', '--config', dir, '--api', 'off'], { NOTIFY_SOCKET: socket.path })
   t.after(() => sluice.stop('SIGKILL'))
   await waitFor(() => socket.messages.some((m) => m.includes('READY=1')), 'READY=1', 10_000)
-  // Ready means ready: the first request after READY=1 is served.
+  // Ready means ready: the first request after READY=1 is served (on the port the banner names).
+  const port = bannerPort(/listening: virtual server "web" on http:\/\/127\.0\.0\.1:\d+\//.exec(sluice.output())?.[0] ?? '')
   assert.equal(await (await fetch(`http://127.0.0.1:${String(port)}/`)).text(), 'n1')
   const ready = socket.messages.find((m) => m.includes('READY=1')) ?? ''
   assert.match(ready, new RegExp(`^MAINPID=${String(sluice.child.pid)}$`, 'm'), ready)
