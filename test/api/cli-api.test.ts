@@ -9,15 +9,15 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { freePort, startSluice } from '../e2e/cli-harness.ts'
+import { startSluice } from '../e2e/cli-harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { basic, pick, vsDoc, writeConfigDir } from './harness.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 test('sluice start --api serves the API; changes are live, written, and applied once', async (t) => {
   const node = await startHttpNode(t, 'n1')
-  const vsPort = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/vs': vsDoc(vsPort, 'web'),
+    'virtual_servers/vs': vsDoc(0, 'web'),
     'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:1', state: 'disabled' }] } } },
   })
   const sluice = startSluice(['start', '--config', dir, '--api', '127.0.0.1:0'])
@@ -26,6 +26,7 @@ test('sluice start --api serves the API; changes are live, written, and applied 
   const auth = basic('admin', /with password (\S+)/.exec(created)?.[1] ?? '')
   const line = await sluice.waitFor(/REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//)
   const api = `http://127.0.0.1:${/:(\d+)\//.exec(line)?.[1] ?? ''}`
+  const vsPort = bannerPort(await sluice.waitFor(/listening: virtual server "vs" on http:\/\/127\.0\.0\.1:\d+\//))
   await sluice.waitFor(/press Ctrl-C/)
   const users = await readFile(join(dir, '.sluice', 'users.json'), 'utf8')
   assert.doesNotMatch(users, new RegExp(/with password (\S+)/.exec(created)?.[1] ?? 'x'), 'only the hash is stored')

@@ -8,9 +8,9 @@ import { connect } from 'node:tls'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
-import { freePort } from '../e2e/cli-harness.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
 import { basic, pick, startApi } from './harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const V = '/api/tm/8.3/config/active'
 
@@ -48,10 +48,10 @@ test('private keys are never read back, and a round trip keeps them', async (t) 
   assert.equal(await stored(), key, 'leaving the key out keeps it too')
 
   // The key still works: a virtual server decrypts with it.
-  const port = await freePort()
-  const vs = { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'discard', ssl_decrypt: true, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, ssl: { server_cert_default: 'site' } } }
+  const vs = { properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'discard', ssl_decrypt: true, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, ssl: { server_cert_default: 'site' } } }
   const put = await h.call('PUT', `${V}/virtual_servers/tls`, vs)
   assert.equal(put.status, 201, put.text)
+  const port = boundPort(h.app, 'tls')
   const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pair.cert })
   await new Promise<void>((resolve, reject) => {
     socket.once('secureConnect', resolve)

@@ -9,9 +9,9 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { freePort } from '../e2e/cli-harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { pick, startApi } from './harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const V = '/api/tm/8.3/config/active'
 
@@ -53,12 +53,12 @@ test('a change that fails to apply is taken off the disk again', async (t) => {
 
   // An update of an object stored as YAML: the JSON written for it goes, the YAML comes back.
   const front = await startHttpNode(t, 'front')
-  const frontPort = await freePort()
-  const yaml = `properties:\n  basic:\n    enabled: true\n    port: ${String(frontPort)}\n    pool: web\n    listen_on_any: false\n    listen_on_hosts: ["127.0.0.1"]\n`
+  const yaml = `properties:\n  basic:\n    enabled: true\n    port: 0\n    pool: web\n    listen_on_any: false\n    listen_on_hosts: ["127.0.0.1"]\n`
   await mkdir(join(h.dir, 'virtual_servers'), { recursive: true })
   await writeFile(join(h.dir, 'virtual_servers', 'front.yaml'), yaml)
   const pool = await h.call('PUT', `${V}/pools/web`, { properties: { basic: { nodes_table: [{ node: front.address }] } } })
   assert.equal(pool.status, 200, pool.text)
+  const frontPort = boundPort(h.app, 'front')
   assert.equal(await (await fetch(`http://127.0.0.1:${String(frontPort)}/`)).text(), 'front')
   const move = await h.call('PUT', `${V}/virtual_servers/front`, { properties: { basic: { port } } })
   assert.equal(move.status, 400, move.text)

@@ -2,11 +2,12 @@
 // purges through the REST API.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { samples } from '../helpers/prometheus.ts'
 import { getWithHost } from '../helpers/get-with-host.ts'
 import { basic, pick, startApi, type ApiHarness } from '../api/harness.ts'
 import { saveUser, hashPassword, usersFilePath } from '../../src/api/index.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const S = '/api/tm/8.3/status/local_tm'
 
@@ -16,9 +17,9 @@ async function cachingApi(t: Parameters<typeof startApi>[0]): Promise<{ h: ApiHa
     res.setHeader('Cache-Control', 'max-age=60')
     res.end(`${String(req.headers.host)}${String(req.url)} #${String(node.requests)}`)
   })
-  const port = await freePort()
-  const vs = { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
+  const vs = { properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
   const h = await startApi(t, { 'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } }, 'virtual_servers/vs': vs })
+  const port = boundPort(h.app, 'vs')
   const get = (path: string, host = 'site.example'): Promise<string> => getWithHost(`http://127.0.0.1:${String(port)}${path}`, host)
   return { h, get, node }
 }

@@ -7,8 +7,9 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { ROOT } from '../e2e/cli-harness.ts'
 import { getWithHost } from '../helpers/get-with-host.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, startApi } from '../api/harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 /** Runs `sluice ARGS` with `stdin` as its standard input; its exit code and output. */
 async function sluice(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
@@ -29,9 +30,9 @@ test('sluice cache purge empties the cache of one URL, and refuses a wrong passw
     res.setHeader('Cache-Control', 'max-age=60')
     res.end(`#${String(node.requests)}`)
   })
-  const port = await freePort()
-  const vs = { properties: { basic: { enabled: true, port, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
+  const vs = { properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, web_cache: { enabled: true } } }
   const h = await startApi(t, { 'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } }, 'virtual_servers/vs': vs })
+  const port = boundPort(h.app, 'vs')
   const get = (path: string): Promise<string> => getWithHost(`http://127.0.0.1:${String(port)}${path}`, 'site.example')
   await get('/a')
   await get('/b')

@@ -1,19 +1,19 @@
 // Protection and rate classes through the REST API: statistics, /metrics, and editing (issue #13).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { samples } from '../helpers/prometheus.ts'
 import { pick, startApi } from '../api/harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const S = '/api/tm/8.3/status/local_tm/statistics'
 const V = '/api/tm/8.3/config/active'
 
 test('statistics and metrics show refusals per protection class and counters per rate class', async (t) => {
   const node = await startHttpNode(t, 'n')
-  const port = await freePort()
   const guarded = {
     properties: {
-      basic: { enabled: true, port, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'guard', request_rules: ['shape'] },
+      basic: { enabled: true, port: 0, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'guard', request_rules: ['shape'] },
     },
   }
   const h = await startApi(t, {
@@ -23,7 +23,7 @@ test('statistics and metrics show refusals per protection class and counters per
     'rate/r': { properties: { basic: { max_rate_per_minute: 1 } } },
     'rules/shape': 'if (rate.use.noQueue("r") == 0) { http.sendResponse(429, "text/plain", "later", ""); }',
   })
-  const url = `http://127.0.0.1:${String(port)}`
+  const url = `http://127.0.0.1:${String(boundPort(h.app, 'guarded'))}`
   assert.equal((await fetch(`${url}/a-very-long-path`)).status, 414)
   assert.equal((await fetch(`${url}/`)).status, 200)
   assert.equal((await fetch(`${url}/`)).status, 429)
