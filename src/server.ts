@@ -111,7 +111,8 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
   const stallMs = first.config.globalSettings.watchdog.timeout * 1000
   const group = new WorkerGroup({
     extra: workers - 1,
-    entry: new URL('./worker-thread.ts', import.meta.url),
+    // The sources run as .ts; the package runs the compiled .js beside this file.
+    entry: new URL(import.meta.url.endsWith('.ts') ? './worker-thread.ts' : './worker-thread.js', import.meta.url),
     start: { nodeCounts: sharing.nodeCounts, addressTable: sharing.addressBuffers, bandwidth: sharing.bandwidthBuffers, serviceLevels: sharing.slmBuffer, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
     stallMs,
     host: {
