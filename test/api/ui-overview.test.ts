@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { closedPort, startHttpNode } from '../helpers/nodes.ts'
 import { sleep } from '../helpers/wait.ts'
 import { pick, startApi } from './harness.ts'
 
@@ -13,7 +13,7 @@ const OVERVIEW = '/api/tm/8.3/status/local_tm/overview'
 
 test('the overview has virtual servers, pools, node states and why dead nodes are dead', async (t) => {
   const up = await startHttpNode(t, 'up')
-  const downPort = await freePort()
+  const downPort = await closedPort()
   const down = `127.0.0.1:${String(downPort)}`
   const h = await startApi(t, {
     'monitors/m': { properties: { basic: { type: 'connect', delay: 1, timeout: 1, failures: 1 } } },

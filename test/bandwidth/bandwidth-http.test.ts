@@ -4,7 +4,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import http from 'node:http'
-import { freePort, startHttpNode, writeRepeated } from '../helpers/nodes.ts'
+import { startHttpNode, writeRepeated } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { boundPort } from '../helpers/bound-port.ts'
 
@@ -69,15 +69,15 @@ test('a 100 KB download through a 400 kbit/s class takes about 2 s; unclassed it
 
 test('machine: two downloads share the rate; connection: each gets it', async (t) => {
   const node = await bulkNode(t)
-  const machine = await freePort()
   const started2 = await startApp(t, {
     'bandwidth/shared': obj({ basic: { maximum: 400, sharing: 'machine' } }),
     'bandwidth/each': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'pools/p': poolObj([node.address]),
-    'virtual_servers/m': vsObj(machine, 'http', 'p', { basic: { bandwidth_class: 'shared' } }),
+    'virtual_servers/m': vsObj(0, 'http', 'p', { basic: { bandwidth_class: 'shared' } }),
     'virtual_servers/c': vsObj(0, 'http', 'p', { basic: { bandwidth_class: 'each' } }),
   })
   const perConnection = boundPort(started2, 'c')
+  const machine = boundPort(started2, 'm')
   const size = 50 * KB
   const shared = await Promise.all([timed(machine, `/${String(size)}`), timed(machine, `/${String(size)}`)])
   // Together 100 KB at 50,000 bytes/s: about 2 s, and fairly: both end at about the same time.

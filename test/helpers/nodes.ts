@@ -169,10 +169,18 @@ export function replyOnHead(
 }
 
 /**
- * A port on 127.0.0.1 that nothing listens on (it was free a moment ago). It is drawn at random
- * below the kernel's ephemeral range (32768 and up), because a port from that range, once closed,
- * is soon taken again as the source port of some outgoing connection, and a listener that starts
- * on it later fails with EADDRINUSE. The schema does not accept port 0, so tests need this.
+ * A port on 127.0.0.1 that nothing listens on (it was free a moment ago), for a node that must
+ * refuse connections. It is drawn at random below the kernel's ephemeral range (32768 and up),
+ * because a port from that range is soon taken again as the source port of some outgoing
+ * connection. Listeners a test starts use port 0 and read the port back instead (bound-port.ts).
+ */
+export async function closedPort(): Promise<number> {
+  return freePort()
+}
+
+/**
+ * A free port to bind later, for the rare test that must name a listener's port before it starts
+ * (a process that prints no banner to read it from). Prefer port 0 (bound-port.ts).
  */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import type { Socket } from 'node:net'
 import { test } from 'node:test'
-import { freePort, replyOnHead, startHttpNode, startRawNode } from '../helpers/nodes.ts'
+import { closedPort, replyOnHead, startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
@@ -37,7 +37,7 @@ test('an idle keep-alive connection is closed after connection.keepalive_timeout
 })
 
 test('a refused connection is retried on another node', async (t) => {
-  const refused = await freePort()
+  const refused = await closedPort()
   const node = await startHttpNode(t, 'up')
   const proxy = await startProxy(t, { nodes: [`127.0.0.1:${refused}`, node.address] })
   for (let i = 0; i < 4; i++) {
@@ -49,8 +49,8 @@ test('a refused connection is retried on another node', async (t) => {
 })
 
 test('all nodes down: 503 or 502 with the default error page, connection usable or closed cleanly', async (t) => {
-  const a = await freePort()
-  const b = await freePort()
+  const a = await closedPort()
+  const b = await closedPort()
   const proxy = await startProxy(t, { nodes: [`127.0.0.1:${a}`, `127.0.0.1:${b}`] })
   const client = await RawClient.connect(t, proxy.port)
   client.write(GET)
@@ -67,7 +67,7 @@ test('all nodes down: 503 or 502 with the default error page, connection usable 
 })
 
 test('basic.max_connection_attempts limits the nodes tried', async (t) => {
-  const ports = [await freePort(), await freePort(), await freePort()]
+  const ports = [await closedPort(), await closedPort(), await closedPort()]
   const proxy = await startProxy(t, {
     nodes: ports.map((p) => `127.0.0.1:${p}`),
     pool: { basic: { max_connection_attempts: 2, passive_monitoring: false } },

@@ -3,7 +3,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
-import { startRawNode, freePort } from '../helpers/nodes.ts'
+import { startRawNode, closedPort } from '../helpers/nodes.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
@@ -149,7 +149,7 @@ test('without proxy_close a client FIN closes both sides', async (t) => {
 })
 
 test('a node that refuses is retried on another node before any data is exchanged', async (t) => {
-  const dead = `127.0.0.1:${String(await freePort())}`
+  const dead = `127.0.0.1:${String(await closedPort())}`
   const node = await startRawNode(t, (s, got) => {
     if (got.endsWith('\n')) s.end(`ok:${got}`)
   })
@@ -165,7 +165,7 @@ test('a node that refuses is retried on another node before any data is exchange
 })
 
 test('a pool whose nodes have all failed hands new connections to its failure pool', async (t) => {
-  const dead = `127.0.0.1:${String(await freePort())}`
+  const dead = `127.0.0.1:${String(await closedPort())}`
   const backup = await startRawNode(t, (s) => s.end('backup'))
   const started = await startApp(t, {
     'pools/p': poolObj([dead], { basic: { failure_pool: 'b', passive_monitoring: true, node_connection_attempts: 1 } }),

@@ -4,7 +4,6 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, execFileSync } from 'node:child_process'
 import { createSocket, type Socket as DgramSocket } from 'node:dgram'
-import { freePort } from '../helpers/nodes.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { sleep, waitFor } from '../helpers/wait.ts'
 import { loadConfigFromObjects } from '../../src/config/index.ts'
@@ -145,15 +144,15 @@ test('a reply that arrives after its virtual server was removed is dropped witho
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   onCleanup(t, () => new Promise<void>((resolve) => socket.close(() => { resolve(); })))
   const nodeAddress = `127.0.0.1:${String(socket.address().port)}`
-  const other = await freePort()
   const app = await startApp(t, { 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u': vsObj(0, 'udp', 'p') })
   const port = boundPort(app, 'u')
   const c = await client(t)
   c.send('x', port, '127.0.0.1')
   await waitFor(() => seen === 1, 'the node to get the datagram')
-  const next = loadConfigFromObjects({ 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u2': vsObj(other, 'udp', 'p') })
+  const next = loadConfigFromObjects({ 'pools/p': poolObj([nodeAddress]), 'virtual_servers/u2': vsObj(0, 'udp', 'p') })
   if (!next.ok) assert.fail('bad test configuration')
   assert.equal((await app.apply(next.value)).ok, true)
+  const other = boundPort(app, 'u2')
   await sleep(300)
   assert.equal(active(app), 0)
   assert.equal(await ask(c, other, 'y'), 'late:y')

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { connect as tcpConnect, type Socket } from 'node:net'
 import type { TestContext } from 'node:test'
 import type { ConnectionOptions, TLSSocket } from 'node:tls'
-import { startHttpNode, startRawNode, freePort } from '../helpers/nodes.ts'
+import { startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { loadConfigFromObjects } from '../../src/config/index.ts'
 import { makePki } from './pki.ts'
@@ -242,14 +242,13 @@ test('bad certificates, keys that do not match and unknown names are configurati
     t.skip('openssl is not available')
     return
   }
-  const port = await freePort()
   const { applied } = await tryStartApp(t, {
     'ssl/server_keys/main': serverKeyObj(certs.main.cert, certs.a.key),
     'ssl/server_keys/junk': serverKeyObj('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', certs.a.key),
     'ssl/server_keys/nokey': serverKeyObj(certs.a.cert, ''),
     'ssl/cas/notca': certs.client.cert,
     'pools/p': poolObj(['127.0.0.1:1']),
-    'virtual_servers/web': vsObj(port, 'https', 'p', {
+    'virtual_servers/web': vsObj(0, 'https', 'p', {
       basic: { ssl_decrypt: true },
       ssl: {
         server_cert_default: 'main',
@@ -275,7 +274,7 @@ test('bad certificates, keys that do not match and unknown names are configurati
     /^virtual_servers\/web ssl\.client_cert_cas\[1\]: names ssl\/cas\/nosuchca, which does not exist$/,
   ]
   for (const re of expect) assert.ok(lines.some((l) => re.test(l)), `${String(re)} in\n${lines.join('\n')}`)
-  const noDefault = await tryStartApp(t, { 'pools/p': poolObj(['127.0.0.1:1']), 'virtual_servers/web': vsObj(port, 'https', 'p', { basic: { ssl_decrypt: true } }) })
+  const noDefault = await tryStartApp(t, { 'pools/p': poolObj(['127.0.0.1:1']), 'virtual_servers/web': vsObj(0, 'https', 'p', { basic: { ssl_decrypt: true } }) })
   if (noDefault.applied.ok) assert.fail('expected a diagnostic')
   assert.match(noDefault.applied.error[0]?.reason ?? '', /needs a default certificate/)
 })

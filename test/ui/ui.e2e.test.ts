@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Page, Response } from 'playwright-core'
 import { ruleTesterFor } from '../../src/cli/index.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { closedPort, startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, pick, startApi } from '../api/harness.ts'
 import { browserMissing, launchBrowser, screenshot, unnamedControls } from './browser.ts'
 
@@ -54,7 +54,7 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     'pools/web': { properties: { basic: { nodes_table: [{ node: a.address }, { node: b.address }], passive_monitoring: false } } },
     // A pool no traffic uses, whose only node is down: the node map shows it dead, with the monitor's reason.
     'monitors/connect': { properties: { basic: { type: 'connect', delay: 1, timeout: 1, failures: 1 } } },
-    'pools/spare': { properties: { basic: { monitors: ['connect'], nodes_table: [{ node: `127.0.0.1:${String(await freePort())}` }] } } },
+    'pools/spare': { properties: { basic: { monitors: ['connect'], nodes_table: [{ node: `127.0.0.1:${String(await closedPort())}` }] } } },
   }
   let dir = ''
   const api = await startApi(t, files, 'web', { api: { ruleTester: (input) => ruleTesterFor(dir)(input) } })
