@@ -6,8 +6,9 @@ import { join } from 'node:path'
 import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { proxyConfigFiles, startProxy } from '../helpers/proxy.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 test('a virtual server with log.enabled writes one line per request in its format', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-log-'))
@@ -32,8 +33,7 @@ test('a request a rule excludes from the log is still counted; logged ones carry
   const dir = await mkdtemp(join(tmpdir(), 'sluice-log-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
-  const files = proxyConfigFiles(port, {
+  const files = proxyConfigFiles(0, {
     nodes: [node.address],
     vs: { basic: { request_rules: ['quiet'] }, log: { enabled: true, filename: join(dir, 'access.log'), format: '%t "%r" %s' } },
   })
@@ -43,6 +43,7 @@ test('a request a rule excludes from the log is still counted; logged ones carry
   const app = new App({ clock: systemClock, random: new SeededRandom(1), logger: memoryLogger() })
   const applied = await app.apply(config.value)
   assert.ok(applied.ok)
+  const port = boundPort(app, 'web')
   const before = Date.now()
   try {
     for (const path of ['/a', '/quiet', '/b']) await (await fetch(`http://127.0.0.1:${String(port)}${path}`)).text()

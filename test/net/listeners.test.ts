@@ -48,6 +48,7 @@ function tcpAsk(t: TestContext, port: number): Promise<Buffer> {
 test('dns and dns_tcp virtual servers share one port number; listen_on_any works for UDP', async (t) => {
   const udpNode = await startDnsNode(t, '10.1.1.1')
   const tcpNode = await startDnsTcpNode(t, '10.2.2.2')
+  // One port number for a UDP and a TCP listener: port 0 would give them two, so it is chosen first.
   const port = await freePort()
   const app = await startApp(t, {
     'pools/u': poolObj([udpNode.address]),

@@ -2,7 +2,7 @@
 // key from a cookie, named nodes, and what happens when the saved node goes away.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { boundPort } from '../helpers/bound-port.ts'
 
@@ -30,7 +30,6 @@ test('ip persistence as the pool default: one client, one node', async (t) => {
 
 test('universal persistence keyed by a cookie from a rule, and named nodes chosen by a rule', async (t) => {
   const nodes = await threeNodes(t)
-  const port = await freePort()
   const rule = `
     $user = http.getCookie( "user" );
     if( $user != "" ) {
@@ -48,10 +47,10 @@ test('universal persistence keyed by a cookie from a rule, and named nodes chose
     'persistence/pinned': obj({ basic: { type: 'named' } }),
     'pools/p': poolObj(nodes.map((n) => n.address)),
     'rules/sticky': rule,
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { request_rules: ['sticky'] } }),
   }
-  await startApp(t, files)
-  const url = `http://127.0.0.1:${String(port)}/`
+  const stickyApp = await startApp(t, files)
+  const url = `http://127.0.0.1:${String(boundPort(stickyApp, 'web'))}/`
   for (const user of ['alice', 'bob', 'carol', 'dave']) {
     const seen = new Set(await texts(url, 4, { cookie: `user=${user}` }))
     assert.equal(seen.size, 1, `${user} stays on one node`)

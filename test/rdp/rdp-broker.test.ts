@@ -9,11 +9,11 @@ import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { startDesktop, type Desktop } from '../../examples/rdp-broker/desktops.ts'
 import { startDirectory, type Directory } from '../../examples/rdp-broker/directory.ts'
 import { connectionRequest } from '../../examples/rdp-broker/rdp-packet.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'rdp-broker', 'config')
 const USERS = ['alice', 'bob', 'carol', 'dave']
@@ -35,7 +35,6 @@ async function startBroker(t: TestContext, vsOverrides: Record<string, unknown> 
   }
   const directory = await startDirectory(new Map([...desktops].map(([user, d]) => [user, d.address])))
   onCleanup(t, () => directory.close())
-  const port = await freePort()
   const files: Record<string, string> = {}
   for (const type of readdirSync(EXAMPLE)) {
     for (const name of readdirSync(join(EXAMPLE, type))) files[`${type}/${name}`] = readFileSync(join(EXAMPLE, type, name), 'utf8')
@@ -44,7 +43,7 @@ async function startBroker(t: TestContext, vsOverrides: Record<string, unknown> 
   assert.ok(rule.includes('http://127.0.0.1:8500/desktop?user='))
   files['rules/rdp-broker'] = rule.replace('127.0.0.1:8500', `127.0.0.1:${String(directory.port)}`)
   const vs = JSON.parse(files['virtual_servers/rdp'] ?? '{}') as { properties: { basic: Record<string, unknown> } }
-  Object.assign(vs.properties.basic, { port, ...vsOverrides })
+  Object.assign(vs.properties.basic, { port: 0, ...vsOverrides })
   files['virtual_servers/rdp'] = JSON.stringify(vs)
   files['pools/desktops'] = JSON.stringify({ properties: { basic: { nodes_table: [...desktops.values()].map((d) => ({ node: d.address })) } } })
   const config = loadConfigFromObjects(files)
@@ -53,7 +52,7 @@ async function startBroker(t: TestContext, vsOverrides: Record<string, unknown> 
   onCleanup(t, () => app.stop(0))
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))
-  return { app, port, desktops, directory }
+  return { app, port: boundPort(app, 'rdp'), desktops, directory }
 }
 
 interface Reply {

@@ -7,10 +7,11 @@ import { connect as netConnect } from 'node:net'
 import { connect, type TLSSocket } from 'node:tls'
 import { bigStreamClose } from '../helpers/big-rules.ts'
 import { holdingClients, type HeldClient } from '../helpers/held-clients.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { poolObj, serverKeyObj, startApp, vsObj } from './start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const LINGER_MS = 200
 const pair = selfSigned()
@@ -26,14 +27,13 @@ function holding(t: TestContext, port: number, n: number, bytes: string): Promis
 async function decryptingApp(t: TestContext, name: string, protocol: string, sections: Record<string, Record<string, unknown>>, files: Record<string, string> = {}) {
   if (pair === undefined) throw new Error('no certificate')
   const node = await startHttpNode(t, 'n')
-  const port = await freePort()
   const app = await startApp(
     t,
     {
       ...files,
       'ssl/server_keys/main': serverKeyObj(pair.cert.toString(), pair.key.toString()),
       'pools/p': poolObj([node.address]),
-      [`virtual_servers/${name}`]: vsObj(port, protocol, 'p', {
+      [`virtual_servers/${name}`]: vsObj(0, protocol, 'p', {
         ...sections,
         basic: { ssl_decrypt: true, ...sections['basic'] },
         ssl: { server_cert_default: 'main' },
@@ -41,7 +41,7 @@ async function decryptingApp(t: TestContext, name: string, protocol: string, sec
     },
     { closeLingerMs: LINGER_MS },
   )
-  return { app, port, node }
+  return { app, port: boundPort(app, name), node }
 }
 
 test('https: connections ended after a 400 are freed after the linger time', async (t) => {
