@@ -7,8 +7,9 @@ import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { RawClient } from '../helpers/raw-client.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const RULE = `
 $n = connection.data.get( "n" ) + 1;
@@ -24,19 +25,19 @@ if( http.getPath() == "/slow" ) connection.sleep( 30 );
 test('decisions of one request on a kept-alive connection do not leak into the next', async (t) => {
   const web = await startHttpNode(t, 'web')
   const api = await startHttpNode(t, 'api')
-  const port = await freePort()
   const config = loadConfigFromObjects({
     'pools/web': JSON.stringify({ properties: { basic: { nodes_table: [{ node: web.address }] } } }),
     'pools/api': JSON.stringify({ properties: { basic: { nodes_table: [{ node: api.address }] } } }),
     'rules/r': RULE,
     'virtual_servers/vs': JSON.stringify({
-      properties: { basic: { enabled: true, port, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], request_rules: ['r'] } },
+      properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], request_rules: ['r'] } },
     }),
   })
   if (!config.ok) throw new Error(config.error.map(formatDiagnostic).join('\n'))
   const app = new App({ clock: systemClock, random: new SeededRandom(1), logger: memoryLogger() })
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))
+  const port = boundPort(app, 'vs')
   onCleanup(t, () => app.stop(0))
 
   const client = await RawClient.connect(t, port)
