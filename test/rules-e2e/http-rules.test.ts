@@ -6,7 +6,8 @@ import { App } from '../../src/app.ts'
 import { formatDiagnostic, loadConfigFromObjects } from '../../src/config/index.ts'
 import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 interface Rig {
   readonly app: App
@@ -33,9 +34,8 @@ async function rig(
   }
   for (const [name, text] of Object.entries(rules)) files[`rules/${name}`] = text
   if (globalSettings !== null) files['global_settings'] = JSON.stringify({ properties: globalSettings })
-  const port = await freePort()
   files['virtual_servers/vs'] = JSON.stringify({
-    properties: { basic: { enabled: true, port, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], ...vsBasic } },
+    properties: { basic: { enabled: true, port: 0, protocol: 'http', pool: 'web', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], ...vsBasic } },
   })
   const config = loadConfigFromObjects(files)
   if (!config.ok) throw new Error(config.error.map(formatDiagnostic).join('\n'))
@@ -43,7 +43,7 @@ async function rig(
   const applied = await app.apply(config.value)
   if (!applied.ok) throw new Error(applied.error.map(formatDiagnostic).join('\n'))
   onCleanup(t, () => app.stop(0))
-  return { app, url: `http://127.0.0.1:${String(port)}`, nodes }
+  return { app, url: `http://127.0.0.1:${String(boundPort(app, 'vs'))}`, nodes }
 }
 
 async function get(url: string, init: RequestInit = {}): Promise<{ status: number; text: string; headers: Headers }> {

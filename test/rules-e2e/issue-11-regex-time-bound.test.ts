@@ -6,8 +6,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { exchangeUntilClose } from '../helpers/raw-client.ts'
-import { freePort, startHttpNode, startRawNode } from '../helpers/nodes.ts'
+import { startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { poolObj, startApp, vsObj } from '../tls/start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const TENANT_CHECK = `
   if( !string.regexmatch( http.getHeader( "X-Tenant" ), "^([a-z0-9]{1,63}\\\\.?)+$" ) ) {
@@ -21,12 +22,12 @@ function get(tenant: string): string {
 
 test('issue 11: a hostile X-Tenant header is answered at once while another client is served', async (t) => {
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
-  await startApp(t, {
+  const proxy = await startApp(t, {
     'pools/p': poolObj([node.address]),
     'rules/tenant': TENANT_CHECK,
-    'virtual_servers/web': vsObj(port, 'http', 'p', { basic: { request_rules: ['tenant'] } }),
+    'virtual_servers/web': vsObj(0, 'http', 'p', { basic: { request_rules: ['tenant'] } }),
   })
+  const port = boundPort(proxy, 'web')
   const started = performance.now()
   const [hostile, other] = await Promise.all([
     exchangeUntilClose(t, port, get('a'.repeat(28) + '!')),
@@ -67,12 +68,12 @@ test('issue 11: a TCP request.endsWith pattern is bounded too, on every read', a
   const node = await startRawNode(t, (s, got) => {
     if (got.endsWith('\n')) s.end(`ok:${got}`)
   })
-  const port = await freePort()
-  await startApp(t, {
+  const proxy = await startApp(t, {
     'pools/p': poolObj([node.address]),
     'rules/ends': 'request.endsWith( "^([a-z0-9]{1,63}\\\\.?)+!?\\\\n$" ); request.get();',
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { request_rules: ['ends'] } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { request_rules: ['ends'] } }),
   })
+  const port = boundPort(proxy, 'tcp')
   const started = performance.now()
   const [hostile, other] = await Promise.all([
     talk(port, ['a'.repeat(27) + '!', '\n'], 50),

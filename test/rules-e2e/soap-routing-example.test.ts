@@ -7,9 +7,9 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { App } from '../../src/app.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort } from '../helpers/nodes.ts'
 import { startApp } from '../tls/start-app.ts'
 import { soapRequest, startSoapService, type SoapService } from '../../examples/soap-routing/services.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'soap-routing', 'config')
 
@@ -29,14 +29,13 @@ async function startExample(t: TestContext): Promise<Rig> {
   for (const type of readdirSync(EXAMPLE)) {
     for (const name of readdirSync(join(EXAMPLE, type))) files[`${type}/${name}`] = readFileSync(join(EXAMPLE, type, name), 'utf8')
   }
-  const port = await freePort()
   const vs = JSON.parse(files['virtual_servers/soap'] ?? '{}') as { properties: { basic: Record<string, unknown> } }
-  vs.properties.basic['port'] = port
+  vs.properties.basic['port'] = 0
   files['virtual_servers/soap'] = JSON.stringify(vs)
   files['pools/quotes'] = JSON.stringify({ properties: { basic: { nodes_table: [{ node: quotes.address }] } } })
   files['pools/orders'] = JSON.stringify({ properties: { basic: { nodes_table: [{ node: orders.address }] } } })
   const app = await startApp(t, files)
-  return { app, url: `http://127.0.0.1:${String(port)}/soap`, quotes, orders }
+  return { app, url: `http://127.0.0.1:${String(boundPort(app, 'soap'))}/soap`, quotes, orders }
 }
 
 async function post(url: string, body: string): Promise<{ status: number; text: string }> {

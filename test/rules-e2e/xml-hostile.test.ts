@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatDiagnostic } from '../../src/config/index.ts'
-import { freePort, startHttpNode } from '../helpers/nodes.ts'
+import { startHttpNode } from '../helpers/nodes.ts'
 import { ask } from '../persist/tcp-harness.ts'
 import { startRawNode } from '../helpers/nodes.ts'
 import { poolObj, startApp, tryStartApp, vsObj } from '../tls/start-app.ts'
@@ -113,12 +113,11 @@ test('hostile documents are refused at once with an event; other clients are ser
 test('a stylesheet or schema that includes a local file is refused when the configuration loads', async (t) => {
   const secret = secretFiles()
   t.after(() => { rmSync(secret.dir, { recursive: true, force: true }) })
-  const port = await freePort()
   const { applied } = await tryStartApp(t, {
     'pools/web': poolObj(['127.0.0.1:9']),
     'extra_files/inc.xsl': `<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">\n<xsl:include href="${secret.xsl}"/>\n</xsl:stylesheet>`,
     'extra_files/imp.xsd': `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">\n<xs:include schemaLocation="file://${secret.dir}/other.xsd"/>\n</xs:schema>`,
-    'virtual_servers/vs': vsObj(port, 'http', 'web'),
+    'virtual_servers/vs': vsObj(0, 'http', 'web'),
   })
   assert.ok(!applied.ok)
   const lines = applied.error.map(formatDiagnostic)
@@ -130,8 +129,7 @@ test('a stylesheet or schema that includes a local file is refused when the conf
 test('generic TCP: rules read XML with request.get() and route on an XPath', async (t) => {
   const a = await startRawNode(t, (s, got) => { if (got.endsWith('>')) s.end(`a:${got.length}`) })
   const b = await startRawNode(t, (s, got) => { if (got.endsWith('>')) s.end(`b:${got.length}`) })
-  const port = await freePort()
-  await startApp(t, {
+  const proxy = await startApp(t, {
     'pools/a': poolObj([a.address]),
     'pools/b': poolObj([b.address]),
     'rules/r': `
@@ -139,8 +137,9 @@ test('generic TCP: rules read XML with request.get() and route on an XPath', asy
       if( $n == 1 ) pool.use( "b" );
       if( $n == -1 ) connection.close( "bad xml\\n" );
     `,
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'a', { basic: { request_rules: ['r'] } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'a', { basic: { request_rules: ['r'] } }),
   })
+  const port = boundPort(proxy, 'tcp')
   const high = '<o:order xmlns:o="urn:orders" priority="high"/>'
   const low = '<o:order xmlns:o="urn:orders" priority="low"/>'
   assert.equal((await ask(port, high)).text, `b:${String(high.length)}`)
@@ -150,14 +149,13 @@ test('generic TCP: rules read XML with request.get() and route on an XPath', asy
 
 test('trafficscript.xml_max_size caps the bodies xml.* parses; the event names the key\'s limit', async (t) => {
   const node = await startHttpNode(t, 'web')
-  const port = await freePort()
   const app = await startApp(t, {
     'global_settings': JSON.stringify({ properties: { trafficscript: { xml_max_size: 2048 } } }),
     'pools/web': poolObj([node.address]),
     'rules/r': 'http.sendResponse( "200 OK", "text/plain", "n=" . xml.xpath.matchNodeCount( http.getBody(), "", "//b" ), "" );',
-    'virtual_servers/vs': vsObj(port, 'http', 'web', { basic: { request_rules: ['r'] } }),
+    'virtual_servers/vs': vsObj(0, 'http', 'web', { basic: { request_rules: ['r'] } }),
   })
-  const url = `http://127.0.0.1:${String(port)}/`
+  const url = `http://127.0.0.1:${String(boundPort(app, 'vs'))}/`
   const fits = `<a>${'<b/>'.repeat(400)}</a>`
   const over = `<a>${'<b/>'.repeat(600)}</a>`
   assert.equal(await (await fetch(url, { method: 'POST', body: fits })).text(), 'n=400')

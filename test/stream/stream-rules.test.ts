@@ -2,7 +2,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
-import { freePort, startHttpNode, startRawNode, type RawNode } from '../helpers/nodes.ts'
+import { startHttpNode, startRawNode, type RawNode } from '../helpers/nodes.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 import { ask } from '../persist/tcp-harness.ts'
@@ -19,16 +19,15 @@ function echoNode(t: TestContext, name: string): Promise<RawNode> {
 async function rig(t: TestContext, rule: string, vs: Record<string, unknown> = {}, response = ''): Promise<{ app: App; port: number; a: RawNode; b: RawNode }> {
   const a = await echoNode(t, 'a')
   const b = await echoNode(t, 'b')
-  const port = await freePort()
   const files: Record<string, string> = {
     'pools/a': poolObj([a.address]),
     'pools/b': poolObj([b.address]),
     'rules/r': rule,
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'a', { basic: { request_rules: ['r'], response_rules: response === '' ? [] : ['resp'], ...vs } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'a', { basic: { request_rules: ['r'], response_rules: response === '' ? [] : ['resp'], ...vs } }),
   }
   if (response !== '') files['rules/resp'] = response
   const app = await startApp(t, files)
-  return { app, port, a, b }
+  return { app, port: boundPort(app, 'tcp'), a, b }
 }
 
 test('request.get, request.getLine and pool.use route on the raw first bytes', async (t) => {
