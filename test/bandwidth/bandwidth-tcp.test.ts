@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { freePort } from '../helpers/nodes.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { obj, poolObj, startApp, vsObj } from '../tls/start-app.ts'
 
@@ -26,15 +26,15 @@ test('TCP: a 60 KB answer through 400 kbit/s takes about 1.2 s; 60 KB sent to a 
   await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve))
   onCleanup(t, () => new Promise<void>((resolve) => node.close(() => { resolve() })))
   const nodeAddress = `127.0.0.1:${String((node.address() as net.AddressInfo).port)}`
-  const down = await freePort()
-  const up = await freePort()
-  await startApp(t, {
+  const app = await startApp(t, {
     'bandwidth/slow': obj({ basic: { maximum: 400, sharing: 'connection' } }),
     'pools/plain': poolObj([nodeAddress]),
     'pools/paced': poolObj([nodeAddress], { basic: { bandwidth_class: 'slow' } }),
-    'virtual_servers/down': vsObj(down, 'client_first', 'plain', { basic: { bandwidth_class: 'slow' }, tcp: { proxy_close: true } }),
-    'virtual_servers/up': vsObj(up, 'client_first', 'paced', { tcp: { proxy_close: true } }),
+    'virtual_servers/down': vsObj(0, 'client_first', 'plain', { basic: { bandwidth_class: 'slow' }, tcp: { proxy_close: true } }),
+    'virtual_servers/up': vsObj(0, 'client_first', 'paced', { tcp: { proxy_close: true } }),
   })
+  const down = boundPort(app, 'down')
+  const up = boundPort(app, 'up')
   const exchange = (port: number, send: Buffer): Promise<{ seconds: number; bytes: number; text: string }> =>
     new Promise((resolve, reject) => {
       const started = performance.now()

@@ -4,7 +4,7 @@ import { PERSISTENCE_TYPES } from '../../src/persist/index.ts'
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadConfigFromObjects, formatDiagnostic } from '../../src/config/index.ts'
-import { freePort } from '../helpers/nodes.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 import type { RawNode } from '../helpers/nodes.ts'
 import { obj, poolObj, startApp, tryStartApp, vsObj } from '../tls/start-app.ts'
 import { ask, startNamedNode } from './tcp-harness.ts'
@@ -29,13 +29,13 @@ async function reapply(app: App, files: Record<string, string>): Promise<void> {
 
 test('ip persistence (pool default class): the client keeps its node across connections and a reload', async (t) => {
   const list = await nodes(t, 3)
-  const port = await freePort()
   const files: Record<string, string> = {
     'persistence/by-ip': obj({ basic: { type: 'ip' } }),
     'pools/p': poolObj(list.map((n) => n.address), { basic: { persistence_class: 'by-ip' } }),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p'),
   }
   const app = await startApp(t, files)
+  const port = boundPort(app, 'tcp')
   const first = await ask(port, 'hi')
   assert.match(first.text, /^node\d$/)
   for (let i = 0; i < 5; i++) assert.equal((await ask(port, 'hi')).text, first.text, 'round robin would have moved it')
@@ -61,14 +61,14 @@ const KEY_RULE = `
 
 async function universalRig(t: TestContext, failureMode: string, extra: Record<string, unknown> = {}) {
   const list = await nodes(t, 3)
-  const port = await freePort()
   const files: Record<string, string> = {
     'persistence/u': obj({ basic: { type: 'universal', failure_mode: failureMode, ...extra } }),
     'pools/p': poolObj(list.map((n) => n.address), { basic: { passive_monitoring: false } }),
     'rules/key': KEY_RULE,
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { request_rules: ['key'] } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { request_rules: ['key'] } }),
   }
   const app = await startApp(t, files)
+  const port = boundPort(app, 'tcp')
   return { app, port, list, files }
 }
 
@@ -131,7 +131,6 @@ test('failure_mode url on a stream: there is nothing to redirect, so the connect
 
 test('named persistence: the rule names the node; a draining node still takes it; an unknown node fails over', async (t) => {
   const list = await nodes(t, 3)
-  const port = await freePort()
   const target = list[2]?.address ?? ''
   const files: Record<string, string> = {
     'persistence/desk': obj({ basic: { type: 'named' } }),
@@ -141,9 +140,10 @@ test('named persistence: the rule names the node; a draining node still takes it
       connection.setPersistenceClass( "desk" );
       connection.setPersistenceNode( $want );
     `,
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p', { basic: { request_rules: ['pin'] } }),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p', { basic: { request_rules: ['pin'] } }),
   }
   const app = await startApp(t, files)
+  const port = boundPort(app, 'tcp')
   for (let i = 0; i < 4; i++) assert.equal((await ask(port, target)).text, 'node2')
   files['pools/p'] = obj({
     basic: { nodes_table: list.map((n, i) => ({ node: n.address, state: i === 2 ? 'draining' : 'active' })) },
@@ -155,11 +155,10 @@ test('named persistence: the rule names the node; a draining node still takes it
 })
 
 test('every persistence type vTM names is one Sluice implements: an ssl class on a TCP virtual server applies', async (t) => {
-  const port = await freePort()
   const { applied } = await tryStartApp(t, {
     'persistence/c': obj({ basic: { type: 'ssl' } }),
     'pools/p': poolObj(['127.0.0.1:1']),
-    'virtual_servers/tcp': vsObj(port, 'client_first', 'p'),
+    'virtual_servers/tcp': vsObj(0, 'client_first', 'p'),
   })
   assert.equal(applied.ok, true)
   assert.deepEqual([...PERSISTENCE_TYPES.keys()].sort(), ['asp', 'cookie', 'ip', 'j2ee', 'named', 'ssl', 'transparent', 'universal', 'x_zeus'])

@@ -6,10 +6,10 @@ import { once } from 'node:events'
 import { createServer, type Server } from 'node:https'
 import type { TestContext } from 'node:test'
 import { TLSSocket } from 'node:tls'
-import { freePort } from '../helpers/nodes.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { makePki, type KeyPair } from './pki.ts'
 import { obj, poolObj, startApp, tryStartApp, vsObj } from './start-app.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 after(() => pki?.cleanup())
@@ -44,15 +44,18 @@ async function tlsNode(t: TestContext, pair: KeyPair, requestCert = false): Prom
   return node
 }
 
-async function proxyTo(node: TlsNode, ssl: Record<string, unknown>, extra: Record<string, string> = {}) {
-  const port = await freePort()
-  const files = {
+function proxyTo(node: TlsNode, ssl: Record<string, unknown>, extra: Record<string, string> = {}) {
+  return {
     'ssl/cas/testca': pki?.ca.cert ?? '',
     'pools/p': poolObj([node.address], { ssl: { enable: true, ...ssl } }),
-    'virtual_servers/web': vsObj(port, 'http', 'p'),
+    'virtual_servers/web': vsObj(0, 'http', 'p'),
     ...extra,
   }
-  return { files, url: `http://127.0.0.1:${String(port)}/` }
+}
+
+/** The URL of virtual server "web" once `app` runs (it listens on port 0). */
+function webUrl(app: { bound(): readonly { virtualServer: string; port: number }[] }): string {
+  return `http://127.0.0.1:${String(boundPort(app, 'web'))}/`
 }
 
 test('a pool with ssl.enable talks TLS to its nodes and reuses the connections', async (t) => {
@@ -61,8 +64,7 @@ test('a pool with ssl.enable talks TLS to its nodes and reuses the connections',
     return
   }
   const node = await tlsNode(t, pki.server(['node.test']))
-  const { files, url } = await proxyTo(node, { strict_verify: true, common_name_match: ['node.test'] })
-  await startApp(t, files)
+  const url = webUrl(await startApp(t, proxyTo(node, { strict_verify: true, common_name_match: ['node.test'] })))
   for (let i = 0; i < 3; i++) assert.equal(await (await fetch(url)).text(), 'secure node')
   assert.equal(node.connections, 1, 'one TLS connection served every request')
 })
@@ -73,19 +75,19 @@ test('strict_verify refuses a certificate that does not match, or comes from an 
     return
   }
   const wrongName = await tlsNode(t, pki.server(['other.test']))
-  const a = await proxyTo(wrongName, { strict_verify: true, common_name_match: ['node.test'] })
-  await startApp(t, a.files)
-  assert.equal((await fetch(a.url)).status, 502)
+  const a = proxyTo(wrongName, { strict_verify: true, common_name_match: ['node.test'] })
+  const aUrl = webUrl(await startApp(t, a))
+  assert.equal((await fetch(aUrl)).status, 502)
 
   const rogue = await tlsNode(t, pki.client('rogue-node', true))
-  const b = await proxyTo(rogue, { strict_verify: true })
-  await startApp(t, b.files)
-  assert.equal((await fetch(b.url)).status, 502)
+  const b = proxyTo(rogue, { strict_verify: true })
+  const bUrl = webUrl(await startApp(t, b))
+  assert.equal((await fetch(bUrl)).status, 502)
 
   // Without strict verification the same node is used.
-  const c = await proxyTo(rogue, { strict_verify: false })
-  await startApp(t, c.files)
-  assert.equal(await (await fetch(c.url)).text(), 'secure node')
+  const c = proxyTo(rogue, { strict_verify: false })
+  const cUrl = webUrl(await startApp(t, c))
+  assert.equal(await (await fetch(cUrl)).text(), 'secure node')
 })
 
 test('ssl_fixed_client_certificate presents a client certificate to the node', async (t) => {
@@ -95,12 +97,12 @@ test('ssl_fixed_client_certificate presents a client certificate to the node', a
   }
   const node = await tlsNode(t, pki.server(['node.test']), true)
   const client = pki.client('sluice-client')
-  const { files, url } = await proxyTo(
+  const files = proxyTo(
     node,
     { client_auth: true, ssl_fixed_client_certificate: 'me' },
     { 'ssl/client_keys/me': obj({ basic: { public: client.cert, private: client.key } }) },
   )
-  await startApp(t, files)
+  const url = webUrl(await startApp(t, files))
   assert.equal(await (await fetch(url)).text(), 'secure node')
   assert.equal(node.lastClientCn, 'sluice-client')
 })
@@ -111,7 +113,7 @@ test('a missing client certificate is a configuration error', async (t) => {
     return
   }
   const node = await tlsNode(t, pki.server(['node.test']))
-  const { files } = await proxyTo(node, { ssl_fixed_client_certificate: 'nope' })
+  const files = proxyTo(node, { ssl_fixed_client_certificate: 'nope' })
   const { applied } = await tryStartApp(t, files)
   assert.ok(!applied.ok)
   assert.match(JSON.stringify(applied.error), /ssl_fixed_client_certificate/)
