@@ -9,9 +9,10 @@ import { mkdir, rename, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeConfigDir } from '../api/harness.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { freePort, runSluice, startSluice } from '../e2e/cli-harness.ts'
+import { runSluice, startSluice } from '../e2e/cli-harness.ts'
 import { makePki, type Pki } from './pki.ts'
 import { httpsGet } from './tls-client.ts'
+import { bannerPort } from '../helpers/bound-port.ts'
 
 const pki = makePki()
 const skip = pki === undefined ? 'openssl is not available' : false
@@ -39,10 +40,9 @@ test('sluice check reads certificates from files and names the file and the key 
   const server = (names: readonly string[]) => (pki as Pki).server(names)
   const a = server(['a.test'])
   const b = server(['b.test'])
-  const port = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': httpsVs(port),
-    'virtual_servers/other': httpsVs(await freePort(), { server_cert_default: 'mismatch' }),
+    'virtual_servers/web': httpsVs(0),
+    'virtual_servers/other': httpsVs(0, { server_cert_default: 'mismatch' }),
     'pools/p': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } },
     'ssl/server_keys/site': keyFiles('.tls/site.pem', '/nonexistent/site.key'),
     'ssl/server_keys/both': { properties: { basic: { public: a.cert, public_file: '.tls/site.pem', private: a.key } } },
@@ -73,9 +73,8 @@ test('a certificate renewed in its file is served after SIGHUP; a CA may be a li
   const first = server(['first.test'])
   const renewed = server(['renewed.test'])
   const node = await startHttpNode(t, 'n1')
-  const port = await freePort()
   const dir = await writeConfigDir(t, {
-    'virtual_servers/web': httpsVs(port, { client_cert_cas: ['root'], request_client_cert: 'request' }),
+    'virtual_servers/web': httpsVs(0, { client_cert_cas: ['root'], request_client_cert: 'request' }),
     'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
     'ssl/server_keys/site': keyFiles('.tls/site.pem', '.tls/site.key'),
   })
@@ -88,6 +87,7 @@ test('a certificate renewed in its file is served after SIGHUP; a CA may be a li
 
   const sluice = startSluice(['start', '--config', dir, '--api', 'off'])
   t.after(() => sluice.stop('SIGKILL'))
+  const port = bannerPort(await sluice.waitFor(/listening: virtual server "web" on https:\/\/127\.0\.0\.1:\d+\//))
   await sluice.waitFor(/press Ctrl-C/)
   const before = await httpsGet(t, port)
   assert.equal(before.cn, 'first.test')
