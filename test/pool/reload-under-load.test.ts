@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import { App } from '../../src/app.ts'
 import { loadAndCheck } from '../../src/cli/index.ts'
 import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
-import { freePort } from '../e2e/cli-harness.ts'
 import { startNode, type TestNode } from './app-harness.ts'
+import { boundPort } from '../helpers/bound-port.ts'
 
 const CHANGES = 1000
 const ALGORITHMS = ['round_robin', 'weighted_round_robin', 'least_connections', 'random', 'perceptive', 'fastest_response_time', 'weighted_least_connections']
@@ -46,11 +46,10 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
   })
   await mkdir(join(dir, 'virtual_servers'))
   await mkdir(join(dir, 'pools'))
-  const port = await freePort()
-  const extraPort = await freePort()
+  // Port 0 for both: each listener gets its port when it opens and keeps it while it stays.
   const vs = (p: number, pool: string) =>
     JSON.stringify({ properties: { basic: { enabled: true, port: p, protocol: 'http', pool, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] } } })
-  await writeFile(join(dir, 'virtual_servers', 'main'), vs(port, 'web'))
+  await writeFile(join(dir, 'virtual_servers', 'main'), vs(0, 'web'))
 
   const writeGeneration = async (i: number) => {
     // Always keep node 0; the others come and go, with changing weights and algorithms.
@@ -61,7 +60,7 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
       JSON.stringify({ properties: { basic: { nodes_table: table }, load_balancing: { algorithm: ALGORITHMS[i % ALGORITHMS.length] } } }),
     )
     // A second listener appears and disappears.
-    if (i % 10 === 5) await writeFile(join(dir, 'virtual_servers', 'extra'), vs(extraPort, 'web'))
+    if (i % 10 === 5) await writeFile(join(dir, 'virtual_servers', 'extra'), vs(0, 'web'))
     if (i % 10 === 9) await rm(join(dir, 'virtual_servers', 'extra'), { force: true })
   }
 
@@ -70,6 +69,7 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
   const first = await loadAndCheck(dir)
   assert.ok(first.ok)
   assert.ok((await app.apply(first.value)).ok)
+  const port = boundPort(app, 'main')
   const fdsBefore = openFds()
 
   const agent = new Agent({ keepAlive: true, maxSockets: 8 })
