@@ -76,6 +76,7 @@ test(`the examples' commands run through npx, never a bare node (machine node: $
 test('rdp-broker: the demo command of the README runs and routes each user to their desktop', { skip }, async (t) => {
   const demo = readmeCommands('rdp-broker').find((c) => c.includes('--demo'))
   assert.ok(demo !== undefined)
+  // The README's demo command names the port it runs Sluice on: one that is free now.
   const child = run(t, [...words(demo), '--port', String(await freePort())])
   const [code] = (await once(child, 'exit')) as [number | null]
   assert.equal(code, 0, child.output())
@@ -86,6 +87,7 @@ test('rdp-broker: the demo command of the README runs and routes each user to th
 test('soap-routing: the demo command of the README validates, routes and transforms', { skip }, async (t) => {
   const demo = readmeCommands('soap-routing').find((c) => c.includes('--demo'))
   assert.ok(demo !== undefined)
+  // The README's demo command names the port it runs Sluice on: one that is free now.
   const child = run(t, [...words(demo), '--port', String(await freePort())])
   const [code] = (await once(child, 'exit')) as [number | null]
   assert.equal(code, 0, child.output())
@@ -106,10 +108,11 @@ test('utility-manager: the README starts Sluice and the manager, which drains an
   await cp(join(ROOT, 'examples', 'quickstart', 'config'), conf, { recursive: true })
   const vsFile = join(conf, 'virtual_servers', 'demo')
   const vs = JSON.parse(await readFile(vsFile, 'utf8')) as { properties: { basic: { port: number } } }
-  vs.properties.basic.port = await freePort()
+  vs.properties.basic.port = 0
   await writeFile(vsFile, JSON.stringify(vs))
-  const apiPort = await freePort()
-  const sluice = run(t, [...words(start).map((w) => (w === '/tmp/sluice-conf' ? conf : w)), '--api', `127.0.0.1:${String(apiPort)}`])
+  // Port 0 for the API too: the banner says which port it got.
+  const sluice = run(t, [...words(start).map((w) => (w === '/tmp/sluice-conf' ? conf : w)), '--api', '127.0.0.1:0'])
+  const apiPort = Number((await waitForOutput(sluice, /REST API: http:\/\/127\.0\.0\.1:(\d+)\/api\/tm\//))[1])
   const password = (await waitForOutput(sluice, /created user "admin" with password (\S+)/))[1] ?? ''
   await waitForOutput(sluice, /press Ctrl-C/)
   const argv = words(move).map((w) => w.replace('127.0.0.1:9070', `127.0.0.1:${String(apiPort)}`))
