@@ -48,15 +48,18 @@ test('pipelined requests wait intact while an earlier one is answered slowly', a
   const proxy = await startProxy(t, { nodes: [node.address] })
   const client = await RawClient.connect(t, proxy.port)
   client.write('GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n')
-  await sleep(50)
-  // A later read, long enough to cover every byte of the first one if it landed in place.
-  client.write(`GET /three HTTP/1.1\r\nHost: h\r\nX-Pad: ${'z'.repeat(200)}\r\n\r\n`)
   const bodies: string[] = []
-  for (let i = 0; i < 3; i++) {
+  const answer = async () => {
     const res = await client.readResponse(3000)
     assert.equal(res.status, 200)
     bodies.push(res.body.toString('latin1'))
   }
+  // Both answered: the first read is done with.
+  await answer()
+  await answer()
+  // A later read, long enough to cover every byte of the first one if it landed in place.
+  client.write(`GET /three HTTP/1.1\r\nHost: h\r\nX-Pad: ${'z'.repeat(200)}\r\n\r\n`)
+  await answer()
   assert.deepEqual(bodies, ['/one', '/two', '/three'])
 })
 

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { closedPort, replyOnHead, startHttpNode, startRawNode } from '../helpers/nodes.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { RawClient, exchangeUntilClose } from '../helpers/raw-client.ts'
-import { sleep, waitFor } from '../helpers/wait.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const GET = 'GET / HTTP/1.1\r\nHost: h\r\n\r\n'
 
@@ -104,7 +104,7 @@ test('a kept-alive node connection closed by the node is never an error for the 
   for (let i = 0; i < 4; i++) {
     client.write(GET)
     assert.equal((await client.readResponse()).body.toString(), 'ok')
-    await sleep(60)
+    await waitFor(() => closing.open === 0, 'the node to close its connection')
   }
   assert.equal(closing.connections, 4)
   assert.equal(proxy.active(), 0)
