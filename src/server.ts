@@ -16,7 +16,8 @@ import type { ListenerLabel } from './net/index.ts'
 import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots, slmSlot } from './pool/index.ts'
 import { AddressTable, SLM_INTS, SharedTokens, rateShaper } from './protect/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
-import { SharedDataStore, WorkerGroup, type SharedNews, type WorkerConfig } from './workers/index.ts'
+import { SharedDataStore, WorkerGroup, cacheEntryFromWire, cacheEntryToWire, type SharedNews, type WorkerConfig } from './workers/index.ts'
+import type { CacheEntry } from './cache/index.ts'
 
 /** Where and how the REST API listens. */
 export interface ApiPlan {
@@ -96,7 +97,9 @@ function workerConfig(app: App, slots: NodeSlots): WorkerConfig | null {
 
 /** News from one worker, applied to the primary's App. */
 function applyNews(app: App, sharing: PrimarySharing, news: SharedNews): void {
-  if (news.t === 'passive') app.setPassiveFailure(news.pool, news.node, news.isFailed, news.forMs)
+  if (news.t === 'cache') app.webCache.putCopy(news.owner, news.key, cacheEntryFromWire(news.entry, systemClock.monoMs()) as unknown as CacheEntry)
+  else if (news.t === 'cache-invalidate') app.webCache.invalidateCopy(news.key)
+  else if (news.t === 'passive') app.setPassiveFailure(news.pool, news.node, news.isFailed, news.forMs)
   else if (news.t === 'session') app.persistence.applyRemote(news.cls, news.key, news.node, systemClock.monoMs())
   else if (news.t === 'data') sharing.data?.applyRemote(news.change)
 }
@@ -141,6 +144,14 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
     },
   })
   sharing.group = group
+  app.webCache.replicate = {
+    put: (owner, key, entry) => {
+      group.tell({ t: 'cache', owner, key, entry: cacheEntryToWire(entry, systemClock.monoMs()) })
+    },
+    invalidate: (key) => {
+      group.tell({ t: 'cache-invalidate', key })
+    },
+  }
   app.onNodeHealth((pool, node, isAlive, reason) => {
     group.tell({ t: 'health', pool, node, isAlive, reason })
   })

@@ -12,7 +12,8 @@ import { errorMessage, systemClock, systemRandom, type LogFields, type Logger } 
 import { BANDWIDTH_SLOTS, NodeSlots, slmSlot } from './pool/index.ts'
 import { AddressTable } from './protect/index.ts'
 import { captureStatistics } from './stats/index.ts'
-import { RemoteRates, SharedDataStore, type FromWorker, type RateOp, type ToWorker, type WorkerStart } from './workers/index.ts'
+import type { CacheEntry } from './cache/index.ts'
+import { RemoteRates, SharedDataStore, cacheEntryFromWire, cacheEntryToWire, type FromWorker, type RateOp, type ToWorker, type WorkerStart } from './workers/index.ts'
 
 const port = parentPort
 if (port === null) throw new Error('worker-thread.ts runs only as a worker thread')
@@ -69,6 +70,14 @@ const app = new App({
       ),
   },
 })
+app.webCache.replicate = {
+  put: (owner, key, entry) => {
+    send({ t: 'cache', owner, key, entry: cacheEntryToWire(entry, systemClock.monoMs()) })
+  },
+  invalidate: (key) => {
+    send({ t: 'cache-invalidate', key })
+  },
+}
 app.events.subscribe((e) => {
   send({ t: 'event', input: { severity: e.severity, category: e.category, name: e.name, objects: e.objects, message: e.message } })
 })
@@ -166,6 +175,12 @@ async function handle(msg: ToWorker): Promise<void> {
       return
     case 'data':
       data?.applyRemote(msg.change)
+      return
+    case 'cache':
+      app.webCache.putCopy(msg.owner, msg.key, cacheEntryFromWire(msg.entry, systemClock.monoMs()) as unknown as CacheEntry)
+      return
+    case 'cache-invalidate':
+      app.webCache.invalidateCopy(msg.key)
       return
   }
 }

@@ -13,14 +13,18 @@ export async function handleWebCache(ctx: ApiContext, req: ApiRequest): Promise<
   if (cache === undefined) return apiError(404, 'resource.not_found', 'this process has no web cache')
   if (req.method === 'GET') {
     const l = cache.limits
-    // Each worker keeps its own cache: the totals are the sum over workers.
+    // Each worker keeps a copy of every entry: the totals are the fullest worker's.
     let entries = cache.entries
     let bytes = cache.bytes
     for (const capture of (await ctx.app.workers?.statistics()) ?? []) {
+      let theirEntries = 0
+      let theirBytes = 0
       for (const [, c] of capture.webCaches) {
-        entries += c['entries'] ?? 0
-        bytes += c['bytes'] ?? 0
+        theirEntries += c['entries'] ?? 0
+        theirBytes += c['bytes'] ?? 0
       }
+      entries = Math.max(entries, theirEntries)
+      bytes = Math.max(bytes, theirBytes)
     }
     return json(200, { statistics: { entries, bytes, size: l.sizeBytes, max_file_size: l.maxEntryBytes, max_file_num: l.maxEntries } })
   }
@@ -48,7 +52,8 @@ export async function handleWebCache(ctx: ApiContext, req: ApiRequest): Promise<
     // A prefix is matched as written; one URL is keyed as a request for it would be.
     key = urlKey(parsed.host, parsed.pathname + parsed.search, normalize && !isPrefix)
   }
-  const purged = cache.purge(vs, key, isPrefix) + ((await ctx.app.workers?.purgeCaches(vs, key, isPrefix)) ?? 0)
+  // Every worker holds a copy of each entry: the entries that went are one worker's count.
+  const purged = Math.max(cache.purge(vs, key, isPrefix), (await ctx.app.workers?.purgeCaches(vs, key, isPrefix)) ?? 0)
   await ctx.audit.record({
     user: req.principal.user,
     action: 'delete',

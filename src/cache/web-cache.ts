@@ -41,6 +41,11 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
   readonly #counters = new Map<string, CacheCounters>()
   /** Requests on their way to a node for a key, and those waiting for them. */
   readonly fills = new Fills()
+  /**
+   * With several workers: told of every entry stored and every key invalidated here, so the
+   * other workers' caches hold the same (each worker keeps its own copy).
+   */
+  replicate: { put(owner: string, key: string, entry: E): void; invalidate(key: string): void } | null = null
   #limits: WebCacheLimits = DEFAULT_LIMITS
   #bytes = 0
   #entries = 0
@@ -94,6 +99,13 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
 
   /** Stores `entry` under `key`, replacing the variant with the same request values; false when too big. */
   put(owner: string, key: string, entry: E): boolean {
+    const stored = this.putCopy(owner, key, entry)
+    if (stored) this.replicate?.put(owner, key, entry)
+    return stored
+  }
+
+  /** Stores an entry another worker stored (not told back to the others). */
+  putCopy(owner: string, key: string, entry: E): boolean {
     const limits = this.#limits
     if (entry.bytes > limits.maxEntryBytes || entry.bytes > limits.sizeBytes) return false
     let slot = this.#slots.get(key)
@@ -118,8 +130,15 @@ export class WebCache<E extends CacheEntry = CacheEntry> {
     return true
   }
 
+  /** Drops every variant of `key`, as another worker did (not told back). */
+  invalidateCopy(key: string): void {
+    const slot = this.#slots.get(key)
+    if (slot !== undefined) this.#drop(key, slot)
+  }
+
   /** Drops one variant (it was found unusable), or every variant of `key` when `entry` is null. */
   delete(key: string, entry: E | null = null): boolean {
+    if (entry === null) this.replicate?.invalidate(key)
     const slot = this.#slots.get(key)
     if (slot === undefined) return false
     if (entry === null) {

@@ -213,8 +213,14 @@ export function mergeStatistics(own: StatisticsSource, workers: readonly StatsCa
   for (const capture of [mine, ...workers]) {
     for (const [name, numbers] of capture.webCaches) {
       const sum = cacheSums.get(name)
-      if (sum === undefined) cacheSums.set(name, { ...numbers })
-      else addNumbers(sum, numbers)
+      if (sum === undefined) {
+        cacheSums.set(name, { ...numbers })
+        continue
+      }
+      // Every worker holds a copy of each entry: what is stored is one worker's figure, not the sum.
+      addNumbers(sum, numbers, ['entries', 'bytes'])
+      sum['entries'] = Math.max(sum['entries'] ?? 0, numbers['entries'] ?? 0)
+      sum['bytes'] = Math.max(sum['bytes'] ?? 0, numbers['bytes'] ?? 0)
     }
   }
   for (const [name, n] of cacheSums) {

@@ -37,6 +37,9 @@ export type SharedNews =
   | { readonly t: 'passive'; readonly pool: string; readonly node: string; readonly isFailed: boolean; readonly forMs: number }
   | { readonly t: 'session'; readonly cls: string; readonly key: string; readonly node: string | null }
   | { readonly t: 'data'; readonly change: DataChange }
+  /** A web cache entry stored (its monotonic times made relative to the sender's now: see cache-wire.ts). */
+  | { readonly t: 'cache'; readonly owner: string; readonly key: string; readonly entry: Record<string, unknown> }
+  | { readonly t: 'cache-invalidate'; readonly key: string }
 
 /** From the primary to a worker. */
 export type ToWorker =

@@ -145,11 +145,11 @@ export class WorkerGroup {
     return out
   }
 
-  /** Purges every worker's web cache; the entries that went. */
+  /** Purges every worker's web cache; the entries that went (the most any one worker held). */
   async purgeCaches(virtualServer: string | null, key: string, isPrefix: boolean): Promise<number> {
     const answers = await Promise.all(this.#members.map((m) => this.#ask(m, (id) => ({ t: 'purge', id, virtualServer, key, isPrefix }), STATISTICS_TIMEOUT_MS)))
     let n = 0
-    for (const a of answers) if (a?.t === 'purged') n += a.count
+    for (const a of answers) if (a?.t === 'purged') n = Math.max(n, a.count)
     return n
   }
 
@@ -236,6 +236,8 @@ export class WorkerGroup {
       case 'passive':
       case 'session':
       case 'data':
+      case 'cache':
+      case 'cache-invalidate':
         this.#opts.host.applyNews(msg)
         this.tell(msg, member.index)
         return

@@ -4,6 +4,7 @@
  * admin user for the API. Virtual servers listen on port 0; `port(vs)` reads the port back.
  * @module
  */
+import http from 'node:http'
 import type { TestContext } from 'node:test'
 import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
 import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
@@ -72,3 +73,28 @@ export async function startWorkers(t: TestContext, files: Record<string, unknown
     },
   }
 }
+
+export interface Answer {
+  readonly status: number
+  readonly text: string
+  readonly setCookie: string | null
+}
+
+/** One request on a connection of its own. */
+export function once(port: number, path = '/', headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close', ...headers } }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (text += c))
+      res.on('end', () => {
+        // Sluice's own cookie, when it set one (the nodes may set theirs too).
+        const sc = res.headers['set-cookie']?.find((c) => c.startsWith('X-Mapping-'))
+        resolve({ status: res.statusCode ?? 0, text, setCookie: sc ?? null })
+      })
+    })
+    req.setTimeout(5000, () => req.destroy(new Error('no answer in 5 s')))
+    req.on('error', reject)
+  })
+}
+

@@ -4,35 +4,11 @@
 // workers (SO_REUSEPORT); with 40 connections the chance that one worker gets them all is 2^-39.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import http from 'node:http'
+import type http from 'node:http'
 import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { samples } from '../helpers/prometheus.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { httpVs, poolDoc, startWorkers } from './workers-harness.ts'
-
-interface Answer {
-  readonly status: number
-  readonly text: string
-  readonly setCookie: string | null
-}
-
-/** One request on a connection of its own. */
-function once(port: number, path = '/', headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close', ...headers } }, (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (text += c))
-      res.on('end', () => {
-        // Sluice's own cookie, when it set one (the nodes may set theirs too).
-        const sc = res.headers['set-cookie']?.find((c) => c.startsWith('X-Mapping-'))
-        resolve({ status: res.statusCode ?? 0, text, setCookie: sc ?? null })
-      })
-    })
-    req.setTimeout(5000, () => req.destroy(new Error('no answer in 5 s')))
-    req.on('error', reject)
-  })
-}
+import { httpVs, once, poolDoc, startWorkers, type Answer } from './workers-harness.ts'
 
 function workersOf(body: unknown): { index: number; accepted: number; restarts: number }[] {
   return (body as { workers: { index: number; accepted: number; restarts: number }[] }).workers
@@ -325,85 +301,4 @@ test('the transactions of a restarted worker leave the shared node counts with i
   slow.release()
   assert.equal((await Promise.all(outcomes)).filter((o) => o === 'answered').length, 8 - lost.length)
   await waitFor(() => current() === 0, 'every transaction over', 3000)
-})
-
-test('service protection counts an address\'s connections and rate over every worker', async (t) => {
-  const node = await startHttpNode(t, 'n')
-  const run = await startWorkers(t, {
-    'protection/guard': { properties: { concurrent_connections: { max_1_connections: 3, min_connections: 1 } } },
-    'protection/paced': { properties: { connection_rate: { max_connection_rate: 5, rate_timer: 60 } } },
-    'pools/p': poolDoc([node.address]),
-    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'guard' } }),
-    'virtual_servers/paced': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], protection_class: 'paced' } }),
-  })
-  // Eight kept-alive connections from one address, spread over both workers: three get in.
-  const statuses: number[] = []
-  const agents: http.Agent[] = []
-  t.after(() => {
-    for (const a of agents) a.destroy()
-  })
-  for (let i = 0; i < 8; i++) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-    agents.push(agent)
-    statuses.push(
-      await new Promise<number>((resolve) => {
-        http
-          .get({ host: '127.0.0.1', port: run.port('web'), agent }, (res) => {
-            res.resume()
-            res.on('end', () => {
-              resolve(res.statusCode ?? 0)
-            })
-          })
-          .on('error', () => {
-            resolve(0)
-          })
-      }),
-    )
-  }
-  assert.equal(statuses.filter((s) => s === 200).length, 3, `statuses ${statuses.join(',')}`)
-  // Twenty requests on new connections against a rate of five a minute: five get through.
-  const paced = await Promise.all(Array.from({ length: 20 }, () => once(run.port('paced')).then((a) => a.status, () => 0)))
-  assert.equal(paced.filter((s) => s === 200).length, 5, `statuses ${paced.join(',')}`)
-})
-
-test('a machine bandwidth class is one allowance for every worker', async (t) => {
-  const node = await startHttpNode(t, 'bulk', (req, res) => {
-    req.resume()
-    res.setHeader('content-length', String(40 * 1024))
-    res.end(Buffer.alloc(40 * 1024, 120))
-  })
-  const run = await startWorkers(t, {
-    'bandwidth/shared': { properties: { basic: { maximum: 400, sharing: 'machine' } } },
-    'pools/p': poolDoc([node.address]),
-    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], bandwidth_class: 'shared' } }),
-  })
-  // Four 40 KB downloads on four connections (spread over both workers): 160 KB at 50,000 bytes/s.
-  const started = performance.now()
-  const done = await Promise.all(Array.from({ length: 4 }, () => once(run.port('web'))))
-  const seconds = (performance.now() - started) / 1000
-  for (const d of done) assert.equal(d.text.length, 40 * 1024)
-  assert.ok(Math.abs(seconds - (160 * 1024) / 50_000) < 0.5, `${seconds.toFixed(2)} s for 160 KB at 400 kbit/s`)
-  const workers = workersOf((await run.api('GET', '/api/tm/8.3/status/local_tm/workers')).body)
-  assert.equal(workers.reduce((n, w) => n + w.accepted, 0), 4)
-})
-
-test('a service level monitor is one class for every worker: its events come once', async (t) => {
-  const delay = { ms: 0 }
-  const node = await startHttpNode(t, 'app', (req, res) => {
-    req.resume()
-    setTimeout(() => res.end('app'), delay.ms)
-  })
-  const run = await startWorkers(t, {
-    'service_level_monitors/svc': { properties: { basic: { response_time: 100, warning_threshold: 50 } } },
-    'pools/p': poolDoc([node.address]),
-    'virtual_servers/web': httpVs('p', { basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], slm_class: 'svc' } }),
-  })
-  for (let i = 0; i < 4; i++) await once(run.port('web'))
-  delay.ms = 150
-  await Promise.all(Array.from({ length: 12 }, () => once(run.port('web'))))
-  const stats = await run.api('GET', '/api/tm/8.3/status/local_tm/statistics/service_level_monitors/svc')
-  assert.deepEqual((stats.body as { statistics: Record<string, number> }).statistics['total_conn'], 16)
-  assert.equal((stats.body as { statistics: Record<string, number> }).statistics['conforming'], 25)
-  const events = (await run.api('GET', '/api/tm/8.3/status/local_tm/events?category=slm')).body as { events: { name: string }[] }
-  assert.deepEqual(events.events.map((e) => e.name), ['slmfallenbelowwarn'])
 })
