@@ -410,6 +410,16 @@ export class App {
     return out
   }
 
+  /** With several workers: `share` hears of every TLS session this worker's caches store. */
+  shareTlsSessions(share: (scope: string, id: string, data: Buffer) => void): void {
+    this.#tls.shareSessions = share
+  }
+
+  /** A TLS session another worker stored. */
+  applyTlsSession(scope: string, id: string, data: Buffer): void {
+    this.#tls.storeCopy(scope, id, data)
+  }
+
   /** Subscribes to monitor verdicts that change whether a node takes traffic. */
   onNodeHealth(listener: (pool: string, node: string, isAlive: boolean, reason: string) => void): void {
     this.#healthListeners.push(listener)

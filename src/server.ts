@@ -99,6 +99,7 @@ function workerConfig(app: App, slots: NodeSlots): WorkerConfig | null {
 function applyNews(app: App, sharing: PrimarySharing, news: SharedNews): void {
   if (news.t === 'cache') app.webCache.putCopy(news.owner, news.key, cacheEntryFromWire(news.entry, systemClock.monoMs()) as unknown as CacheEntry)
   else if (news.t === 'cache-invalidate') app.webCache.invalidateCopy(news.key)
+  else if (news.t === 'tls-session') app.applyTlsSession(news.scope, news.id, Buffer.from(news.data))
   else if (news.t === 'passive') app.setPassiveFailure(news.pool, news.node, news.isFailed, news.forMs)
   else if (news.t === 'session') app.persistence.applyRemote(news.cls, news.key, news.node, systemClock.monoMs())
   else if (news.t === 'data') sharing.data?.applyRemote(news.change)
@@ -152,6 +153,9 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
       group.tell({ t: 'cache-invalidate', key })
     },
   }
+  app.shareTlsSessions((scope, id, data) => {
+    group.tell({ t: 'tls-session', scope, id, data })
+  })
   app.onNodeHealth((pool, node, isAlive, reason) => {
     group.tell({ t: 'health', pool, node, isAlive, reason })
   })

@@ -78,6 +78,9 @@ app.webCache.replicate = {
     send({ t: 'cache-invalidate', key })
   },
 }
+app.shareTlsSessions((scope, id, data) => {
+  send({ t: 'tls-session', scope, id, data })
+})
 app.events.subscribe((e) => {
   send({ t: 'event', input: { severity: e.severity, category: e.category, name: e.name, objects: e.objects, message: e.message } })
 })
@@ -181,6 +184,9 @@ async function handle(msg: ToWorker): Promise<void> {
       return
     case 'cache-invalidate':
       app.webCache.invalidateCopy(msg.key)
+      return
+    case 'tls-session':
+      app.applyTlsSession(msg.scope, msg.id, Buffer.from(msg.data))
       return
   }
 }

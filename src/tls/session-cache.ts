@@ -18,6 +18,8 @@ export class TlsSessionCache {
   readonly #clock: Clock
   #maxEntries: number
   #lifetimeMs: number
+  /** With several workers: told of every session stored here (id in hex), for the others. */
+  onStore: ((id: string, data: Buffer) => void) | null = null
 
   constructor(clock: Clock, maxEntries: number, lifetimeMs: number) {
     this.#clock = clock
@@ -39,8 +41,15 @@ export class TlsSessionCache {
   store(id: Buffer, data: Buffer): void {
     if (this.#maxEntries <= 0) return
     const key = id.toString('hex')
-    this.#sessions.delete(key)
-    this.#sessions.set(key, { data, expiresMs: this.#clock.monoMs() + this.#lifetimeMs })
+    this.storeCopy(key, data)
+    this.onStore?.(key, data)
+  }
+
+  /** A session another worker stored (`id` in hex); not told back to the others. */
+  storeCopy(id: string, data: Buffer): void {
+    if (this.#maxEntries <= 0) return
+    this.#sessions.delete(id)
+    this.#sessions.set(id, { data, expiresMs: this.#clock.monoMs() + this.#lifetimeMs })
     this.#trim()
   }
 
@@ -70,6 +79,8 @@ export class TlsRuntime {
   readonly #clock: Clock
   readonly #caches = new Map<string, TlsSessionCache>()
   readonly #ticketKeys = new Map<string, Buffer>()
+  /** With several workers: told of every session a cache of this runtime stores. */
+  shareSessions: ((scope: string, id: string, data: Buffer) => void) | null = null
   /** With several workers: the key every worker derives its ticket keys from, so any takes any ticket. */
   readonly #ticketSecret: Buffer | null
 
@@ -83,6 +94,9 @@ export class TlsRuntime {
     let cache = this.#caches.get(scope)
     if (cache === undefined) {
       cache = new TlsSessionCache(this.#clock, maxEntries, lifetimeMs)
+      cache.onStore = (id, data) => {
+        this.shareSessions?.(scope, id, data)
+      }
       this.#caches.set(scope, cache)
     } else {
       cache.resize(maxEntries, lifetimeMs)
@@ -99,6 +113,11 @@ export class TlsRuntime {
       this.#ticketKeys.set(scope, keys)
     }
     return keys
+  }
+
+  /** A session another worker stored in the cache of `scope`. */
+  storeCopy(scope: string, id: string, data: Buffer): void {
+    this.#caches.get(scope)?.storeCopy(id, data)
   }
 
   /** Forgets scopes no longer configured. */

@@ -40,6 +40,8 @@ export type SharedNews =
   /** A web cache entry stored (its monotonic times made relative to the sender's now: see cache-wire.ts). */
   | { readonly t: 'cache'; readonly owner: string; readonly key: string; readonly entry: Record<string, unknown> }
   | { readonly t: 'cache-invalidate'; readonly key: string }
+  /** A TLS session stored in the session-ID cache of `scope` (id in hex). */
+  | { readonly t: 'tls-session'; readonly scope: string; readonly id: string; readonly data: Uint8Array }
 
 /** From the primary to a worker. */
 export type ToWorker =

@@ -238,6 +238,7 @@ export class WorkerGroup {
       case 'data':
       case 'cache':
       case 'cache-invalidate':
+      case 'tls-session':
         this.#opts.host.applyNews(msg)
         this.tell(msg, member.index)
         return
@@ -254,7 +255,7 @@ export class WorkerGroup {
   /** Sends a request and waits for its answer (undefined on timeout). Stop answers by worker. */
   #ask(member: Member, make: (id: number) => ToWorker, timeoutMs: number): Promise<FromWorker | undefined> {
     const message = make(this.#nextId++)
-    const id = message.t === 'stop' ? -member.index : 'id' in message ? message.id : 0
+    const id = message.t === 'stop' ? -member.index : 'id' in message && typeof message.id === 'number' ? message.id : 0
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id)

@@ -125,3 +125,46 @@ test('a response one worker caches is served from the cache by every worker; an 
   for (let i = 0; i < 10; i++) after.add((await once(port, '/page')).text)
   assert.ok(!after.has('copy 1'), `no worker serves the invalidated copy: ${[...after].join(', ')}`)
 })
+
+test('a TLS session in the session-ID cache resumes on every worker (tickets off)', async (t) => {
+  const { makePki } = await import('../tls/pki.ts')
+  const pki = makePki()
+  if (pki === undefined) {
+    t.skip('openssl is not available')
+    return
+  }
+  t.after(() => pki.cleanup())
+  const cert = pki.server(['main.test'])
+  const node = await startHttpNode(t, 'n1')
+  const run = await startWorkers(t, {
+    'ssl/server_keys/main': { properties: { basic: { public: cert.cert, private: cert.key } } },
+    'pools/p': poolDoc([node.address]),
+    'virtual_servers/web': httpVs('p', {
+      basic: { enabled: true, port: 0, protocol: 'http', pool: 'p', listen_on_any: false, listen_on_hosts: ['127.0.0.1'], ssl_decrypt: true },
+      ssl: { server_cert_default: 'main', session_tickets_enabled: 'disabled', session_cache_enabled: 'enabled' },
+    }),
+  })
+  const port = run.port('web')
+  const { connect } = await import('node:tls')
+  const handshake = (session?: Buffer): Promise<{ reused: boolean; session: Buffer | undefined }> =>
+    new Promise((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, maxVersion: 'TLSv1.2', servername: 'main.test', ...(session === undefined ? {} : { session }) })
+      let got: Buffer | undefined
+      s.on('session', (b: Buffer) => (got = b))
+      s.once('secureConnect', () => {
+        const reused = s.isSessionReused()
+        s.end()
+        s.once('close', () => {
+          resolve({ reused, session: got ?? session })
+        })
+      })
+      s.on('error', reject)
+    })
+  const first = await handshake()
+  assert.ok(first.session !== undefined)
+  // Two statistics round trips: messages between threads keep their order, so the session news
+  // (worker to primary, relayed to the others) has arrived everywhere once both are answered.
+  await run.server.app.workers?.statistics()
+  await run.server.app.workers?.statistics()
+  for (let i = 0; i < 12; i++) assert.equal((await handshake(first.session)).reused, true, `connection ${String(i)} resumed`)
+})
