@@ -133,7 +133,9 @@ test('a TLS session in the session-ID cache resumes on every worker (tickets off
     t.skip('openssl is not available')
     return
   }
-  t.after(() => pki.cleanup())
+  t.after(() => {
+    pki.cleanup()
+  })
   const cert = pki.server(['main.test'])
   const node = await startHttpNode(t, 'n1')
   const run = await startWorkers(t, {
