@@ -64,6 +64,12 @@ const COLUMN_OVERRIDES: Record<string, Record<string, ColumnSchema>> = {
     signer: { type: 'string' },
     url: { type: 'string' },
   },
+  // Generations of an application behind a virtual server (issue #19, docs/generations.md).
+  'virtual_servers/generations.table': {
+    name: { type: 'string', required: true },
+    pool: { type: 'string', required: true },
+    state: { type: 'string', default: 'testing', enum: ['testing', 'current', 'draining', 'reaped'] },
+  },
   'glb_services/basic.location_settings': {
     ips: { type: 'stringList' },
     location: { type: 'string' },
@@ -95,6 +101,22 @@ const KEY_OVERRIDES: Record<string, Partial<KeySchema>> = {
 // Keys that exist only in Sluice.
 const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/log.json': { type: 'bool', default: false, sluiceOnly: true },
+  // Generations (issue #19): the table, the rollback target, the canary share, how sessions are
+  // known and when they end, and who counts as a tester.
+  // Event types may match the generations' events (deployed, draining, drained, reaped, rolledback).
+  'event_types/generations.event_tags': { type: 'stringList', default: [], sluiceOnly: true },
+  'event_types/generations.objects': { type: 'stringList', default: [], sluiceOnly: true },
+  'virtual_servers/generations.table': { type: 'table', sluiceOnly: true },
+  'virtual_servers/generations.previous': { type: 'string', default: '', sluiceOnly: true },
+  'virtual_servers/generations.canary_percent': { type: 'int', default: 100, min: 0, max: 100, sluiceOnly: true },
+  'virtual_servers/generations.session': { type: 'string', default: 'sluice_cookie', enum: ['sluice_cookie', 'app_cookie', 'persistence_class'], sluiceOnly: true },
+  'virtual_servers/generations.cookie': { type: 'string', default: 'SluiceGeneration', sluiceOnly: true },
+  'virtual_servers/generations.persistence_class': { type: 'string', default: '', sluiceOnly: true },
+  'virtual_servers/generations.idle_timeout': { type: 'int', default: 1800, min: 1, max: 31536000, sluiceOnly: true },
+  'virtual_servers/generations.max_sessions': { type: 'int', default: 100000, min: 1, max: 10000000, sluiceOnly: true },
+  'virtual_servers/generations.tester_header': { type: 'string', default: '', sluiceOnly: true },
+  'virtual_servers/generations.tester_cookie': { type: 'string', default: '', sluiceOnly: true },
+  'virtual_servers/generations.tester_addresses': { type: 'stringList', default: [], sluiceOnly: true },
   // Compression beyond vTM's gzip: which codings are offered, in order of preference, and their levels.
   'virtual_servers/gzip.encodings': { type: 'stringList', default: ['gzip'], enum: ['br', 'gzip', 'zstd'], sluiceOnly: true },
   'virtual_servers/gzip.brotli_level': { type: 'int', default: 4, min: 0, max: 11, sluiceOnly: true },

@@ -21,9 +21,10 @@ import { hostname, totalmem } from 'node:os'
 import { DnsRelay, StreamConnection, UdpRelay } from './stream/index.ts'
 import { TlsRuntime, type SecureHandler } from './tls/index.ts'
 import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
-import type { WorkersView } from './api/index.ts'
+import type { ApplicationStatus, WorkersView } from './api/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
+import { GenerationStore, generationChanges, sessionCounts, type GenerationPlan } from './generations/index.ts'
 
 export interface AppDeps {
   readonly clock: Clock
@@ -45,6 +46,8 @@ export interface AppDeps {
   readonly rateQueue?: QueueBounds
   /** One data-plane worker among several (issue #15): what it shares with the others. */
   readonly sharing?: WorkerSharing
+  /** The key generations' session cookies are signed with (kept on disk by the server); random when absent. */
+  readonly generationSecret?: Buffer
 }
 
 /** What one worker shares with the other workers of the same Sluice (src/workers/). */
@@ -93,6 +96,8 @@ export class App {
   readonly bandwidth: BandwidthStore
   /** Service level monitors' counts and levels, kept across reloads. */
   readonly serviceLevels: ServiceLevelStore
+  /** Generations' cookie key and counters, kept across reloads. */
+  readonly generations: GenerationStore
   readonly #logs: RequestLogRegistry
   readonly #listeners: ListenerSet
   readonly #sweeper: TimeoutSweeper
@@ -133,6 +138,7 @@ export class App {
     this.#deps = deps
     this.#statuses = new StatusRegistry(deps.sharing?.slots ?? null)
     this.persistence = new PersistenceStore(deps.sharing?.sessions ?? null)
+    this.generations = new GenerationStore(deps.generationSecret ?? null)
     this.protection = new ProtectionStore(deps.sharing?.addresses ?? null)
     this.#logs = new RequestLogRegistry({
       onError: (file, message) => {
@@ -184,6 +190,35 @@ export class App {
     return this.#snapshot
   }
 
+  /** Every virtual server's generations with their sessions and this process's counts. */
+  generationStatus(): ApplicationStatus[] {
+    const now = this.#deps.clock.monoMs()
+    return this.generationPlans().map((plan) => {
+      const counts = sessionCounts(plan, now)
+      return {
+        virtualServer: plan.virtualServer,
+        current: plan.current.name,
+        previous: plan.previous?.name ?? '',
+        canaryPercent: plan.canaryPercent,
+        generations: plan.generations.map((g) => ({
+          name: g.name,
+          pool: g.pool.name,
+          state: g.state,
+          // A reaped generation's sessions start again elsewhere on their next request.
+          sessions: g.state === 'reaped' ? 0 : (counts.get(g.name) ?? 0),
+          numbers: { ...g.counters.numbers(now) },
+        })),
+      }
+    })
+  }
+
+  /** The generations of every HTTP virtual server that has them. */
+  generationPlans(): GenerationPlan[] {
+    const plans: GenerationPlan[] = []
+    for (const vs of this.#snapshot?.virtualServers.values() ?? []) if (vs.http?.generations != null) plans.push(vs.http.generations)
+    return plans
+  }
+
   /** Applies a validated configuration whole, or leaves the running one untouched. */
   apply(config: ValidConfig): Promise<Result<Snapshot, Diagnostic[]>> {
     const run = this.#applying.then(() => this.#applyNow(config))
@@ -212,6 +247,7 @@ export class App {
       rates: this.rates,
       bandwidth: this.bandwidth,
       slm: this.serviceLevels,
+      generations: this.generations,
       ...(this.#deps.sharing?.rates === undefined ? {} : { rateShaper: this.#deps.sharing.rates(this.rates) }),
       logs: this.#logs,
       events: this.events.emit,
@@ -223,6 +259,7 @@ export class App {
     const next = built.value
     const previous = this.#snapshot
     const listenersBefore = previous === null ? null : this.listeners()
+    const plansBefore = this.generationPlans()
     this.#snapshot = next
     const bound = await this.#listeners.apply(next)
     if (!bound.ok) {
@@ -235,6 +272,8 @@ export class App {
     this.#h2.reconfigured()
     if (this.#deps.sharing?.runsMonitors !== false) {
       for (const problem of this.#health.update(next.healthPlan)) this.#deps.logger.warn(`health: ${problem}`)
+      // Deployed, draining, reaped: raised once, by the primary, whatever made the change.
+      for (const e of generationChanges(plansBefore, this.generationPlans())) this.events.emit(e)
     }
     if (previous !== null) for (const w of previous.logWriters) void this.#logs.release(w)
     if (listenersBefore !== null) this.#logListenerChanges(listenersBefore)

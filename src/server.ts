@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { App, DEFAULT_CLOSE_LINGER_MS, type WorkerSharing } from './app.ts'
 import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type RuleTester } from './api/index.ts'
 import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
-import { err, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
+import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
+import { GenerationWatch, loadGenerationState, saveGenerationState } from './generations/index.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
 import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots, slmSlot } from './pool/index.ts'
@@ -49,6 +50,8 @@ export interface ServerOptions {
 
 /** How often a worker says it is alive. */
 const HEARTBEAT_MS = 1000
+/** Seconds between saves of the generations' sessions (and at stop). */
+const GENERATION_SAVE_S = 5
 
 /** The primary's side of sharing with its workers, made before the App so the App is built with it. */
 class PrimarySharing {
@@ -117,7 +120,16 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
     extra: workers - 1,
     // The sources run as .ts; the package runs the compiled .js beside this file.
     entry: new URL(import.meta.url.endsWith('.ts') ? './worker-thread.ts' : './worker-thread.js', import.meta.url),
-    start: { nodeCounts: sharing.nodeCounts, addressTable: sharing.addressBuffers, bandwidth: sharing.bandwidthBuffers, serviceLevels: sharing.slmBuffer, persistenceSecret: sharing.secret, heartbeatMs: HEARTBEAT_MS, closeLingerMs: DEFAULT_CLOSE_LINGER_MS },
+    start: {
+      nodeCounts: sharing.nodeCounts,
+      addressTable: sharing.addressBuffers,
+      bandwidth: sharing.bandwidthBuffers,
+      serviceLevels: sharing.slmBuffer,
+      persistenceSecret: sharing.secret,
+      generationSecret: app.generations.secret,
+      heartbeatMs: HEARTBEAT_MS,
+      closeLingerMs: DEFAULT_CLOSE_LINGER_MS,
+    },
     stallMs,
     host: {
       logger,
@@ -141,6 +153,7 @@ async function startWorkers(app: App, sharing: PrimarySharing, workers: number, 
           app.protection.recount(all)
         })
       },
+      sessionsNow: () => app.persistence.dump('', systemClock.monoMs()),
       deadNodes: () => app.nodeHealth().map((h) => ({ t: 'health', pool: h.pool, node: h.node, isAlive: false, reason: h.reason })),
     },
   })
@@ -192,6 +205,11 @@ export class SluiceServer {
   workers: WorkerGroup | null = null
   #watcher: { close(): void } | null = null
   #reloads: ReloadQueue | null = null
+  /** Where generations' key and sessions are saved; null for the built-in configuration. */
+  #generationFile: string | null = null
+  #generationTimer: NodeJS.Timeout | null = null
+  /** The sessions last saved, to skip writing when nothing changed. */
+  #savedSessions = ''
 
   private constructor(opts: ServerOptions, app: App, closeEvents: () => Promise<void>) {
     this.#opts = opts
@@ -214,7 +232,12 @@ export class SluiceServer {
     const { logger } = opts
     const workers = opts.workers ?? 1
     const sharing = workers > 1 ? new PrimarySharing() : null
+    // Generations' cookie key and sessions outlive the process (not for the built-in configuration).
+    const generationFile = opts.isBuiltIn ? null : join(sluiceStateDir(opts.configDir), 'generations.json')
+    const saved = generationFile === null ? null : await loadGenerationState(generationFile)
+    if (saved?.problem != null) logger.warn(saved.problem)
     const app = new App({
+      ...(saved == null ? {} : { generationSecret: saved.state.secret }),
       clock: systemClock,
       random: systemRandom,
       logger,
@@ -231,7 +254,10 @@ export class SluiceServer {
       await closeEvents()
       return err(applied.error)
     }
+    if (saved != null) app.persistence.load(saved.state.sessions, systemClock.monoMs())
     const server = new SluiceServer(opts, app, closeEvents)
+    server.#generationFile = generationFile
+    server.#watchGenerations()
     if (sharing !== null) {
       const group = await startWorkers(app, sharing, workers, logger)
       if (!group.ok) {
@@ -265,6 +291,8 @@ export class SluiceServer {
 
   /** Stops reloads and the API, drains traffic for up to `drainMs`, then everything else. */
   async stop(drainMs: number): Promise<void> {
+    if (this.#generationTimer !== null) clearInterval(this.#generationTimer)
+    await this.#saveGenerations()
     this.#watcher?.close()
     this.#reloads?.cancel()
     await this.#api?.close()
@@ -272,6 +300,38 @@ export class SluiceServer {
     await Promise.all([this.app.stop(drainMs), this.workers?.stop(drainMs)])
     await this.#actions.idle()
     await this.#closeEvents()
+  }
+
+  /**
+   * Once a second: `drained` for draining generations with no session left; every
+   * GENERATION_SAVE_S seconds the sessions are saved when they changed. Only while some virtual
+   * server has generations.
+   */
+  #watchGenerations(): void {
+    const watch = new GenerationWatch(this.app.events.emit)
+    let ticks = 0
+    this.#generationTimer = setInterval(() => {
+      const plans = this.app.generationPlans()
+      if (plans.length === 0) return
+      watch.check(plans, systemClock.monoMs())
+      if (++ticks % GENERATION_SAVE_S === 0) void this.#saveGenerations()
+    }, 1000)
+    this.#generationTimer.unref()
+  }
+
+  async #saveGenerations(): Promise<void> {
+    const path = this.#generationFile
+    if (path === null) return
+    const sessions = this.app.persistence.dump('generations/', systemClock.monoMs())
+    // Idle times change every save; the mappings alone say whether anything new happened.
+    const shape = sessions.map((s) => `${s[0]}\u0000${s[1]}\u0000${s[2]}`).join('\n')
+    if (shape === this.#savedSessions) return
+    try {
+      await saveGenerationState(path, { secret: this.app.generations.secret, sessions })
+      this.#savedSessions = shape
+    } catch (e: unknown) {
+      this.#opts.logger.warn(`generations: cannot save sessions to ${path}: ${errorMessage(e)}`)
+    }
   }
 
   async #startApi(): Promise<Result<null, string>> {

@@ -41,6 +41,7 @@ slots.onPassiveChange = (pool, node, isFailed, forMs) => {
 }
 let data: SharedDataStore | null = null
 const app = new App({
+  generationSecret: Buffer.from(start.generationSecret),
   clock: systemClock,
   random: systemRandom,
   logger,
@@ -70,6 +71,8 @@ const app = new App({
       ),
   },
 })
+// The sessions the primary holds, so a worker started late (or replaced) keeps them.
+app.persistence.load(start.sessions, systemClock.monoMs())
 app.webCache.replicate = {
   put: (owner, key, entry) => {
     send({ t: 'cache', owner, key, entry: cacheEntryToWire(entry, systemClock.monoMs()) })
@@ -146,7 +149,8 @@ async function handle(msg: ToWorker): Promise<void> {
         bandwidth: app.bandwidth,
         serviceLevels: app.serviceLevels,
       })
-      send({ t: 'statistics', id: msg.id, capture, accepted: accepted() })
+      const generations: [string, Record<string, number>][] = [...app.generations.numbers(systemClock.monoMs())].map(([key, n]) => [key, { ...n }])
+      send({ t: 'statistics', id: msg.id, capture: { ...capture, generations }, accepted: accepted() })
       return
     }
     case 'stop':

@@ -35,6 +35,26 @@ export interface WorkersView {
   purgeCaches(virtualServer: string | null, key: string, isPrefix: boolean): Promise<number>
 }
 
+/** One generation as `status/local_tm/generations` shows it (issue #19). */
+export interface GenerationRowStatus {
+  readonly name: string
+  readonly pool: string
+  readonly state: string
+  /** Live sessions that began on it (as the primary knows them). */
+  readonly sessions: number
+  /** This process's counts: requests, errors, timeMs, recent (requests in the last 10 s). */
+  readonly numbers: Record<string, number>
+}
+
+/** A virtual server's generations, as the primary sees them. */
+export interface ApplicationStatus {
+  readonly virtualServer: string
+  readonly current: string
+  readonly previous: string
+  readonly canaryPercent: number
+  readonly generations: readonly GenerationRowStatus[]
+}
+
 /** The parts of the App the API reads and drives. */
 export interface ApiApp {
   readonly snapshot: {
@@ -52,6 +72,8 @@ export interface ApiApp {
   /** With several workers: the other workers, seen from the primary (absent with one). */
   readonly workers?: WorkersView | undefined
   readonly events: { list(afterId?: number): readonly SluiceEvent[]; emit(input: EventInput): void }
+  /** Every virtual server with generations; absent in API tests without an App. */
+  generationStatus?(): readonly ApplicationStatus[]
   apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
 }
 

@@ -129,7 +129,7 @@ async function deleteObject(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSc
   return finish(ctx, req, type, name, await ctx.editor.delete(type.uri, name))
 }
 
-function refusal(ctx: ApiContext, req: ApiRequest): ApiReply | undefined {
+export function refusal(ctx: ApiContext, req: ApiRequest): ApiReply | undefined {
   if (req.principal.role !== 'admin') return forbidden(req)
   if (ctx.isReadOnly) return apiError(403, 'resource.read_only', 'this configuration is read-only (the built-in quick start); start with --config DIR to change it')
   return undefined
@@ -139,7 +139,7 @@ function forbidden(req: ApiRequest): ApiReply {
   return apiError(403, 'auth.forbidden', `user "${req.principal.user}" has the readonly role and may not change the configuration`)
 }
 
-async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, name: string, outcome: ChangeOutcome): Promise<ApiReply> {
+export async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSchema, name: string, outcome: ChangeOutcome): Promise<ApiReply> {
   switch (outcome.kind) {
     case 'not_found':
       return notFound(`${type.uri}/${name}`)

@@ -6,7 +6,7 @@
 export { ApiServer } from './api-server.ts'
 export type { ApiServerOptions, ApiLimits } from './api-server.ts'
 export { DEFAULT_API_LIMITS } from './api-server.ts'
-export type { ApiApp, WorkerInfo, WorkersView } from './api-context.ts'
+export type { ApiApp, ApplicationStatus, GenerationRowStatus, WorkerInfo, WorkersView } from './api-context.ts'
 export { API_VERSIONS } from './api-context.ts'
 export { parseApiAddress, isLoopbackHost, DEFAULT_API_ADDRESS } from './listen-address.ts'
 export type { ApiAddress } from './listen-address.ts'

@@ -24,9 +24,10 @@ import { apiError, json, type ApiReply } from './http-util.ts'
 import { overview } from './ui-overview.ts'
 import { handleWebCache } from './web-cache-routes.ts'
 import { handleWorkers } from './workers-routes.ts'
+import { handleGenerations } from './generations-routes.ts'
 
 /** What `/status/local_tm/` lists. */
-const LOCAL_TM_CHILDREN = ['audit', 'events', 'overview', 'state', 'statistics', 'web_cache', 'workers']
+const LOCAL_TM_CHILDREN = ['audit', 'events', 'generations', 'overview', 'state', 'statistics', 'web_cache', 'workers']
 const STATISTICS_CHILDREN = ['bandwidth', 'connection_rate_limit', 'globals', 'nodes', 'pools', 'service_level_monitors', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment: this process's, plus its other workers'. */
@@ -55,6 +56,7 @@ function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
 export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: string): Promise<ApiReply> {
   if (req.segments.length === 2 && req.segments[0] === 'local_tm' && req.segments[1] === 'web_cache') return handleWebCache(ctx, req)
   if (req.segments[0] === 'local_tm' && req.segments[1] === 'workers') return handleWorkers(ctx, req, req.segments.slice(2))
+  if (req.segments[0] === 'local_tm' && req.segments[1] === 'generations') return handleGenerations(ctx, req, req.segments.slice(2))
   if (req.method !== 'GET') return apiError(405, 'resource.method_not_allowed', 'status resources are read-only')
   const [host, area, ...rest] = req.segments
   if (host === undefined || host === '') return json(200, children(base, ['local_tm']))

@@ -11,11 +11,13 @@ import type { HasDeadline } from '../core/index.ts'
 import { Dialer, resolveFailover, type DialerOwner, type NoNodeReason, type Pool, type PoolNode, type SessionChooser } from '../pool/index.ts'
 import { NO_RULES, type GeneratedResponse } from '../rules/index.ts'
 import type { CacheTicket } from './cache-lookup.ts'
+import type { GenerationTicket } from '../generations/index.ts'
 import type { BodyPusher, Downstream } from './downstream.ts'
 import type { ErrorStatus } from '../snapshot/index.ts'
 import type { HttpEngineDeps } from './http-service.ts'
 import type { HttpService } from '../snapshot/index.ts'
 import { recordServiceLevel } from './service-level.ts'
+import { transactionRecord } from './transaction-record.ts'
 import { BODY_CHUNKED, BODY_LENGTH, BODY_NONE, BODY_UNTIL_CLOSE, MessageBody } from './message-body.ts'
 import { isIdempotent } from './node-attempt.ts'
 import type { NodeConnection } from './node-connection.ts'
@@ -74,6 +76,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   bytesOut = 0
   /** What the cache lookup learnt about this request (it sets this for every request it sees). */
   cacheTicket: CacheTicket | null = null
+  /** The application's generation serving this request (virtual servers with generations). */
+  generationTicket: GenerationTicket | null = null
   /** The rules side of the transaction; null when the virtual server has no rules. */
   rules: RuleSession | null = null
   #spareRules: RuleSession | null = null
@@ -150,6 +154,17 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     else if (this.state === 'response-phases') this.#runResponsePhases(this.#phase + 1)
   }
 
+  /** The generation phase's pool, unless a rule chose one. */
+  defaultRoute(pool: Pool): void {
+    if (this.#routePool === undefined) this.#routePool = pool
+  }
+
+  /** The request as persistence and generations read it (cookies, fields). */
+  persistenceRequest(): PersistenceRequestView {
+    this.#persistRequest.req = this.req
+    return this.#persistRequest
+  }
+
   /** Request rules chose a pool (null: discard) and possibly narrowed its nodes. */
   chooseRoute(pool: Pool | null, steer: Steer | null): void {
     this.#routePool = pool
@@ -199,8 +214,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   }
 
   sessionFor(pool: Pool): SessionChooser | null {
-    this.#persistRequest.req = this.req
-    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.#persistRequest, this.down.tlsSession)
+    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.persistenceRequest(), this.down.tlsSession)
     return this.#persist
   }
 
@@ -415,23 +429,10 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     if (svc !== null && req !== null) {
       const durationMs = this.deps.clock.monoMs() - this.startMono
       svc.counters?.recordResponse(status, this.bytesIn, this.bytesOut, durationMs)
+      if (this.generationTicket !== null) this.generationTicket.generation.counters.record(status, durationMs, this.deps.clock.monoMs())
       if (svc.slm != null) recordServiceLevel(svc.slm, rules?.decision.serviceLevelClass ?? null, this.leg, this.startMono, durationMs)
       if (svc.onTransactionEnd !== null && rules?.decision.requestLog !== 'exclude') {
-        svc.onTransactionEnd({
-          service: svc,
-          clientIp: this.down.clientIp,
-          // Wall time is read only for a record that is logged: now, less the duration.
-          startWallMs: this.deps.clock.nowMs() - durationMs,
-          request: req,
-          status,
-          response,
-          bytesIn: this.bytesIn,
-          bytesOut: this.bytesOut,
-          durationMs,
-          nodeResponseMs: this.leg.nodeResponseMs,
-          pool,
-          node,
-        })
+        svc.onTransactionEnd(transactionRecord(this, svc, req, { status, response, durationMs, pool, node }))
       }
     }
     this.reset()
@@ -450,6 +451,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.#routePool = undefined
     this.#steer = null
     this.#persist = null
+    this.generationTicket = null
     this.#res = null
     this.#resBuf = null
     this.transformed.reset()

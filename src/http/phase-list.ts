@@ -14,6 +14,7 @@ import { cacheLookupPhase } from './cache-lookup.ts'
 import { cacheStorePhase } from './cache-store.ts'
 import { protectionPhase } from './protection-phase.ts'
 import { bandwidthPhase } from './bandwidth-phase.ts'
+import { generationRequestPhase, generationResponsePhase } from './generation-phase.ts'
 
 /** Routing: the dialer takes the transaction from here. */
 function route(ex: Exchange): PhaseResult {
@@ -31,6 +32,8 @@ export function runRequestPhase(name: RequestPhaseName, ex: Exchange): PhaseResu
       return protectionPhase(ex)
     case 'cache-lookup':
       return cacheLookupPhase(ex)
+    case 'generation':
+      return generationRequestPhase(ex)
     default:
       return assertNever(name, 'phase')
   }
@@ -46,6 +49,8 @@ export function runResponsePhase(name: ResponsePhaseName, ex: Exchange, res: Res
       return cacheStorePhase(ex, res)
     case 'bandwidth':
       return bandwidthPhase(ex, res)
+    case 'generation':
+      return generationResponsePhase(ex, res)
     default:
       return assertNever(name, 'phase')
   }

@@ -86,6 +86,26 @@ export class PersistenceStore {
     for (const name of [...this.#early.keys()]) if (!names.has(name)) this.#early.delete(name)
   }
 
+  /** The table of `name` if it exists (made by `table`), for reading. */
+  existing(name: string): SessionTable | undefined {
+    return this.#tables.get(name)?.table
+  }
+
+  /** Live mappings of the tables whose names start with `prefix`: [table, key, node, idle ms]. */
+  dump(prefix: string, nowMs: number): [string, string, string, number][] {
+    const out: [string, string, string, number][] = []
+    for (const [name, { table }] of this.#tables) {
+      if (!name.startsWith(prefix)) continue
+      for (const [key, node, idleMs] of table.entries(nowMs)) out.push([name, key, node, idleMs])
+    }
+    return out
+  }
+
+  /** Mappings from `dump` (another worker's, or saved before a restart), idle as long as they were. */
+  load(entries: readonly (readonly [string, string, string, number])[], nowMs: number): void {
+    for (const [name, key, node, idleMs] of entries) this.applyRemote(name, key, node, nowMs - idleMs)
+  }
+
   /** Number of mappings held by class `name` (for statistics and tests). */
   sessions(name: string): number {
     return this.#tables.get(name)?.table.size ?? 0

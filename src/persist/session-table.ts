@@ -7,6 +7,8 @@
 interface Entry {
   node: string
   lastUsedMs: number
+  /** When the others last heard this mapping was used (refreshRelayMs). */
+  toldMs: number
 }
 
 export class SessionTable {
@@ -16,6 +18,11 @@ export class SessionTable {
   #expiryMs: number
   /** With several workers: tells the others of a mapping made or deleted here (null node: deleted). */
   onChange: ((key: string, node: string | null) => void) | null = null
+  /**
+   * Above 0: a mapping in use is told to the others again once this long has passed since they
+   * last heard of it, so tables whose expiry others count (generations) stay alive everywhere.
+   */
+  refreshRelayMs = 0
 
   /** `maxEntries` at least 1; `expiryMs` 0 = mappings never expire. */
   constructor(maxEntries: number, expiryMs: number) {
@@ -42,14 +49,33 @@ export class SessionTable {
     if (this.#expiryMs > 0 && nowMs - entry.lastUsedMs > this.#expiryMs) return undefined
     entry.lastUsedMs = nowMs
     this.#entries.set(key, entry)
+    if (this.refreshRelayMs > 0 && nowMs - entry.toldMs >= this.refreshRelayMs) {
+      entry.toldMs = nowMs
+      this.onChange?.(key, entry.node)
+    }
     return entry.node
+  }
+
+  /** Live mappings with how long each has been idle, least recently used first. */
+  *entries(nowMs: number): Generator<[key: string, node: string, idleMs: number]> {
+    for (const [key, e] of this.#entries) {
+      const idle = nowMs - e.lastUsedMs
+      if (this.#expiryMs === 0 || idle <= this.#expiryMs) yield [key, e.node, idle]
+    }
+  }
+
+  /** Live mappings per node (or per whatever the values name). */
+  countByNode(nowMs: number): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const [, node] of this.entries(nowMs)) counts.set(node, (counts.get(node) ?? 0) + 1)
+    return counts
   }
 
   /** Maps `key` to `node` (`host:port`), replacing any earlier mapping. */
   set(key: string, node: string, nowMs: number): void {
     const previous = this.#entries.get(key)?.node
     this.#entries.delete(key)
-    this.#entries.set(key, { node, lastUsedMs: nowMs })
+    this.#entries.set(key, { node, lastUsedMs: nowMs, toldMs: nowMs })
     this.#evict()
     // Only news travels: a session used again on its node stays a local refresh.
     if (previous !== node) this.onChange?.(key, node)
@@ -64,7 +90,7 @@ export class SessionTable {
   applyRemote(key: string, node: string | null, nowMs: number): void {
     this.#entries.delete(key)
     if (node === null) return
-    this.#entries.set(key, { node, lastUsedMs: nowMs })
+    this.#entries.set(key, { node, lastUsedMs: nowMs, toldMs: nowMs })
     this.#evict()
   }
 

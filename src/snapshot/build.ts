@@ -30,6 +30,8 @@ import { buildXmlCatalog } from './xml-catalog.ts'
 import type { RateShaper, RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
 import { buildPersistence } from './persistence-settings.ts'
+import { buildGenerationPlan, type GenerationContext } from './generation-settings.ts'
+import { GenerationStore, generationTableName } from '../generations/index.ts'
 import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
 import type { ListenAddress, Snapshot, VirtualServerEntry } from './snapshot.ts'
@@ -77,6 +79,8 @@ export interface BuildDeps {
   readonly slm?: ServiceLevelStore
   /** Rate classes' queues, buckets and counters (outlive snapshots); a throwaway store when absent. */
   readonly rates?: RateStore
+  /** Generations' cookie key and counters (outlive snapshots); a throwaway store when absent. */
+  readonly generations?: GenerationStore
   /** What `rate.*` calls, when not `rates` itself (a worker asks the primary's classes). */
   readonly rateShaper?: RateShaper
 }
@@ -104,7 +108,10 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     deps.ruleHost === undefined
       ? null
       : createRuleServices(deps.ruleHost, pools, config, xml, deps.rateShaper ?? rateShaper(rates), slm.settings.size === 0 ? undefined : serviceLevels(slm.settings, slmStore, slmClassOf))
-  const persistence = buildPersistence(config, deps.persistence ?? new PersistenceStore(), deps.clock, problems)
+  const tables = deps.persistence ?? new PersistenceStore()
+  const persistence = buildPersistence(config, tables, deps.clock, problems)
+  const generationStore = deps.generations ?? new GenerationStore()
+  const generations: GenerationContext = { pools, persistence, tables, store: generationStore, problems }
   const bandwidthStore = deps.bandwidth ?? new BandwidthStore(() => deps.clock.monoMs())
   const bandwidth = { settings: bandwidthSettings(getObjects(config, 'bandwidth')), store: bandwidthStore }
   const streamContext = {
@@ -125,7 +132,7 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   const webCache = deps.webCache ?? new WebCache()
   const cacheLimits = webCacheLimits(config.globalSettings, problems)
   const protection = buildProtection(config, deps.protection ?? new ProtectionStore(), deps.events, problems)
-  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache, bandwidth, slm }
+  const httpContext: HttpContext = { config, pools, deps, problems, logWriters, ruleServices, persistence, nodeTls, webCache, bandwidth, slm, generations }
   const virtualServers = new Map<string, VirtualServerEntry>()
   const catalog = new TlsCatalog(config, problems)
   const tlsRuntime = deps.tls ?? new TlsRuntime(deps.clock)
@@ -141,6 +148,9 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
         ? streamService(name, vs, decrypt ? how.decrypted : how.plain, { ...streamContext, router: deps.streamRouters?.get(name) ?? null })
         : null
     const udp = how.engine === 'udp' ? udpService(name, vs, how.kind, pools, deps.stats) : null
+    if (how.engine !== 'http' && vs.generations.table.length > 0) {
+      problems.push({ objectType: 'virtual_servers', objectName: name, key: 'generations.table', reason: `generations need an HTTP virtual server; protocol ${vs.basic.protocol} has no sessions Sluice can follow` })
+    }
     const tls = decrypt ? buildTlsTerminator(name, vs, config, catalog, tlsRuntime, how.engine === 'http', problems) : null
     virtualServers.set(
       name,
@@ -166,7 +176,16 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
     for (const w of logWriters) void deps.logs?.release(w)
     return err(problems.map((p) => withFile(p, config)))
   }
-  deps.persistence?.retain(new Set(persistence.names()))
+  const kept = new Set(persistence.names())
+  const counted = new Set<string>()
+  for (const entry of virtualServers.values()) {
+    const plan = entry.http?.generations
+    if (plan == null) continue
+    kept.add(generationTableName(plan.virtualServer))
+    for (const g of plan.generations) counted.add(`${plan.virtualServer}/${g.name}`)
+  }
+  deps.persistence?.retain(kept)
+  deps.generations?.retain(counted)
   webCache.configure(cacheLimits)
   deps.protection?.retain(new Set(protection.keys()))
   rates.apply(rateLimits)
@@ -201,6 +220,7 @@ interface HttpContext {
   readonly webCache: WebCache
   readonly bandwidth: { readonly settings: ReadonlyMap<string, BandwidthSettings>; readonly store: BandwidthStore }
   readonly slm: { readonly settings: ReadonlyMap<string, ServiceLevelSettings>; readonly store: ServiceLevelStore }
+  readonly generations: GenerationContext
 }
 
 function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext, rules: HttpRules, protection: ProtectionClass | null): HttpService {
@@ -219,6 +239,7 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
   })
   const cache = webCacheService(name, vs, config.globalSettings, ctx.webCache)
   const bandwidth = bandwidthService(vs.basic.bandwidth_class, ctx.bandwidth.settings, ctx.bandwidth.store)
+  const generations = buildGenerationPlan(name, vs, ctx.generations)
   return Object.freeze({
     name,
     pool: vs.basic.pool === 'discard' ? null : (pools.get(vs.basic.pool) ?? null),
@@ -244,7 +265,8 @@ function httpService(name: string, vs: VirtualServerProperties, ctx: HttpContext
     persistence: ctx.persistence,
     rules,
     protection,
-    phases: compileHttpPhases(rules, { protection: protection !== null, compression: compression !== null, cache: cache !== null, bandwidth: bandwidth !== null }),
+    phases: compileHttpPhases(rules, { protection: protection !== null, compression: compression !== null, cache: cache !== null, bandwidth: bandwidth !== null, generations: generations !== null }),
+    generations,
     compression,
     cache,
     bandwidth,

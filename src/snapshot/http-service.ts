@@ -7,6 +7,7 @@ import type { Pool, PoolNode } from '../pool/index.ts'
 import type { RuleServices } from '../rules/index.ts'
 import type { NodeTlsSettings } from '../tls/index.ts'
 import type { PersistenceClasses } from '../persist/index.ts'
+import type { GenerationPlan } from '../generations/index.ts'
 import type { PhaseRules as HttpRules } from '../rules/index.ts'
 import type { HttpPhases } from './http-phases.ts'
 import type { ErrorResponses } from './error-pages.ts'
@@ -107,6 +108,8 @@ export interface HttpService {
   readonly bandwidth?: BandwidthService | null
   /** Service level monitoring; null when the configuration has no SLM class. */
   readonly slm?: ServiceLevelService | null
+  /** The application's generations (`generations.table`); null when it has none. */
+  readonly generations?: GenerationPlan | null
   /** What rules may use beyond the transaction; null when the virtual server has no rules. */
   readonly ruleServices: RuleServices | null
   /** `trafficscript.max_instr`. */

@@ -45,6 +45,8 @@ export interface StatsCapture {
   readonly bandwidth?: readonly [string, BandwidthCountersView][]
   /** Service level monitors' response counts (their conformance is shared already). */
   readonly serviceLevels?: readonly [string, { readonly responses: number; readonly conformingResponses: number }][]
+  /** Generations' numbers (requests, errors, timeMs, recent), keyed `<virtual server>/<generation>`. */
+  readonly generations?: readonly [string, Numbers][]
 }
 
 const NODE_NUMBERS = ['activeConnections', 'requests', 'failures', 'bytesToNode', 'bytesFromNode', 'responseTimeMs', 'responseTimeMinMs', 'responseTimeMaxMs'] as const

@@ -19,6 +19,10 @@ export interface WorkerStart {
   readonly ownCounts: SharedArrayBuffer
   /** The transparent persistence cookies' key. */
   readonly persistenceSecret: Uint8Array
+  /** The key generations' session cookies are signed with (kept over restarts). */
+  readonly generationSecret: Uint8Array
+  /** Every session mapping the primary holds (persistence and generations): [table, key, node, idle ms]. */
+  readonly sessions: readonly (readonly [string, string, string, number])[]
   /** Service protection's per-address counts (`AddressTable.allocate`). */
   readonly addressTable: { readonly ints: SharedArrayBuffer; readonly floats: SharedArrayBuffer }
   /** Bandwidth classes' shared allowances (`SharedTokens.allocate`). */

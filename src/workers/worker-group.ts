@@ -29,6 +29,8 @@ export interface PrimaryHost {
   current(): WorkerConfig | null
   /** Every node a monitor holds dead now, for a replacement worker. */
   deadNodes(): readonly SharedNews[]
+  /** Every session mapping the primary holds, for a new worker: [table, key, node, idle ms]. */
+  sessionsNow(): readonly (readonly [string, string, string, number])[]
   /** Worker `index` has ended and its part of the shared counts was taken out. */
   reclaimed(index: number): void
 }
@@ -44,7 +46,7 @@ export interface WorkerGroupOptions {
   /** How many worker threads besides the primary. */
   readonly extra: number
   readonly entry: URL
-  readonly start: Omit<WorkerStart, 'index' | 'ownCounts'>
+  readonly start: Omit<WorkerStart, 'index' | 'ownCounts' | 'sessions'>
   /** A worker silent this long is considered hung and replaced (`watchdog.timeout`). */
   readonly stallMs: number
   readonly host: PrimaryHost
@@ -179,7 +181,7 @@ export class WorkerGroup {
   }
 
   #launch(index: number, ownCounts: SharedArrayBuffer): Worker {
-    const data: WorkerStart = { ...this.#opts.start, index, ownCounts }
+    const data: WorkerStart = { ...this.#opts.start, index, ownCounts, sessions: this.#opts.host.sessionsNow() }
     return new Worker(this.#opts.entry, { workerData: data })
   }
 

@@ -31,7 +31,7 @@ export async function scriptedNode(t: TestContext, script: Script): Promise<Http
       res.statusCode = a.status ?? 200
       // A Date field has whole seconds, so the apparent age it gives may round up to 1 s;
       // scripts that assert an exact Age leave Date out with `Date: ''`.
-      if (a.headers?.Date === '') res.sendDate = false
+      if (a.headers?.['Date'] === '') res.sendDate = false
       for (const [name, value] of Object.entries(a.headers ?? {})) if (value !== '') res.setHeader(name, value)
       res.end(a.body ?? `${path} #${String(n)}`)
     })

@@ -21,6 +21,7 @@ function faultyGroup(fault: 'hang' | 'exit', events: EventInput[]): WorkerGroup 
       applyNews: () => undefined,
       current: () => null,
       deadNodes: () => [],
+      sessionsNow: () => [],
       reclaimed: () => undefined,
       rates: { has: () => false, use: () => 0, tryUse: () => -1, backlog: () => 0 },
     },

@@ -65,6 +65,8 @@ export const EVENT_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'event_types/rules.objects': 'Rules the event must concern; empty: any.',
   'event_types/slm.event_tags': 'Names of service level monitoring events that match; * for all.',
   'event_types/slm.objects': 'Service level monitor classes the event must concern; empty: any.',
+  'event_types/generations.event_tags': 'Names of generation events that match (deployed, draining, drained, reaped, rolledback); * for all.',
+  'event_types/generations.objects': 'Virtual servers whose generations the event must concern; empty: any.',
   'event_types/ssl.event_tags': 'Names of TLS events (certificates, handshakes) that match; * for all.',
   'event_types/sslhw.event_tags': 'Names of TLS hardware events that match; * for all.',
   'event_types/trafficscript.event_tags': 'Names of TrafficScript events that match; * for all.',

@@ -92,6 +92,10 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
     general: {
       event_tags: { type: 'stringList' },
     },
+    generations: {
+      event_tags: { type: 'stringList', default: [], sluiceOnly: true },
+      objects: { type: 'stringList', default: [], sluiceOnly: true },
+    },
     glb: {
       event_tags: { type: 'stringList' },
       objects: { type: 'stringList' },
@@ -566,6 +570,19 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       port_range_high: { type: 'int', default: 0, min: 0, max: 65535 },
       port_range_low: { type: 'int', default: 0, min: 0, max: 65535 },
       ssl_data: { type: 'bool', default: true },
+    },
+    generations: {
+      canary_percent: { type: 'int', default: 100, min: 0, max: 100, sluiceOnly: true },
+      cookie: { type: 'string', default: 'SluiceGeneration', sluiceOnly: true },
+      idle_timeout: { type: 'int', default: 1800, min: 1, max: 31536000, sluiceOnly: true },
+      max_sessions: { type: 'int', default: 100000, min: 1, max: 10000000, sluiceOnly: true },
+      persistence_class: { type: 'string', default: '', sluiceOnly: true },
+      previous: { type: 'string', default: '', sluiceOnly: true },
+      session: { type: 'string', default: 'sluice_cookie', enum: ['sluice_cookie', 'app_cookie', 'persistence_class'], sluiceOnly: true },
+      table: { type: 'table', sluiceOnly: true, columns: { name: { type: 'string', required: true }, pool: { type: 'string', required: true }, state: { type: 'string', default: 'testing', enum: ['testing', 'current', 'draining', 'reaped'] } } },
+      tester_addresses: { type: 'stringList', default: [], sluiceOnly: true },
+      tester_cookie: { type: 'string', default: '', sluiceOnly: true },
+      tester_header: { type: 'string', default: '', sluiceOnly: true },
     },
     gzip: {
       brotli_level: { type: 'int', default: 4, min: 0, max: 11, sluiceOnly: true },
@@ -1240,6 +1257,10 @@ export interface EventTypeProperties {
   readonly general: {
     readonly event_tags: readonly string[]
   }
+  readonly generations: {
+    readonly event_tags: readonly string[]
+    readonly objects: readonly string[]
+  }
   readonly glb: {
     readonly event_tags: readonly string[]
     readonly objects: readonly string[]
@@ -1734,6 +1755,19 @@ export interface VirtualServerProperties {
     readonly port_range_high: number
     readonly port_range_low: number
     readonly ssl_data: boolean
+  }
+  readonly generations: {
+    readonly canary_percent: number
+    readonly cookie: string
+    readonly idle_timeout: number
+    readonly max_sessions: number
+    readonly persistence_class: string
+    readonly previous: string
+    readonly session: 'sluice_cookie' | 'app_cookie' | 'persistence_class'
+    readonly table: readonly { readonly name: string; readonly pool: string; readonly state: 'testing' | 'current' | 'draining' | 'reaped' }[]
+    readonly tester_addresses: readonly string[]
+    readonly tester_cookie: string
+    readonly tester_header: string
   }
   readonly gzip: {
     readonly brotli_level: number
