@@ -16,15 +16,20 @@ export interface RunningExample {
   stop(): Promise<void>
 }
 
-/** `configDir`'s copy gets `port` in `virtual_servers/<vsName>`; Sluice's log goes to stderr. */
-export async function startSluice(configDir: string, vsName: string, port: number): Promise<RunningExample> {
+/**
+ * `configDir`'s copy gets `port` in `virtual_servers/<vsName>`; Sluice's log goes to stderr.
+ * `args` are more options for `sluice start` (the API is off unless they say otherwise);
+ * `prepare` may add files to the copy first (an API user).
+ */
+export async function startSluice(configDir: string, vsName: string, port: number, args: readonly string[] = ['--api', 'off'], prepare?: (copy: string) => Promise<void>): Promise<RunningExample> {
   const copy = await mkdtemp(join(tmpdir(), 'sluice-example-'))
   await cp(configDir, copy, { recursive: true })
+  await prepare?.(copy)
   const vsFile = join(copy, 'virtual_servers', vsName)
   const vs = JSON.parse(await readFile(vsFile, 'utf8')) as { properties: { basic: { port: number } } }
   vs.properties.basic.port = port
   await writeFile(vsFile, JSON.stringify(vs, null, 2))
-  const sluice = spawn(process.execPath, [join(repo, 'src', 'cli', 'main.ts'), 'start', '--config', copy, '--api', 'off'], {
+  const sluice = spawn(process.execPath, [join(repo, 'src', 'cli', 'main.ts'), 'start', '--config', copy, ...args], {
     stdio: ['ignore', 'inherit', 'pipe'],
   })
   // Sluice's process log (its banner included) is on standard error.

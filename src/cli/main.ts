@@ -68,6 +68,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return start(command, options)
     case 'cache purge':
       return purgeCommand(command, options, flags)
+    case 'generation status':
+    case 'generation deploy':
+    case 'generation rollback':
+    case 'generation reap':
+    case 'generation canary':
+      return generationVerb(command, positionals.slice(1), options, flags)
     default:
       return usageError(`unknown command "${word}"`)
   }
@@ -140,6 +146,30 @@ async function purgeCommand(command: CommandHelp, options: ReadonlyMap<string, s
   const { cachePurge } = await import('./cache-purge.ts')
   return cachePurge(
     { api, user, password, virtualServer: options.get('virtual-server'), url, isPrefix: flags.has('prefix') },
+    (line) => process.stdout.write(line + '\n'),
+    (line) => process.stderr.write(line + '\n'),
+  )
+}
+
+/** `sluice generation VERB VS [GENERATION]`, password on standard input. */
+async function generationVerb(command: CommandHelp, words: readonly string[], options: ReadonlyMap<string, string>, flags: ReadonlySet<string>): Promise<number> {
+  const verb = command.name.split(' ')[1]
+  if (verb !== 'status' && verb !== 'deploy' && verb !== 'rollback' && verb !== 'reap' && verb !== 'canary') return usageError(`unknown command "${command.name}"`)
+  const [virtualServer, generation, extra] = words
+  const takesGeneration = verb === 'deploy' || verb === 'reap'
+  if (virtualServer === undefined || extra !== undefined || (!takesGeneration && generation !== undefined)) return usageError(`usage: ${command.usage}`, command)
+  if (verb === 'reap' && generation === undefined) return usageError('name the GENERATION to reap', command)
+  const user = options.get('user')
+  if (user === undefined) return usageError('--user NAME is required', command)
+  const canaryText = options.get('canary')
+  const canaryPercent = canaryText === undefined ? undefined : Number(canaryText)
+  if (canaryPercent !== undefined && (!/^\d{1,3}$/.test(canaryText ?? '') || canaryPercent > 100)) return usageError('--canary must be a whole number from 0 to 100', command)
+  if (verb === 'canary' && canaryPercent === undefined) return usageError('--canary PERCENT is required', command)
+  const password = (await readStdin()).split(/\r?\n/)[0] ?? ''
+  if (password === '') return usageError("the user's password must be the first line of standard input", command)
+  const { generationCommand } = await import('./generation.ts')
+  return generationCommand(
+    { api: options.get('api') ?? 'http://127.0.0.1:9070', user, password, verb, virtualServer, generation, force: flags.has('force'), canaryPercent },
     (line) => process.stdout.write(line + '\n'),
     (line) => process.stderr.write(line + '\n'),
   )

@@ -187,3 +187,21 @@ test('the status counts requests, errors and rate per generation', async (t) => 
   assert.ok(Number(rows.get('31')?.['requests_per_second']) > 0)
   assert.equal(rows.get('32')?.['requests'], 0)
 })
+
+test('with two workers, sessions keep their generation whichever worker a connection reaches, and the status sums both', async (t) => {
+  for (const session of ['sluice_cookie', 'app_cookie'] as const) {
+    const run = await startGenerations(t, STORY, { session, cookie: session === 'app_cookie' ? 'SID' : 'SluiceGeneration' }, { appCookie: 'SID', workers: 2 })
+    const port = run.port()
+    const users = Array.from({ length: 4 }, () => new Session())
+    for (const u of users) assert.equal(await u.get(port), '31')
+    // Sessions learnt in one worker are told to the other (and to the primary, which counts them).
+    await new Promise((r) => setTimeout(r, 200))
+    assert.equal((await run.api('POST', 'status/local_tm/generations/app/deploy')).status, 200)
+    for (let i = 0; i < 5; i++) for (const u of users) assert.equal(await u.get(port), '31', `${session}: each connection of a session may reach either worker`)
+    assert.equal(await new Session().get(port), '32')
+    const rows = await generationRows(run)
+    assert.equal(rows.get('31')?.['requests'], 24, `${session}: the requests of both workers are counted`)
+    assert.equal(rows.get('31')?.['sessions'], 4)
+    await run.server.stop(0)
+  }
+})

@@ -1,0 +1,54 @@
+// `sluice generation status|deploy|rollback|reap|canary` (issue #19): the real command drives a
+// running Sluice's generations through its REST API, with the password on standard input.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { ROOT } from '../e2e/cli-harness.ts'
+import { ADMIN } from '../api/harness.ts'
+import { Session, startGenerations } from './harness.ts'
+
+async function sluice(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  child.stdin.end(stdin)
+  const timer = setTimeout(() => child.kill(), 15_000)
+  const [code] = (await once(child, 'exit')) as [number | null]
+  clearTimeout(timer)
+  return { code, output }
+}
+
+test('sluice generation deploys, shows, rolls back and reaps; refusals exit 1 with the reason', async (t) => {
+  const run = await startGenerations(t, [
+    { name: '31', state: 'current' },
+    { name: '32', state: 'testing' },
+  ])
+  const user = new Session()
+  assert.equal(await user.get(run.port()), '31')
+  const common = (verb: string, ...words: string[]) => ['generation', verb, ...words, '--api', run.server.apiOrigin, '--user', ADMIN.user]
+  const pw = `${ADMIN.password}\n`
+  const deployed = await sluice(common('deploy', 'app', '32'), pw)
+  assert.equal(deployed.code, 0, deployed.output)
+  assert.match(deployed.output, /current 32, previous 31/)
+  const status = await sluice(common('status', 'app'), pw)
+  assert.equal(status.code, 0, status.output)
+  assert.match(status.output, /^31\s+draining\s+gen-31\s+1\s/m)
+  assert.match(status.output, /^32\s+current\s+gen-32\s+0\s/m)
+  const refused = await sluice(common('reap', 'app', '31'), pw)
+  assert.equal(refused.code, 1)
+  assert.match(refused.output, /409: virtual_server "app": generation "31" still has 1 live session/)
+  const back = await sluice(common('rollback', 'app'), pw)
+  assert.equal(back.code, 0, back.output)
+  assert.match(back.output, /current 31, previous 32/)
+  const forced = await sluice([...common('reap', 'app', '32'), '--force'], pw)
+  assert.equal(forced.code, 0, forced.output)
+  assert.match(forced.output, /reaped 32; sessions cut: 0/)
+  const wrong = await sluice(common('status', 'app'), 'not the password\n')
+  assert.equal(wrong.code, 1)
+  const usage = await sluice(['generation', 'reap', 'app', '--user', 'x'], pw)
+  assert.equal(usage.code, 2)
+  assert.match(usage.output, /name the GENERATION to reap/)
+})
