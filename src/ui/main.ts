@@ -1,6 +1,6 @@
 /**
  * The web UI's entry: reads the session, draws the header, and shows the page the URL's
- * fragment names (`#/`, `#/config/...`, `#/pools/NAME`, `#/rules/NAME`).
+ * fragment names (`#/`, `#/config/...`, `#/pools/NAME`, `#/rules/NAME`, `#/generations/VS`).
  * @module
  */
 import { canEdit, currentSession, loadSession, logOut, whenLoggedOut } from './api.ts'
@@ -9,6 +9,7 @@ import { showDashboard } from './dashboard.ts'
 import { h, replace } from './dom.ts'
 import { showLogin } from './login.ts'
 import { showPool } from './pool-page.ts'
+import { showGenerations, showGenerationsList } from './generations-page.ts'
 import { showRuleEditor } from './rule-editor.ts'
 
 /** Stops whatever the previous page left running (polling). */
@@ -28,7 +29,7 @@ function drawHeader(): void {
   replace(
     top,
     h('span', { class: 'brand' }, 'Sluice'),
-    h('nav', { 'aria-label': 'Main' }, link('#/', 'Dashboard'), s.user === null ? null : link('#/config', 'Configuration'), s.user === null ? null : link('#/config/rules', 'Rules')),
+    h('nav', { 'aria-label': 'Main' }, link('#/', 'Dashboard'), s.user === null ? null : link('#/config', 'Configuration'), s.user === null ? null : link('#/config/rules', 'Rules'), s.user === null ? null : link('#/generations', 'Generations')),
     h('span', { class: 'who' },
       s.user === null ? null : `${s.user} (${s.role ?? ''}${s.read_only ? ', read-only configuration' : ''})`,
       s.user === null ? (s.users_exist === false ? null : h('a', { href: '#/login' }, 'Log in')) : h('button', { type: 'button', onclick: () => void doLogOut() }, 'Log out')),
@@ -75,6 +76,10 @@ function route(notice?: string): void {
   }
   if (area === 'pools' && rest[0] !== undefined) {
     leavePage = showPool(el, rest[0])
+    return
+  }
+  if (area === 'generations') {
+    leavePage = rest[0] === undefined ? showGenerationsList(el) : showGenerations(el, rest[0])
     return
   }
   if (area === 'rules') {
