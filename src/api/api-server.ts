@@ -24,6 +24,7 @@ import { apiError, json, readBody, send, tooManyRequests, type ApiReply } from '
 import { isLoopbackHost, type ApiAddress } from './listen-address.ts'
 import { buildOpenApi } from './openapi.ts'
 import { handleStatus, statisticsSource } from './status-routes.ts'
+import { generationFigures } from './generations-routes.ts'
 import { UiAssets } from './ui-assets.ts'
 import { handleRuleTest, type RuleTester } from './ui-rule-test.ts'
 import { SESSION_PATH, UiSessionGate } from './ui-session-gate.ts'
@@ -220,7 +221,8 @@ export class ApiServer {
     if (path === '/metrics') {
       if (method !== 'GET') return readOnly(() => apiError(405, 'resource.method_not_allowed', `${method} is not allowed here`))
       req.resume()
-      return { kind: 'raw', status: 200, body: renderPrometheus(await statisticsSource(this.#ctx)), contentType: PROMETHEUS_CONTENT_TYPE }
+      const source = { ...(await statisticsSource(this.#ctx)), generations: await generationFigures(this.#ctx) }
+      return { kind: 'raw', status: 200, body: renderPrometheus(source), contentType: PROMETHEUS_CONTENT_TYPE }
     }
     if (path === '/' || path === '/api/' || path === '/api') return readOnly(() => json(200, path === '/' ? children('/', ['api']) : children('/api/', ['tm'])))
     if (path === '/api/tm/' || path === '/api/tm') return readOnly(() => json(200, children('/api/tm/', API_VERSIONS)))

@@ -8,6 +8,7 @@
  * @module
  */
 import { getObjectType } from '../config/index.ts'
+import type { GenerationFigures } from '../stats/index.ts'
 import type { ApiContext, ApiRequest, ApplicationStatus } from './api-context.ts'
 import { finish, refusal } from './config-routes.ts'
 import { canary, deploy, reap, rollback, type GenerationsSection, type VerbOutcome } from './generation-verbs.ts'
@@ -15,6 +16,21 @@ import { apiError, json, parseJsonBody, type ApiReply } from './http-util.ts'
 
 /** Seconds `numbers.recent` covers (the generations' rate window). */
 const RATE_WINDOW_S = 10
+
+/** Every generation's figures, for `/metrics`. */
+export async function generationFigures(ctx: ApiContext): Promise<GenerationFigures[]> {
+  return (await statuses(ctx)).flatMap((app) =>
+    app.generations.map((g) => ({
+      virtualServer: app.virtualServer,
+      generation: g.name,
+      state: g.state,
+      sessions: g.sessions,
+      requests: g.numbers['requests'] ?? 0,
+      errors: g.numbers['errors'] ?? 0,
+      timeMs: g.numbers['timeMs'] ?? 0,
+    })),
+  )
+}
 
 async function statuses(ctx: ApiContext): Promise<readonly ApplicationStatus[]> {
   const own = ctx.app.generationStatus?.() ?? []

@@ -22,7 +22,7 @@ export {
   nodeHealth,
   webCacheStatistics,
 } from './statistics.ts'
-export type { StatisticsSource, StatsPoolView, StatsNodeView, StatsWebCacheView, StatValues } from './statistics.ts'
+export type { GenerationFigures, StatisticsSource, StatsPoolView, StatsNodeView, StatsWebCacheView, StatValues } from './statistics.ts'
 export { renderPrometheus, METRICS, PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 export { bandwidthStatistics, protectionStatistics, rateStatistics, serviceLevelStatistics } from './class-statistics.ts'
 export type { BandwidthCountersView, ServiceLevelCountersView, ClassesView, ProtectionCountersView, RateCountersView } from './class-statistics.ts'

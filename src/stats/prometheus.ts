@@ -62,6 +62,11 @@ export const METRICS = {
   sluice_slm_conforming_percent: ['gauge', 'Responses of a service level monitor that started within its response time, over the last 10 s, in percent.'],
   sluice_slm_responses_total: ['counter', 'Responses a service level monitor counted.'],
   sluice_slm_conforming_responses_total: ['counter', 'Responses a service level monitor counted as conforming.'],
+  sluice_generation_sessions: ['gauge', 'Live sessions of a generation of an application.'],
+  sluice_generation_current: ['gauge', '1 for the current generation of an application, else 0.'],
+  sluice_generation_requests_total: ['counter', 'Requests a generation served.'],
+  sluice_generation_errors_total: ['counter', 'Requests a generation answered with a 5xx status.'],
+  sluice_generation_response_seconds_total: ['counter', 'Time a generation spent on its requests, in seconds (divide by requests for the mean).'],
 } as const satisfies Record<string, readonly [MetricType, string]>
 
 type MetricName = keyof typeof METRICS
@@ -160,6 +165,14 @@ export function renderPrometheus(source: StatisticsSource): string {
     add('sluice_slm_conforming_percent', l, c.conforming(source.nowMs))
     add('sluice_slm_responses_total', l, c.responses)
     add('sluice_slm_conforming_responses_total', l, c.conformingResponses)
+  }
+  for (const g of source.generations ?? []) {
+    const l = { virtual_server: g.virtualServer, generation: g.generation, state: g.state }
+    add('sluice_generation_sessions', l, g.sessions)
+    add('sluice_generation_current', l, g.state === 'current' ? 1 : 0)
+    add('sluice_generation_requests_total', l, g.requests)
+    add('sluice_generation_errors_total', l, g.errors)
+    add('sluice_generation_response_seconds_total', l, g.timeMs / 1000)
   }
   const out: string[] = []
   for (const [name, lines] of samples) {

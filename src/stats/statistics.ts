@@ -74,6 +74,19 @@ export interface StatisticsSource {
   readonly bandwidth?: ClassesView<BandwidthCountersView>
   /** Service level monitors, when the source has them. */
   readonly serviceLevels?: ClassesView<ServiceLevelCountersView>
+  /** Generations of applications (every worker summed), when the source has them. */
+  readonly generations?: readonly GenerationFigures[]
+}
+
+/** One generation's figures for Prometheus (issue #19). */
+export interface GenerationFigures {
+  readonly virtualServer: string
+  readonly generation: string
+  readonly state: string
+  readonly sessions: number
+  readonly requests: number
+  readonly errors: number
+  readonly timeMs: number
 }
 
 /** A flat set of named values, as vTM returns them under `statistics`. */

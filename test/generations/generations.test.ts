@@ -186,6 +186,10 @@ test('the status counts requests, errors and rate per generation', async (t) => 
   assert.equal(rows.get('31')?.['errors'], 0)
   assert.ok(Number(rows.get('31')?.['requests_per_second']) > 0)
   assert.equal(rows.get('32')?.['requests'], 0)
+  const metrics = (await run.api('GET', '/metrics')).text
+  assert.match(metrics, /^sluice_generation_requests_total\{virtual_server="app",generation="31",state="current"\} 4$/m)
+  assert.match(metrics, /^sluice_generation_sessions\{virtual_server="app",generation="31",state="current"\} 1$/m)
+  assert.match(metrics, /^sluice_generation_current\{virtual_server="app",generation="32",state="testing"\} 0$/m)
 })
 
 test('with two workers, sessions keep their generation whichever worker a connection reaches, and the status sums both', async (t) => {

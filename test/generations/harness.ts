@@ -24,6 +24,7 @@ export interface Running {
   readonly dir: string
   readonly nodes: ReadonlyMap<string, HttpNode>
   port(): number
+  /** An API call as the admin; `path` is under /api/tm/8.3/ unless it starts with a slash. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }>
   /** Stops Sluice and starts it again on the same directory (a restart). */
   restart(): Promise<void>
@@ -97,7 +98,7 @@ export async function startGenerations(
     async api(method, path, body) {
       const init: RequestInit = { method, headers: { authorization: basic(ADMIN.user, ADMIN.password), 'content-type': 'application/json' } }
       if (body !== undefined) init.body = JSON.stringify(body)
-      const res = await fetch(`${running.server.apiOrigin}/api/tm/8.3/${path}`, init)
+      const res = await fetch(`${running.server.apiOrigin}${path.startsWith('/') ? path : `/api/tm/8.3/${path}`}`, init)
       const text = await res.text()
       let parsed: Record<string, unknown> = {}
       try {
