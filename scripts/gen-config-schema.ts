@@ -103,6 +103,10 @@ const EXTRA_KEYS: Record<string, KeySchema> = {
   'virtual_servers/log.json': { type: 'bool', default: false, sluiceOnly: true },
   // Generations (issue #19): the table, the rollback target, the canary share, how sessions are
   // known and when they end, and who counts as a tester.
+  // The cluster's shared store (issue #16): a Redis-protocol URL; empty: Sluice runs alone.
+  'global_settings/cluster.redis_url': { type: 'string', default: '', sluiceOnly: true },
+  'event_types/cluster.event_tags': { type: 'stringList', default: [], sluiceOnly: true },
+  'event_types/cluster.objects': { type: 'stringList', default: [], sluiceOnly: true },
   // Event types may match the generations' events (deployed, draining, drained, reaped, rolledback).
   'event_types/generations.event_tags': { type: 'stringList', default: [], sluiceOnly: true },
   'event_types/generations.objects': { type: 'stringList', default: [], sluiceOnly: true },

@@ -8,10 +8,12 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { App, DEFAULT_CLOSE_LINGER_MS, type WorkerSharing } from './app.ts'
-import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type RuleTester } from './api/index.ts'
+import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type ClusterView, type RuleTester } from './api/index.ts'
 import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
 import { GenerationWatch, loadGenerationState, saveGenerationState } from './generations/index.ts'
+import type { ClusterMember } from './cluster/index.ts'
+import { makeMember, type ClusterPlan } from './cluster-host.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
 import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots, slmSlot } from './pool/index.ts'
@@ -46,6 +48,19 @@ export interface ServerOptions {
   readonly onApplied?: (version: number, why: string) => void
   /** Data-plane workers in all, this thread included (1: this thread alone, as before issue #15). */
   readonly workers?: number
+  /** Join a cluster on a shared store (issue #16); absent: Sluice runs alone. */
+  readonly cluster?: ClusterPlan
+}
+
+/** What the API sees of the cluster. */
+function clusterView(member: ClusterMember): ClusterView {
+  return {
+    memberName: member.name,
+    status: () => member.status(),
+    refusal: () => member.refusal(),
+    problems: () => member.problems(),
+    memberStatistics: () => member.memberStatistics(),
+  }
 }
 
 /** How often a worker says it is alive. */
@@ -64,6 +79,8 @@ class PrimarySharing {
   readonly slmBuffer = new SharedArrayBuffer(NODE_SLOT_CAPACITY * SLM_INTS * 4)
   group: WorkerGroup | null = null
   data: SharedDataStore | null = null
+  /** A cluster member: told of the mappings the workers make. */
+  onSessionNews: ((cls: string, key: string, node: string | null) => void) | null = null
 
   forApp(): WorkerSharing {
     this.slots.onPassiveChange = (pool, node, isFailed, forMs) => {
@@ -104,7 +121,10 @@ function applyNews(app: App, sharing: PrimarySharing, news: SharedNews): void {
   else if (news.t === 'cache-invalidate') app.webCache.invalidateCopy(news.key)
   else if (news.t === 'tls-session') app.applyTlsSession(news.scope, news.id, Buffer.from(news.data))
   else if (news.t === 'passive') app.setPassiveFailure(news.pool, news.node, news.isFailed, news.forMs)
-  else if (news.t === 'session') app.persistence.applyRemote(news.cls, news.key, news.node, systemClock.monoMs())
+  else if (news.t === 'session') {
+    app.persistence.applyRemote(news.cls, news.key, news.node, systemClock.monoMs())
+    sharing.onSessionNews?.(news.cls, news.key, news.node)
+  }
   else if (news.t === 'data') sharing.data?.applyRemote(news.change)
 }
 
@@ -208,6 +228,8 @@ export class SluiceServer {
   /** Where generations' key and sessions are saved; null for the built-in configuration. */
   #generationFile: string | null = null
   #generationTimer: NodeJS.Timeout | null = null
+  /** This Sluice as a cluster member (issue #16); null when it runs alone. */
+  #member: ClusterMember | null = null
   /** The sessions last saved, to skip writing when nothing changed. */
   #savedSessions = ''
 
@@ -244,7 +266,8 @@ export class SluiceServer {
       programEnv: { PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin' },
       ...(sharing === null ? {} : { sharing: sharing.forApp() }),
     })
-    if (sharing !== null) app.shareListeners({ reusePort: true, chosenPorts: new Map() })
+    // Workers share each port; so do cluster members on one host (the kernel spreads connections).
+    if (sharing !== null || opts.cluster !== undefined) app.shareListeners({ reusePort: true, chosenPorts: new Map() })
     // The events of earlier runs, and every new one, in DIR/.sluice/events.log (not for the
     // built-in configuration, which lives among the program's files).
     const closeEvents = opts.isBuiltIn ? () => Promise.resolve() : await keepEventsIn(app.events, join(sluiceStateDir(opts.configDir), 'events.log'), logger)
@@ -266,11 +289,30 @@ export class SluiceServer {
       }
       server.workers = group.value
     }
+    if (opts.cluster !== undefined) {
+      const member = makeMember(opts.cluster, {
+        app,
+        configDir: opts.configDir,
+        logger,
+        version: opts.version,
+        workers: () => server.workers,
+        apiOrigin: () => server.#apiOrigin,
+        exclusive: (work) => (server.#api === null ? work() : server.#api.exclusive(work)),
+      })
+      server.#member = member
+      if (sharing !== null) {
+        sharing.onSessionNews = (cls, key, node) => {
+          member.sessionChanged(cls, key, node)
+        }
+      }
+    }
     const api = await server.#startApi()
     if (!api.ok) {
       await server.stop(0)
       return err(api.error)
     }
+    // After the API, so the member's changes queue with the API's.
+    await server.#member?.start()
     server.#startReloads()
     return ok(server)
   }
@@ -292,6 +334,7 @@ export class SluiceServer {
   /** Stops reloads and the API, drains traffic for up to `drainMs`, then everything else. */
   async stop(drainMs: number): Promise<void> {
     if (this.#generationTimer !== null) clearInterval(this.#generationTimer)
+    await this.#member?.stop()
     await this.#saveGenerations()
     this.#watcher?.close()
     this.#reloads?.cancel()
@@ -350,6 +393,7 @@ export class SluiceServer {
       hostNames: plan.hostNames,
       ruleTester: this.#opts.ruleTester,
       ...(plan.tls === undefined ? {} : { tls: plan.tls }),
+      ...(this.#member === null ? {} : { applyTarget: this.#member.applyTarget(), cluster: clusterView(this.#member) }),
     })
     const started = await api.start()
     if (!started.ok) {
@@ -408,6 +452,7 @@ export class SluiceServer {
     const result = next.config === null ? err([...next.errors]) : await app.apply(next.config)
     const warnings = next.warnings.length === 0 ? '' : `; ${String(next.warnings.length)} warning(s):\n  ${next.warnings.map(formatDiagnostic).join('\n  ')}`
     if (result.ok) {
+      await this.#member?.localReloaded()
       this.#opts.onApplied?.(result.value.version, why)
       app.events.emit({
         severity: next.warnings.length === 0 ? 'info' : 'warn',

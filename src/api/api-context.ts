@@ -55,6 +55,20 @@ export interface ApplicationStatus {
   readonly generations: readonly GenerationRowStatus[]
 }
 
+/** This member's view of its cluster (issue #16); absent when Sluice runs alone. */
+export interface ClusterView {
+  /** Members, their versions, configuration versions and health, and the shared store's state. */
+  status(): Promise<Record<string, unknown>>
+  /** Why configuration changes are refused now (the shared store is unreachable), or null. */
+  refusal(): string | null
+  /** What is wrong with this member's part in the cluster, for `status/local_tm/state`. */
+  problems(): readonly string[]
+  /** Every other live member's statistics (its workers summed), for the cluster-wide sums. */
+  memberStatistics(): Promise<readonly { readonly member: string; readonly capture: StatsCapture }[]>
+  /** This member's name. */
+  readonly memberName: string
+}
+
 /** The parts of the App the API reads and drives. */
 export interface ApiApp {
   readonly snapshot: {
@@ -85,6 +99,8 @@ export interface ApiContext {
   readonly logger: Logger
   /** Configuration changes are refused (the built-in quick-start configuration). */
   readonly isReadOnly: boolean
+  /** The cluster this Sluice is a member of; absent when it runs alone. */
+  readonly cluster?: ClusterView | undefined
 }
 
 /** One request as the handlers see it. */

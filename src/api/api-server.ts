@@ -12,12 +12,12 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { err, errorMessage, ok, type Clock, type Logger, type Result } from '../core/index.ts'
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../stats/index.ts'
-import { API_VERSIONS, children, type ApiApp, type ApiContext, type ApiRequest } from './api-context.ts'
+import { PROMETHEUS_CONTENT_TYPE, mergeStatistics, renderPrometheus } from '../stats/index.ts'
+import { API_VERSIONS, children, type ApiApp, type ApiContext, type ApiRequest, type ClusterView } from './api-context.ts'
 import { AuditLog } from './audit-log.ts'
 import type { ThrottleSettings } from './auth-throttle.ts'
 import { Authenticator, type PasswordVerifier, type Principal } from './auth.ts'
-import { ConfigEditor } from './config-editor.ts'
+import { ConfigEditor, type ApplyTarget } from './config-editor.ts'
 import { handleConfig } from './config-routes.ts'
 import { HostPolicy, requestHost } from './host-check.ts'
 import { apiError, json, readBody, send, tooManyRequests, type ApiReply } from './http-util.ts'
@@ -55,6 +55,10 @@ export interface ApiServerOptions {
   readonly sessions?: Partial<SessionLimits>
   /** Runs `sluice rule test` for `POST .../rule_test`; without it that resource does not exist. */
   readonly ruleTester?: RuleTester
+  /** Where changes are applied, when not `app` itself (a cluster member publishes them too). */
+  readonly applyTarget?: ApplyTarget
+  /** The cluster this Sluice is a member of (issue #16). */
+  readonly cluster?: ClusterView
 }
 
 /** How long a connection may take over each part of its life, ms. */
@@ -95,7 +99,7 @@ export class ApiServer {
   constructor(opts: ApiServerOptions) {
     this.#opts = opts
     const audit = new AuditLog(join(sluiceStateDir(opts.configDir), 'audit.log'), opts.clock, opts.logger)
-    this.#ctx = { app: opts.app, editor: new ConfigEditor(opts.configDir, opts.app), audit, clock: opts.clock, logger: opts.logger, isReadOnly: opts.isReadOnly ?? false }
+    this.#ctx = { app: opts.app, editor: new ConfigEditor(opts.configDir, opts.applyTarget ?? opts.app), audit, clock: opts.clock, logger: opts.logger, isReadOnly: opts.isReadOnly ?? false, cluster: opts.cluster }
     this.#auth = new Authenticator({
       usersFile: usersFilePath(opts.configDir),
       clock: opts.clock,
@@ -221,7 +225,11 @@ export class ApiServer {
     if (path === '/metrics') {
       if (method !== 'GET') return readOnly(() => apiError(405, 'resource.method_not_allowed', `${method} is not allowed here`))
       req.resume()
-      const source = { ...(await statisticsSource(this.#ctx)), generations: await generationFigures(this.#ctx) }
+      const own = await statisticsSource(this.#ctx)
+      // `?scope=cluster`: every live member of the cluster summed (issue #16).
+      const cluster = url.searchParams.get('scope') === 'cluster' ? this.#ctx.cluster : undefined
+      const merged = cluster === undefined ? own : mergeStatistics(own, (await cluster.memberStatistics()).map((m) => m.capture))
+      const source = { ...merged, generations: await generationFigures(this.#ctx) }
       return { kind: 'raw', status: 200, body: renderPrometheus(source), contentType: PROMETHEUS_CONTENT_TYPE }
     }
     if (path === '/' || path === '/api/' || path === '/api') return readOnly(() => json(200, path === '/' ? children('/', ['api']) : children('/api/', ['tm'])))

@@ -21,9 +21,12 @@ import { diagnoseConfig, ruleReferrers } from '../snapshot/index.ts'
 import { isRecord, mergeProperties, objectPaths, readFileSet, restoreFiles, storedProperties, type FileSet } from './config-files.ts'
 import { REDACTED, keepWriteOnly } from './redact.ts'
 
-/** What the editor needs from the running process. */
+/**
+ * What the editor needs from the running process. `conflict` (a cluster member, issue #16): the
+ * change lost a race with another member's, which is running instead.
+ */
 export interface ApplyTarget {
-  apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[] }>
+  apply(config: ValidConfig): Promise<{ ok: true } | { ok: false; error: Diagnostic[]; conflict?: boolean }>
 }
 
 /** The outcome of one change. `before`/`after` are the stored documents (or raw text). */
@@ -48,6 +51,8 @@ export type ChangeOutcome =
   | { readonly kind: 'not_found' }
   | { readonly kind: 'in_use'; readonly referrers: readonly string[] }
   | { readonly kind: 'failed'; readonly message: string }
+  /** Another cluster member changed the configuration first (issue #16); nothing of this change stays. */
+  | { readonly kind: 'conflict'; readonly message: string }
 
 export class ConfigEditor {
   readonly #dir: string
@@ -173,6 +178,7 @@ export class ConfigEditor {
     if (applied.ok) return undefined
     const leftovers = await restoreFiles(this.#dir, originals)
     if (leftovers.length > 0) return { kind: 'failed', message: [...applied.error.map((d) => d.reason), ...leftovers].join('; ') }
+    if (applied.conflict === true) return { kind: 'conflict', message: applied.error.map((d) => d.reason).join('; ') }
     return { kind: 'invalid', diagnostics: applied.error }
   }
 

@@ -3,7 +3,7 @@
  * before anything on disk is touched.
  * @module
  */
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { errorMessage } from '../core/index.ts'
 import { parse as parseYaml } from 'yaml'
@@ -93,6 +93,8 @@ export async function restoreFiles(dir: string, before: ReadonlyMap<string, Buff
       if (bytes === undefined) {
         await rm(path, { force: true })
       } else {
+        // The file's directory may not exist yet (a type's first object, from another member).
+        await mkdir(dirname(path), { recursive: true })
         await writeFile(temp, bytes)
         await rename(temp, path)
       }

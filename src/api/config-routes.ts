@@ -114,6 +114,8 @@ function previewReply(type: ObjectTypeSchema, name: string, outcome: ChangeOutco
       return notFound(`${type.uri}/${name}`)
     case 'failed':
       return apiError(500, 'resource.write_failed', outcome.message)
+    case 'conflict':
+      return apiError(409, 'resource.conflict', outcome.message)
     case 'created':
     case 'updated':
     case 'deleted':
@@ -132,6 +134,8 @@ async function deleteObject(ctx: ApiContext, req: ApiRequest, type: ObjectTypeSc
 export function refusal(ctx: ApiContext, req: ApiRequest): ApiReply | undefined {
   if (req.principal.role !== 'admin') return forbidden(req)
   if (ctx.isReadOnly) return apiError(403, 'resource.read_only', 'this configuration is read-only (the built-in quick start); start with --config DIR to change it')
+  const cluster = ctx.cluster?.refusal() ?? null
+  if (cluster !== null) return apiError(503, 'cluster.unavailable', cluster)
   return undefined
 }
 
@@ -153,6 +157,8 @@ export async function finish(ctx: ApiContext, req: ApiRequest, type: ObjectTypeS
       })
     case 'failed':
       return apiError(500, 'resource.write_failed', outcome.message)
+    case 'conflict':
+      return apiError(409, 'resource.conflict', outcome.message)
     case 'created':
     case 'updated':
     case 'deleted': {

@@ -16,6 +16,8 @@ const SECRET_KEY = /pass(word|phrase)?|secret|private/i
 const WRITE_ONLY: Readonly<Record<string, readonly (readonly [string, string])[]>> = {
   'ssl/server_keys': [['basic', 'private']],
   'ssl/client_keys': [['basic', 'private']],
+  // The cluster store's URL may carry its password.
+  global_settings: [['cluster', 'redis_url']],
 }
 
 /** Whether `section.key` of `typeUri` is accepted but never shown. */

@@ -14,12 +14,13 @@ import {
   protectionStatistics,
   rateStatistics,
   stateSummary,
+  StatsRegistry,
   virtualServerStatistics,
   webCacheStatistics,
   type ClassesView,
   type StatisticsSource,
 } from '../stats/index.ts'
-import { children, type ApiContext, type ApiRequest } from './api-context.ts'
+import { children, type ApiApp, type ApiContext, type ApiRequest, type ClusterView } from './api-context.ts'
 import { apiError, json, type ApiReply } from './http-util.ts'
 import { overview } from './ui-overview.ts'
 import { handleWebCache } from './web-cache-routes.ts'
@@ -27,28 +28,33 @@ import { handleWorkers } from './workers-routes.ts'
 import { handleGenerations } from './generations-routes.ts'
 
 /** What `/status/local_tm/` lists. */
-const LOCAL_TM_CHILDREN = ['audit', 'events', 'generations', 'overview', 'state', 'statistics', 'web_cache', 'workers']
+const LOCAL_TM_CHILDREN = ['audit', 'cluster', 'events', 'generations', 'overview', 'state', 'statistics', 'web_cache', 'workers']
 const STATISTICS_CHILDREN = ['bandwidth', 'connection_rate_limit', 'globals', 'nodes', 'pools', 'service_level_monitors', 'service_protection', 'virtual_servers']
 
 /** The statistics source for the current moment: this process's, plus its other workers'. */
 export async function statisticsSource(ctx: ApiContext): Promise<StatisticsSource> {
-  const own = ownStatisticsSource(ctx)
-  const workers = (await ctx.app.workers?.statistics()) ?? []
+  return appStatistics(ctx.app, ctx.clock.nowMs())
+}
+
+/** `app`'s statistics with its other workers' added (a cluster member publishes these). */
+export async function appStatistics(app: ApiApp, nowMs: number): Promise<StatisticsSource> {
+  const own = ownStatisticsSource(app, nowMs)
+  const workers = (await app.workers?.statistics()) ?? []
   return workers.length === 0 ? own : mergeStatistics(own, workers)
 }
 
-function ownStatisticsSource(ctx: ApiContext): StatisticsSource {
-  const snapshot = ctx.app.snapshot
+function ownStatisticsSource(app: ApiApp, nowMs: number): StatisticsSource {
+  const snapshot = app.snapshot
   return {
-    registry: ctx.app.stats,
+    registry: app.stats,
     pools: snapshot?.pools ?? new Map(),
     virtualServerNames: snapshot?.config.virtualServers.keys() ?? [],
-    nowMs: ctx.clock.nowMs(),
-    ...(ctx.app.webCache === undefined ? {} : { webCaches: ctx.app.webCache.allCounters() }),
-    ...(ctx.app.protection === undefined ? {} : { protection: ctx.app.protection }),
-    ...(ctx.app.rates === undefined ? {} : { rates: ctx.app.rates }),
-    ...(ctx.app.bandwidth === undefined ? {} : { bandwidth: ctx.app.bandwidth }),
-    ...(ctx.app.serviceLevels === undefined ? {} : { serviceLevels: ctx.app.serviceLevels }),
+    nowMs,
+    ...(app.webCache === undefined ? {} : { webCaches: app.webCache.allCounters() }),
+    ...(app.protection === undefined ? {} : { protection: app.protection }),
+    ...(app.rates === undefined ? {} : { rates: app.rates }),
+    ...(app.bandwidth === undefined ? {} : { bandwidth: app.bandwidth }),
+    ...(app.serviceLevels === undefined ? {} : { serviceLevels: app.serviceLevels }),
   }
 }
 
@@ -59,8 +65,12 @@ export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: strin
   if (req.segments[0] === 'local_tm' && req.segments[1] === 'generations') return handleGenerations(ctx, req, req.segments.slice(2))
   if (req.method !== 'GET') return apiError(405, 'resource.method_not_allowed', 'status resources are read-only')
   const [host, area, ...rest] = req.segments
-  if (host === undefined || host === '') return json(200, children(base, ['local_tm']))
-  if (host !== 'local_tm') return notFound(req)
+  const cluster = ctx.cluster
+  if (host === undefined || host === '') {
+    const members = cluster === undefined ? [] : (await cluster.memberStatistics()).map((m) => m.member)
+    return json(200, children(base, ['local_tm', ...(cluster === undefined ? [] : ['cluster', ...members])]))
+  }
+  if (host !== 'local_tm') return cluster === undefined ? notFound(req) : clusterStatus(ctx, cluster, req, host, area, rest, base)
   const here = `${base}local_tm/`
   switch (area) {
     case undefined:
@@ -69,7 +79,10 @@ export async function handleStatus(ctx: ApiContext, req: ApiRequest, base: strin
     case 'statistics':
       return statistics(ctx, req, rest, `${here}statistics/`)
     case 'state':
-      return rest.length > 0 ? notFound(req) : json(200, stateSummary(await statisticsSource(ctx)))
+      return rest.length > 0 ? notFound(req) : json(200, withClusterProblems(stateSummary(await statisticsSource(ctx)), ctx.cluster?.problems() ?? []))
+    case 'cluster':
+      if (rest.length > 0) return notFound(req)
+      return cluster === undefined ? apiError(404, 'resource.not_found', 'this Sluice is not a cluster member (start it with --cluster redis://HOST:PORT/DB)') : json(200, await cluster.status())
     case 'events':
       return rest.length > 0 ? notFound(req) : events(ctx, req)
     case 'overview':
@@ -107,8 +120,32 @@ function events(ctx: ApiContext, req: ApiRequest): ApiReply {
   return json(200, { events: list })
 }
 
-async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], base: string): Promise<ApiReply> {
-  const source = await statisticsSource(ctx)
+/**
+ * `status/cluster` (the cluster view), `status/cluster/statistics/...` (every live member
+ * summed) and `status/<member>/statistics/...` (one other member's, as it last published them).
+ */
+async function clusterStatus(ctx: ApiContext, cluster: ClusterView, req: ApiRequest, host: string, area: string | undefined, rest: readonly string[], base: string): Promise<ApiReply> {
+  const members = await cluster.memberStatistics()
+  const here = `${base}${encodeURIComponent(host)}/`
+  if (host === 'cluster' && (area === undefined || area === '')) return json(200, await cluster.status())
+  const captures = host === 'cluster' ? members.map((m) => m.capture) : members.filter((m) => m.member === host).map((m) => m.capture)
+  if (host !== 'cluster' && captures.length === 0) return apiError(404, 'resource.not_found', `no live cluster member "${host}"`)
+  if (area !== 'statistics') return notFound(req)
+  const nowMs = ctx.clock.nowMs()
+  // The cluster's sum starts from this member's own figures; another member's from nothing.
+  const start = host === 'cluster' ? await statisticsSource(ctx) : { registry: new StatsRegistry(nowMs), pools: new Map(), virtualServerNames: [], nowMs }
+  return statistics(ctx, req, rest, `${here}statistics/`, mergeStatistics(start, captures))
+}
+
+/** `state` with the member's cluster problems (an unreachable store) among its errors. */
+function withClusterProblems(summary: Record<string, unknown>, problems: readonly string[]): Record<string, unknown> {
+  if (problems.length === 0) return summary
+  const state = summary['state'] as { error_level: string; errors: string[] }
+  return { ...summary, state: { ...state, error_level: state.error_level === 'error' ? 'error' : 'warn', errors: [...state.errors, ...problems] } }
+}
+
+async function statistics(ctx: ApiContext, req: ApiRequest, rest: readonly string[], base: string, given?: StatisticsSource): Promise<ApiReply> {
+  const source = given ?? (await statisticsSource(ctx))
   const [kind, a, b, extra] = rest
   if (extra !== undefined) return notFound(req)
   const one = (values: Readonly<Record<string, number | string>> | undefined) =>

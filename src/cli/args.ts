@@ -13,10 +13,10 @@ export interface ParsedArgs {
 }
 
 /** Options that take a value; everything else starting with `--` is a flag. */
-const VALUED = new Set(['config', 'log-level', 'log-format', 'drain-seconds', 'workers', 'api', 'role', 'user', 'virtual-server', 'url', 'canary'])
+const VALUED = new Set(['config', 'log-level', 'log-format', 'drain-seconds', 'workers', 'api', 'role', 'user', 'virtual-server', 'url', 'canary', 'cluster', 'member-name'])
 
 /** Commands that take words after their name (`user add NAME`, `help start`, `cache purge`). */
-const WITH_WORDS = new Set(['user', 'help', 'cache', 'generation'])
+const WITH_WORDS = new Set(['user', 'help', 'cache', 'generation', 'cluster'])
 
 export function parseArgs(argv: readonly string[]): Result<ParsedArgs, string> {
   let command = ''

@@ -64,7 +64,7 @@ const RULE_TEST_OPTIONS: readonly OptionHelp[] = [
 export const COMMANDS: readonly CommandHelp[] = [
   {
     name: 'start',
-    usage: 'sluice start [--config DIR] [--log-level LEVEL] [--log-format text|json] [--drain-seconds N] [--workers N] [--api HOST:PORT|off]',
+    usage: 'sluice start [--config DIR] [--log-level LEVEL] [--log-format text|json] [--drain-seconds N] [--workers N] [--api HOST:PORT|off] [--cluster redis://HOST:PORT/DB] [--member-name NAME]',
     summary: 'Run the traffic manager.',
     details: [
       'Without --config it runs the built-in quick-start configuration with three demo nodes on',
@@ -83,6 +83,12 @@ export const COMMANDS: readonly CommandHelp[] = [
         value: 'HOST:PORT',
         text: 'REST API address (default 127.0.0.1:9070, or "listen" in DIR/.sluice/api.json); "off" disables it. Any address other than loopback needs tls_cert and tls_key in api.json. If DIR has no API users, the first start creates "admin" and prints its password once',
       },
+      {
+        name: '--cluster',
+        value: 'URL',
+        text: 'join the cluster whose shared store is this Redis (or Valkey) server: redis://[:PASSWORD@]HOST:PORT/DB, rediss:// for TLS (default: global_settings cluster.redis_url; empty: run alone). See docs/cluster.md',
+      },
+      { name: '--member-name', value: 'NAME', text: "this member's name in the cluster (default: the host name, with the API port when it is not 9070)" },
     ],
     examples: ['sluice start --config /etc/sluice --log-format json', 'sluice start                  # the quick start on http://127.0.0.1:8080/'],
     exitCodes: [
@@ -213,6 +219,18 @@ export const COMMANDS: readonly CommandHelp[] = [
     ],
     examples: ['printf \'%s\\n\' "$PASSWORD" | sluice generation canary shop --canary 50 --user ops'],
     exitCodes: [[0, 'done (the generations are printed)'], [1, 'the API refused or could not be reached'], USAGE_EXIT],
+  },
+  {
+    name: 'cluster status',
+    usage: 'sluice cluster status [--api URL] --user NAME',
+    summary: "Show a running Sluice's cluster: members, versions, configuration versions, health, the store.",
+    details: ["The user's password is the first line of standard input. See docs/cluster.md."],
+    options: [
+      { name: '--api', value: 'URL', text: 'the REST API of any member (default http://127.0.0.1:9070)' },
+      { name: '--user', value: 'NAME', text: 'a user of the API (required)' },
+    ],
+    examples: ["printf '%s\\n' \"$PASSWORD\" | sluice cluster status --user ops"],
+    exitCodes: [[0, 'shown; every live member runs the cluster\'s configuration'], [1, 'the API refused or could not be reached, or a member is behind, failing or gone'], USAGE_EXIT],
   },
   {
     name: 'version',

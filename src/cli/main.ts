@@ -68,6 +68,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return start(command, options)
     case 'cache purge':
       return purgeCommand(command, options, flags)
+    case 'cluster status':
+      return clusterStatusCommand(command, options)
     case 'generation status':
     case 'generation deploy':
     case 'generation rollback':
@@ -104,6 +106,8 @@ async function start(command: CommandHelp, options: ReadonlyMap<string, string>)
     },
     ...(options.has('api') ? { api: options.get('api') ?? '' } : {}),
     ...(workers === undefined ? {} : { workers }),
+    ...(options.has('cluster') ? { cluster: options.get('cluster') ?? '' } : {}),
+    ...(options.has('member-name') ? { memberName: options.get('member-name') ?? '' } : {}),
   })
 }
 
@@ -146,6 +150,20 @@ async function purgeCommand(command: CommandHelp, options: ReadonlyMap<string, s
   const { cachePurge } = await import('./cache-purge.ts')
   return cachePurge(
     { api, user, password, virtualServer: options.get('virtual-server'), url, isPrefix: flags.has('prefix') },
+    (line) => process.stdout.write(line + '\n'),
+    (line) => process.stderr.write(line + '\n'),
+  )
+}
+
+/** `sluice cluster status`, password on standard input. */
+async function clusterStatusCommand(command: CommandHelp, options: ReadonlyMap<string, string>): Promise<number> {
+  const user = options.get('user')
+  if (user === undefined) return usageError('--user NAME is required', command)
+  const password = (await readStdin()).split(/\r?\n/)[0] ?? ''
+  if (password === '') return usageError("the user's password must be the first line of standard input", command)
+  const { clusterStatus } = await import('./cluster-status.ts')
+  return clusterStatus(
+    { api: options.get('api') ?? 'http://127.0.0.1:9070', user, password },
     (line) => process.stdout.write(line + '\n'),
     (line) => process.stderr.write(line + '\n'),
   )

@@ -5,7 +5,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, hostname } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import { DEFAULT_API_ADDRESS, parseApiAddress, sluiceStateDir } from '../api/index.ts'
 import { formatDiagnostic, type ValidConfig, type VirtualServerProperties } from '../config/index.ts'
@@ -29,6 +29,10 @@ export interface StartOptions {
   readonly api?: string
   /** `--workers N` (overrides `global_settings` `basic.workers`). */
   readonly workers?: number
+  /** `--cluster URL` (overrides `global_settings` `cluster.redis_url`); '' runs alone. */
+  readonly cluster?: string
+  /** `--member-name NAME`. */
+  readonly memberName?: string
 }
 
 /** `<config dir>/.sluice/api.json`: `{"listen": "HOST:PORT", "tls_cert": FILE, "tls_key": FILE, "host_names": [NAME]}`. */
@@ -110,6 +114,12 @@ function whyNotListening(vs: VirtualServerProperties): string {
   return `protocol ${vs.basic.protocol} is not supported yet`
 }
 
+/** The host name, with the API's port when it is not the default (several members on one host). */
+function defaultMemberName(api: ApiPlan | null): string {
+  const port = api?.address.port ?? 9070
+  return port === 9070 ? hostname() : `${hostname()}:${String(port)}`
+}
+
 export async function startCommand(opts: StartOptions): Promise<number> {
   const { logger, out } = opts
   const report = await diagnoseConfigDir(opts.configDir)
@@ -155,8 +165,15 @@ export async function startCommand(opts: StartOptions): Promise<number> {
   process.on('SIGTERM', onEarlySignal)
   const notifier = serviceNotifier(process.env, logger, process.pid)
   const workers = opts.workers ?? (config.globalSettings.basic.workers === 0 ? availableParallelism() : config.globalSettings.basic.workers)
+  const clusterUrl = opts.cluster ?? config.globalSettings.cluster.redis_url
+  if (clusterUrl !== '' && !/^rediss?:\/\//.test(clusterUrl)) {
+    logger.error(`not starting: --cluster "${clusterUrl}" is not a redis:// or rediss:// URL`)
+    return 1
+  }
+  const memberName = opts.memberName ?? defaultMemberName(api)
   const started = await SluiceServer.start({
     workers,
+    ...(clusterUrl === '' ? {} : { cluster: { url: clusterUrl, memberName } }),
     configDir: opts.configDir,
     config,
     isBuiltIn: opts.withDemoNodes,
@@ -181,7 +198,7 @@ export async function startCommand(opts: StartOptions): Promise<number> {
     out(`REST API: ${server.apiOrigin}/api/tm/`)
     out(`web UI: ${server.apiOrigin}/`)
   }
-  out(`Sluice ${opts.version} started (pid ${String(process.pid)}, ${String(workers)} worker${workers === 1 ? '' : 's'})`)
+  out(`Sluice ${opts.version} started (pid ${String(process.pid)}, ${String(workers)} worker${workers === 1 ? '' : 's'}${clusterUrl === '' ? '' : `, cluster member "${memberName}"`})`)
   out(`configuration: ${opts.configDir}${opts.withDemoNodes ? ' (built-in quick-start configuration)' : ''}`)
   for (const l of server.listeners()) out(`listening: virtual server "${l.virtualServer}" on ${l.url}${protocolNote(l.url, config.virtualServers.get(l.virtualServer))}`)
   for (const [level, line] of listenerNotes(config, server.app.bound())) logger[level](line)

@@ -36,6 +36,8 @@ export class PersistenceStore {
    * first use), replayed when the table is made; at most `maxEntries` per class are kept.
    */
   readonly #early = new Map<string, Map<string, { node: string; atMs: number }>>()
+  /** A cluster member (issue #16): told of every mapping made or deleted in this thread. */
+  onLocalChange: ((name: string, key: string, node: string | null) => void) | null = null
 
   constructor(sharing: SessionSharing | null = null) {
     this.#sharing = sharing
@@ -55,10 +57,9 @@ export class PersistenceStore {
     this.#early.delete(name)
     if (early !== undefined) for (const [key, e] of early) table.applyRemote(key, e.node, e.atMs)
     const sharing = this.#sharing
-    if (sharing !== null) {
-      table.onChange = (key, node) => {
-        sharing.onChange(name, key, node)
-      }
+    table.onChange = (key, node) => {
+      sharing?.onChange(name, key, node)
+      this.onLocalChange?.(name, key, node)
     }
     return table
   }

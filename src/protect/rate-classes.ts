@@ -88,6 +88,10 @@ export class RateStore {
   readonly #states = new Map<string, RateState>()
   readonly #clock: Clock
   readonly bounds: QueueBounds
+  /** The classes' limits as configured, before the cluster's share is taken. */
+  #configured: ReadonlyMap<string, RateLimits> = new Map()
+  /** Live members of the cluster sharing every class (1 alone): each admits 1/members of the rate. */
+  #members = 1
 
   constructor(clock: Clock, bounds: QueueBounds = DEFAULT_QUEUE_BOUNDS) {
     this.#clock = clock
@@ -108,6 +112,7 @@ export class RateStore {
    * queues (`rate.use` then returns 0, as for a class that does not exist).
    */
   apply(limits: ReadonlyMap<string, RateLimits>): void {
+    this.#configured = limits
     for (const [name, state] of this.#states) {
       if (limits.has(name)) continue
       state.close()
@@ -119,8 +124,17 @@ export class RateStore {
         state = new RateState(this.#clock)
         this.#states.set(name, state)
       }
-      state.limits = l
+      // A member of a cluster of n spaces its admissions n times wider: together they admit the rate.
+      state.limits = this.#members === 1 ? l : { ...l, intervalMs: l.intervalMs * this.#members }
     }
+  }
+
+  /** The cluster now has `members` live members (issue #16); 1 when Sluice runs alone. */
+  setMembers(members: number): void {
+    const n = Math.max(1, Math.floor(members))
+    if (n === this.#members) return
+    this.#members = n
+    this.apply(this.#configured)
   }
 }
 

@@ -65,6 +65,8 @@ export const EVENT_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'event_types/rules.objects': 'Rules the event must concern; empty: any.',
   'event_types/slm.event_tags': 'Names of service level monitoring events that match; * for all.',
   'event_types/slm.objects': 'Service level monitor classes the event must concern; empty: any.',
+  'event_types/cluster.event_tags': 'Names of cluster events that match (redisdown, redisup, configfailed, configok, configconflict, configreplaced, configpushed); * for all.',
+  'event_types/cluster.objects': 'Cluster members the event must concern; empty: any.',
   'event_types/generations.event_tags': 'Names of generation events that match (deployed, draining, drained, reaped, rolledback); * for all.',
   'event_types/generations.objects': 'Virtual servers whose generations the event must concern; empty: any.',
   'event_types/ssl.event_tags': 'Names of TLS events (certificates, handshakes) that match; * for all.',

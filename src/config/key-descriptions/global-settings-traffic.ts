@@ -130,6 +130,7 @@ export const GLOBAL_TRAFFIC_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'global_settings/trafficscript.data_local_size': `Memory for each process\u2019s own rule data store (data.local.set): ${MEMORY_SIZE}`,
   'global_settings/trafficscript.max_instr': 'Instructions one rule run may execute before it is stopped, a guard against endless loops.',
   'global_settings/basic.workers': 'Sluice extension: how many data-plane workers (threads) serve traffic, read when Sluice starts; 0 means one per available core, 1 keeps everything on one thread. `sluice start --workers N` overrides it.',
+  'global_settings/cluster.redis_url': 'Sluice extension: the Redis (or Valkey) server that holds the cluster\'s shared configuration and state, as redis://[:PASSWORD@]HOST:PORT/DB (rediss:// for TLS); empty, Sluice runs alone. Read when Sluice starts; `sluice start --cluster URL` overrides it.',
   'global_settings/trafficscript.xml_max_size': 'Sluice extension: the largest body (or inline stylesheet, schema or DTD) the xml.* functions parse, in bytes; a larger one gets the error value.',
   'global_settings/trafficscript.variable_pool_use': 'Let pool.use and pool.select take pool names computed at run time, not only literal strings.',
   'global_settings/trafficscript.execution_time_warning': 'Raise a warning event when one rule run takes longer than this many milliseconds; 0: never.',

@@ -83,6 +83,10 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       event_tags: { type: 'stringList' },
       objects: { type: 'stringList' },
     },
+    cluster: {
+      event_tags: { type: 'stringList', default: [], sluiceOnly: true },
+      objects: { type: 'stringList', default: [], sluiceOnly: true },
+    },
     config: {
       event_tags: { type: 'stringList' },
     },
@@ -832,6 +836,9 @@ export const OBJECT_TYPE_SCHEMAS: readonly ObjectTypeSchema[] = [
       as_number: { type: 'int', default: 65534, min: 1, max: 4294967295 },
       enabled: { type: 'bool', default: false },
     },
+    cluster: {
+      redis_url: { type: 'string', default: '', sluiceOnly: true },
+    },
     cluster_comms: {
       allow_update_default: { type: 'bool', default: true },
       allowed_update_hosts: { type: 'stringList' },
@@ -1245,6 +1252,10 @@ export interface EventTypeProperties {
     readonly note: string
   }
   readonly cloudcredentials: {
+    readonly event_tags: readonly string[]
+    readonly objects: readonly string[]
+  }
+  readonly cluster: {
     readonly event_tags: readonly string[]
     readonly objects: readonly string[]
   }
@@ -2018,6 +2029,9 @@ export interface GlobalSettingsProperties {
   readonly bgp: {
     readonly as_number: number
     readonly enabled: boolean
+  }
+  readonly cluster: {
+    readonly redis_url: string
   }
   readonly cluster_comms: {
     readonly allow_update_default: boolean

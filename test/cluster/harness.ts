@@ -1,0 +1,149 @@
+/**
+ * Clusters in tests (issue #16): a real redis-server on a free port of 127.0.0.1 (its data in a
+ * temporary directory, append-only so a restart keeps it), stopped by its PID; and members,
+ * each a whole Sluice (SluiceServer with its API) on its own configuration directory, all
+ * serving the same virtual server port side by side (SO_REUSEPORT).
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
+import { createLogger } from '../../src/core/index.ts'
+import { SluiceServer } from '../../src/server.ts'
+import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
+import { ADMIN, basic, writeConfigDir } from '../api/harness.ts'
+import { onCleanup } from '../helpers/cleanup.ts'
+import { freePort } from '../helpers/nodes.ts'
+
+export interface RedisServer {
+  readonly port: number
+  readonly url: string
+  /** Stops it (SIGTERM to its PID) and waits for it to exit. */
+  stop(): Promise<void>
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>
+}
+
+/** Waits until something accepts connections on `port` (at most `limitMs`). */
+async function listening(port: number, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1')
+      s.once('connect', () => {
+        s.destroy()
+        resolve(true)
+      })
+      s.once('error', () => {
+        resolve(false)
+      })
+    })
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${String(port)} after ${String(limitMs)} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export async function startRedis(t: TestContext): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-redis-'))
+  // redis-server takes its port on the command line: a free one is picked, then handed to it.
+  const port = await freePort()
+  let child: ChildProcess | null = null
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${String(port)}/0`,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'no'], { stdio: 'ignore' })
+      await listening(port)
+    },
+    async stop() {
+      const c = child
+      child = null
+      if (c === null || c.exitCode !== null) return
+      const exited = once(c, 'exit')
+      c.kill('SIGTERM')
+      await exited
+    },
+  }
+  await server.start()
+  onCleanup(t, async () => {
+    await server.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+  return server
+}
+
+export interface Member {
+  server: SluiceServer
+  readonly name: string
+  readonly dir: string
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }>
+  stop(): Promise<void>
+}
+
+/** A member named `name` on `files`, joined to `redisUrl`. */
+export async function startMember(t: TestContext, redisUrl: string, name: string, files: Record<string, unknown>, opts: { dir?: string } = {}): Promise<Member> {
+  const dir = opts.dir ?? (await writeConfigDir(t, files))
+  const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
+  if (!saved.ok) throw new Error(saved.error)
+  const report = await diagnoseConfigDir(dir)
+  if (report.config === null) throw new Error(JSON.stringify(report.errors))
+  const started = await SluiceServer.start({
+    configDir: dir,
+    config: report.config,
+    isBuiltIn: false,
+    logger: createLogger('error'),
+    version: 'test',
+    api: { address: { host: '127.0.0.1', port: 0 }, hostNames: [], isExplicit: true },
+    ruleTester: () => Promise.reject(new Error('not in these tests')),
+    workers: 1,
+    cluster: { url: redisUrl, memberName: name },
+  })
+  if (!started.ok) throw new Error(typeof started.error === 'string' ? started.error : JSON.stringify(started.error))
+  let stopped = false
+  const member: Member = {
+    server: started.value,
+    name,
+    dir,
+    async api(method, path, body) {
+      const init: RequestInit = { method, headers: { authorization: basic(ADMIN.user, ADMIN.password), 'content-type': 'application/json' } }
+      if (body !== undefined) init.body = JSON.stringify(body)
+      const res = await fetch(`${member.server.apiOrigin}${path.startsWith('/') ? path : `/api/tm/8.3/${path}`}`, init)
+      const text = await res.text()
+      let parsed: Record<string, unknown> = {}
+      try {
+        parsed = JSON.parse(text) as Record<string, unknown>
+      } catch {
+        parsed = {}
+      }
+      return { status: res.status, body: parsed, text }
+    },
+    async stop() {
+      if (stopped) return
+      stopped = true
+      await member.server.stop(0)
+    },
+  }
+  onCleanup(t, () => member.stop())
+  return member
+}
+
+/** A plain HTTP virtual server on 127.0.0.1:`port` sending to `pool`. */
+export function vsOn(port: number, pool: string, more: Record<string, unknown> = {}): unknown {
+  return { properties: { basic: { enabled: true, port, protocol: 'http', pool, listen_on_any: false, listen_on_hosts: ['127.0.0.1'] }, ...more } }
+}
+
+/** Polls `check` every 25 ms until it is true; fails after `limitMs`. Returns the time it took. */
+export async function within(limitMs: number, what: string, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now()
+  for (;;) {
+    if (await check()) return Date.now() - started
+    if (Date.now() - started > limitMs) throw new Error(`${what}: not within ${String(limitMs)} ms`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
