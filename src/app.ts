@@ -48,6 +48,8 @@ export interface AppDeps {
   readonly sharing?: WorkerSharing
   /** The key generations' session cookies are signed with (kept on disk by the server); random when absent. */
   readonly generationSecret?: Buffer
+  /** The transparent persistence cookies' key when Sluice runs alone in a cluster (else the workers' or a random one). */
+  readonly persistenceSecret?: Buffer
 }
 
 /** What one worker shares with the other workers of the same Sluice (src/workers/). */
@@ -137,7 +139,7 @@ export class App {
   constructor(deps: AppDeps) {
     this.#deps = deps
     this.#statuses = new StatusRegistry(deps.sharing?.slots ?? null)
-    this.persistence = new PersistenceStore(deps.sharing?.sessions ?? null)
+    this.persistence = new PersistenceStore(deps.sharing?.sessions ?? null, deps.persistenceSecret ?? null)
     this.generations = new GenerationStore(deps.generationSecret ?? null)
     this.protection = new ProtectionStore(deps.sharing?.addresses ?? null)
     this.#logs = new RequestLogRegistry({

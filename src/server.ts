@@ -12,7 +12,7 @@ import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type Ap
 import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
 import { GenerationWatch, loadGenerationState, saveGenerationState } from './generations/index.ts'
-import type { ClusterMember } from './cluster/index.ts'
+import { sharedSecret, type ClusterMember } from './cluster/index.ts'
 import { makeMember, type ClusterPlan } from './cluster-host.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
@@ -52,6 +52,12 @@ export interface ServerOptions {
   readonly cluster?: ClusterPlan
 }
 
+/** The cluster's cookie keys; each null when the store cannot be reached at start (then this member's own). */
+async function clusterSecrets(url: string): Promise<{ persistence: Buffer | null; generations: Buffer | null }> {
+  const [persistence, generations] = await Promise.all([sharedSecret(url, 'persistence', randomBytes(32)), sharedSecret(url, 'generations', randomBytes(32))])
+  return { persistence, generations }
+}
+
 /** What the API sees of the cluster. */
 function clusterView(member: ClusterMember): ClusterView {
   return {
@@ -72,13 +78,17 @@ const GENERATION_SAVE_S = 5
 class PrimarySharing {
   readonly nodeCounts = NodeSlots.allocate()
   readonly slots = new NodeSlots(this.nodeCounts, NodeSlots.allocate(), true)
-  readonly secret = randomBytes(32)
+  readonly secret: Buffer
   readonly addressBuffers = AddressTable.allocate()
   readonly addresses = new AddressTable(this.addressBuffers, 1)
   readonly bandwidthBuffers = SharedTokens.allocate(NODE_SLOT_CAPACITY)
   readonly slmBuffer = new SharedArrayBuffer(NODE_SLOT_CAPACITY * SLM_INTS * 4)
   group: WorkerGroup | null = null
   data: SharedDataStore | null = null
+  constructor(secret: Buffer | null) {
+    this.secret = secret ?? randomBytes(32)
+  }
+
   /** A cluster member: told of the mappings the workers make. */
   onSessionNews: ((cls: string, key: string, node: string | null) => void) | null = null
 
@@ -253,13 +263,17 @@ export class SluiceServer {
   static async start(opts: ServerOptions): Promise<Result<SluiceServer, readonly Diagnostic[] | string>> {
     const { logger } = opts
     const workers = opts.workers ?? 1
-    const sharing = workers > 1 ? new PrimarySharing() : null
+    // In a cluster the cookie keys are the cluster's, so a cookie one member set is read by all.
+    const secrets = opts.cluster === undefined ? null : await clusterSecrets(opts.cluster.url)
+    const sharing = workers > 1 ? new PrimarySharing(secrets?.persistence ?? null) : null
     // Generations' cookie key and sessions outlive the process (not for the built-in configuration).
     const generationFile = opts.isBuiltIn ? null : join(sluiceStateDir(opts.configDir), 'generations.json')
     const saved = generationFile === null ? null : await loadGenerationState(generationFile)
     if (saved?.problem != null) logger.warn(saved.problem)
+    const generationSecret = secrets?.generations ?? saved?.state.secret
     const app = new App({
-      ...(saved == null ? {} : { generationSecret: saved.state.secret }),
+      ...(generationSecret === undefined ? {} : { generationSecret }),
+      ...(secrets?.persistence == null ? {} : { persistenceSecret: secrets.persistence }),
       clock: systemClock,
       random: systemRandom,
       logger,

@@ -16,6 +16,26 @@
  */
 import { Redis } from 'ioredis'
 
+/**
+ * The cluster's secret named `name` (32 bytes): made by the first member that asks, the same
+ * for every member after. Null when the store cannot be reached within `timeoutMs`.
+ */
+export async function sharedSecret(url: string, name: string, candidate: Buffer, timeoutMs = 2000, prefix = 'sluice:'): Promise<Buffer | null> {
+  const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null })
+  redis.on('error', () => undefined)
+  try {
+    await redis.connect()
+    const key = `${prefix}secret:${name}`
+    await redis.set(key, candidate.toString('hex'), 'NX')
+    const hex = await redis.get(key)
+    return hex !== null && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null
+  } catch {
+    return null
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /** Seconds a member's heartbeat lives without being renewed. */
 export const MEMBER_TTL_S = 5
 

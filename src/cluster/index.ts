@@ -6,5 +6,5 @@
  */
 export { ClusterMember, redactedUrl } from './cluster-member.ts'
 export type { MemberHost, MemberOptions } from './cluster-member.ts'
-export { ClusterStore, MEMBER_TTL_S } from './cluster-store.ts'
+export { ClusterStore, MEMBER_TTL_S, sharedSecret } from './cluster-store.ts'
 export { decodeConfigDoc, docFingerprint, encodeConfigDoc } from './config-doc.ts'

@@ -39,9 +39,10 @@ export class PersistenceStore {
   /** A cluster member (issue #16): told of every mapping made or deleted in this thread. */
   onLocalChange: ((name: string, key: string, node: string | null) => void) | null = null
 
-  constructor(sharing: SessionSharing | null = null) {
+  /** `secret`: the transparent cookies' key when not the workers' (a cluster's, issue #16). */
+  constructor(sharing: SessionSharing | null = null, secret: Buffer | null = null) {
     this.#sharing = sharing
-    this.secret = sharing?.secret ?? randomBytes(32)
+    this.secret = sharing?.secret ?? secret ?? randomBytes(32)
   }
 
   /** The table of class `name` of `type`, created (or recreated after a type change) on demand. */
