@@ -69,6 +69,7 @@ test('without the store a member keeps serving and refuses changes; when it retu
   const b = await startMember(t, redis.url, 'b', files)
   assert.equal((await a.api('PUT', 'config/active/pools/web', { properties: { basic: { note: 'one' } } })).status, 200)
   await within(1000, 'b has it', async () => (await note(b)) === 'one')
+  const versionBefore = (await a.api('GET', 'status/local_tm/cluster')).body['cluster_config_version']
   await redis.stop()
   await within(3000, 'a reports the store down', async () => {
     const s = await a.api('GET', 'status/local_tm/state')
@@ -83,6 +84,7 @@ test('without the store a member keeps serving and refuses changes; when it retu
   await redis.start()
   await within(5000, 'a sees the store again', async () => (await a.api('GET', 'status/local_tm/cluster')).body['store'] !== undefined && ((await a.api('GET', 'status/local_tm/cluster')).body['store'] as Record<string, unknown>)['state'] === 'up')
   // Restarting the store lost nothing: the version written before is still there.
+  assert.equal((await a.api('GET', 'status/local_tm/cluster')).body['cluster_config_version'], versionBefore)
   const after = await b.api('PUT', 'config/active/pools/web', { properties: { basic: { note: 'three' } } })
   assert.equal(after.status, 200, after.text)
   await within(1000, 'a has the change made on b after the store came back', async () => (await note(a)) === 'three')
