@@ -65,7 +65,9 @@ export function makeMember(plan: ClusterPlan, parts: ClusterParts): ClusterMembe
       },
       membersChanged: (live) => {
         app.rates.setMembers(live)
-        parts.logger.info(`cluster: ${String(live)} live member${live === 1 ? '' : 's'}; rate classes admit 1/${String(live)} of their rate here`)
+        app.bandwidth.setMembers(live)
+        parts.workers()?.clusterMembers(live)
+        parts.logger.info(`cluster: ${String(live)} live member${live === 1 ? '' : 's'}; rate classes and cluster bandwidth classes get 1/${String(live)} here`)
       },
       facts: () => ({ api: parts.apiOrigin(), workers: (parts.workers()?.threadIds().length ?? 0) + 1, listeners: app.listeners().length }),
     },

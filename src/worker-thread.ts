@@ -153,6 +153,9 @@ async function handle(msg: ToWorker): Promise<void> {
       send({ t: 'statistics', id: msg.id, capture: { ...capture, generations }, accepted: accepted() })
       return
     }
+    case 'cluster-members':
+      app.bandwidth.setMembers(msg.live)
+      return
     case 'stop':
       clearInterval(beat)
       await app.stop(msg.drainMs)

@@ -338,6 +338,10 @@ export class BandwidthStore {
   readonly #classes = new Map<string, BandwidthClass>()
   readonly #now: () => number
   readonly #memory: BandwidthSharingMemory | null
+  /** The classes as configured, before a cluster's share is taken. */
+  #configured: ReadonlyMap<string, BandwidthSettings> = new Map()
+  /** Live members of the cluster (1 alone): a `cluster` class gives each 1/members of its maximum. */
+  #members = 1
 
   constructor(now: () => number, memory: BandwidthSharingMemory | null = null) {
     this.#now = now
@@ -353,7 +357,10 @@ export class BandwidthStore {
   }
 
   /** Holds exactly these classes: one whose settings stay keeps its state; a changed one starts afresh. */
-  apply(settings: ReadonlyMap<string, BandwidthSettings>): void {
+  apply(configured: ReadonlyMap<string, BandwidthSettings>): void {
+    this.#configured = configured
+    const settings = new Map<string, BandwidthSettings>()
+    for (const [name, s] of configured) settings.set(name, s.sharing === 'cluster' && this.#members > 1 ? { ...s, kbitPerSecond: s.kbitPerSecond / this.#members } : s)
     for (const [name, cls] of this.#classes) {
       const next = settings.get(name)
       if (next !== undefined && next.kbitPerSecond === cls.settings.kbitPerSecond && next.sharing === cls.settings.sharing) continue
@@ -361,5 +368,13 @@ export class BandwidthStore {
       this.#classes.delete(name)
     }
     for (const [name, s] of settings) if (!this.#classes.has(name)) this.#classes.set(name, new BandwidthClass(s, this.#now, this.#memory))
+  }
+
+  /** The cluster now has `members` live members (issue #16); 1 when Sluice runs alone. */
+  setMembers(members: number): void {
+    const n = Math.max(1, Math.floor(members))
+    if (n === this.#members) return
+    this.#members = n
+    this.apply(this.#configured)
   }
 }

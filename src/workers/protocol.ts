@@ -64,6 +64,8 @@ export type ToWorker =
   /** The primary's answer to a `rate` question: the number, or why the rule is abandoned. */
   | { readonly t: 'rate'; readonly id: number; readonly value: number; readonly error: string | null }
   | { readonly t: 'stop'; readonly drainMs: number }
+  /** The cluster has this many live members (rate and bandwidth classes divide by it). */
+  | { readonly t: 'cluster-members'; readonly live: number }
   /** Purge the web cache as the primary's was (each worker keeps its own cache). */
   | { readonly t: 'purge'; readonly id: number; readonly virtualServer: string | null; readonly key: string; readonly isPrefix: boolean }
   | SharedNews

@@ -107,6 +107,11 @@ export class WorkerGroup {
   }
 
   /** Tells every worker but `except` (the one it came from) of `news`. */
+  /** How many live members the cluster has, for every worker's bandwidth classes. */
+  clusterMembers(live: number): void {
+    for (const m of this.#members) m.worker.postMessage({ t: 'cluster-members', live } satisfies ToWorker)
+  }
+
   tell(news: SharedNews, except: number = -1): void {
     for (const m of this.#members) if (m.index !== except) m.worker.postMessage(news satisfies ToWorker)
   }
