@@ -27,7 +27,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 export BENCH_DIR REPO_DIR
 
-TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs nginx_mc1 sluice_mc1 nginx_mc2 sluice_mc2 nginx_h2 node_floor_h2 sluice_h2 nginx_h2_1s node_floor_h2_1s sluice_h2_1s}
+TARGETS=${TARGETS:-nginx node_floor sluice sluice_realistic sluice_protected nginx_gzip sluice_gzip nginx_tls node_floor_tls sluice_tls nginx_tls_hs node_floor_tls_hs sluice_tls_hs nginx_mc1 sluice_mc1 nginx_mc2 sluice_mc2 nginx_h2 node_floor_h2 sluice_h2 nginx_h2_1s node_floor_h2_1s sluice_h2_1s sluice_cluster sluice_persist sluice_cluster_persist}
 TARGETS=${TARGETS//,/ }
 export BENCH_TARGET_FILES=${BENCH_TARGET_FILES:-}
 REF=${REF:-nginx}

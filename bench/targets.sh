@@ -129,7 +129,9 @@ EOF
 # sluice_exec CONFIG_DIR: run Sluice in the foreground on the pinned Node 24.
 sluice_exec() {
   cd "$REPO_DIR" || exit 1
-  exec "$REPO_DIR/node_modules/.bin/node" src/cli/main.ts start --config "$1" --workers "${SLUICE_WORKERS:-1}"
+  # SLUICE_EXTRA_ARGS: more options (a cluster's --cluster URL), split on spaces.
+  # shellcheck disable=SC2086
+  exec "$REPO_DIR/node_modules/.bin/node" src/cli/main.ts start --config "$1" --workers "${SLUICE_WORKERS:-1}" ${SLUICE_EXTRA_ARGS:-}
 }
 
 describe_sluice() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one worker (--workers 1), default settings"; }
@@ -229,6 +231,49 @@ EOF
 {"properties": {"basic": {"max_rate_per_second": 10000000}}}
 EOF
   sluice_exec "$dir"
+}
+
+# ------------------------------------------------------------------------------------ cluster
+# Sluice as a member of a cluster (issue #16), its store a redis-server of its own started beside
+# it (in its process group, so it stops with it; its CPU is not counted), on port PORT + 1000.
+# sluice_cluster is compared with plain `sluice`: the goal is that cluster mode costs at most 5 %
+# on the plain HTTP path (no persistence, no rate class). The *_persist pair reports what an `ip`
+# persistence class costs alone and in a cluster (every new mapping is published).
+cluster_store() {
+  local dir=$1 port=$(($2 + 1000))
+  redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" >"$dir/redis.log" 2>&1 &
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  echo "redis://127.0.0.1:$port/0"
+}
+describe_sluice_cluster() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one worker, a cluster member (--cluster, its own redis-server)"; }
+ref_sluice_cluster() { echo sluice; }
+goal_sluice_cluster() { echo "0.95 1.5"; }
+target_sluice_cluster() {
+  local url
+  url=$(cluster_store "$2" "$1")
+  sluice_write_config "$2/config" "$1"
+  SLUICE_EXTRA_ARGS="--cluster $url --api off" sluice_exec "$2/config"
+}
+describe_sluice_persist() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one worker, an ip persistence class"; }
+ref_sluice_persist() { echo sluice; }
+goal_sluice_persist() { echo none; }
+sluice_persist_config() {
+  SLUICE_POOL_BASIC_EXTRA=', "persistence_class": "bench-ip"' sluice_write_config "$1" "$2"
+  mkdir -p "$1/persistence"
+  echo '{"properties": {"basic": {"type": "ip"}}}' >"$1/persistence/bench-ip"
+}
+target_sluice_persist() {
+  sluice_persist_config "$2/config" "$1"
+  sluice_exec "$2/config"
+}
+describe_sluice_cluster_persist() { echo "Sluice $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null), one worker, an ip persistence class, a cluster member"; }
+ref_sluice_cluster_persist() { echo sluice_persist; }
+goal_sluice_cluster_persist() { echo none; }
+target_sluice_cluster_persist() {
+  local url
+  url=$(cluster_store "$2" "$1")
+  sluice_persist_config "$2/config" "$1"
+  SLUICE_EXTRA_ARGS="--cluster $url --api off" sluice_exec "$2/config"
 }
 
 # ------------------------------------------------------------------------------------ TLS offload

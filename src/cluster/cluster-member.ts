@@ -12,6 +12,9 @@ import { errorMessage, type EventInput, type Logger } from '../core/index.ts'
 import type { StatsCapture } from '../stats/index.ts'
 import { ClusterStore, MEMBER_TTL_S } from './cluster-store.ts'
 import { decodeConfigDoc, docFingerprint, encodeConfigDoc } from './config-doc.ts'
+import { assignTrafficIps, type TrafficIpGroup } from './traffic-ip-plan.ts'
+import { TrafficIpKeeper, type IpCommands } from './traffic-ip-keeper.ts'
+import { getObjects } from '../config/index.ts'
 
 /** What the member needs from the Sluice it is part of. */
 export interface MemberHost {
@@ -45,6 +48,8 @@ export interface MemberOptions {
   readonly heartbeatMs?: number
   /** Milliseconds between two batches of persistence mappings sent. */
   readonly sessionFlushMs?: number
+  /** How traffic IPs are raised (tests may replace `ip` and `arping`). */
+  readonly ipCommands?: IpCommands
 }
 
 /** Most mappings read from the store when a member starts. */
@@ -71,6 +76,7 @@ export class ClusterMember {
   readonly #startedWallMs = Date.now()
   #stopped = false
   readonly #url: string
+  readonly #ips: TrafficIpKeeper
 
   constructor(o: MemberOptions) {
     this.name = o.name
@@ -79,6 +85,20 @@ export class ClusterMember {
     this.#url = o.url
     this.#heartbeatMs = o.heartbeatMs ?? 1000
     this.#flushMs = o.sessionFlushMs ?? 100
+    this.#ips = new TrafficIpKeeper(
+      {
+        raised: (ip, dev) => {
+          this.#event('info', 'ipraised', `raised traffic IP ${ip} on ${dev}`)
+        },
+        lowered: (ip, dev) => {
+          this.#event('info', 'iplowered', `lowered traffic IP ${ip} from ${dev}`)
+        },
+        failed: (ip, reason) => {
+          this.#event('serious', 'ipfailed', `cannot raise traffic IP ${ip}: ${reason}`)
+        },
+      },
+      o.ipCommands,
+    )
     this.#store = new ClusterStore(o.url, {
       up: () => {
         this.#event('info', 'redisup', `the cluster's store (${redactedUrl(this.#url)}) is reachable; resynchronising`)
@@ -109,6 +129,8 @@ export class ClusterMember {
   async stop(): Promise<void> {
     this.#stopped = true
     for (const t of this.#timers) clearInterval(t)
+    // The others raise this member's addresses once its heartbeat has expired.
+    await this.#ips.update(new Set())
     await this.#flushSessions()
     await this.#store.close()
   }
@@ -259,8 +281,9 @@ export class ClusterMember {
     try {
       await this.#store.heartbeat(this.name, this.#info())
       const members = await this.#store.members()
-      let live = 0
-      for (const info of members.values()) if (info !== null) live++
+      const liveNames = [...members].filter(([, info]) => info !== null).map(([name]) => name)
+      const live = liveNames.length
+      await this.#raiseTrafficIps(liveNames)
       if (live !== this.#liveMembers && live > 0) {
         this.#liveMembers = live
         this.#host.membersChanged(live)
@@ -271,12 +294,35 @@ export class ClusterMember {
     }
   }
 
+  /** Raises the traffic IPs assigned to this member and lowers the others (only with groups configured). */
+  async #raiseTrafficIps(live: readonly string[]): Promise<void> {
+    const config = this.#host.running()
+    if (config === null) return
+    const objects = getObjects(config, 'traffic_ip_groups')
+    if (objects.size === 0 && this.#ips.held().length === 0) return
+    const groups: TrafficIpGroup[] = [...objects].map(([name, p]) => ({
+      name,
+      enabled: p.basic.enabled,
+      mode: p.basic.mode,
+      ipaddresses: p.basic.ipaddresses,
+      machines: p.basic.machines,
+      slaves: p.basic.slaves,
+      keeptogether: p.basic.keeptogether,
+      ipAssignmentMode: p.basic.ip_assignment_mode,
+      ipMapping: p.basic.ip_mapping,
+    }))
+    const wanted = new Set<string>()
+    for (const [ip, member] of assignTrafficIps(groups, live)) if (member === this.name) wanted.add(ip)
+    await this.#ips.update(wanted)
+  }
+
   #info(): Record<string, unknown> {
     return {
       name: this.name,
       sluice_version: this.#version,
       config_version: this.#configVersion,
       config_error: this.#failed === null ? null : `version ${String(this.#failed.version)}: ${this.#failed.reason}`,
+      traffic_ips: this.#ips.held(),
       started: new Date(this.#startedWallMs).toISOString(),
       seen: new Date().toISOString(),
       ...this.#host.facts(),

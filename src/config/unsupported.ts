@@ -39,7 +39,9 @@ export const NOT_APPLIED: readonly NotApplied[] = [
   { type: 'locations', keys: '*' },
   { type: 'log_export', keys: '*' },
   { type: 'rule_authenticators', keys: '*' },
-  { type: 'traffic_ip_groups', keys: '*' },
+  // Traffic IP groups are raised in singlehosted mode by cluster members (docs/cluster.md).
+  { type: 'traffic_ip_groups', keys: 'basic.*', except: ['enabled', 'ipaddresses', 'machines', 'slaves', 'mode', 'keeptogether', 'ip_assignment_mode', 'ip_mapping', 'note'] },
+  { type: 'traffic_ip_groups', keys: 'basic.mode', values: ['ec2elastic', 'ec2vpcelastic', 'ec2vpcprivate', 'gceexternal', 'multihosted', 'rhi'] },
   // Virtual servers.
   { type: 'virtual_servers', keys: 'basic.protocol', values: ['ftp', 'rtsp', 'siptcp', 'sipudp', 'udpstreaming'] },
   { type: 'virtual_servers', keys: 'basic.glb_services' },

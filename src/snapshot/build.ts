@@ -31,6 +31,7 @@ import type { RateShaper, RuleServices } from '../rules/index.ts'
 import { poolSettings } from './pool-settings.ts'
 import { buildPersistence } from './persistence-settings.ts'
 import { buildGenerationPlan, type GenerationContext } from './generation-settings.ts'
+import { isIP } from 'node:net'
 import { GenerationStore, generationTableName } from '../generations/index.ts'
 import { engineFor, streamService, udpService } from './stream-settings.ts'
 import { TlsCatalog, buildTlsTerminator } from './tls-settings.ts'
@@ -170,6 +171,10 @@ export function buildSnapshot(config: ValidConfig, version: number, deps: BuildD
   catalog.checkUnused()
   const healthPlan = buildHealthPlan(config, problems)
   problems.push(...actionPathProblems(config.objects, config.dir))
+  for (const [name, g] of getObjects(config, 'traffic_ip_groups')) {
+    const bad = g.basic.ipaddresses.find((a) => isIP(a) === 0)
+    if (bad !== undefined) problems.push({ objectType: 'traffic_ip_groups', objectName: name, key: 'basic.ipaddresses', reason: `"${bad}" is not an IP address` })
+  }
   const placed = warnings.map((w) => withFile(w, config))
   if (deps.onWarning !== undefined) for (const w of placed) deps.onWarning(w)
   if (problems.length > 0) {

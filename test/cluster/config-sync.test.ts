@@ -43,6 +43,9 @@ test('concurrent changes from two members: one wins, the other gets 409 and noth
   const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } } }
   const a = await startMember(t, redis.url, 'a', files)
   const b = await startMember(t, redis.url, 'b', files)
+  const bad = await a.api('PUT', 'config/active/traffic_ip_groups/front', { properties: { basic: { ipaddresses: ['10.0.0'] } } })
+  assert.equal(bad.status, 400)
+  assert.match(bad.text, /basic\.ipaddresses[\s\S]*\\"10\.0\.0\\" is not an IP address/)
   const [ra, rb] = await Promise.all([
     a.api('PUT', 'config/active/pools/web', { properties: { basic: { note: 'a' } } }),
     b.api('PUT', 'config/active/pools/web', { properties: { basic: { note: 'b' } } }),

@@ -30,11 +30,11 @@ export interface RedisServer {
 }
 
 /** Waits until something accepts connections on `port` (at most `limitMs`). */
-async function listening(port: number, limitMs = 5000): Promise<void> {
+async function listening(port: number, host = '127.0.0.1', limitMs = 5000): Promise<void> {
   const deadline = Date.now() + limitMs
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1')
+      const s = net.connect(port, host)
       s.once('connect', () => {
         s.destroy()
         resolve(true)
@@ -49,17 +49,18 @@ async function listening(port: number, limitMs = 5000): Promise<void> {
   }
 }
 
-export async function startRedis(t: TestContext): Promise<RedisServer> {
+/** A redis-server on 127.0.0.1 (or `bind`, an address of this machine) and a free port. */
+export async function startRedis(t: TestContext, bind = '127.0.0.1'): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-redis-'))
   // redis-server takes its port on the command line: a free one is picked, then handed to it.
   const port = await freePort()
   let child: ChildProcess | null = null
   const server: RedisServer = {
     port,
-    url: `redis://127.0.0.1:${String(port)}/0`,
+    url: `redis://${bind}:${String(port)}/0`,
     async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'no'], { stdio: 'ignore' })
-      await listening(port)
+      child = spawn('redis-server', ['--port', String(port), '--bind', bind, '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--protected-mode', 'no'], { stdio: 'ignore' })
+      await listening(port, bind)
     },
     async stop() {
       const c = child
