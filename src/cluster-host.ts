@@ -5,8 +5,9 @@
  * @module
  */
 import type { App } from './app.ts'
-import { appStatistics } from './api/index.ts'
-import { ClusterMember } from './cluster/index.ts'
+import { randomBytes } from 'node:crypto'
+import { appStatistics, type ClusterView } from './api/index.ts'
+import { ClusterMember, sharedSecret } from './cluster/index.ts'
 import { formatDiagnostic } from './config/index.ts'
 import { systemClock, type Logger } from './core/index.ts'
 import { diagnoseConfigDir } from './snapshot/index.ts'
@@ -77,4 +78,21 @@ export function makeMember(plan: ClusterPlan, parts: ClusterParts): ClusterMembe
     member.sessionChanged(cls, key, node)
   }
   return member
+}
+
+/** The cluster's cookie keys; each null when the store cannot be reached at start (then this member's own). */
+export async function clusterSecrets(url: string): Promise<{ persistence: Buffer | null; generations: Buffer | null }> {
+  const [persistence, generations] = await Promise.all([sharedSecret(url, 'persistence', randomBytes(32)), sharedSecret(url, 'generations', randomBytes(32))])
+  return { persistence, generations }
+}
+
+/** What the API sees of the cluster. */
+export function clusterView(member: ClusterMember): ClusterView {
+  return {
+    memberName: member.name,
+    status: () => member.status(),
+    refusal: () => member.refusal(),
+    problems: () => member.problems(),
+    memberStatistics: () => member.memberStatistics(),
+  }
 }

@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { App, DEFAULT_CLOSE_LINGER_MS, type WorkerSharing } from './app.ts'
-import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type ClusterView, type RuleTester } from './api/index.ts'
+import { ApiServer, configFingerprint, ensureFirstAdmin, sluiceStateDir, type ApiAddress, type RuleTester } from './api/index.ts'
 import { ReloadQueue, describeConfigDiff, diffConfigs, formatDiagnostic, watchConfigDir, type Diagnostic, type ValidConfig } from './config/index.ts'
 import { err, errorMessage, ok, systemClock, systemRandom, type Logger, type Result } from './core/index.ts'
 import { GenerationWatch, loadGenerationState, saveGenerationState } from './generations/index.ts'
-import { sharedSecret, type ClusterMember } from './cluster/index.ts'
-import { makeMember, type ClusterPlan } from './cluster-host.ts'
+import type { ClusterMember } from './cluster/index.ts'
+import { clusterSecrets, clusterView, makeMember, type ClusterPlan } from './cluster-host.ts'
 import { ActionRunner, keepEventsIn } from './events/index.ts'
 import type { ListenerLabel } from './net/index.ts'
 import { BANDWIDTH_SLOTS, NODE_SLOT_CAPACITY, NodeSlots, slmSlot } from './pool/index.ts'
@@ -50,23 +50,6 @@ export interface ServerOptions {
   readonly workers?: number
   /** Join a cluster on a shared store (issue #16); absent: Sluice runs alone. */
   readonly cluster?: ClusterPlan
-}
-
-/** The cluster's cookie keys; each null when the store cannot be reached at start (then this member's own). */
-async function clusterSecrets(url: string): Promise<{ persistence: Buffer | null; generations: Buffer | null }> {
-  const [persistence, generations] = await Promise.all([sharedSecret(url, 'persistence', randomBytes(32)), sharedSecret(url, 'generations', randomBytes(32))])
-  return { persistence, generations }
-}
-
-/** What the API sees of the cluster. */
-function clusterView(member: ClusterMember): ClusterView {
-  return {
-    memberName: member.name,
-    status: () => member.status(),
-    refusal: () => member.refusal(),
-    problems: () => member.problems(),
-    memberStatistics: () => member.memberStatistics(),
-  }
 }
 
 /** How often a worker says it is alive. */
