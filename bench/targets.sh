@@ -457,6 +457,19 @@ target_node_floor_h2() {
   floor_exec bench/floor/h2-answer.ts "$1" $pair
 }
 target_node_floor_h2_1s() { target_node_floor_h2 "$@"; }
+# The proxying floor: node:http2 in front, a fixed HTTP/1.1 GET to the nodes on kept-alive
+# connections behind (bench/floor/h2-relay.ts): what Sluice's HTTP/2 case can at most reach.
+describe_node_floor_h2_relay() { echo "floor: node:http2 relaying each stream as a fixed HTTP/1.1 GET on kept-alive node connections (bench/floor/h2-relay.ts)"; }
+ref_node_floor_h2_relay() { echo nginx_h2; }
+goal_node_floor_h2_relay() { echo none; }
+scheme_node_floor_h2_relay() { echo https; }
+h2load_node_floor_h2_relay() { printf '%s\n' -c 4 -m 32 -t 1; }
+target_node_floor_h2_relay() {
+  local pair
+  pair=$(bench_tls_cert) || { echo "openssl could not make a certificate" >&2; exit 1; }
+  # shellcheck disable=SC2086 # two paths, split on purpose
+  floor_exec bench/floor/h2-relay.ts "$1" "$BACKENDS" $pair
+}
 scheme_node_floor_h2() { echo https; }
 scheme_node_floor_h2_1s() { echo https; }
 h2load_node_floor_h2() { printf '%s\n' -c 4 -m 32 -t 1; }

@@ -56,7 +56,8 @@ interface Steer {
 }
 
 export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPusher {
-  readonly down: Downstream
+  /** The client side; an HTTP/2 exchange is handed to the next stream (rebind) once its own has closed. */
+  down: Downstream
   readonly deps: HttpEngineDeps
   readonly dialer: Dialer
   readonly leg: NodeLeg
@@ -466,6 +467,13 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.transformed.abort()
     this.#disarm()
     this.state = 'idle'
+  }
+
+  /** Serves another stream (HTTP/2): the exchange ended cleanly and its stream has closed. */
+  rebind(down: Downstream): void {
+    this.down = down
+    // A spare rule session belongs to the previous stream's connection.
+    this.#spareRules = null
   }
 
   /** The client connection is closed for good. */

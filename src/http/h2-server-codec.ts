@@ -26,6 +26,8 @@ const MAX_INVALID_FRAMES = 100
 const MAX_REJECTED_STREAMS = 100
 /** Memory nghttp2 may use per session, in MB (queued frames, HPACK tables, stream state). */
 const MAX_SESSION_MEMORY_MB = 10
+/** Finished exchanges kept for the next streams (each a few kilobytes). */
+const MAX_SPARE_EXCHANGES = 256
 
 /** Stream errors are told through the session and the exchange; the stream's own are not needed. */
 function ignoreError(): void {
@@ -59,6 +61,8 @@ export class Http2Clients {
   readonly #servers = new WeakMap<Http2Settings, Http2Server>()
   /** Open sessions, with the virtual server and the settings each was opened with. */
   readonly #sessions = new Map<Http2Session, { source: ServiceSource; settings: Http2Settings }>()
+  /** Exchanges whose streams ended cleanly, for the next streams. */
+  readonly #spareExchanges: Exchange[] = []
 
   constructor(deps: HttpEngineDeps) {
     this.#deps = deps
@@ -156,9 +160,17 @@ export class Http2Clients {
       down.sendErrorPage(svc.errors.get(status, false))
       return
     }
-    const exchange = new Exchange(down, this.#deps)
+    const spare = this.#spareExchanges.pop()
+    const exchange = spare ?? new Exchange(down, this.#deps)
+    if (spare !== undefined) spare.rebind(down)
     down.exchange = exchange
     stream.on('close', () => {
+      down.exchange = null
+      // An exchange that finished cleanly serves a later stream: fewer objects per stream.
+      if (exchange.state === 'idle' && this.#spareExchanges.length < MAX_SPARE_EXCHANGES) {
+        this.#spareExchanges.push(exchange)
+        return
+      }
       if (exchange.state !== 'idle') exchange.abort()
       exchange.dispose()
     })
@@ -192,6 +204,7 @@ export class Http2Clients {
 
   /** Ends every connection at once (end of a shutdown's drain time). */
   destroyAll(): void {
+    for (const e of this.#spareExchanges.splice(0)) e.dispose()
     for (const s of this.#sessions.keys()) s.destroy()
   }
 }
