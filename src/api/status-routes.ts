@@ -130,6 +130,14 @@ async function clusterStatus(ctx: ApiContext, cluster: ClusterView, req: ApiRequ
   if (host === 'cluster' && (area === undefined || area === '')) return json(200, await cluster.status())
   const captures = host === 'cluster' ? members.map((m) => m.capture) : members.filter((m) => m.member === host).map((m) => m.capture)
   if (host !== 'cluster' && captures.length === 0) return apiError(404, 'resource.not_found', `no live cluster member "${host}"`)
+  if (host !== 'cluster' && (area === undefined || area === '' || area === 'information')) {
+    if (area === 'information') {
+      // What the member last said of itself in its heartbeat.
+      const view = (await cluster.status())['members'] as Record<string, unknown>[] | undefined
+      return json(200, { information: view?.find((m) => m['name'] === host) ?? {} })
+    }
+    return json(200, children(here, ['information', 'statistics']))
+  }
   if (area !== 'statistics') return notFound(req)
   const nowMs = ctx.clock.nowMs()
   // The cluster's sum starts from this member's own figures; another member's from nothing.

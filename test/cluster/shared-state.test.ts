@@ -108,6 +108,9 @@ test('statistics per member and summed for the cluster, also in Prometheus', asy
   const own = await requestsServed(b)
   const viaA = await a.api('GET', 'status/b/statistics/virtual_servers/web')
   assert.equal((viaA.body['statistics'] as Record<string, unknown>)['total_requests'], own, 'a shows b as b last published')
+  const info = await a.api('GET', 'status/b/information')
+  assert.equal((info.body['information'] as Record<string, unknown>)['name'], 'b')
+  assert.equal((info.body['information'] as Record<string, unknown>)['sluice_version'], 'test')
   const list = await a.api('GET', 'status/')
   assert.match(list.text, /"local_tm"[\s\S]*"cluster"[\s\S]*"b"[\s\S]*"c"/)
   const metrics = (await a.api('GET', '/metrics?scope=cluster')).text
