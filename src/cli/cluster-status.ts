@@ -4,14 +4,10 @@
  * run it, or a member is gone, so scripts can wait on it.
  * @module
  */
+import { apiCall, type ApiCallOptions } from './api-call.ts'
+import { textTable } from './text-table.ts'
 
-export interface ClusterStatusOptions {
-  readonly api: string
-  readonly user: string
-  readonly password: string
-}
-
-const TIMEOUT_MS = 10_000
+export type ClusterStatusOptions = ApiCallOptions
 
 /** A value of the answer as a cell: strings and numbers as they are, anything else '-'. */
 function cell(v: unknown): string {
@@ -19,32 +15,12 @@ function cell(v: unknown): string {
 }
 
 export async function clusterStatus(o: ClusterStatusOptions, out: (line: string) => void, errOut: (line: string) => void): Promise<number> {
-  let target: URL
-  try {
-    target = new URL('/api/tm/8.3/status/local_tm/cluster', o.api)
-  } catch {
-    errOut(`sluice cluster status: --api "${o.api}" is not a URL (http://127.0.0.1:9070)`)
+  const answer = await apiCall(o, 'GET', '/api/tm/8.3/status/local_tm/cluster')
+  if (!answer.ok) {
+    errOut(`sluice cluster status: ${answer.problem}`)
     return 1
   }
-  let res: Response
-  try {
-    res = await fetch(target, { headers: { authorization: `Basic ${Buffer.from(`${o.user}:${o.password}`).toString('base64')}` }, signal: AbortSignal.timeout(TIMEOUT_MS) })
-  } catch (e: unknown) {
-    errOut(`sluice cluster status: ${target.origin}: ${e instanceof Error ? e.message : String(e)}`)
-    return 1
-  }
-  const text = await res.text()
-  let body: Record<string, unknown> = {}
-  try {
-    body = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    body = {}
-  }
-  if (res.status !== 200) {
-    const error = body['error'] as Record<string, unknown> | undefined
-    errOut(`sluice cluster status: the API answered ${String(res.status)}: ${typeof error?.['error_text'] === 'string' ? error['error_text'] : text.slice(0, 200)}`)
-    return 1
-  }
+  const body = answer.body
   const store = (body['store'] ?? {}) as Record<string, unknown>
   const clusterVersion = Number(body['cluster_config_version'] ?? body['config_version'] ?? 0)
   out(`store ${cell(store['url'])}: ${cell(store['state'])}; cluster configuration version ${String(clusterVersion)}; asked member ${cell(body['member'])}`)
@@ -59,7 +35,6 @@ export async function clusterStatus(o: ClusterStatusOptions, out: (line: string)
     const state = !alive ? 'gone' : problem !== '' ? 'failing' : behind ? 'behind' : 'in sync'
     table.push([cell(m['name']), state, cell(m['sluice_version']), cell(m['config_version']), cell(m['workers']), cell(m['api']), problem])
   }
-  const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? []
-  for (const row of table) out(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd())
+  for (const line of textTable(table)) out(line)
   return healthy ? 0 : 1
 }

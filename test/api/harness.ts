@@ -153,3 +153,21 @@ export function rawCall(
     req.end(opts.body)
   })
 }
+
+/**
+ * One API call as the harness's admin to a running Sluice at `origin`: `path` is under
+ * /api/tm/8.3/ unless it starts with a slash; the JSON answer ({} when there is none).
+ */
+export async function adminCall(origin: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown>; text: string }> {
+  const init: RequestInit = { method, headers: { authorization: basic(ADMIN.user, ADMIN.password), 'content-type': 'application/json' } }
+  if (body !== undefined) init.body = JSON.stringify(body)
+  const res = await fetch(`${origin}${path.startsWith('/') ? path : `/api/tm/8.3/${path}`}`, init)
+  const text = await res.text()
+  let parsed: Record<string, unknown> = {}
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    parsed = {}
+  }
+  return { status: res.status, body: parsed, text }
+}

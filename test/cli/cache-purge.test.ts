@@ -1,28 +1,14 @@
 // `sluice cache purge` (issue #12): the real command purges a running Sluice's web cache
 // through its REST API, with the password on standard input.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { join } from 'node:path'
 import { test } from 'node:test'
-import { ROOT } from '../e2e/cli-harness.ts'
+import { runSluiceWithInput } from '../e2e/cli-harness.ts'
 import { getWithHost } from '../helpers/get-with-host.ts'
 import { startHttpNode } from '../helpers/nodes.ts'
 import { ADMIN, startApi } from '../api/harness.ts'
 import { boundPort } from '../helpers/bound-port.ts'
 
-/** Runs `sluice ARGS` with `stdin` as its standard input; its exit code and output. */
-async function sluice(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
-  child.stdin.end(stdin)
-  const timer = setTimeout(() => child.kill(), 15_000)
-  const [code] = (await once(child, 'exit')) as [number | null]
-  clearTimeout(timer)
-  return { code, output }
-}
+const sluice = runSluiceWithInput
 
 test('sluice cache purge empties the cache of one URL, and refuses a wrong password', async (t) => {
   const node = await startHttpNode(t, 'n', (req, res) => {

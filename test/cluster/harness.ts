@@ -16,7 +16,7 @@ import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
 import { createLogger } from '../../src/core/index.ts'
 import { SluiceServer } from '../../src/server.ts'
 import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
-import { ADMIN, basic, writeConfigDir } from '../api/harness.ts'
+import { ADMIN, adminCall, writeConfigDir } from '../api/harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { freePort } from '../helpers/nodes.ts'
 
@@ -111,19 +111,7 @@ export async function startMember(t: TestContext, redisUrl: string, name: string
     server: started.value,
     name,
     dir,
-    async api(method, path, body) {
-      const init: RequestInit = { method, headers: { authorization: basic(ADMIN.user, ADMIN.password), 'content-type': 'application/json' } }
-      if (body !== undefined) init.body = JSON.stringify(body)
-      const res = await fetch(`${member.server.apiOrigin}${path.startsWith('/') ? path : `/api/tm/8.3/${path}`}`, init)
-      const text = await res.text()
-      let parsed: Record<string, unknown> = {}
-      try {
-        parsed = JSON.parse(text) as Record<string, unknown>
-      } catch {
-        parsed = {}
-      }
-      return { status: res.status, body: parsed, text }
-    },
+    api: (method, path, body) => adminCall(member.server.apiOrigin, method, path, body),
     async stop() {
       if (stopped) return
       stopped = true

@@ -73,3 +73,16 @@ export async function runSluice(args: readonly string[]): Promise<{ code: number
 }
 
 export { freePort } from '../helpers/nodes.ts'
+
+/** Runs `sluice ARGS` to its end with `stdin` as its standard input (at most 15 s): its exit code and output. */
+export async function runSluiceWithInput(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
+  child.stdin.end(stdin)
+  const timer = setTimeout(() => child.kill(), 15_000)
+  const [code] = (await once(child, 'exit')) as [number | null]
+  clearTimeout(timer)
+  return { code, output }
+}

@@ -1,25 +1,12 @@
 // `sluice generation status|deploy|rollback|reap|canary` (issue #19): the real command drives a
 // running Sluice's generations through its REST API, with the password on standard input.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { join } from 'node:path'
 import { test } from 'node:test'
-import { ROOT } from '../e2e/cli-harness.ts'
+import { runSluiceWithInput } from '../e2e/cli-harness.ts'
 import { ADMIN } from '../api/harness.ts'
 import { Session, startGenerations } from './harness.ts'
 
-async function sluice(args: readonly string[], stdin: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()))
-  child.stdin.end(stdin)
-  const timer = setTimeout(() => child.kill(), 15_000)
-  const [code] = (await once(child, 'exit')) as [number | null]
-  clearTimeout(timer)
-  return { code, output }
-}
+const sluice = runSluiceWithInput
 
 test('sluice generation deploys, shows, rolls back and reaps; refusals exit 1 with the reason', async (t) => {
   const run = await startGenerations(t, [
