@@ -12,11 +12,9 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
-import { createLogger } from '../../src/core/index.ts'
-import { SluiceServer } from '../../src/server.ts'
-import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
-import { ADMIN, adminCall, writeConfigDir } from '../api/harness.ts'
+import type { SluiceServer } from '../../src/server.ts'
+import { addAdmin, startServerIn } from '../helpers/sluice-server.ts'
+import { adminCall, writeConfigDir } from '../api/harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { freePort } from '../helpers/nodes.ts'
 
@@ -90,25 +88,11 @@ export interface Member {
 /** A member named `name` on `files`, joined to `redisUrl`. */
 export async function startMember(t: TestContext, redisUrl: string, name: string, files: Record<string, unknown>, opts: { dir?: string } = {}): Promise<Member> {
   const dir = opts.dir ?? (await writeConfigDir(t, files))
-  const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
-  if (!saved.ok) throw new Error(saved.error)
-  const report = await diagnoseConfigDir(dir)
-  if (report.config === null) throw new Error(JSON.stringify(report.errors))
-  const started = await SluiceServer.start({
-    configDir: dir,
-    config: report.config,
-    isBuiltIn: false,
-    logger: createLogger('error'),
-    version: 'test',
-    api: { address: { host: '127.0.0.1', port: 0 }, hostNames: [], isExplicit: true },
-    ruleTester: () => Promise.reject(new Error('not in these tests')),
-    workers: 1,
-    cluster: { url: redisUrl, memberName: name },
-  })
-  if (!started.ok) throw new Error(typeof started.error === 'string' ? started.error : JSON.stringify(started.error))
+  await addAdmin(dir)
+  const server = await startServerIn(dir, { cluster: { url: redisUrl, memberName: name } })
   let stopped = false
   const member: Member = {
-    server: started.value,
+    server,
     name,
     dir,
     api: (method, path, body) => adminCall(member.server.apiOrigin, method, path, body),

@@ -6,11 +6,9 @@
  */
 import http from 'node:http'
 import type { TestContext } from 'node:test'
-import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
-import { createLogger } from '../../src/core/index.ts'
-import { SluiceServer } from '../../src/server.ts'
-import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
-import { ADMIN, adminCall, writeConfigDir } from '../api/harness.ts'
+import type { SluiceServer } from '../../src/server.ts'
+import { addAdmin, startServerIn } from '../helpers/sluice-server.ts'
+import { adminCall, writeConfigDir } from '../api/harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 
@@ -68,24 +66,8 @@ export async function startGenerations(
     },
   }
   const dir = await writeConfigDir(t, files)
-  const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
-  if (!saved.ok) throw new Error(saved.error)
-  const start = async (): Promise<SluiceServer> => {
-    const report = await diagnoseConfigDir(dir)
-    if (report.config === null) throw new Error(JSON.stringify(report.errors))
-    const started = await SluiceServer.start({
-      configDir: dir,
-      config: report.config,
-      isBuiltIn: false,
-      logger: createLogger('error'),
-      version: 'test',
-      api: { address: { host: '127.0.0.1', port: 0 }, hostNames: [], isExplicit: true },
-      ruleTester: () => Promise.reject(new Error('not in these tests')),
-      workers: opts.workers ?? 1,
-    })
-    if (!started.ok) throw new Error(typeof started.error === 'string' ? started.error : JSON.stringify(started.error))
-    return started.value
-  }
+  await addAdmin(dir)
+  const start = (): Promise<SluiceServer> => startServerIn(dir, { workers: opts.workers ?? 1 })
   const running: Running = {
     server: await start(),
     dir,

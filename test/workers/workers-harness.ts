@@ -6,10 +6,9 @@
  */
 import http from 'node:http'
 import type { TestContext } from 'node:test'
-import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
-import { diagnoseConfigDir } from '../../src/snapshot/index.ts'
-import { createLogger, type LogLevel } from '../../src/core/index.ts'
-import { SluiceServer } from '../../src/server.ts'
+import type { LogLevel } from '../../src/core/index.ts'
+import type { SluiceServer } from '../../src/server.ts'
+import { addAdmin, startServerIn } from '../helpers/sluice-server.ts'
 import { ADMIN, basic, writeConfigDir } from '../api/harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 
@@ -35,22 +34,8 @@ export function poolDoc(nodes: readonly string[], extra: Record<string, unknown>
 
 export async function startWorkers(t: TestContext, files: Record<string, unknown>, workers = 2, level: LogLevel = 'error'): Promise<RunningWorkers> {
   const dir = await writeConfigDir(t, files)
-  const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
-  if (!saved.ok) throw new Error(saved.error)
-  const report = await diagnoseConfigDir(dir)
-  if (report.config === null) throw new Error(JSON.stringify(report.errors))
-  const started = await SluiceServer.start({
-    configDir: dir,
-    config: report.config,
-    isBuiltIn: false,
-    logger: createLogger(level),
-    version: 'test',
-    api: { address: { host: '127.0.0.1', port: 0 }, hostNames: [], isExplicit: true },
-    ruleTester: () => Promise.reject(new Error('not in these tests')),
-    workers,
-  })
-  if (!started.ok) throw new Error(typeof started.error === 'string' ? started.error : JSON.stringify(started.error))
-  const server = started.value
+  await addAdmin(dir)
+  const server = await startServerIn(dir, { workers, level })
   onCleanup(t, () => server.stop(0))
   return {
     server,
