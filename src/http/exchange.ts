@@ -56,7 +56,7 @@ interface Steer {
 }
 
 export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPusher {
-  /** The client side; an HTTP/2 exchange is handed to the next stream (rebind) once its own has closed. */
+  /** The client side (an HTTP/2 exchange moves to a later stream: rebind). */
   down: Downstream
   readonly deps: HttpEngineDeps
   readonly dialer: Dialer
@@ -99,7 +99,8 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
    */
   readonly transformed: TransformedBody
   readonly #monoNow = (): number => this.deps.clock.monoMs()
-  readonly #persistRequest = new PersistenceRequestView()
+  /** The request as persistence classes and generations read it (cookies, fields). */
+  readonly persistRequest = new PersistenceRequestView()
 
   constructor(down: Downstream, deps: HttpEngineDeps) {
     this.down = down
@@ -116,6 +117,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   start(svc: HttpService, head: RequestHead): void {
     this.svc = svc
     this.req = head
+    this.persistRequest.req = head
     this.startMono = this.deps.clock.monoMs()
     this.reqBody.start(head.isChunked ? BODY_CHUNKED : head.contentLength > 0 ? BODY_LENGTH : BODY_NONE, head.contentLength)
     this.reqDone = false
@@ -158,12 +160,6 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   /** The generation phase's pool, unless a rule chose one. */
   defaultRoute(pool: Pool): void {
     if (this.#routePool === undefined) this.#routePool = pool
-  }
-
-  /** The request as persistence and generations read it (cookies, fields). */
-  persistenceRequest(): PersistenceRequestView {
-    this.#persistRequest.req = this.req
-    return this.#persistRequest
   }
 
   /** Request rules chose a pool (null: discard) and possibly narrowed its nodes. */
@@ -215,7 +211,7 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
   }
 
   sessionFor(pool: Pool): SessionChooser | null {
-    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.persistenceRequest(), this.down.tlsSession)
+    this.#persist = (this.svc as HttpService).persistence.open(pool, this.down.clientIp, this.rules?.decision ?? null, this.persistRequest, this.down.tlsSession)
     return this.#persist
   }
 
@@ -469,10 +465,9 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.state = 'idle'
   }
 
-  /** Serves another stream (HTTP/2): the exchange ended cleanly and its stream has closed. */
+  /** Serves another stream (HTTP/2) once its own ended cleanly; a spare rule session was the old connection's. */
   rebind(down: Downstream): void {
     this.down = down
-    // A spare rule session belongs to the previous stream's connection.
     this.#spareRules = null
   }
 

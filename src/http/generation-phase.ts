@@ -15,7 +15,7 @@ export function generationRequestPhase(ex: Exchange): PhaseResult {
   const plan = ex.svc?.generations ?? null
   if (plan === null) return CONTINUE
   const clock = ex.deps.clock
-  const ticket = chooseGeneration(plan, { clientIp: ex.down.clientIp, request: ex.persistenceRequest(), ruleKey: ex.rules?.decision.persistenceKey ?? null }, clock.monoMs(), clock.nowMs(), Math.random)
+  const ticket = chooseGeneration(plan, { clientIp: ex.down.clientIp, request: ex.persistRequest, ruleKey: ex.rules?.decision.persistenceKey ?? null }, clock.monoMs(), clock.nowMs(), Math.random)
   ex.generationTicket = ticket
   ex.defaultRoute(ticket.generation.pool)
   return CONTINUE
