@@ -6,14 +6,14 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { freePort, startHttpNode } from '../helpers/nodes.ts'
 import { selfSigned } from '../helpers/self-signed.ts'
-import { startMember, startRedis, vsOn, within, type Member } from './harness.ts'
+import { startMember, redisMissing, startRedis, vsOn, within, type Member } from './harness.ts'
 
 async function note(m: Member): Promise<unknown> {
   const r = await m.api('GET', 'config/active/pools/web')
   return ((r.body['properties'] as Record<string, Record<string, unknown>> | undefined)?.['basic'] ?? {})['note']
 }
 
-test('a change on member A is live on B and C within a second, and the cluster view shows all three in sync', async (t) => {
+test('a change on member A is live on B and C within a second, and the cluster view shows all three in sync', { skip: redisMissing() }, async (t) => {
   const redis = await startRedis(t)
   const node = await startHttpNode(t, 'n')
   // The members serve one port side by side, as on one host; it is picked here and given to all.
@@ -38,7 +38,7 @@ test('a change on member A is live on B and C within a second, and the cluster v
   assert.equal(res.status, 200, 'the members serve the shared port')
 })
 
-test('concurrent changes from two members: one wins, the other gets 409 and nothing of it stays', async (t) => {
+test('concurrent changes from two members: one wins, the other gets 409 and nothing of it stays', { skip: redisMissing() }, async (t) => {
   const redis = await startRedis(t)
   const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } } }
   const a = await startMember(t, redis.url, 'a', files)
@@ -63,7 +63,7 @@ test('concurrent changes from two members: one wins, the other gets 409 and noth
   await within(1000, 'both run the winner', async () => (await note(a)) === winner && (await note(b)) === winner)
 })
 
-test('without the store a member keeps serving and refuses changes; when it returns, the members resynchronise', async (t) => {
+test('without the store a member keeps serving and refuses changes; when it returns, the members resynchronise', { skip: redisMissing() }, async (t) => {
   const redis = await startRedis(t)
   const node = await startHttpNode(t, 'n')
   const port = await freePort()
@@ -94,7 +94,7 @@ test('without the store a member keeps serving and refuses changes; when it retu
   assert.match((await a.api('GET', 'status/local_tm/events?category=cluster')).text, /redisup/)
 })
 
-test('a version that a member cannot apply is reported by it (event, status) and leaves it on the version before', async (t) => {
+test('a version that a member cannot apply is reported by it (event, status) and leaves it on the version before', { skip: redisMissing() }, async (t) => {
   const pem = selfSigned()
   if (pem === undefined) {
     t.skip('openssl is missing')

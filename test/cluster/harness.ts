@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,12 @@ import { addAdmin, startServerIn } from '../helpers/sluice-server.ts'
 import { adminCall, writeConfigDir } from '../api/harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { freePort } from '../helpers/nodes.ts'
+
+/** Why the cluster tests cannot run here (no redis-server), or undefined when they can. */
+export function redisMissing(): string | undefined {
+  const found = (process.env['PATH'] ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'redis-server')))
+  return found ? undefined : 'redis-server is missing (apt-get install redis-server; .ci/run installs it)'
+}
 
 export interface RedisServer {
   readonly port: number

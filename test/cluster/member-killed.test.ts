@@ -10,13 +10,13 @@ import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
 import { freePort } from '../helpers/nodes.ts'
-import { startMember, startRedis, within, type Member } from './harness.ts'
+import { startMember, redisMissing, startRedis, within, type Member } from './harness.ts'
 
 async function pool(m: Member): Promise<string> {
   return JSON.stringify((await m.api('GET', 'config/active/pools/web')).body)
 }
 
-test('a member killed during changes leaves the others whole and agreeing', async (t) => {
+test('a member killed during changes leaves the others whole and agreeing', { skip: redisMissing() }, async (t) => {
   const redis = await startRedis(t)
   const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } } }
   const b = await startMember(t, redis.url, 'b', files)

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import { test } from 'node:test'
 import { freePort, startHttpNode, type HttpNode } from '../helpers/nodes.ts'
-import { startMember, startRedis, vsOn, within, type Member } from './harness.ts'
+import { startMember, redisMissing, startRedis, vsOn, within, type Member } from './harness.ts'
 
 /** One request on a connection of its own (so the kernel may give it to any member). */
 function once(port: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string; setCookie: string[] }> {
@@ -42,7 +42,7 @@ async function threeMembers(t: Parameters<typeof startRedis>[0], files: (port: n
   return { redis, nodes, port, members }
 }
 
-test('a client pinned through one member lands on the same node through every member', async (t) => {
+test('a client pinned through one member lands on the same node through every member', { skip: redisMissing() }, async (t) => {
   for (const type of ['transparent', 'ip'] as const) {
     const { port, members } = await threeMembers(t, (p, nodes) => ({
       'persistence/sticky': { properties: { basic: { type } } },
@@ -62,7 +62,7 @@ test('a client pinned through one member lands on the same node through every me
   }
 })
 
-test('a rate class of 10/s admits about 10/s in total across three members', async (t) => {
+test('a rate class of 10/s admits about 10/s in total across three members', { skip: redisMissing() }, async (t) => {
   const { port, members } = await threeMembers(t, (p, nodes) => ({
     'rate/ten': { properties: { basic: { max_rate_per_second: 10 } } },
     'rules/limit': 'if (rate.use.noQueue("ten") == 0) { http.sendResponse(429, "text/plain", "later", ""); }',
@@ -93,7 +93,7 @@ test('a rate class of 10/s admits about 10/s in total across three members', asy
   assert.ok(admitted >= 12 && admitted <= 30, `about 20 admitted in 2 s across the cluster (${String(admitted)}); without sharing it would be about 60`)
 })
 
-test('statistics per member and summed for the cluster, also in Prometheus', async (t) => {
+test('statistics per member and summed for the cluster, also in Prometheus', { skip: redisMissing() }, async (t) => {
   const { port, members } = await threeMembers(t, (p, nodes) => ({
     'pools/web': { properties: { basic: { nodes_table: nodes.map((n) => ({ node: n.address })) } } },
     'virtual_servers/web': vsOn(p, 'web'),

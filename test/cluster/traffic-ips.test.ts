@@ -13,7 +13,7 @@ import { test, type TestContext } from 'node:test'
 import { writeConfigDir } from '../api/harness.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { startRedis } from './harness.ts'
+import { redisMissing, startRedis } from './harness.ts'
 
 const run = promisify(execFile)
 const NET = '10.213.0'
@@ -94,7 +94,7 @@ async function until(limitMs: number, what: string, check: () => boolean | Promi
   }
 }
 
-test('a traffic IP is raised on one live member and moves to the survivor when that member dies', { skip, timeout: 60_000 }, async (t) => {
+test('a traffic IP is raised on one live member and moves to the survivor when that member dies', { skip: skip ?? redisMissing(), timeout: 60_000 }, async (t) => {
   const tag = randomBytes(2).toString('hex')
   const [m1, m2, client] = makeLan(t, tag, ['m1', 'm2', 'client']) as [string, string, string]
   const redis = await startRedis(t, `${NET}.254`)
