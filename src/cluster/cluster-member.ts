@@ -123,6 +123,7 @@ export class ClusterMember {
     this.#timers.push(setInterval(() => void this.#flushSessions(), this.#flushMs))
     for (const t of this.#timers) t.unref()
     if (this.#store.isUp) await this.#loadSessions()
+    else this.#event('serious', 'redisdown', `the cluster's store (${redactedUrl(this.#url)}) is unreachable at start; serving on this member's configuration directory, changes refused until it is reached`)
     await this.#beat()
   }
 
