@@ -120,3 +120,16 @@ test('a version that a member cannot apply is reported by it (event, status) and
   })
   assert.equal(view.status, 200)
 })
+
+test('a member started while the store is down serves its own directory, says so, and takes the cluster\'s version once the store is back', { skip: redisMissing() }, async (t) => {
+  const redis = await startRedis(t)
+  const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } } }
+  const a = await startMember(t, redis.url, 'a', files)
+  assert.equal((await a.api('PUT', 'config/active/pools/web', { properties: { basic: { note: 'stored' } } })).status, 200)
+  await redis.stop()
+  const late = await startMember(t, redis.url, 'late', files)
+  assert.match((await late.api('GET', 'status/local_tm/events?category=cluster')).text, /unreachable at start/)
+  assert.equal(await note(late), '', 'its own directory, as it was')
+  await redis.start()
+  await within(5000, 'the late member takes the stored version', async () => (await note(late)) === 'stored')
+})
