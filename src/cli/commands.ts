@@ -159,9 +159,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'generation status',
-    usage: 'sluice generation status VS [--api URL] --user NAME',
+    usage: 'sluice generation status [VS] [--api URL] --user NAME',
     summary: "Show a virtual server's generations: state, live sessions, requests per second, errors, mean response time.",
-    details: ["The user's password is the first line of standard input. See docs/generations.md."],
+    details: ["The user's password is the first line of standard input. VS may be left out when one virtual server has generations. See docs/generations.md."],
     options: [
       { name: '--api', value: 'URL', text: 'the REST API (default http://127.0.0.1:9070)' },
       { name: '--user', value: 'NAME', text: 'a user of the API (admin to change anything; required)' },
@@ -171,9 +171,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'generation deploy',
-    usage: 'sluice generation deploy VS [GENERATION] [--canary PERCENT] [--api URL] --user NAME',
+    usage: 'sluice generation deploy [VS] [GENERATION] [--canary PERCENT] [--api URL] --user NAME',
     summary: "Make a testing generation current (default: the last one listed as testing); the current one starts draining.",
-    details: ["The user's password is the first line of standard input. See docs/generations.md."],
+    details: ["The user's password is the first line of standard input. VS may be left out when one virtual server has generations. See docs/generations.md."],
     options: [
       { name: '--api', value: 'URL', text: 'the REST API (default http://127.0.0.1:9070)' },
       { name: '--user', value: 'NAME', text: 'a user of the API (admin to change anything; required)' },
@@ -184,9 +184,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'generation rollback',
-    usage: 'sluice generation rollback VS [--api URL] --user NAME',
+    usage: 'sluice generation rollback [VS] [--api URL] --user NAME',
     summary: "Make the previous generation current again; the one it replaced drains, keeping its sessions.",
-    details: ["The user's password is the first line of standard input. See docs/generations.md."],
+    details: ["The user's password is the first line of standard input. VS may be left out when one virtual server has generations. See docs/generations.md."],
     options: [
       { name: '--api', value: 'URL', text: 'the REST API (default http://127.0.0.1:9070)' },
       { name: '--user', value: 'NAME', text: 'a user of the API (admin to change anything; required)' },
@@ -196,9 +196,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'generation reap',
-    usage: 'sluice generation reap VS GENERATION [--force] [--api URL] --user NAME',
+    usage: 'sluice generation reap [VS] GENERATION [--force] [--api URL] --user NAME',
     summary: "Take a draining generation out of service; refused while it has sessions unless --force, which cuts them.",
-    details: ["The user's password is the first line of standard input. See docs/generations.md."],
+    details: ["The user's password is the first line of standard input. VS may be left out when one virtual server has generations. See docs/generations.md."],
     options: [
       { name: '--api', value: 'URL', text: 'the REST API (default http://127.0.0.1:9070)' },
       { name: '--user', value: 'NAME', text: 'a user of the API (admin to change anything; required)' },
@@ -209,9 +209,9 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   {
     name: 'generation canary',
-    usage: 'sluice generation canary VS --canary PERCENT [--api URL] --user NAME',
+    usage: 'sluice generation canary [VS] --canary PERCENT [--api URL] --user NAME',
     summary: "Change the current generation's share of new sessions while the previous one drains.",
-    details: ["The user's password is the first line of standard input. See docs/generations.md."],
+    details: ["The user's password is the first line of standard input. VS may be left out when one virtual server has generations. See docs/generations.md."],
     options: [
       { name: '--api', value: 'URL', text: 'the REST API (default http://127.0.0.1:9070)' },
       { name: '--user', value: 'NAME', text: 'a user of the API (admin to change anything; required)' },

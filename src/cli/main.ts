@@ -173,10 +173,10 @@ async function clusterStatusCommand(command: CommandHelp, options: ReadonlyMap<s
 async function generationVerb(command: CommandHelp, words: readonly string[], options: ReadonlyMap<string, string>, flags: ReadonlySet<string>): Promise<number> {
   const verb = command.name.split(' ')[1]
   if (verb !== 'status' && verb !== 'deploy' && verb !== 'rollback' && verb !== 'reap' && verb !== 'canary') return usageError(`unknown command "${command.name}"`)
-  const [virtualServer, generation, extra] = words
+  // VS may be left out when one virtual server has generations (the command asks the API).
   const takesGeneration = verb === 'deploy' || verb === 'reap'
-  if (virtualServer === undefined || extra !== undefined || (!takesGeneration && generation !== undefined)) return usageError(`usage: ${command.usage}`, command)
-  if (verb === 'reap' && generation === undefined) return usageError('name the GENERATION to reap', command)
+  if (words.length > (takesGeneration ? 2 : 1)) return usageError(`usage: ${command.usage}`, command)
+  if (verb === 'reap' && words.length === 0) return usageError('name the GENERATION to reap', command)
   const user = options.get('user')
   if (user === undefined) return usageError('--user NAME is required', command)
   const canaryText = options.get('canary')
@@ -187,7 +187,7 @@ async function generationVerb(command: CommandHelp, words: readonly string[], op
   if (password === '') return usageError("the user's password must be the first line of standard input", command)
   const { generationCommand } = await import('./generation.ts')
   return generationCommand(
-    { api: options.get('api') ?? 'http://127.0.0.1:9070', user, password, verb, virtualServer, generation, force: flags.has('force'), canaryPercent },
+    { api: options.get('api') ?? 'http://127.0.0.1:9070', user, password, verb, words, force: flags.has('force'), canaryPercent },
     (line) => process.stdout.write(line + '\n'),
     (line) => process.stderr.write(line + '\n'),
   )
