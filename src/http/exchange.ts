@@ -56,8 +56,7 @@ interface Steer {
 }
 
 export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPusher {
-  /** The client side (an HTTP/2 exchange moves to a later stream: rebind). */
-  down: Downstream
+  readonly down: Downstream
   readonly deps: HttpEngineDeps
   readonly dialer: Dialer
   readonly leg: NodeLeg
@@ -463,12 +462,6 @@ export class Exchange implements HasDeadline, DialerOwner, PhaseExchange, BodyPu
     this.transformed.abort()
     this.#disarm()
     this.state = 'idle'
-  }
-
-  /** Serves another stream (HTTP/2) once its own ended cleanly; a spare rule session was the old connection's. */
-  rebind(down: Downstream): void {
-    this.down = down
-    this.#spareRules = null
   }
 
   /** The client connection is closed for good. */

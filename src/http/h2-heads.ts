@@ -45,30 +45,32 @@ export function headerListBytes(headers: IncomingHttpHeaders): number {
   return n
 }
 
+/**
+ * A header list in node:http2's raw form: name, value, name, value, ... with `:status` first.
+ * It spares node:http2 turning an object back into that list for every response.
+ */
+export type RawHeaderList = string[]
+
 /** The response head's fields for an HTTP/2 client. */
-export function responseHeaderList(res: ResponseHead): OutgoingHttpHeaders {
+export function responseHeaderList(res: ResponseHead): RawHeaderList {
   return headerList(res.status, res.headers, res.connection)
 }
 
 /** A status and a flat name, value list as an HTTP/2 header list. */
-export function headerList(status: number, flat: readonly string[], connection: readonly string[] | null): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = { ':status': status }
+export function headerList(status: number, flat: readonly string[], connection: readonly string[] | null): RawHeaderList {
+  const out: RawHeaderList = [':status', String(status)]
   for (let i = 0; i < flat.length; i += 2) {
     const name = (flat[i] ?? '').toLowerCase()
     if (isHopByHop(name) || namedByConnection(name, connection) || name === 'upgrade' || name === 'transfer-encoding') continue
-    const value = flat[i + 1] ?? ''
-    const before = out[name]
-    if (before === undefined) out[name] = value
-    else if (Array.isArray(before)) before.push(value)
-    else out[name] = [String(before), value]
+    out.push(name, flat[i + 1] ?? '')
   }
   return out
 }
 
 /** A whole HTTP/1.1 response Sluice made (an error page) as a header list and its body. */
-export function splitMadeResponse(page: Buffer): { headers: OutgoingHttpHeaders; body: Buffer } {
+export function splitMadeResponse(page: Buffer): { headers: RawHeaderList; body: Buffer } {
   const head = parseResponseHead(page, 0, page.length)
-  if (head === null || !('status' in head) || !('headers' in head)) return { headers: { ':status': 500 }, body: Buffer.alloc(0) }
+  if (head === null || !('status' in head) || !('headers' in head)) return { headers: [':status', '500'], body: Buffer.alloc(0) }
   return { headers: responseHeaderList(head), body: page.subarray(head.headBytes) }
 }
 

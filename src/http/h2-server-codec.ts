@@ -26,12 +26,12 @@ const MAX_INVALID_FRAMES = 100
 const MAX_REJECTED_STREAMS = 100
 /** Memory nghttp2 may use per session, in MB (queued frames, HPACK tables, stream state). */
 const MAX_SESSION_MEMORY_MB = 10
-/** Finished exchanges kept for the next streams (each a few kilobytes). */
-const MAX_SPARE_EXCHANGES = 256
+/** Finished exchanges a connection keeps for its next streams (as many as run at once, mostly). */
+const MAX_SPARE_EXCHANGES = 64
 
-/** Stream errors are told through the session and the exchange; the stream's own are not needed. */
-function ignoreError(): void {
-  // One function for every stream, not a closure each.
+/** Stream errors end the stream; the exchange learns of it from 'close'. */
+function ignore(): void {
+  // Nothing to do.
 }
 
 class Http2Connection implements Http2ConnectionFacts {
@@ -40,6 +40,8 @@ class Http2Connection implements Http2ConnectionFacts {
   readonly tlsSession: string | null
   readonly socket: Socket
   streamCount = 0
+  /** Stream downstreams, with their exchanges, that finished and wait for the next streams. */
+  readonly spare: Http2StreamDownstream[] = []
   #ruleConn: RuleConnectionInfo | null = null
 
   constructor(socket: Socket) {
@@ -61,8 +63,6 @@ export class Http2Clients {
   readonly #servers = new WeakMap<Http2Settings, Http2Server>()
   /** Open sessions, with the virtual server and the settings each was opened with. */
   readonly #sessions = new Map<Http2Session, { source: ServiceSource; settings: Http2Settings }>()
-  /** Exchanges whose streams ended cleanly, for the next streams. */
-  readonly #spareExchanges: Exchange[] = []
 
   constructor(deps: HttpEngineDeps) {
     this.#deps = deps
@@ -111,8 +111,12 @@ export class Http2Clients {
   #adopt(session: ServerHttp2Session, conn: Http2Connection, settings: Http2Settings, source: ServiceSource): void {
     this.#sessions.set(session, { source, settings })
     let open = 0
+    let armedMs = -1
     const idle = (): void => {
       const ms = open === 0 ? (conn.streamCount === 0 ? settings.firstRequestMs : settings.idleNoStreamsMs) : settings.idleOpenStreamsMs
+      // Traffic restarts the session's timer by itself; it is re-armed only for another time.
+      if (ms === armedMs) return
+      armedMs = ms
       session.setTimeout(ms)
     }
     idle()
@@ -123,57 +127,62 @@ export class Http2Clients {
     session.on('error', () => undefined)
     session.on('close', () => {
       this.#sessions.delete(session)
+      for (const down of conn.spare.splice(0)) down.exchange?.dispose()
     })
     session.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
       conn.streamCount++
       open++
       idle()
+      stream.on('error', ignore)
+      const down = this.#startStream(stream, headers, conn, source)
+      // One listener per stream for both the connection's count and the exchange.
       stream.on('close', () => {
         open--
         idle()
+        const exchange = down?.exchange ?? null
+        if (down === null || exchange === null) return
+        // An exchange that finished is kept for the connection's next stream; one cut short is
+        // dropped, with whatever it may still be waiting for.
+        if (exchange.state === 'idle' && conn.spare.length < MAX_SPARE_EXCHANGES && !session.closed) conn.spare.push(down)
+        else {
+          if (exchange.state !== 'idle') exchange.abort()
+          exchange.dispose()
+        }
       })
-      this.#startStream(stream, headers, conn, source)
     })
     if (this.#deps.lifecycle.isDraining) session.close()
   }
 
-  #startStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, conn: Http2Connection, source: ServiceSource): void {
-    stream.on('error', ignoreError)
+  /** Starts the exchange of a new request stream; null when the stream was answered at once. */
+  #startStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, conn: Http2Connection, source: ServiceSource): Http2StreamDownstream | null {
     const svc = source.current()
     if (svc === null) {
       stream.close(constants.NGHTTP2_REFUSED_STREAM)
-      return
+      return null
     }
     const limits = svc.http2
     if (limits !== null && headerListBytes(headers) > limits.maxHeaderListBytes) {
       // Refused before any node hears of it (nghttp2 advertises the limit but does not apply it).
       new Http2StreamDownstream(stream, conn, false).sendErrorPage(svc.errors.get(431, false))
-      return
+      return null
     }
     const hasBody = !stream.readableEnded && !stream.endAfterHeaders
     const raw = requestHeadBytes(headers, hasBody, svc.http2?.mergeCookies ?? true)
     const grpc = headers['content-type']?.startsWith('application/grpc') === true
-    const down = new Http2StreamDownstream(stream, conn, hasBody && headers['content-length'] === undefined, grpc)
+    const chunkedIn = hasBody && headers['content-length'] === undefined
     const head = parseRequestHead(raw, 0, raw.length, svc.headLimits)
     if (head === null || isHeadError(head)) {
       const status = head === null ? 431 : head.status
-      down.sendErrorPage(svc.errors.get(status, false))
-      return
+      new Http2StreamDownstream(stream, conn, chunkedIn, grpc).sendErrorPage(svc.errors.get(status, false))
+      return null
     }
-    const spare = this.#spareExchanges.pop()
-    const exchange = spare ?? new Exchange(down, this.#deps)
-    if (spare !== undefined) spare.rebind(down)
-    down.exchange = exchange
-    stream.on('close', () => {
-      down.exchange = null
-      // An exchange that finished cleanly serves a later stream: fewer objects per stream.
-      if (exchange.state === 'idle' && this.#spareExchanges.length < MAX_SPARE_EXCHANGES) {
-        this.#spareExchanges.push(exchange)
-        return
-      }
-      if (exchange.state !== 'idle') exchange.abort()
-      exchange.dispose()
-    })
+    let down = conn.spare.pop()
+    let exchange = down?.exchange
+    if (down === undefined || exchange == null) {
+      down = new Http2StreamDownstream(stream, conn, chunkedIn, grpc)
+      exchange = new Exchange(down, this.#deps)
+      down.exchange = exchange
+    } else down.rebind(stream, chunkedIn, grpc)
     const clock = this.#deps.clock
     clock.hold()
     try {
@@ -181,6 +190,7 @@ export class Http2Clients {
     } finally {
       clock.release()
     }
+    return down
   }
 
   /** Sends GOAWAY on every connection: streams in flight finish, no new ones start. */
@@ -204,7 +214,6 @@ export class Http2Clients {
 
   /** Ends every connection at once (end of a shutdown's drain time). */
   destroyAll(): void {
-    for (const e of this.#spareExchanges.splice(0)) e.dispose()
     for (const s of this.#sessions.keys()) s.destroy()
   }
 }
