@@ -24,7 +24,7 @@ import { RequestLogRegistry, StatsRegistry } from './stats/index.ts'
 import type { ApplicationStatus, WorkersView } from './api/index.ts'
 import { EventLog, type EventInput } from './events/index.ts'
 import { HealthManager, type HealthEvent } from './health/index.ts'
-import { GenerationStore, generationChanges, sessionCounts, type GenerationPlan } from './generations/index.ts'
+import { GenerationStore, generationChanges, generationsView, type GenerationPlan } from './generations/index.ts'
 
 export interface AppDeps {
   readonly clock: Clock
@@ -194,24 +194,7 @@ export class App {
 
   /** Every virtual server's generations with their sessions and this process's counts. */
   generationStatus(): ApplicationStatus[] {
-    const now = this.#deps.clock.monoMs()
-    return this.generationPlans().map((plan) => {
-      const counts = sessionCounts(plan, now)
-      return {
-        virtualServer: plan.virtualServer,
-        current: plan.current.name,
-        previous: plan.previous?.name ?? '',
-        canaryPercent: plan.canaryPercent,
-        generations: plan.generations.map((g) => ({
-          name: g.name,
-          pool: g.pool.name,
-          state: g.state,
-          // A reaped generation's sessions start again elsewhere on their next request.
-          sessions: g.state === 'reaped' ? 0 : (counts.get(g.name) ?? 0),
-          numbers: { ...g.counters.numbers(now) },
-        })),
-      }
-    })
+    return generationsView(this.generationPlans(), this.#deps.clock.monoMs())
   }
 
   /** The generations of every HTTP virtual server that has them. */

@@ -12,9 +12,8 @@ import { errorMessage, type EventInput, type Logger } from '../core/index.ts'
 import type { StatsCapture } from '../stats/index.ts'
 import { ClusterStore, MEMBER_TTL_S } from './cluster-store.ts'
 import { decodeConfigDoc, docFingerprint, encodeConfigDoc } from './config-doc.ts'
-import { assignTrafficIps, type TrafficIpGroup } from './traffic-ip-plan.ts'
+import { assignTrafficIps, trafficIpGroups } from './traffic-ip-plan.ts'
 import { TrafficIpKeeper, type IpCommands } from './traffic-ip-keeper.ts'
-import { getObjects } from '../config/index.ts'
 
 /** What the member needs from the Sluice it is part of. */
 export interface MemberHost {
@@ -299,19 +298,8 @@ export class ClusterMember {
   async #raiseTrafficIps(live: readonly string[]): Promise<void> {
     const config = this.#host.running()
     if (config === null) return
-    const objects = getObjects(config, 'traffic_ip_groups')
-    if (objects.size === 0 && this.#ips.held().length === 0) return
-    const groups: TrafficIpGroup[] = [...objects].map(([name, p]) => ({
-      name,
-      enabled: p.basic.enabled,
-      mode: p.basic.mode,
-      ipaddresses: p.basic.ipaddresses,
-      machines: p.basic.machines,
-      slaves: p.basic.slaves,
-      keeptogether: p.basic.keeptogether,
-      ipAssignmentMode: p.basic.ip_assignment_mode,
-      ipMapping: p.basic.ip_mapping,
-    }))
+    const groups = trafficIpGroups(config)
+    if (groups.length === 0 && this.#ips.held().length === 0) return
     const wanted = new Set<string>()
     for (const [ip, member] of assignTrafficIps(groups, live)) if (member === this.name) wanted.add(ip)
     await this.#ips.update(wanted)

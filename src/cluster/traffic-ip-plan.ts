@@ -12,6 +12,7 @@
  * @module
  */
 import { isIP } from 'node:net'
+import { getObjects, type ValidConfig } from '../config/index.ts'
 
 export interface TrafficIpGroup {
   readonly name: string
@@ -23,6 +24,21 @@ export interface TrafficIpGroup {
   readonly keeptogether: boolean
   readonly ipAssignmentMode: 'alphabetic' | 'balanced'
   readonly ipMapping: readonly { readonly ip: string; readonly traffic_manager: string }[]
+}
+
+/** The `traffic_ip_groups` objects of a configuration, as the plan reads them. */
+export function trafficIpGroups(config: ValidConfig): TrafficIpGroup[] {
+  return [...getObjects(config, 'traffic_ip_groups')].map(([name, p]) => ({
+    name,
+    enabled: p.basic.enabled,
+    mode: p.basic.mode,
+    ipaddresses: p.basic.ipaddresses,
+    machines: p.basic.machines,
+    slaves: p.basic.slaves,
+    keeptogether: p.basic.keeptogether,
+    ipAssignmentMode: p.basic.ip_assignment_mode,
+    ipMapping: p.basic.ip_mapping,
+  }))
 }
 
 /** Why a group cannot be raised by Sluice, or null. */

@@ -14,6 +14,36 @@ export function sessionCounts(plan: GenerationPlan, nowMs: number): Map<string, 
   return out
 }
 
+/** A virtual server's generations as the status view shows them (plain data, for the API). */
+export interface GenerationsView {
+  readonly virtualServer: string
+  readonly current: string
+  readonly previous: string
+  readonly canaryPercent: number
+  readonly generations: readonly { name: string; pool: string; state: string; sessions: number; numbers: Record<string, number> }[]
+}
+
+/** Each plan's generations with their live sessions and this process's counts. */
+export function generationsView(plans: readonly GenerationPlan[], nowMs: number): GenerationsView[] {
+  return plans.map((plan) => {
+    const counts = sessionCounts(plan, nowMs)
+    return {
+      virtualServer: plan.virtualServer,
+      current: plan.current.name,
+      previous: plan.previous?.name ?? '',
+      canaryPercent: plan.canaryPercent,
+      generations: plan.generations.map((g) => ({
+        name: g.name,
+        pool: g.pool.name,
+        state: g.state,
+        // A reaped generation's sessions start again elsewhere on their next request.
+        sessions: g.state === 'reaped' ? 0 : (counts.get(g.name) ?? 0),
+        numbers: { ...g.counters.numbers(nowMs) },
+      })),
+    }
+  })
+}
+
 export class GenerationWatch {
   /** `<vs>/<generation>` of the draining generations already announced as drained. */
   readonly #drained = new Set<string>()
