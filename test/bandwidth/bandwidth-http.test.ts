@@ -141,3 +141,31 @@ test('statistics and Prometheus count each class; a class named but missing is a
   assert.match(bad.text, /bandwidth_class/)
   assert.match(bad.text, /nope/)
 })
+
+test('a class that stays through a reload keeps its counters, and a download under way keeps its pace', async (t) => {
+  const { startApi } = await import('../api/harness.ts')
+  const node = await bulkNode(t)
+  const api = await startApi(
+    t,
+    {
+      'bandwidth/slow': { properties: { basic: { maximum: 400, sharing: 'machine' } } },
+      'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
+    },
+    'p',
+  )
+  assert.equal((await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { bandwidth_class: 'slow' } } })).status, 200)
+  const statistics = async () => ((await api.call('GET', '/api/tm/8.3/status/local_tm/statistics/bandwidth/slow')).body as { statistics: { bytes_out: number; connections: number } }).statistics
+  // 100 KB at 400 kbit/s: about 2 s, with a reload once it is under way.
+  const download = timed(api.vsPort, `/${String(100 * KB)}`)
+  for (let i = 0; i < 100 && (await statistics()).bytes_out === 0; i++) await new Promise((r) => setTimeout(r, 20))
+  const note = await api.call('PUT', '/api/tm/8.3/config/active/bandwidth/slow', { properties: { basic: { note: 'reloaded' } } })
+  assert.equal(note.status, 200, note.text)
+  const first = await download
+  assert.equal(first.bytes, 100 * KB)
+  within(first.seconds, 100 * KB * 8 / 400_000, 0.15)
+  assert.equal((await statistics()).bytes_out, 100 * KB)
+  await timed(api.vsPort, `/${String(10 * KB)}`)
+  const after = await statistics()
+  assert.equal(after.bytes_out, 110 * KB)
+  assert.equal(after.connections, 2)
+})

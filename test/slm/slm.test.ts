@@ -102,3 +102,27 @@ test('statistics and Prometheus show each monitor', async (t) => {
   assert.equal(bad.status, 400)
   assert.match(bad.text, /slm_class/)
 })
+
+test('a monitor that stays through a reload keeps its window and counts', async (t) => {
+  const { startApi } = await import('../api/harness.ts')
+  const delay = { ms: 150 }
+  const node = await delayedNode(t, 'app', delay)
+  const api = await startApi(
+    t,
+    {
+      'service_level_monitors/svc': { properties: { basic: { response_time: 100, warning_threshold: 50 } } },
+      'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
+    },
+    'p',
+  )
+  assert.equal((await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { slm_class: 'svc' } } })).status, 200)
+  await get(api.vsPort)
+  delay.ms = 0
+  await get(api.vsPort)
+  await get(api.vsPort)
+  const note = await api.call('PUT', '/api/tm/8.3/config/active/service_level_monitors/svc', { properties: { basic: { note: 'reloaded' } } })
+  assert.equal(note.status, 200, note.text)
+  await get(api.vsPort)
+  const stats = await api.call('GET', '/api/tm/8.3/status/local_tm/statistics/service_level_monitors/svc')
+  assert.deepEqual(stats.body, { statistics: { conforming: 75, total_conn: 4, total_non_conf: 1, is_ok: 1, response_time: 100, warning_threshold: 50, serious_threshold: 0 } })
+})
