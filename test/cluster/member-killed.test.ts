@@ -9,7 +9,6 @@ import { ADMIN, basic, writeConfigDir } from '../api/harness.ts'
 import { hashPassword, saveUser, usersFilePath } from '../../src/api/index.ts'
 import { ROOT } from '../e2e/cli-harness.ts'
 import { onCleanup } from '../helpers/cleanup.ts'
-import { freePort } from '../helpers/nodes.ts'
 import { startMember, redisMissing, startRedis, within, type Member } from './harness.ts'
 
 async function pool(m: Member): Promise<string> {
@@ -21,13 +20,12 @@ test('a member killed during changes leaves the others whole and agreeing', { sk
   const files = { 'pools/web': { properties: { basic: { nodes_table: [{ node: '127.0.0.1:9' }] } } } }
   const b = await startMember(t, redis.url, 'b', files)
   const c = await startMember(t, redis.url, 'c', files)
-  // Member a is a real `sluice start` process, so it can be killed outright; its API port is
-  // given on the command line.
+  // Member a is a real `sluice start` process, so it can be killed outright; its API listens on
+  // port 0 and the port is read back from the banner.
   const dir = await writeConfigDir(t, files)
   const saved = await saveUser(usersFilePath(dir), { name: ADMIN.user, role: 'admin', passwordHash: await hashPassword(ADMIN.password) })
   assert.ok(saved.ok)
-  const apiPort = await freePort()
-  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), 'start', '--config', dir, '--cluster', redis.url, '--member-name', 'a', '--api', `127.0.0.1:${String(apiPort)}`, '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'main.ts'), 'start', '--config', dir, '--cluster', redis.url, '--member-name', 'a', '--api', '127.0.0.1:0', '--workers', '1'], { stdio: ['ignore', 'ignore', 'pipe'] })
   onCleanup(t, () => {
     if (child.exitCode === null) child.kill('SIGKILL')
   })
@@ -41,6 +39,8 @@ test('a member killed during changes leaves the others whole and agreeing', { sk
       reject(new Error(log))
     })
   })
+  const apiPort = Number(/REST API: http:\/\/127\.0\.0\.1:(\d+)\//.exec(log)?.[1])
+  assert.ok(apiPort > 0, log)
   // Changes keep coming from a; a dies in the middle of them.
   const puts: Promise<unknown>[] = []
   for (let i = 0; i < 20; i++) {
