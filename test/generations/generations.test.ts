@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Session, generationRows, startGenerations } from './harness.ts'
+import { waitFor, waitUntil } from '../helpers/wait.ts'
 
 const STORY = [
   { name: '31', state: 'current' },
@@ -132,13 +133,18 @@ test('a client loop through deploy and rollback sees no failure and no session c
       else assert.equal(g, was, 'a session changed generation mid-way')
     }
   }
+  // Each step waits for the loops to have run on: requests, not time, are what must pass.
+  const ranOn = (more: number) => {
+    const target = requests + more
+    return waitFor(() => requests >= target, `${String(more)} more requests`, 5000)
+  }
   const loops = sessions.slice(0, 3).map(loop)
-  await new Promise((r) => setTimeout(r, 100))
+  await ranOn(15)
   assert.equal((await run.api('POST', 'status/local_tm/generations/app/deploy')).status, 200)
   loops.push(...sessions.slice(3).map(loop))
-  await new Promise((r) => setTimeout(r, 100))
+  await ranOn(30)
   assert.equal((await run.api('POST', 'status/local_tm/generations/app/rollback')).status, 200)
-  await new Promise((r) => setTimeout(r, 100))
+  await ranOn(30)
   stop = true
   await Promise.all(loops)
   assert.ok(requests > 50, `the loop ran (${String(requests)} requests)`)
@@ -198,8 +204,8 @@ test('with two workers, sessions keep their generation whichever worker a connec
     const port = run.port()
     const users = Array.from({ length: 4 }, () => new Session())
     for (const u of users) assert.equal(await u.get(port), '31')
-    // Sessions learnt in one worker are told to the other (and to the primary, which counts them).
-    await new Promise((r) => setTimeout(r, 200))
+    // Sessions learnt in one worker are told, through the primary (which counts them), to the other.
+    await waitUntil(async () => (await generationRows(run)).get('31')?.['sessions'] === 4, 'four sessions counted', 5000)
     assert.equal((await run.api('POST', 'status/local_tm/generations/app/deploy')).status, 200)
     for (let i = 0; i < 5; i++) for (const u of users) assert.equal(await u.get(port), '31', `${session}: each connection of a session may reach either worker`)
     assert.equal(await new Session().get(port), '32')

@@ -14,3 +14,12 @@ export async function waitFor(check: () => boolean, what: string, limitMs = 3000
 }
 
 export { sleep }
+
+/** Like waitFor, for a check that must ask something (an API, a file): every 25 ms. */
+export async function waitUntil(check: () => Promise<boolean>, what: string, limitMs = 3000): Promise<void> {
+  const deadline = Date.now() + limitMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(25)
+  }
+}
