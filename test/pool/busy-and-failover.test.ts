@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createServer } from 'node:http'
 import { getText, sleep, startApp, startNode } from './app-harness.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 /** A node that answers after `delayMs`, counting how many requests it holds at once. */
 async function slowNode(delayMs: number) {
@@ -57,16 +58,16 @@ test('a full queue and a queue timeout both answer 503 Too Busy', async (t) => {
     'pools/p': poolWith([node.stats.address], { connection: { max_connections_per_node: 1, max_queue_size: 1, queue_timeout: 1 } }),
   })
   t.after(() => run.app.stop(0))
+  const runtime = run.app.snapshot?.pools.get('p')?.runtime
+  assert.ok(runtime)
   const first = getText(run.url)
-  await sleep(50)
+  await waitFor(() => node.stats.inFlight === 1, 'the first request to reach the node')
   const queued = getText(run.url)
-  await sleep(50)
+  await waitFor(() => runtime.queueLength === 1, 'the second request to be queued')
   const refused = await getText(run.url)
   assert.equal(refused.status, 503, 'the queue holds one request; the third is refused at once')
   assert.equal((await queued).status, 503, 'the queued request times out after queue_timeout')
   assert.equal((await first).status, 200)
-  const runtime = run.app.snapshot?.pools.get('p')?.runtime
-  assert.ok(runtime)
   assert.equal(runtime.queueFull, 1)
   assert.equal(runtime.queueTimeouts, 1)
 })

@@ -9,6 +9,7 @@ import { App } from '../../src/app.ts'
 import { loadAndCheck } from '../../src/cli/index.ts'
 import { createLogger, systemClock, systemRandom } from '../../src/core/index.ts'
 import { startNode, type TestNode } from './app-harness.ts'
+import { waitFor } from '../helpers/wait.ts'
 import { boundPort } from '../helpers/bound-port.ts'
 
 const CHANGES = 1000
@@ -111,7 +112,7 @@ test(`${String(CHANGES)} configuration changes under load: no failed request, no
     for (const node of pool.nodes) assert.equal(node.status.activeConnections, 0, `${node.id} active count returns to 0`)
   }
   await app.stop(1000)
-  // Allow closed sockets a moment to be released by the kernel bookkeeping.
-  await new Promise((r) => setTimeout(r, 200))
+  // Closed sockets leave the descriptor table soon after, not at once.
+  await waitFor(() => openFds() <= fdsBefore, 'descriptors to be released', 2000).catch(() => undefined)
   assert.ok(openFds() <= fdsBefore, `open descriptors before ${String(fdsBefore)}, after ${String(openFds())}`)
 })

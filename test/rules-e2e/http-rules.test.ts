@@ -8,6 +8,7 @@ import { SeededRandom, memoryLogger, systemClock } from '../../src/core/index.ts
 import { onCleanup } from '../helpers/cleanup.ts'
 import { startHttpNode, type HttpNode } from '../helpers/nodes.ts'
 import { boundPort } from '../helpers/bound-port.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 interface Rig {
   readonly app: App
@@ -133,9 +134,8 @@ test('pool.select lets a later rule change its mind; only_first rules run once p
 test('completion rules run after the response and can log to the event log', async (t) => {
   const r = await rig(t, { done: `log.info( "completed " . http.getPath() . " with " . http.getResponseCode() );` }, { completion_rules: ['done'] })
   assert.equal((await get(r.url + '/finished')).text, 'web')
-  await new Promise((resolve) => setTimeout(resolve, 20))
-  const messages = r.app.events.list().map((e) => `${e.category}/${e.name}: ${e.message}`)
-  assert.ok(messages.includes('rules/rulelogmsginfo: completed /finished with 200'), messages.join('\n'))
+  const messages = () => r.app.events.list().map((e) => `${e.category}/${e.name}: ${e.message}`)
+  await waitFor(() => messages().includes('rules/rulelogmsginfo: completed /finished with 200'), `the completion rule's log line (${messages().join('; ')})`)
 })
 
 test('http.request.get calls a real HTTP service during a request', async (t) => {
