@@ -146,11 +146,14 @@ test('the web UI end to end', { skip, timeout: 60_000 }, async (t) => {
     await page.getByLabel('Object').fill('')
     const link = page.locator('tr[data-name="vs"] a')
     await link.focus()
-    await new Promise((r) => setTimeout(r, 1500))
+    // Let the page redraw with new figures at least once (traffic keeps the counter moving).
+    const before = await totalRequests(page)
+    for (const until = Date.now() + 8000; (await totalRequests(page)) <= before && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
     assert.equal(await page.evaluate('document.activeElement?.closest("tr")?.getAttribute("data-name")'), 'vs', 'live updates leave the keyboard focus where it was')
     await screenshot(page, '03b-dashboard-later')
     await page.setViewportSize({ width: 768, height: 1024 })
-    await new Promise((r) => setTimeout(r, 300))
+    // The layout at the new width, once the browser has drawn a frame.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))')
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')
     assert.equal(overflow, 0, 'nothing sticks out sideways at tablet width')
     await screenshot(page, '03c-dashboard-tablet')
