@@ -116,21 +116,26 @@ test('a pool\'s class paces what is written to its nodes', async (t) => {
   assert.ok((await timed(port, `/${String(60 * KB)}`)).seconds < 0.5, 'downloads from the pool are not paced by it')
 })
 
-test('statistics and Prometheus count each class; a class named but missing is an error naming both', async (t) => {
+/** The API harness with machine class `slow` of `maximum` kbit/s on its virtual server `vs`. */
+async function classedApi(t: TestContext, maximum: number) {
   const { startApi } = await import('../api/harness.ts')
   const node = await bulkNode(t)
   const api = await startApi(
     t,
     {
-      'bandwidth/slow': { properties: { basic: { maximum: 4000, sharing: 'machine' } } },
+      'bandwidth/slow': { properties: { basic: { maximum, sharing: 'machine' } } },
       'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
     },
     'p',
   )
-  const vs = await api.call('GET', '/api/tm/8.3/config/active/virtual_servers/vs')
-  assert.equal(vs.status, 200)
   const put = await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { bandwidth_class: 'slow' } } })
   assert.equal(put.status, 200, put.text)
+  return api
+}
+
+test('statistics and Prometheus count each class; a class named but missing is an error naming both', async (t) => {
+  const api = await classedApi(t, 4000)
+  assert.equal((await api.call('GET', '/api/tm/8.3/config/active/virtual_servers/vs')).status, 200)
   await timed(api.vsPort, `/${String(20 * KB)}`)
   const stats = await api.call('GET', '/api/tm/8.3/status/local_tm/statistics/bandwidth/slow')
   assert.deepEqual(stats.body, { statistics: { maximum: 4000, guarantee: 0, bytes_out: 20 * KB, connections: 1, sharing: 'machine' } })
@@ -143,17 +148,7 @@ test('statistics and Prometheus count each class; a class named but missing is a
 })
 
 test('a class that stays through a reload keeps its counters, and a download under way keeps its pace', async (t) => {
-  const { startApi } = await import('../api/harness.ts')
-  const node = await bulkNode(t)
-  const api = await startApi(
-    t,
-    {
-      'bandwidth/slow': { properties: { basic: { maximum: 400, sharing: 'machine' } } },
-      'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
-    },
-    'p',
-  )
-  assert.equal((await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { bandwidth_class: 'slow' } } })).status, 200)
+  const api = await classedApi(t, 400)
   const statistics = async () => ((await api.call('GET', '/api/tm/8.3/status/local_tm/statistics/bandwidth/slow')).body as { statistics: { bytes_out: number; connections: number } }).statistics
   // 100 KB at 400 kbit/s: about 2 s, with a reload once it is under way.
   const download = timed(api.vsPort, `/${String(100 * KB)}`)

@@ -77,9 +77,9 @@ test('slm.isOK sends traffic to a fallback pool while the service is degraded; c
   assert.equal(await get(port), 'spare', 'a degraded service sends new requests to the spare pool')
 })
 
-test('statistics and Prometheus show each monitor', async (t) => {
+/** The API harness with monitor `svc` (100 ms, warning at 50%) on its virtual server `vs`. */
+async function monitoredApi(t: TestContext, delay: { ms: number }) {
   const { startApi } = await import('../api/harness.ts')
-  const delay = { ms: 0 }
   const node = await delayedNode(t, 'app', delay)
   const api = await startApi(
     t,
@@ -90,9 +90,15 @@ test('statistics and Prometheus show each monitor', async (t) => {
     'p',
   )
   assert.equal((await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { slm_class: 'svc' } } })).status, 200)
-  await fetch(`http://127.0.0.1:${String(api.vsPort)}/`).then((r) => r.text())
+  return api
+}
+
+test('statistics and Prometheus show each monitor', async (t) => {
+  const delay = { ms: 0 }
+  const api = await monitoredApi(t, delay)
+  await get(api.vsPort)
   delay.ms = 150
-  await fetch(`http://127.0.0.1:${String(api.vsPort)}/`).then((r) => r.text())
+  await get(api.vsPort)
   const stats = await api.call('GET', '/api/tm/8.3/status/local_tm/statistics/service_level_monitors/svc')
   assert.deepEqual(stats.body, { statistics: { conforming: 50, total_conn: 2, total_non_conf: 1, is_ok: 0, response_time: 100, warning_threshold: 50, serious_threshold: 0 } })
   const metrics = (await api.call('GET', '/metrics')).text
@@ -104,18 +110,8 @@ test('statistics and Prometheus show each monitor', async (t) => {
 })
 
 test('a monitor that stays through a reload keeps its window and counts', async (t) => {
-  const { startApi } = await import('../api/harness.ts')
   const delay = { ms: 150 }
-  const node = await delayedNode(t, 'app', delay)
-  const api = await startApi(
-    t,
-    {
-      'service_level_monitors/svc': { properties: { basic: { response_time: 100, warning_threshold: 50 } } },
-      'pools/p': { properties: { basic: { nodes_table: [{ node: node.address }] } } },
-    },
-    'p',
-  )
-  assert.equal((await api.call('PUT', '/api/tm/8.3/config/active/virtual_servers/vs', { properties: { basic: { slm_class: 'svc' } } })).status, 200)
+  const api = await monitoredApi(t, delay)
   await get(api.vsPort)
   delay.ms = 0
   await get(api.vsPort)

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { startHttpNode } from '../helpers/nodes.ts'
-import { sleep } from '../helpers/wait.ts'
+import { waitUntil } from '../helpers/wait.ts'
 import { httpVs, once, poolDoc, startWorkers } from './workers-harness.ts'
 
 const REQUESTS = 400
@@ -40,10 +40,7 @@ test('two workers write whole lines into one request log, one per request', asyn
   // A line waits at most 5 s in memory before it is written.
   const file = path.join(run.dir, '.sluice/logs/web.log')
   let lines: string[] = []
-  for (let waited = 0; waited < 10_000 && lines.length < REQUESTS; waited += 100) {
-    lines = await linesOf(file)
-    if (lines.length < REQUESTS) await sleep(100)
-  }
+  await waitUntil(async () => (lines = await linesOf(file)).length >= REQUESTS, `${String(REQUESTS)} log lines`, 10_000).catch(() => undefined)
   assert.equal(lines.length, REQUESTS)
   const seen = new Set<number>()
   for (const line of lines) {
